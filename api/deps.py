@@ -1,0 +1,86 @@
+"""Dependencies shared by the routes: the running service, and who is calling."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.errors import Unauthenticated
+from domain.actors import Actor, Role
+from kanalarkiv.application import RecordsApplication, hash_token
+from kanalarkiv.context import set_actor
+from kanalarkiv.runtime import Runtime
+from kanalarkiv.views import Views
+
+_bearer = HTTPBearer(auto_error=False, description="A token from `kanalarkiv token create`.")
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+def get_application(runtime: Annotated[Runtime, Depends(get_runtime)]) -> RecordsApplication:
+    return runtime.app
+
+
+def get_views(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Views:
+    return runtime.views
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+AppDep = Annotated[RecordsApplication, Depends(get_application)]
+ViewsDep = Annotated[Views, Depends(get_views)]
+
+
+def _authenticate(views: Views, secret: str) -> Actor:
+    row = views.access_tokens.active_token(hash_token(secret))
+    if row is None:
+        raise Unauthenticated("the bearer token is unknown or revoked")
+    return Actor(id=row["subject_id"], name=row["display_name"], role=Role(row["role"]), org_id=row["org_id"])
+
+
+# These are ``async`` only so that the actor they set is in the request's context when the
+# (synchronous) route runs; the database look-up itself runs in the thread pool.
+async def optional_actor(
+    views: ViewsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor | None:
+    if credentials is None:
+        return None
+    actor = await run_in_threadpool(_authenticate, views, credentials.credentials)
+    set_actor(actor)
+    return actor
+
+
+async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+    if actor is None:
+        raise Unauthenticated("this request needs a bearer token (Authorization: Bearer ...)")
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
+
+
+def expected_version(
+    if_match: Annotated[
+        str | None,
+        Header(description='The version you read (the ETag of GET), e.g. "3"; a newer stored version answers 409.'),
+    ] = None,
+) -> int | None:
+    if if_match is None:
+        return None
+    raw = if_match.strip().removeprefix("W/").strip('"')
+    if not raw.isdigit():
+        from fastapi.exceptions import RequestValidationError
+
+        raise RequestValidationError(
+            [{"loc": ("header", "If-Match"), "msg": "must be a version number such as \"3\"", "type": "value_error"}]
+        )
+    return int(raw)
+
+
+ExpectedVersion = Annotated[int | None, Depends(expected_version)]

@@ -1,0 +1,108 @@
+"""Every error as application/problem+json (RFC 9457), mapped from exceptions in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from eventsourcing.persistence import IntegrityError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import InvalidTransition, InvalidValue, NotPermitted, StaleVersion
+from kanalarkiv.application import AlreadyExists, RecordNotFound
+from kanalarkiv.views import ProjectionLagging
+
+log = structlog.get_logger("kanalarkiv.api")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Unauthenticated(Exception):
+    """No bearer token, or one that is unknown or revoked."""
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _field_of(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or ".".join(str(part) for part in location)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": _field_of(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return problem(422, "Invalid input", detail, errors=errors)
+
+    @app.exception_handler(InvalidValue)
+    def invalid_value(request: Request, exc: InvalidValue) -> JSONResponse:
+        return problem(422, "Invalid input", str(exc), errors=[{"field": exc.field, "message": exc.message}])
+
+    @app.exception_handler(RecordNotFound)
+    def not_found(request: Request, exc: RecordNotFound) -> JSONResponse:
+        return problem(404, "Not found", str(exc))
+
+    @app.exception_handler(StaleVersion)
+    def stale(request: Request, exc: StaleVersion) -> JSONResponse:
+        return problem(409, "Conflict", str(exc), current_version=exc.actual)
+
+    @app.exception_handler(IntegrityError)
+    def concurrent_write(request: Request, exc: IntegrityError) -> JSONResponse:
+        return problem(
+            409, "Conflict",
+            "someone else changed this record at the same moment; nothing of yours was recorded: read it again and retry",
+        )
+
+    @app.exception_handler(AlreadyExists)
+    def exists(request: Request, exc: AlreadyExists) -> JSONResponse:
+        return problem(409, "Conflict", str(exc))
+
+    @app.exception_handler(InvalidTransition)
+    def transition(request: Request, exc: InvalidTransition) -> JSONResponse:
+        return problem(409, "Conflict", str(exc))
+
+    @app.exception_handler(NotPermitted)
+    def forbidden(request: Request, exc: NotPermitted) -> JSONResponse:
+        return problem(403, "Forbidden", str(exc))
+
+    @app.exception_handler(Unauthenticated)
+    def unauthenticated(request: Request, exc: Unauthenticated) -> JSONResponse:
+        response = problem(401, "Unauthorized", str(exc))
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kanalarkiv"'
+        return response
+
+    @app.exception_handler(ProjectionLagging)
+    def lagging(request: Request, exc: ProjectionLagging) -> JSONResponse:
+        response = problem(503, "Projection not yet up to date", str(exc), position=exc.reached)
+        response.headers["Retry-After"] = "1"
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = problem(exc.status_code, _reason(exc.status_code), str(exc.detail))
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(Exception)
+    def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled_error", path=request.url.path)
+        request_id = getattr(request.state, "request_id", None)
+        return problem(500, "Internal error", "the service failed; nothing was recorded unless a position was returned",
+                       request_id=request_id)
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

@@ -1,0 +1,68 @@
+"""The HTTP application: built by ``create_app``, which opens the service in its lifespan
+(or is handed an open one, as the tests do)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from api.errors import install_error_handlers
+from api.routes import channels, health, organisations, pages
+from kanalarkiv.config import Settings
+from kanalarkiv.runtime import Runtime
+
+log = structlog.get_logger("kanalarkiv.http")
+
+DESCRIPTION = """
+Kanalarkiv keeps a Swedish public body's social-media presence lawful and auditable.
+Every action is an immutable event; the register, diary and audit trail are projections of them.
+
+**Reads** of public registers need no token. **Commands** need `Authorization: Bearer <token>`
+from `kanalarkiv token create`. Every command answers with the `position` it was recorded at;
+pass it as `wait_for_position` to a read to see your own write. Errors are
+`application/problem+json`.
+"""
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = runtime is None
+        app.state.runtime = runtime or await run_in_threadpool(Runtime.open, settings or Settings.from_env())
+        try:
+            yield
+        finally:
+            if owned:
+                await run_in_threadpool(app.state.runtime.close)
+
+    app = FastAPI(
+        title="Kanalarkiv",
+        version="0.1.0",
+        summary="Records management for public bodies' social media",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.middleware("http")(log_request)
+    for module in (health, organisations, channels, pages):
+        app.include_router(module.router)
+    return app
+
+
+async def log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+    request.state.request_id = request_id
+    started = time.perf_counter()
+    response = await call_next(request)
+    response.headers["X-Request-ID"] = request_id
+    log.info(
+        "request", request_id=request_id, method=request.method, path=request.url.path,
+        status=response.status_code, ms=round((time.perf_counter() - started) * 1000, 2),
+    )
+    return response

@@ -1,0 +1,59 @@
+"""Liveness, projection lag and metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CollectorRegistry, Gauge, generate_latest
+
+from api.deps import RuntimeDep
+from kanalarkiv.runtime import Runtime
+
+router = APIRouter(tags=["operations"])
+
+
+def projection_report(runtime: Runtime) -> dict[str, Any]:
+    head = runtime.head()
+    workers = runtime.supervisor.statuses() if runtime.supervisor else {}
+    report = {}
+    for name, position in runtime.views.positions().items():
+        worker = workers.get(name)
+        report[name] = {
+            "position": position,
+            "lag": max(head - position, 0),
+            "state": worker["state"] if worker else "external",
+            "restarts": worker["restarts"] if worker else None,
+            "last_error": worker["last_error"] if worker else None,
+        }
+    return {"head": head, "projections": report}
+
+
+@router.get("/healthz", summary="Health: database reachable, projections' positions and lag")
+def health(runtime: RuntimeDep) -> JSONResponse:
+    try:
+        report = projection_report(runtime)
+    except Exception as error:  # noqa: BLE001 - any failure here means the database is unreachable
+        return JSONResponse({"status": "unavailable", "database": f"unreachable: {type(error).__name__}"},
+                            status_code=503)
+    failing = [n for n, p in report["projections"].items() if p["state"] not in ("running", "external")]
+    return JSONResponse({"status": "degraded" if failing else "ok", "database": "reachable", **report})
+
+
+@router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
+def metrics(runtime: RuntimeDep) -> PlainTextResponse:
+    report = projection_report(runtime)
+    registry = CollectorRegistry()
+    head = Gauge("kanalarkiv_log_head_position", "Position of the newest event in the log", registry=registry)
+    head.set(report["head"])
+    position = Gauge("kanalarkiv_projection_position", "Last log position applied", ["projection"], registry=registry)
+    lag = Gauge("kanalarkiv_projection_lag_events", "Events recorded but not yet applied", ["projection"],
+                registry=registry)
+    restarts = Gauge("kanalarkiv_projection_restarts", "Worker restarts after failures", ["projection"],
+                     registry=registry)
+    for name, p in report["projections"].items():
+        position.labels(name).set(p["position"])
+        lag.labels(name).set(p["lag"])
+        restarts.labels(name).set(p["restarts"] or 0)
+    return PlainTextResponse(generate_latest(registry).decode(), media_type="text/plain; version=0.0.4")

@@ -1,0 +1,46 @@
+"""Public reads: the organisations and their channel registers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from api.deps import ViewsDep
+from api.routes.channels import WaitFor
+from api.schemas import ChannelPublic, ChannelRegister, OrganisationPublic
+from kanalarkiv.application import RecordNotFound
+from projections.channel_register import PUBLIC_STATUSES
+
+router = APIRouter(prefix="/v1/organisations", tags=["public register"])
+
+StatusFilter = Annotated[
+    list[Literal["active", "paused", "closed"]] | None,
+    Query(description="Which channels to list; by default active and paused ones (repeat the parameter for more)."),
+]
+
+
+@router.get("", response_model=list[OrganisationPublic], summary="Organisations")
+def list_organisations(views: ViewsDep, wait_for_position: WaitFor = None) -> list[OrganisationPublic]:
+    views.wait_for("organisations", wait_for_position)
+    return [OrganisationPublic.model_validate(row) for row in views.organisations.all()]
+
+
+@router.get("/{slug}/channels", response_model=ChannelRegister, summary="Förteckning över sociala medier")
+def channel_register(slug: str, views: ViewsDep, status: StatusFilter = None,
+                     wait_for_position: WaitFor = None) -> ChannelRegister:
+    """The organisation's public register of social media, as its website shows it. No token needed."""
+    views.wait_for("channel_register", wait_for_position)
+    return public_register(views, slug, tuple(status or ("active", "paused")))
+
+
+def public_register(views: ViewsDep, slug: str, statuses: tuple[str, ...]) -> ChannelRegister:
+    organisation = views.channel_register.organisation_by_slug(slug)
+    if organisation is None:
+        raise RecordNotFound(f"no organisation with slug '{slug}'")
+    rows = views.channel_register.channels_of(organisation["org_id"], tuple(s for s in statuses if s in PUBLIC_STATUSES))
+    return ChannelRegister(
+        organisation=organisation["name"],
+        organisation_slug=organisation["slug"],
+        channels=[ChannelPublic.from_row(row) for row in rows],
+    )

@@ -1,0 +1,25 @@
+"""Server-rendered public pages in Swedish, for a municipality's website to link to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from api.deps import ViewsDep
+from api.routes.organisations import public_register
+
+router = APIRouter(tags=["public pages"])
+templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+
+STATUS_SV = {"active": "Aktiv", "paused": "Pausad", "closed": "Avslutad"}
+
+
+@router.get("/{slug}/sociala-medier", response_class=HTMLResponse, summary="Förteckning över sociala medier (HTML)")
+def channel_register_page(slug: str, request: Request, views: ViewsDep) -> HTMLResponse:
+    register = public_register(views, slug, ("active", "paused"))
+    return templates.TemplateResponse(
+        request, "sociala_medier.html", {"register": register, "status_sv": STATUS_SV}
+    )

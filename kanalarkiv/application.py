@@ -1,0 +1,162 @@
+"""The application: commands that decide through aggregates and record their events in the
+one global, totally ordered log. Each command returns the log position of what it recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import EnvType
+
+from domain.access import AccessToken
+from domain.channel import Channel
+from domain.errors import DomainError, InvalidValue
+from domain.organisation import Organisation, OrganisationNumberClaim, organisation_id, valid_slug
+from kanalarkiv.context import Clock, current_actor, system_clock
+from kanalarkiv.transcoder import OrjsonTranscoder
+
+TAggregate = TypeVar("TAggregate", bound=Aggregate)
+
+
+class RecordNotFound(DomainError, LookupError):
+    """No record of that kind with that id exists."""
+
+
+class AlreadyExists(DomainError):
+    """A record with the same unique key (a slug, an organisation number) already exists."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command recorded: the record's id and version, and the log position to wait for."""
+
+    id: UUID
+    version: int
+    position: int
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token_id: UUID
+    secret: str
+    position: int
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class RecordsApplication(Application[UUID]):
+    name = "kanalarkiv"
+
+    def __init__(self, env: EnvType | None = None, clock: Clock = system_clock):
+        super().__init__(env)
+        self.clock = clock
+
+    def construct_transcoder(self) -> OrjsonTranscoder:  # type: ignore[override]
+        return OrjsonTranscoder()
+
+    # Organisations and access
+
+    def register_organisation(self, slug: str, name: str, number: str) -> Recorded:
+        if organisation_id(valid_slug(slug)) in self.repository:
+            raise AlreadyExists(f"slug: an organisation with slug '{slug}' is already registered")
+        by, at = current_actor(), self.clock()
+        organisation = Organisation.register(slug, name, number, by=by, at=at)
+        if OrganisationNumberClaim.id_for(organisation.number) in self.repository:
+            raise AlreadyExists(f"number: organisation number {organisation.number} is already registered")
+        claim = OrganisationNumberClaim.claim(organisation, by=by, at=at)
+        return self._recorded(organisation, claim)
+
+    def organisation_by_slug(self, slug: str) -> Organisation:
+        return self._get(organisation_id(valid_slug(slug)), Organisation, f"organisation '{slug}'")
+
+    def issue_token(self, org_slug: str, role: str, display_name: str, subject_id: str | None = None) -> IssuedToken:
+        organisation = self.organisation_by_slug(org_slug)
+        token_id = uuid4()
+        secret = f"ka_{secrets.token_urlsafe(32)}"
+        token = AccessToken.issue(
+            token_id, organisation.id, subject_id or f"actor:{token_id}", display_name, role,
+            hash_token(secret), by=current_actor(), at=self.clock(),
+        )
+        return IssuedToken(token_id, secret, self._recorded(token).position)
+
+    def revoke_token(self, token_id: UUID, reason: str) -> Recorded:
+        token = self._get(token_id, AccessToken, "token")
+        token.revoke(reason, by=current_actor(), at=self.clock())
+        return self._recorded(token)
+
+    # The channel register
+
+    def register_channel(self, org_id: UUID, **details: Any) -> Recorded:
+        self._get(org_id, Organisation, "organisation")
+        channel = Channel.register(uuid4(), org_id, **details, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    def activate_channel(self, channel_id: UUID, expected_version: int | None = None) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.activate(by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    def pause_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.pause(reason, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    def close_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.close(reason, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    def reopen_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.reopen(reason, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    def change_channel_responsible(
+        self, channel_id: UUID, responsible: str, expected_version: int | None = None
+    ) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.change_responsible(responsible, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    def change_channel_purpose(self, channel_id: UUID, purpose: str, expected_version: int | None = None) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.change_purpose(purpose, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    def change_channel_address(self, channel_id: UUID, url: str, expected_version: int | None = None) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.change_address(url, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    def get_channel(self, channel_id: UUID) -> Channel:
+        return self._get(channel_id, Channel, "channel")
+
+    # Plumbing
+
+    def _channel(self, channel_id: UUID, expected_version: int | None) -> Channel:
+        channel = self.get_channel(channel_id)
+        channel.check_version(expected_version)
+        return channel
+
+    def _get(self, aggregate_id: UUID, kind: type[TAggregate], label: str) -> TAggregate:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise RecordNotFound(f"no {label} with id {aggregate_id}") from None
+        if not isinstance(aggregate, kind):
+            raise RecordNotFound(f"no {label} with id {aggregate_id}")
+        return aggregate
+
+    def _recorded(self, primary: Aggregate, *others: Aggregate) -> Recorded:
+        recordings = self.save(primary, *others)
+        if not recordings:
+            raise InvalidValue("command", "nothing to record")
+        position = max(recording.notification.id for recording in recordings)
+        return Recorded(primary.id, primary.version, position)

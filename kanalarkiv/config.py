@@ -1,0 +1,62 @@
+"""Settings read from the environment, once, by whoever starts the program."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigurationError(ValueError):
+    """A setting in the environment is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    data_dir: Path
+    database_name: str
+    port: int
+    run_projections: bool
+    projection_batch_size: int
+    pool_size: int
+    log_level: str
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            database_url=env.get("DATABASE_URL") or None,
+            data_dir=Path(env.get("KANALARKIV_DATA_DIR", "var")).resolve(),
+            database_name=env.get("KANALARKIV_DATABASE_NAME", "kanalarkiv"),
+            port=_int(env, "PORT", 8000),
+            run_projections=_bool(env, "KANALARKIV_RUN_PROJECTIONS", True),
+            projection_batch_size=_int(env, "KANALARKIV_PROJECTION_BATCH_SIZE", 1000),
+            pool_size=_int(env, "KANALARKIV_POOL_SIZE", 8),
+            log_level=env.get("KANALARKIV_LOG_LEVEL", "info").lower(),
+        )
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationError(f"{name} must be true or false, got {raw!r}")

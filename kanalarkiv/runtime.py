@@ -1,0 +1,57 @@
+"""Wires one running kanalarkiv: settings → database → application → views → projection workers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import structlog
+
+from kanalarkiv.application import RecordsApplication
+from kanalarkiv.config import Settings
+from kanalarkiv.context import Clock, system_clock
+from kanalarkiv.database import ensure_database, eventsourcing_env, server_url
+from kanalarkiv.runner import ProjectionSupervisor
+from kanalarkiv.views import Views
+
+log = structlog.get_logger("kanalarkiv")
+
+
+def database_url(settings: Settings) -> str:
+    """The URL of kanalarkiv's own database, created on first use."""
+    return ensure_database(server_url(settings), settings.database_name) if not settings.database_url \
+        else settings.database_url
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database_url: str
+    app: RecordsApplication
+    views: Views
+    supervisor: ProjectionSupervisor | None = None
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        run_projections: bool | None = None,
+        clock: Clock = system_clock,
+        url: str | None = None,
+    ) -> Runtime:
+        url = url or database_url(settings)
+        app = RecordsApplication(env=eventsourcing_env(url, settings.pool_size), clock=clock)
+        views = Views(app.factory.datastore, app.name)  # type: ignore[attr-defined]
+        runtime = cls(settings, url, app, views)
+        if settings.run_projections if run_projections is None else run_projections:
+            runtime.supervisor = ProjectionSupervisor(app, views, url, settings.projection_batch_size)
+            runtime.supervisor.start()
+        return runtime
+
+    def head(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def close(self) -> None:
+        if self.supervisor is not None:
+            self.supervisor.stop()
+        self.app.close()

@@ -1,0 +1,89 @@
+"""The projections' views in one process: built on the application's connection pool,
+their tables created at start-up, and read-your-writes waiting on their tracking positions."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore
+
+from projections.access_tokens import AccessTokensView
+from projections.audit_trail import AuditTrailView
+from projections.base import BatchProjection, View
+from projections.channel_register import ChannelRegisterView
+from projections.organisations import OrganisationsView
+from projections.registry import PROJECTIONS
+
+
+class ProjectionLagging(TimeoutError):
+    """A read asked to wait for a log position that the projection did not reach in time."""
+
+    def __init__(self, projection: str, wanted: int, reached: int):
+        super().__init__(
+            f"the {projection} projection has reached position {reached}, not yet {wanted}; try again shortly"
+        )
+        self.projection = projection
+        self.wanted = wanted
+        self.reached = reached
+
+
+class Views:
+    def __init__(self, datastore: PostgresDatastore, application_name: str):
+        self.application_name = application_name
+        self._views: dict[str, View] = {}
+        self._projection_classes = {p.name: p for p in PROJECTIONS}
+        for projection_class in PROJECTIONS:
+            view = projection_class.view_class(datastore)
+            view.create_table()
+            self._views[projection_class.name] = view
+
+    @property
+    def organisations(self) -> OrganisationsView:
+        return self._views["organisations"]  # type: ignore[return-value]
+
+    @property
+    def access_tokens(self) -> AccessTokensView:
+        return self._views["access_tokens"]  # type: ignore[return-value]
+
+    @property
+    def channel_register(self) -> ChannelRegisterView:
+        return self._views["channel_register"]  # type: ignore[return-value]
+
+    @property
+    def audit_trail(self) -> AuditTrailView:
+        return self._views["audit_trail"]  # type: ignore[return-value]
+
+    def names(self) -> list[str]:
+        return list(self._views)
+
+    def view(self, name: str) -> View:
+        try:
+            return self._views[name]
+        except KeyError:
+            raise KeyError(f"no projection named {name!r}; known: {', '.join(self._views)}") from None
+
+    def projections(self) -> list[BatchProjection[Any]]:
+        return [self._projection_classes[name](view) for name, view in self._views.items()]
+
+    def projection(self, name: str) -> BatchProjection[Any]:
+        return self._projection_classes[name](self.view(name))
+
+    def positions(self) -> dict[str, int]:
+        return {name: view.position(self.application_name) for name, view in self._views.items()}
+
+    def wait_for(self, name: str, position: int | None, timeout: float = 5.0) -> None:
+        """Block until projection ``name`` has processed log position ``position``."""
+        if not position:
+            return
+        view = self.view(name)
+        deadline = time.monotonic() + timeout
+        pause = 0.002
+        while True:
+            reached = view.position(self.application_name)
+            if reached >= position:
+                return
+            if time.monotonic() >= deadline:
+                raise ProjectionLagging(name, position, reached)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)

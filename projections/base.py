@@ -1,0 +1,119 @@
+"""The shape every projection follows: the library's 9.5 projection API (a ``Projection`` whose
+``view`` is a ``PostgresTrackingRecorder``), extended so that a batch of events is applied and
+tracked in one transaction, with one tracking write per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.projection import Projection
+from eventsourcing.utils import resolve_topic
+from psycopg import Cursor, sql
+
+
+class View(PostgresTrackingRecorder):
+    """A projection's tables and tracking position. Subclasses name their tables and the
+    statements that create them, and add query methods that read only their own tables."""
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[str, ...]]
+    create_statements: ClassVar[tuple[str, ...]]
+
+    def __init__(self, datastore: PostgresDatastore):
+        super().__init__(datastore, tracking_table_name=f"{self.name}_tracking")
+        self.sql_create_statements.extend(sql.SQL(statement) for statement in self.create_statements)  # type: ignore[arg-type]
+
+    def position(self, application_name: str) -> int:
+        return self.max_tracking_id(application_name) or 0
+
+    def reset(self, application_name: str) -> None:
+        """Empty the view and its tracking position, so that it is rebuilt from zero."""
+        with self.datastore.transaction(commit=True) as curs:
+            for table in self.tables:
+                curs.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(table)))
+            curs.execute(
+                sql.SQL("DELETE FROM {} WHERE application_name = %s").format(sql.Identifier(self.tracking_table_name)),
+                (application_name,),
+            )
+
+    def fetch_all(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(query, params)  # type: ignore[arg-type]
+            return list(curs.fetchall())
+
+    def fetch_one(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+        rows = self.fetch_all(query, params)
+        return rows[0] if rows else None
+
+
+TView = TypeVar("TView", bound=View)
+
+
+Handler = Callable[[Any, Any, Cursor[Any], int], None]
+
+
+def handles(*event_classes: type) -> Callable[[Handler], Handler]:
+    """Mark a projection method as the handler of these event classes (and their subclasses)."""
+
+    def mark(method: Handler) -> Handler:
+        method._handles = event_classes  # type: ignore[attr-defined]
+        return method
+
+    return mark
+
+
+class BatchProjection(Projection[TView], Generic[TView]):
+    """Applies events to its view through methods marked ``@handles(EventClass)``. An event
+    the projection does not handle still advances the tracking position."""
+
+    view_class: ClassVar[type[View]]
+    _handlers: ClassVar[dict[type, Handler]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._handlers = {}
+        for klass in reversed(cls.__mro__):
+            for member in vars(klass).values():
+                for event_class in getattr(member, "_handles", ()):
+                    cls._handlers[event_class] = member
+
+    def __init__(self, view: TView):
+        super().__init__(view)
+        self._dispatch_cache: dict[type, Handler | None] = {}
+        self._wanted_topics: dict[str, bool] = {}
+
+    def handler_for(self, event_class: type) -> Handler | None:
+        try:
+            return self._dispatch_cache[event_class]
+        except KeyError:
+            found = next((self._handlers[k] for k in event_class.__mro__ if k in self._handlers), None)
+            self._dispatch_cache[event_class] = found
+            return found
+
+    def wants(self, topic: str) -> bool:
+        """Whether events of this topic change the view, so that others need not be decoded."""
+        wanted = self._wanted_topics.get(topic)
+        if wanted is None:
+            wanted = self.handler_for(resolve_topic(topic)) is not None
+            self._wanted_topics[topic] = wanted
+        return wanted
+
+    def apply(self, event: Any, curs: Cursor[Any], position: int) -> None:
+        handler = self.handler_for(type(event))
+        if handler is not None:
+            handler(self, event, curs, position)
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
+        self.process_batch([(domain_event, tracking.notification_id)], tracking)
+
+    def process_batch(self, events: Sequence[tuple[Any, int]], tracking: Tracking) -> None:
+        """Apply ``events`` (each with its log position) and record ``tracking`` (the position
+        the batch read up to, which may be past its last handled event) in one transaction."""
+        with self.view.datastore.get_connection() as conn, conn.pipeline(), conn.transaction():
+            with conn.cursor() as curs:
+                for event, position in events:
+                    self.apply(event, curs, position)
+                self.view._insert_tracking(curs, tracking)  # noqa: SLF001

@@ -1,0 +1,110 @@
+"""The channel register (förteckning över sociala medier): every channel's current reading,
+and the organisations' slugs and names that the public register is addressed by."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+from uuid import UUID
+
+from psycopg import Cursor
+
+from domain.channel import Channel
+from domain.organisation import Organisation
+from projections.base import BatchProjection, View, handles
+
+PUBLIC_STATUSES = ("active", "paused", "closed")
+
+
+class ChannelRegisterView(View):
+    name = "channel_register"
+    tables = ("channel_register", "channel_register_orgs")
+    create_statements = (
+        """CREATE TABLE IF NOT EXISTS channel_register_orgs (
+            org_id uuid PRIMARY KEY,
+            slug text NOT NULL UNIQUE,
+            name text NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS channel_register (
+            id uuid PRIMARY KEY,
+            org_id uuid NOT NULL,
+            platform text NOT NULL,
+            name text NOT NULL,
+            url text NOT NULL,
+            owning_unit text NOT NULL,
+            responsible text NOT NULL,
+            purpose text NOT NULL,
+            status text NOT NULL,
+            version integer NOT NULL,
+            registered_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS channel_register_org_idx ON channel_register (org_id, status, platform, name)",
+    )
+
+    def organisation_by_slug(self, slug: str) -> dict[str, Any] | None:
+        return self.fetch_one("SELECT org_id, slug, name FROM channel_register_orgs WHERE slug = %s", (slug,))
+
+    def channels_of(self, org_id: UUID, statuses: tuple[str, ...]) -> list[dict[str, Any]]:
+        return self.fetch_all(
+            "SELECT * FROM channel_register WHERE org_id = %s AND status = ANY(%s) "
+            "ORDER BY platform, lower(name), id",
+            (org_id, list(statuses)),
+        )
+
+    def channel(self, channel_id: UUID) -> dict[str, Any] | None:
+        return self.fetch_one("SELECT * FROM channel_register WHERE id = %s", (channel_id,))
+
+
+_CHANGED_FIELD = {
+    Channel.ResponsibleChanged: "responsible",
+    Channel.PurposeChanged: "purpose",
+    Channel.AddressChanged: "url",
+}
+_NEW_STATUS = {
+    Channel.Activated: "active",
+    Channel.Paused: "paused",
+    Channel.Closed: "closed",
+    Channel.Reopened: "active",
+}
+
+
+class ChannelRegisterProjection(BatchProjection[ChannelRegisterView]):
+    name = "channel_register"
+    view_class: ClassVar = ChannelRegisterView
+
+    @handles(Organisation.Registered)
+    def organisation_registered(self, event: Organisation.Registered, curs: Cursor[Any], position: int) -> None:
+        curs.execute(
+            "INSERT INTO channel_register_orgs (org_id, slug, name) VALUES (%s, %s, %s) "
+            "ON CONFLICT (org_id) DO NOTHING",
+            (event.originator_id, event.slug, event.name),
+        )
+
+    @handles(Channel.Registered)
+    def registered(self, event: Channel.Registered, curs: Cursor[Any], position: int) -> None:
+        curs.execute(
+            "INSERT INTO channel_register (id, org_id, platform, name, url, owning_unit, responsible, purpose,"
+            " status, version, registered_at, updated_at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'planned', %s, %s, %s)",
+            (
+                event.originator_id, event.org_id, event.platform, event.name, event.url, event.owning_unit,
+                event.responsible, event.purpose, event.originator_version, event.timestamp, event.timestamp,
+            ),
+        )
+
+    @handles(Channel.Activated, Channel.Paused, Channel.Closed, Channel.Reopened)
+    def status_changed(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
+        self._update(curs, event, "status", _NEW_STATUS[type(event)])
+
+    @handles(Channel.ResponsibleChanged, Channel.PurposeChanged, Channel.AddressChanged)
+    def detail_changed(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
+        field = _CHANGED_FIELD[type(event)]
+        self._update(curs, event, field, getattr(event, field))
+
+    @staticmethod
+    def _update(curs: Cursor[Any], event: Channel.Event, column: str, value: Any) -> None:
+        # Column names come from the fixed maps above, never from input.
+        curs.execute(
+            f"UPDATE channel_register SET {column} = %s, version = %s, updated_at = %s WHERE id = %s",  # noqa: S608
+            (value, event.originator_version, event.timestamp, event.originator_id),
+        )

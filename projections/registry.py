@@ -1,0 +1,14 @@
+"""Every projection the service runs, in one list."""
+
+from projections.access_tokens import AccessTokensProjection
+from projections.audit_trail import AuditTrailProjection
+from projections.base import BatchProjection
+from projections.channel_register import ChannelRegisterProjection
+from projections.organisations import OrganisationsProjection
+
+PROJECTIONS: tuple[type[BatchProjection], ...] = (
+    OrganisationsProjection,
+    AccessTokensProjection,
+    ChannelRegisterProjection,
+    AuditTrailProjection,
+)
