@@ -52,7 +52,8 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 def opened(run_projections: bool = False) -> Iterator[Runtime]:
     try:
         settings = Settings.from_env()
-        configure_logging(settings.log_level if run_projections else "warning")
+        if run_projections:
+            configure_logging(settings.log_level)
         runtime = Runtime.open(settings, run_projections=run_projections)
     except ConfigurationError as error:
         raise fail(str(error)) from None

@@ -4,6 +4,7 @@ batches, applies a batch and its tracking position in one transaction, and on an
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -86,15 +87,20 @@ class ProjectionWorker(threading.Thread):
             try:
                 self._follow_log()
             except Exception as error:  # noqa: BLE001 - supervision: every failure restarts the worker
-                self.status.state = "restarting"
-                self.status.restarts += 1
-                self.status.last_error = f"{type(error).__name__}: {error}"
-                log.error("projection_failed", projection=self.projector.name, error=self.status.last_error,
-                          restarts=self.status.restarts, retry_in_s=backoff)
+                self._failed(error, backoff)
                 self.stopping.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
             else:
                 backoff = 0.1
+
+    def _failed(self, error: Exception, retry_in: float) -> None:
+        self.status.state = "restarting"
+        self.status.restarts += 1
+        self.status.last_error = f"{type(error).__name__}: {error}"
+        # A broken log sink must not end the supervision loop.
+        with contextlib.suppress(Exception):
+            log.error("projection_failed", projection=self.projector.name, error=self.status.last_error,
+                      restarts=self.status.restarts, retry_in_s=retry_in)
 
     def _follow_log(self) -> None:
         position = self.projector.position()

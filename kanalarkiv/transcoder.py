@@ -27,6 +27,8 @@ def _encode_value(value: Any) -> Any:
     # orjson would write UUIDs as plain strings, which would then decode as str.
     if isinstance(value, UUID):
         return _tag("uuid_hex", value.hex)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise TypeError("naive datetimes are not stored; give every time a timezone")
     if isinstance(value, dict):
         return {key: _encode_value(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -36,8 +38,6 @@ def _encode_value(value: Any) -> Any:
 
 def _default(value: Any) -> Any:
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise TypeError("naive datetimes are not stored; give every time a timezone")
         return _tag("datetime_iso", value.isoformat())
     if isinstance(value, Decimal):
         return _tag("decimal_str", str(value))
