@@ -11,17 +11,19 @@ from domain.errors import ForeignOrganisation, NotPermitted
 
 class Role(StrEnum):
     """The roles an actor can hold. Swedish: registrator/arkivarie, revisor/granskare,
-    chef, redaktör, webbansvarig; the operator runs the CLI on the server."""
+    chef, redaktör, webbansvarig; a capture client records what appeared on a platform
+    (insamlingsklient); the operator runs the CLI on the server."""
 
     RECORDS_OFFICER = "records_officer"
     AUDITOR = "auditor"
     MANAGER = "manager"
     EDITOR = "editor"
     WEBMASTER = "webmaster"
+    CAPTURE_CLIENT = "capture_client"
     OPERATOR = "operator"
 
 
-TOKEN_ROLES = (Role.RECORDS_OFFICER, Role.AUDITOR, Role.MANAGER, Role.EDITOR, Role.WEBMASTER)
+TOKEN_ROLES = (Role.RECORDS_OFFICER, Role.AUDITOR, Role.MANAGER, Role.EDITOR, Role.WEBMASTER, Role.CAPTURE_CLIENT)
 
 
 @dataclass(frozen=True)

@@ -15,29 +15,14 @@ from eventsourcing.utils import EnvType
 
 from domain.access import AccessToken
 from domain.channel import Channel
-from domain.errors import DomainError, InvalidValue
+from domain.errors import InvalidValue
 from domain.organisation import Organisation, OrganisationNumberClaim, organisation_id, valid_slug
 from kanalarkiv.context import Clock, current_actor, system_clock
+from kanalarkiv.editorial import EditorialCommands
+from kanalarkiv.outcomes import AlreadyExists, Recorded, RecordNotFound
 from kanalarkiv.transcoder import OrjsonTranscoder
 
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
-
-
-class RecordNotFound(DomainError, LookupError):
-    """No record of that kind with that id exists."""
-
-
-class AlreadyExists(DomainError):
-    """A record with the same unique key (a slug, an organisation number) already exists."""
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """What a command recorded: the record's id and version, and the log position to wait for."""
-
-    id: UUID
-    version: int
-    position: int
 
 
 @dataclass(frozen=True)
@@ -51,7 +36,7 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class RecordsApplication(Application[UUID]):
+class RecordsApplication(EditorialCommands, Application[UUID]):
     name = "kanalarkiv"
 
     def __init__(self, env: EnvType | None = None, clock: Clock = system_clock):

@@ -11,8 +11,11 @@ from eventsourcing.postgres import PostgresDatastore
 from projections.access_tokens import AccessTokensView
 from projections.audit_trail import AuditTrailView
 from projections.base import BatchProjection, View
+from projections.channel_content import ChannelContentView
 from projections.channel_register import ChannelRegisterView
+from projections.editor_assignments import EditorAssignmentsView
 from projections.organisations import OrganisationsView
+from projections.oversight import OversightView
 from projections.registry import PROJECTIONS
 
 
@@ -53,6 +56,18 @@ class Views:
     @property
     def audit_trail(self) -> AuditTrailView:
         return self._views["audit_trail"]  # type: ignore[return-value]
+
+    @property
+    def editor_assignments(self) -> EditorAssignmentsView:
+        return self._views["editor_assignments"]  # type: ignore[return-value]
+
+    @property
+    def channel_content(self) -> ChannelContentView:
+        return self._views["channel_content"]  # type: ignore[return-value]
+
+    @property
+    def oversight(self) -> OversightView:
+        return self._views["oversight"]  # type: ignore[return-value]
 
     def names(self) -> list[str]:
         return list(self._views)

@@ -4,6 +4,7 @@ The trail is the events themselves; this view only makes them searchable."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -14,13 +15,21 @@ from psycopg import Cursor
 from domain.access import AccessToken
 from domain.base import RecordAggregate
 from domain.channel import Channel
+from domain.comment import Comment
 from domain.organisation import Organisation, OrganisationNumberClaim
+from domain.personal_data import AuthorIdentityDisclosure, DataSubjectSearch
+from domain.post import Post
+from domain.roster import ChannelRoster
 from projections.base import BatchProjection, View, handles
 
 _ENVELOPE = {
     "originator_id", "originator_version", "originator_topic", "timestamp",
     "org_id", "actor_id", "actor_name", "actor_role", "occurred_at",
 }
+# Commenters' identity stays out of the trail, so that it can never list comments by author;
+# it is shown only through a recorded disclosure or a data subject's own request.
+_IDENTITY_FIELDS = {"author_name", "platform_author_id"}
+_IDENTITY_EVENTS = (Comment.Received, DataSubjectSearch.Performed)
 
 _SUMMARIES: dict[type, str] = {
     Organisation.Registered: "Organisation {name} ({number}) registered as '{slug}'",
@@ -35,18 +44,41 @@ _SUMMARIES: dict[type, str] = {
     Channel.ResponsibleChanged: "Responsible changed to {responsible}",
     Channel.PurposeChanged: "Purpose changed to: {purpose}",
     Channel.AddressChanged: "Address changed to {url}",
+    ChannelRoster.Opened: "Editors' roster opened",
+    ChannelRoster.EditorAssigned: "{editor_name} assigned as editor from {valid_from:%Y-%m-%d}: {scope}",
+    ChannelRoster.AssignmentRevoked: "Editor's assignment {assignment_id} revoked: {reason}",
+    Post.Published: "Post published ({source})",
+    Post.Edited: "Post edited",
+    Post.Deleted: "Post deleted on ground {ground}: {reason}",
+    Comment.Received: "Comment received on post {post_id}",
+    Comment.ReplyPosted: "Reply by {author_name}",
+    Comment.Moderated: "Comment {action} on ground {ground}: {justification}",
+    Comment.ModerationReversed: "Moderation decision {reverses} reversed: {justification}",
+    Comment.TransferredToCase: "Comment moved to case {diary_number}: {note}",
+    AuthorIdentityDisclosure.Recorded: "Author identity of comment {comment_id} shown: {reason}",
+    DataSubjectSearch.Performed: "Comments searched for a data subject's request (art. {article}), case {case_reference}",
 }
 
 
 def event_details(event: RecordAggregate.Event) -> dict[str, Any]:
-    return {key: value for key, value in vars(event).items() if key not in _ENVELOPE}
+    hidden = _ENVELOPE | (_IDENTITY_FIELDS if isinstance(event, _IDENTITY_EVENTS) else set())
+    return {key: value for key, value in vars(event).items() if key not in hidden}
 
 
 def summarise(event: RecordAggregate.Event) -> str:
     template = _SUMMARIES.get(type(event))
     if template is None:
         return type(event).__qualname__.replace(".", " ")
-    return template.format(**event_details(event))
+    details = event_details(event)
+    if isinstance(event, Comment.TransferredToCase) and details["diary_number"] is None:
+        details["diary_number"] = "(new case)"
+    return template.format(**details)
+
+
+def channel_of(event: RecordAggregate.Event) -> UUID | None:
+    if isinstance(event, Channel.Event):
+        return event.originator_id
+    return getattr(event, "channel_id", None)
 
 
 def _json_default(value: Any) -> Any:
@@ -63,6 +95,7 @@ class AuditTrailView(View):
     create_statements = (
         """CREATE TABLE IF NOT EXISTS audit_events (
             position bigint PRIMARY KEY,
+            channel_id uuid,
             entity_id uuid NOT NULL,
             entity_version integer NOT NULL,
             org_id uuid NOT NULL,
@@ -77,13 +110,57 @@ class AuditTrailView(View):
             details jsonb NOT NULL,
             UNIQUE (entity_id, entity_version)
         )""",
+        # Trails created before channel_id existed gain it; `projections rebuild audit_trail` fills it.
+        "ALTER TABLE audit_events ADD COLUMN IF NOT EXISTS channel_id uuid",
         "CREATE INDEX IF NOT EXISTS audit_events_org_time_idx ON audit_events (org_id, recorded_at)",
+        "CREATE INDEX IF NOT EXISTS audit_events_org_position_idx ON audit_events (org_id, position)",
+        "CREATE INDEX IF NOT EXISTS audit_events_channel_idx ON audit_events (channel_id, position)",
+        "CREATE INDEX IF NOT EXISTS audit_events_actor_idx ON audit_events (org_id, actor_id, position)",
     )
 
     def history(self, entity_id: UUID) -> list[dict[str, Any]]:
         return self.fetch_all(
             "SELECT * FROM audit_events WHERE entity_id = %s ORDER BY position", (entity_id,)
         )
+
+    def search(self, org_id: UUID, query: AuditQuery) -> list[dict[str, Any]]:
+        """One page of the organisation's trail, filtered, in log order or newest first."""
+        conditions, params = ["org_id = %(org)s"], {"org": org_id}
+        for column in ("entity_id", "entity_type", "actor_id", "event_type", "channel_id"):
+            value = getattr(query, column)
+            if value is not None:
+                conditions.append(f"{column} = %({column})s")
+                params[column] = value
+        if query.recorded_from is not None:
+            conditions.append("recorded_at >= %(recorded_from)s")
+            params["recorded_from"] = query.recorded_from
+        if query.recorded_to is not None:
+            conditions.append("recorded_at < %(recorded_to)s")
+            params["recorded_to"] = query.recorded_to
+        if query.after is not None:
+            conditions.append("position > %(after)s" if query.oldest_first else "position < %(after)s")
+            params["after"] = query.after
+        order = "ASC" if query.oldest_first else "DESC"
+        params["limit"] = query.limit
+        return self.fetch_all(
+            f"SELECT * FROM audit_events WHERE {' AND '.join(conditions)} ORDER BY position {order}"  # noqa: S608
+            " LIMIT %(limit)s",
+            params,
+        )
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    entity_id: UUID | None = None
+    entity_type: str | None = None
+    actor_id: str | None = None
+    event_type: str | None = None
+    channel_id: UUID | None = None
+    recorded_from: datetime | None = None
+    recorded_to: datetime | None = None
+    oldest_first: bool = False
+    after: int | None = None
+    limit: int = 100
 
 
 class AuditTrailProjection(BatchProjection[AuditTrailView]):
@@ -94,11 +171,11 @@ class AuditTrailProjection(BatchProjection[AuditTrailView]):
     def any_event(self, event: RecordAggregate.Event, curs: Cursor[Any], position: int) -> None:
         entity_type, _, event_type = type(event).__qualname__.partition(".")
         curs.execute(
-            "INSERT INTO audit_events (position, entity_id, entity_version, org_id, entity_type, event_type, actor_id,"
+            "INSERT INTO audit_events (position, channel_id, entity_id, entity_version, org_id, entity_type, event_type, actor_id,"
             " actor_name, actor_role, occurred_at, recorded_at, summary, details)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)",
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)",
             (
-                position, event.originator_id, event.originator_version, event.org_id, entity_type, event_type,
+                position, channel_of(event), event.originator_id, event.originator_version, event.org_id, entity_type, event_type,
                 event.actor_id, event.actor_name, event.actor_role, event.occurred_at, event.timestamp,
                 summarise(event), orjson.dumps(event_details(event), default=_json_default).decode(),
             ),

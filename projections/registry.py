@@ -3,12 +3,18 @@
 from projections.access_tokens import AccessTokensProjection
 from projections.audit_trail import AuditTrailProjection
 from projections.base import BatchProjection
+from projections.channel_content import ChannelContentProjection
 from projections.channel_register import ChannelRegisterProjection
+from projections.editor_assignments import EditorAssignmentsProjection
 from projections.organisations import OrganisationsProjection
+from projections.oversight import OversightProjection
 
 PROJECTIONS: tuple[type[BatchProjection], ...] = (
     OrganisationsProjection,
     AccessTokensProjection,
     ChannelRegisterProjection,
     AuditTrailProjection,
+    EditorAssignmentsProjection,
+    ChannelContentProjection,
+    OversightProjection,
 )

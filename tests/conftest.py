@@ -8,6 +8,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -120,10 +121,23 @@ def register_organisation(runtime: Runtime, slug: str = "valdemarsvik", name: st
 
 
 def issue_token(runtime: Runtime, slug: str = "valdemarsvik", role: str = "manager", name: str = "Anna Chef") -> dict:
+    return staff(runtime, slug, role, name).headers
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Someone holding a token: ``id`` is their actor id, ``headers`` authenticate them."""
+
+    id: str
+    name: str
+    headers: dict
+
+
+def staff(runtime: Runtime, slug: str = "valdemarsvik", role: str = "manager", name: str = "Anna Chef") -> Staff:
     with acting_as(OPERATOR):
         issued = runtime.app.issue_token(slug, role, name)
     runtime.views.wait_for("access_tokens", issued.position)
-    return {"Authorization": f"Bearer {issued.secret}"}
+    return Staff(f"actor:{issued.token_id}", name, {"Authorization": f"Bearer {issued.secret}"})
 
 
 FACEBOOK_PAGE = {

@@ -1,0 +1,62 @@
+"""Editors' assignments (redaktörsuppdrag) on a channel."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+from pydantic import AwareDatetime
+
+from api.deps import AppDep, CurrentActor, ViewsDep
+from api.editorial_schemas import AssignmentCreate, AssignmentPublic, AssignmentRevoke
+from api.routes.channels import WaitFor
+from api.schemas import Recorded
+from domain.actors import Actor, Role
+from kanalarkiv.outcomes import RecordNotFound
+
+router = APIRouter(prefix="/v1/channels/{channel_id}", tags=["editors' assignments"])
+STAFF = {Role.RECORDS_OFFICER, Role.AUDITOR, Role.MANAGER, Role.EDITOR, Role.WEBMASTER}
+
+
+@router.post("/assignments", status_code=status.HTTP_201_CREATED, response_model=Recorded,
+             summary="Assign an editor")
+def assign_editor(channel_id: UUID, body: AssignmentCreate, actor: CurrentActor, app: AppDep) -> Recorded:
+    """A manager (or a records officer acting for one) assigns an employee as editor for a period.
+    The answer's ``id`` is the assignment's."""
+    result = app.assign_editor(channel_id, **body.model_dump())
+    return Recorded.model_validate(result, from_attributes=True)
+
+
+@router.post("/assignments/{assignment_id}/revoke", response_model=Recorded, summary="Revoke an assignment")
+def revoke_assignment(channel_id: UUID, assignment_id: UUID, body: AssignmentRevoke, actor: CurrentActor,
+                      app: AppDep) -> Recorded:
+    result = app.revoke_assignment(channel_id, assignment_id, body.reason, body.effective_from)
+    return Recorded.model_validate(result, from_attributes=True)
+
+
+@router.get("/assignments", response_model=list[AssignmentPublic], summary="All assignments of a channel")
+def list_assignments(channel_id: UUID, actor: CurrentActor, views: ViewsDep,
+                     wait_for_position: WaitFor = None) -> list[AssignmentPublic]:
+    views.wait_for("editor_assignments", wait_for_position)
+    require_staff_of_channel(views, channel_id, actor, "reading a channel's editors")
+    return [AssignmentPublic.model_validate(row) for row in views.editor_assignments.of_channel(channel_id)]
+
+
+@router.get("/editors", response_model=list[AssignmentPublic], summary="Who could post at an instant")
+def editors_at(channel_id: UUID, actor: CurrentActor, views: ViewsDep,
+               at: Annotated[AwareDatetime, Query(description="The instant asked about, e.g. 2026-03-01T12:00:00+01:00.")],
+               wait_for_position: WaitFor = None) -> list[AssignmentPublic]:
+    """"Who could post on this channel at that time, and who assigned them?" — for any past instant."""
+    views.wait_for("editor_assignments", wait_for_position)
+    require_staff_of_channel(views, channel_id, actor, "reading a channel's editors")
+    return [AssignmentPublic.model_validate(row) for row in views.editor_assignments.valid_at(channel_id, at)]
+
+
+def require_staff_of_channel(views: ViewsDep, channel_id: UUID, actor: Actor, doing: str,
+                             roles: set[Role] = STAFF) -> dict:
+    channel = views.channel_register.channel(channel_id)
+    if channel is None:
+        raise RecordNotFound(f"no channel with id {channel_id}")
+    actor.require(roles, channel["org_id"], doing)
+    return channel

@@ -1,0 +1,226 @@
+"""A channel's own record: its posts (every version, and deletions) and the comments on them
+(with replies, moderation state and case transfers). Public reads filter what the public may
+see; records officers and auditors read everything but commenters' identity fields."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+from uuid import UUID
+
+from psycopg import Cursor
+
+from domain.comment import Comment, ModerationAction
+from domain.post import Post
+from projections.base import BatchProjection, View, handles
+
+PAGE_MAX = 200
+
+
+class ChannelContentView(View):
+    name = "channel_content"
+    tables = ("content_posts", "content_post_versions", "content_comments", "content_replies")
+    create_statements = (
+        """CREATE TABLE IF NOT EXISTS content_posts (
+            post_id uuid PRIMARY KEY,
+            org_id uuid NOT NULL,
+            channel_id uuid NOT NULL,
+            platform_post_id text,
+            text text NOT NULL,
+            author_id text,
+            author_name text NOT NULL,
+            source text NOT NULL,
+            assignment_id uuid,
+            published_at timestamptz NOT NULL,
+            captured_at timestamptz,
+            recorded_at timestamptz NOT NULL,
+            recorded_by_name text NOT NULL,
+            version integer NOT NULL,
+            edits integer NOT NULL DEFAULT 0,
+            deleted_at timestamptz,
+            deleted_recorded_at timestamptz,
+            deleted_by_id text,
+            deleted_by_name text,
+            deleted_by_role text,
+            delete_ground text,
+            delete_reason text,
+            position bigint NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS content_posts_channel_idx ON content_posts (channel_id, published_at DESC, post_id)",
+        """CREATE TABLE IF NOT EXISTS content_post_versions (
+            post_id uuid NOT NULL,
+            version integer NOT NULL,
+            text text NOT NULL,
+            changed_at timestamptz NOT NULL,
+            recorded_at timestamptz NOT NULL,
+            changed_by_name text NOT NULL,
+            changed_by_role text NOT NULL,
+            PRIMARY KEY (post_id, version)
+        )""",
+        """CREATE TABLE IF NOT EXISTS content_comments (
+            comment_id uuid PRIMARY KEY,
+            org_id uuid NOT NULL,
+            channel_id uuid NOT NULL,
+            post_id uuid NOT NULL,
+            platform_comment_id text,
+            author_name text NOT NULL,
+            platform_author_id text,
+            text text NOT NULL,
+            received_at timestamptz NOT NULL,
+            captured_at timestamptz,
+            recorded_at timestamptz NOT NULL,
+            version integer NOT NULL,
+            visibility text NOT NULL DEFAULT 'visible',
+            moderation_ground text,
+            moderation_provision text,
+            moderation_justification text,
+            moderated_by_name text,
+            moderated_at timestamptz,
+            case_diary_number text,
+            moved_to_case boolean NOT NULL DEFAULT false,
+            replies integer NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX IF NOT EXISTS content_comments_post_idx ON content_comments (post_id, received_at, comment_id)",
+        "CREATE INDEX IF NOT EXISTS content_comments_author_idx ON content_comments (org_id, platform_author_id)",
+        """CREATE TABLE IF NOT EXISTS content_replies (
+            reply_id uuid PRIMARY KEY,
+            comment_id uuid NOT NULL,
+            text text NOT NULL,
+            author_name text NOT NULL,
+            replied_at timestamptz NOT NULL,
+            assignment_id uuid,
+            source text NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS content_replies_comment_idx ON content_replies (comment_id, replied_at)",
+    )
+
+    def post(self, post_id: UUID) -> dict[str, Any] | None:
+        return self.fetch_one("SELECT * FROM content_posts WHERE post_id = %s", (post_id,))
+
+    def post_versions(self, post_id: UUID) -> list[dict[str, Any]]:
+        return self.fetch_all("SELECT * FROM content_post_versions WHERE post_id = %s ORDER BY version", (post_id,))
+
+    def posts_of(self, channel_id: UUID, limit: int, offset: int) -> list[dict[str, Any]]:
+        return self.fetch_all(
+            "SELECT * FROM content_posts WHERE channel_id = %s ORDER BY published_at DESC, post_id LIMIT %s OFFSET %s",
+            (channel_id, min(limit, PAGE_MAX), offset),
+        )
+
+    def comments_on(self, post_id: UUID, visible_only: bool) -> list[dict[str, Any]]:
+        condition = "AND visibility = 'visible'" if visible_only else ""
+        return self.fetch_all(
+            f"SELECT * FROM content_comments WHERE post_id = %s {condition} ORDER BY received_at, comment_id",  # noqa: S608
+            (post_id,),
+        )
+
+    def comment(self, comment_id: UUID) -> dict[str, Any] | None:
+        return self.fetch_one("SELECT * FROM content_comments WHERE comment_id = %s", (comment_id,))
+
+    def replies_to(self, comment_ids: list[UUID]) -> list[dict[str, Any]]:
+        return self.fetch_all(
+            "SELECT * FROM content_replies WHERE comment_id = ANY(%s) ORDER BY replied_at, reply_id", (comment_ids,)
+        )
+
+    def comments_by_author(self, org_id: UUID, platform_author_id: str | None,
+                           author_name: str | None) -> list[dict[str, Any]]:
+        """Only for a recorded data-subject request (GDPR art. 15/17); never exposed otherwise."""
+        return self.fetch_all(
+            "SELECT * FROM content_comments WHERE org_id = %(org)s AND ("
+            " (%(author_id)s::text IS NOT NULL AND platform_author_id = %(author_id)s)"
+            " OR (%(name)s::text IS NOT NULL AND lower(author_name) = lower(%(name)s)))"
+            " ORDER BY received_at, comment_id",
+            {"org": org_id, "author_id": platform_author_id, "name": author_name},
+        )
+
+
+class ChannelContentProjection(BatchProjection[ChannelContentView]):
+    name = "channel_content"
+    view_class: ClassVar = ChannelContentView
+
+    @handles(Post.Published)
+    def published(self, event: Post.Published, curs: Cursor[Any], position: int) -> None:
+        curs.execute(
+            "INSERT INTO content_posts (post_id, org_id, channel_id, platform_post_id, text, author_id, author_name,"
+            " source, assignment_id, published_at, captured_at, recorded_at, recorded_by_name, version, position)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (event.originator_id, event.org_id, event.channel_id, event.platform_post_id, event.text,
+             event.author_id, event.author_name, event.source, event.assignment_id, event.occurred_at,
+             event.captured_at, event.timestamp, event.actor_name, event.originator_version, position),
+        )
+        self._version(curs, event, event.text)
+
+    @handles(Post.Edited)
+    def edited(self, event: Post.Edited, curs: Cursor[Any], position: int) -> None:
+        curs.execute(
+            "UPDATE content_posts SET text = %s, edits = edits + 1, version = %s WHERE post_id = %s",
+            (event.text_after, event.originator_version, event.originator_id),
+        )
+        self._version(curs, event, event.text_after)
+
+    @handles(Post.Deleted)
+    def deleted(self, event: Post.Deleted, curs: Cursor[Any], position: int) -> None:
+        curs.execute(
+            "UPDATE content_posts SET deleted_at = %s, deleted_recorded_at = %s, deleted_by_id = %s,"
+            " deleted_by_name = %s, deleted_by_role = %s, delete_ground = %s, delete_reason = %s, version = %s"
+            " WHERE post_id = %s",
+            (event.occurred_at, event.timestamp, event.actor_id, event.actor_name, event.actor_role, event.ground,
+             event.reason, event.originator_version, event.originator_id),
+        )
+
+    @staticmethod
+    def _version(curs: Cursor[Any], event: Post.Event, text: str) -> None:
+        curs.execute(
+            "INSERT INTO content_post_versions (post_id, version, text, changed_at, recorded_at, changed_by_name,"
+            " changed_by_role) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            (event.originator_id, event.originator_version, text, event.occurred_at, event.timestamp,
+             event.actor_name, event.actor_role),
+        )
+
+    @handles(Comment.Received)
+    def received(self, event: Comment.Received, curs: Cursor[Any], position: int) -> None:
+        curs.execute(
+            "INSERT INTO content_comments (comment_id, org_id, channel_id, post_id, platform_comment_id, author_name,"
+            " platform_author_id, text, received_at, captured_at, recorded_at, version)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (event.originator_id, event.org_id, event.channel_id, event.post_id, event.platform_comment_id,
+             event.author_name, event.platform_author_id, event.text, event.occurred_at, event.captured_at,
+             event.timestamp, event.originator_version),
+        )
+
+    @handles(Comment.ReplyPosted)
+    def replied(self, event: Comment.ReplyPosted, curs: Cursor[Any], position: int) -> None:
+        curs.execute(
+            "INSERT INTO content_replies (reply_id, comment_id, text, author_name, replied_at, assignment_id, source)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            (event.reply_id, event.originator_id, event.text, event.author_name, event.occurred_at,
+             event.assignment_id, "capture" if event.captured_at else "editor"),
+        )
+        curs.execute("UPDATE content_comments SET replies = replies + 1, version = %s WHERE comment_id = %s",
+                     (event.originator_version, event.originator_id))
+
+    @handles(Comment.Moderated)
+    def moderated(self, event: Comment.Moderated, curs: Cursor[Any], position: int) -> None:
+        visibility = "hidden" if event.action == ModerationAction.HIDE else "removed"
+        curs.execute(
+            "UPDATE content_comments SET visibility = %s, moderation_ground = %s, moderation_provision = %s,"
+            " moderation_justification = %s, moderated_by_name = %s, moderated_at = %s, version = %s"
+            " WHERE comment_id = %s",
+            (visibility, event.ground, event.provision, event.justification, event.actor_name, event.timestamp,
+             event.originator_version, event.originator_id),
+        )
+
+    @handles(Comment.ModerationReversed)
+    def reversed_(self, event: Comment.ModerationReversed, curs: Cursor[Any], position: int) -> None:
+        curs.execute(
+            "UPDATE content_comments SET visibility = 'visible', moderation_ground = NULL, moderation_provision = NULL,"
+            " moderation_justification = NULL, moderated_by_name = %s, moderated_at = %s, version = %s"
+            " WHERE comment_id = %s",
+            (event.actor_name, event.timestamp, event.originator_version, event.originator_id),
+        )
+
+    @handles(Comment.TransferredToCase)
+    def transferred(self, event: Comment.TransferredToCase, curs: Cursor[Any], position: int) -> None:
+        curs.execute(
+            "UPDATE content_comments SET moved_to_case = true, case_diary_number = %s, version = %s"
+            " WHERE comment_id = %s",
+            (event.diary_number, event.originator_version, event.originator_id),
+        )

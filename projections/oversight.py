@@ -1,0 +1,154 @@
+"""Supervision (uppsikt) of the channels, stories 2–4: response times per channel and month,
+and the compliance view — posts without a valid assignment, deletions whose ground needs review,
+comments left unanswered past a threshold, and active channels with no editor."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+from uuid import UUID
+
+from psycopg import Cursor
+
+from domain.channel import Channel
+from domain.comment import Comment
+from domain.grounds import REVIEW_GROUNDS
+from domain.post import Post
+from domain.roster import ChannelRoster
+from projections.base import BatchProjection, View, handles
+
+TIMEZONE = "Europe/Stockholm"
+
+
+class OversightView(View):
+    name = "oversight"
+    tables = ("oversight_channels", "oversight_assignments", "oversight_posts", "oversight_deletions",
+              "oversight_comments")
+    create_statements = (
+        """CREATE TABLE IF NOT EXISTS oversight_channels (
+            channel_id uuid PRIMARY KEY, org_id uuid NOT NULL, name text NOT NULL, status text NOT NULL)""",
+        """CREATE TABLE IF NOT EXISTS oversight_assignments (
+            assignment_id uuid PRIMARY KEY, channel_id uuid NOT NULL, valid_from timestamptz NOT NULL,
+            valid_until timestamptz, revoked_from timestamptz)""",
+        """CREATE TABLE IF NOT EXISTS oversight_posts (
+            post_id uuid PRIMARY KEY, channel_id uuid NOT NULL, org_id uuid NOT NULL,
+            published_at timestamptz NOT NULL, author_name text NOT NULL, source text NOT NULL)""",
+        """CREATE TABLE IF NOT EXISTS oversight_deletions (
+            post_id uuid PRIMARY KEY, channel_id uuid NOT NULL, org_id uuid NOT NULL, ground text NOT NULL,
+            reason text NOT NULL, deleted_at timestamptz NOT NULL, deleted_by_name text NOT NULL)""",
+        """CREATE TABLE IF NOT EXISTS oversight_comments (
+            comment_id uuid PRIMARY KEY, channel_id uuid NOT NULL, org_id uuid NOT NULL,
+            received_at timestamptz NOT NULL, first_reply_at timestamptz,
+            moderated boolean NOT NULL DEFAULT false, moved_to_case boolean NOT NULL DEFAULT false,
+            needs_no_reply boolean GENERATED ALWAYS AS (moderated OR moved_to_case) STORED)""",
+        "CREATE INDEX IF NOT EXISTS oversight_comments_channel_idx ON oversight_comments (channel_id, received_at)",
+    )
+
+    def response_times(self, channel_id: UUID, now: datetime, threshold: timedelta) -> list[dict[str, Any]]:
+        """Per month (Swedish time) of receipt: comments needing a reply, share answered, median
+        and 90th percentile of time to first reply, and those unanswered past ``threshold``."""
+        return self.fetch_all(
+            "SELECT to_char(date_trunc('month', received_at AT TIME ZONE %(tz)s), 'YYYY-MM') AS month,"
+            " count(*) AS comments, count(first_reply_at) AS answered,"
+            " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_reply_at - received_at))"
+            "   FILTER (WHERE first_reply_at IS NOT NULL) AS median_seconds,"
+            " percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM first_reply_at - received_at))"
+            "   FILTER (WHERE first_reply_at IS NOT NULL) AS p90_seconds,"
+            " count(*) FILTER (WHERE first_reply_at IS NULL AND received_at < %(cutoff)s) AS unanswered_past_threshold"
+            " FROM oversight_comments WHERE channel_id = %(channel)s AND NOT needs_no_reply"
+            " GROUP BY 1 ORDER BY 1",
+            {"tz": TIMEZONE, "cutoff": now - threshold, "channel": channel_id},
+        )
+
+    def unanswered(self, org_id: UUID, now: datetime, threshold: timedelta) -> list[dict[str, Any]]:
+        return self.fetch_all(
+            "SELECT comment_id, channel_id, received_at FROM oversight_comments WHERE org_id = %s"
+            " AND first_reply_at IS NULL AND NOT needs_no_reply AND received_at < %s ORDER BY received_at",
+            (org_id, now - threshold),
+        )
+
+    def posts_without_assignment(self, org_id: UUID) -> list[dict[str, Any]]:
+        return self.fetch_all(
+            "SELECT * FROM oversight_posts WHERE org_id = %s ORDER BY published_at, post_id", (org_id,))
+
+    def deletions_to_review(self, org_id: UUID) -> list[dict[str, Any]]:
+        return self.fetch_all(
+            "SELECT * FROM oversight_deletions WHERE org_id = %s ORDER BY deleted_at, post_id", (org_id,))
+
+    def channels_without_editor(self, org_id: UUID, now: datetime) -> list[dict[str, Any]]:
+        return self.fetch_all(
+            "SELECT c.channel_id, c.name FROM oversight_channels c WHERE c.org_id = %(org)s AND c.status = 'active'"
+            " AND NOT EXISTS (SELECT 1 FROM oversight_assignments a WHERE a.channel_id = c.channel_id"
+            "   AND a.valid_from <= %(now)s AND (a.valid_until IS NULL OR %(now)s < a.valid_until)"
+            "   AND (a.revoked_from IS NULL OR %(now)s < a.revoked_from))"
+            " ORDER BY c.name, c.channel_id",
+            {"org": org_id, "now": now},
+        )
+
+    def channel_names(self, org_id: UUID) -> dict[UUID, str]:
+        rows = self.fetch_all("SELECT channel_id, name FROM oversight_channels WHERE org_id = %s", (org_id,))
+        return {row["channel_id"]: row["name"] for row in rows}
+
+
+_STATUS = {Channel.Activated: "active", Channel.Paused: "paused", Channel.Closed: "closed",
+           Channel.Reopened: "active"}
+
+
+class OversightProjection(BatchProjection[OversightView]):
+    name = "oversight"
+    view_class: ClassVar = OversightView
+
+    @handles(Channel.Registered)
+    def channel_registered(self, event: Channel.Registered, curs: Cursor[Any], position: int) -> None:
+        curs.execute("INSERT INTO oversight_channels VALUES (%s, %s, %s, 'planned')",
+                     (event.originator_id, event.org_id, event.name))
+
+    @handles(Channel.Activated, Channel.Paused, Channel.Closed, Channel.Reopened)
+    def channel_status(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
+        curs.execute("UPDATE oversight_channels SET status = %s WHERE channel_id = %s",
+                     (_STATUS[type(event)], event.originator_id))
+
+    @handles(ChannelRoster.EditorAssigned)
+    def assigned(self, event: ChannelRoster.EditorAssigned, curs: Cursor[Any], position: int) -> None:
+        curs.execute("INSERT INTO oversight_assignments VALUES (%s, %s, %s, %s, NULL)",
+                     (event.assignment_id, event.channel_id, event.valid_from, event.valid_until))
+
+    @handles(ChannelRoster.AssignmentRevoked)
+    def revoked(self, event: ChannelRoster.AssignmentRevoked, curs: Cursor[Any], position: int) -> None:
+        curs.execute("UPDATE oversight_assignments SET revoked_from = %s WHERE assignment_id = %s",
+                     (event.effective_from, event.assignment_id))
+
+    @handles(Post.Published)
+    def published(self, event: Post.Published, curs: Cursor[Any], position: int) -> None:
+        if event.assignment_id is None:
+            curs.execute("INSERT INTO oversight_posts VALUES (%s, %s, %s, %s, %s, %s)",
+                         (event.originator_id, event.channel_id, event.org_id, event.occurred_at,
+                          event.author_name, event.source))
+
+    @handles(Post.Deleted)
+    def deleted(self, event: Post.Deleted, curs: Cursor[Any], position: int) -> None:
+        if event.ground in REVIEW_GROUNDS:
+            curs.execute("INSERT INTO oversight_deletions VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                         (event.originator_id, event.channel_id, event.org_id, event.ground, event.reason,
+                          event.occurred_at, event.actor_name))
+
+    @handles(Comment.Received)
+    def received(self, event: Comment.Received, curs: Cursor[Any], position: int) -> None:
+        curs.execute("INSERT INTO oversight_comments (comment_id, channel_id, org_id, received_at)"
+                     " VALUES (%s, %s, %s, %s)",
+                     (event.originator_id, event.channel_id, event.org_id, event.occurred_at))
+
+    @handles(Comment.ReplyPosted)
+    def replied(self, event: Comment.ReplyPosted, curs: Cursor[Any], position: int) -> None:
+        curs.execute("UPDATE oversight_comments SET first_reply_at = least(coalesce(first_reply_at, %s), %s)"
+                     " WHERE comment_id = %s", (event.occurred_at, event.occurred_at, event.originator_id))
+
+    @handles(Comment.Moderated, Comment.ModerationReversed)
+    def moderation(self, event: Comment.Event, curs: Cursor[Any], position: int) -> None:
+        curs.execute("UPDATE oversight_comments SET moderated = %s WHERE comment_id = %s",
+                     (isinstance(event, Comment.Moderated), event.originator_id))
+
+    @handles(Comment.TransferredToCase)
+    def moved_to_case(self, event: Comment.TransferredToCase, curs: Cursor[Any], position: int) -> None:
+        curs.execute("UPDATE oversight_comments SET moved_to_case = true WHERE comment_id = %s",
+                     (event.originator_id,))
