@@ -1,0 +1,190 @@
+"""Path 4: public reads over HTTP, p50/p99 latency and requests/s at 1 and 16 clients.
+
+Ours: ``kanalarkiv serve`` (uvicorn, FastAPI, the service's pool and its JSON request log) on
+127.0.0.1, reading the register and one channel: ``GET /v1/organisations/{slug}/channels`` and
+``GET /v1/channels/{id}``.
+Ceiling: the same queries through bare psycopg in a minimal ASGI app (``bench/rawapp.py``) under
+the same uvicorn, answering the same JSON. Both are driven by the same keep-alive client threads,
+each bounded in requests and time, over the same seeded sample of organisations and channels."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+from bench.harness import Bench
+from bench.measure import Figure, Load, PathResult, Target, run_clients
+from bench.paths import BenchPath
+from bench.profiling import Sampler
+
+TARGET_P99_MS = 20.0
+CLIENTS = (1, 16)
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def run(bench: Bench) -> PathResult:
+    result = PathResult(
+        4, "Public reads over HTTP",
+        measures="latency (p50, p99) and requests/s of the public register and of one channel, "
+                 "real uvicorn on 127.0.0.1, 1 and 16 keep-alive clients",
+        ceiling="the same SQL through bare psycopg (async pool of the same size) in a minimal ASGI app under the "
+                "same uvicorn, same JSON",
+    )
+    endpoints = _targets(bench)
+    table = [["endpoint", "clients", "ours p50 ms", "ours p99 ms", "raw p50 ms", "raw p99 ms", "ours req/s",
+              "raw req/s", "ratio (req/s)", "bytes ours / raw"]]
+    latency: dict[str, dict[str, float]] = {}
+    with _server(bench, "ours") as ours_port, _server(bench, "raw") as raw_port:
+        for endpoint, paths in endpoints.items():
+            sizes = (_body_size(ours_port, paths[0]), _body_size(raw_port, paths[0]))
+            for clients in CLIENTS:
+                profile = bench.out / "profiles" / f"serve-{endpoint.split()[0]}.txt"
+                sampler = Sampler(_pid_on(ours_port), profile, bench.mode.seconds + 5) if clients == CLIENTS[-1] \
+                    else None
+                with sampler or _nothing():
+                    ours = _load(bench, ours_port, paths, clients)
+                raw = _load(bench, raw_port, paths, clients)
+                name = f"{endpoint}, {clients} client{'s' if clients > 1 else ''}"
+                result.figures.append(Figure(f"{name}: p99", "ms", ours.percentile_ms(0.99), raw.percentile_ms(0.99),
+                                             higher_is_better=False))
+                result.figures.append(Figure(f"{name}: requests/s", "req/s", ours.per_second, raw.per_second))
+                table.append([endpoint, str(clients), f"{ours.percentile_ms(0.5):.2f}", f"{ours.percentile_ms(0.99):.2f}",
+                              f"{raw.percentile_ms(0.5):.2f}", f"{raw.percentile_ms(0.99):.2f}",
+                              f"{ours.per_second:,.0f}", f"{raw.per_second:,.0f}",
+                              f"{ours.per_second / raw.per_second:.2f}", f"{sizes[0]:,} / {sizes[1]:,}"])
+                latency[name] = {"ours p50": ours.percentile_ms(0.5), "ours p99": ours.percentile_ms(0.99),
+                                 "raw p50": raw.percentile_ms(0.5), "raw p99": raw.percentile_ms(0.99)}
+                if clients == CLIENTS[-1]:
+                    p99 = ours.percentile_ms(0.99)
+                    result.targets.append(Target(f"p99 ≤ {TARGET_P99_MS:.0f} ms at {clients} clients ({endpoint})",
+                                                 f"{p99:.1f} ms", p99 <= TARGET_P99_MS))
+                    if p99 > TARGET_P99_MS and sampler is not None:
+                        result.profiles[f"our server under {clients} clients, {endpoint}"] = sampler.summary()
+                if ours.errors or raw.errors:
+                    result.notes.append(f"{name}: failed requests (ours, raw) = ({ours.errors}, {raw.errors}).")
+    result.tables["Latency and throughput"] = table
+    result.series["latency"] = latency
+    result.notes.append(
+        f"Requests go round a seeded sample of {len(endpoints['register'])} organisations (weighted by their number "
+        f"of channels, so big registers are read more often) and {len(endpoints['channel'])} public channels. "
+        "The client threads run in the benchmark's own process on the same two cores as the server and PostgreSQL, "
+        "for both servers alike.")
+    if not all(target.met for target in result.targets):
+        result.notes.append(
+            "Target missed: with 16 clients the requests queue. One uvicorn process runs FastAPI's sync routes in "
+            "its thread pool under one GIL; the profile below shows where its Python time goes.")
+    return result
+
+
+def _targets(bench: Bench) -> dict[str, list[str]]:
+    rng = random.Random(bench.seed)
+    with psycopg.connect(bench.url) as conn:
+        organisations = conn.execute(
+            "SELECT o.slug, count(c.id) FROM channel_register_orgs o JOIN channel_register c ON c.org_id = o.org_id"
+            " WHERE c.status IN ('active', 'paused') GROUP BY o.slug ORDER BY o.slug").fetchall()
+        channels = [str(row[0]) for row in conn.execute(
+            "SELECT id FROM channel_register WHERE status IN ('active', 'paused', 'closed') ORDER BY id")]
+    slugs = rng.choices([slug for slug, _ in organisations], [n for _, n in organisations], k=500)
+    return {
+        "register": [f"/v1/organisations/{slug}/channels" for slug in slugs],
+        "channel": [f"/v1/channels/{channel}" for channel in rng.sample(channels, min(500, len(channels)))],
+    }
+
+
+def _load(bench: Bench, port: int, paths: list[str], clients: int) -> Load:
+    def make(client: int) -> Callable[[int], None]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        offset = client * 37
+
+        def get(step: int) -> None:
+            conn.request("GET", paths[(offset + step) % len(paths)])
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"HTTP {response.status}")
+
+        return get
+
+    return run_clients(clients, make, bench.mode.max_operations, bench.mode.seconds, warmup=20)
+
+
+def _body_size(port: int, path: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path)
+    size = len(conn.getresponse().read())
+    conn.close()
+    return size
+
+
+@contextmanager
+def _server(bench: Bench, which: str) -> Iterator[int]:
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": bench.url, "KANALARKIV_POOL_SIZE": str(bench.mode.pool_size),
+           "BENCH_DATABASE_URL": bench.url, "BENCH_POOL_SIZE": str(bench.mode.pool_size)}
+    if which == "ours":
+        command = [sys.executable, "-c", "import sys; from kanalarkiv.cli import main; "
+                   f"sys.argv = ['kanalarkiv', 'serve', '--host', '127.0.0.1', '--port', '{port}']; main()"]
+    else:
+        command = [sys.executable, "-m", "uvicorn", "bench.rawapp:app", "--host", "127.0.0.1", "--port", str(port),
+                   "--no-access-log", "--log-level", "warning"]
+    log_dir = bench.out / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with open(log_dir / f"serve-{which}.log", "w") as log:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=log)
+        try:
+            _wait_until_up(port, process)
+            yield port
+        finally:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_until_up(port: int, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server on port {port} exited with {process.returncode}; see bench/out/logs")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                _servers[port] = process.pid
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"the server on port {port} did not answer /healthz within {timeout:.0f} s")
+
+
+_servers: dict[int, int] = {}
+
+
+def _pid_on(port: int) -> int:
+    return _servers[port]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+PATH = BenchPath(4, "Public reads over HTTP", run)
