@@ -257,7 +257,7 @@ class MonthlyResponse(BaseModel):
 
 
 class ComplianceReport(BaseModel):
-    organisation: str
+    org_id: UUID
     as_of: datetime
     unanswered_threshold_hours: float
     posts_without_assignment: list[dict[str, Any]]

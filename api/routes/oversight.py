@@ -58,7 +58,7 @@ def compliance(actor: CurrentActor, views: ViewsDep, app: AppDep, threshold_hour
         return [row | {"channel_name": names.get(row["channel_id"])} for row in rows]
 
     return ComplianceReport(
-        organisation=str(actor.org_id), as_of=now, unanswered_threshold_hours=threshold_hours,
+        org_id=actor.org_id, as_of=now, unanswered_threshold_hours=threshold_hours,
         posts_without_assignment=named(oversight.posts_without_assignment(actor.org_id)),
         deletions_to_review=named(oversight.deletions_to_review(actor.org_id)),
         unanswered_comments=named(oversight.unanswered(actor.org_id, now, threshold)),
