@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -22,6 +22,8 @@ class Settings:
     projection_batch_size: int
     pool_size: int
     log_level: str
+    checkpoint_interval: int = 60
+    signing_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -35,6 +37,8 @@ class Settings:
             projection_batch_size=_int(env, "KANALARKIV_PROJECTION_BATCH_SIZE", 1000),
             pool_size=_int(env, "KANALARKIV_POOL_SIZE", 8),
             log_level=env.get("KANALARKIV_LOG_LEVEL", "info").lower(),
+            checkpoint_interval=_int(env, "KANALARKIV_CHECKPOINT_INTERVAL", 60),
+            signing_key=env.get("KANALARKIV_SIGNING_KEY") or None,
         )
 
 

@@ -55,7 +55,7 @@ class Projector:
         if not notifications:
             return after, 0
         mapper = self.app.mapper
-        events = [
+        events = [(n, n.id) for n in notifications] if self.projection.raw_notifications else [
             (mapper.to_domain_event(n), n.id) for n in notifications if self.projection.wants(n.topic)
         ]
         last = notifications[-1].id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import structlog
 
@@ -11,6 +12,8 @@ from kanalarkiv.config import Settings
 from kanalarkiv.context import Clock, system_clock
 from kanalarkiv.database import ensure_database, eventsourcing_env, server_url
 from kanalarkiv.runner import ProjectionSupervisor
+from kanalarkiv.signing import HeadSigner
+from kanalarkiv.transparency import Checkpointer, Transparency
 from kanalarkiv.views import Views
 
 log = structlog.get_logger("kanalarkiv")
@@ -29,6 +32,7 @@ class Runtime:
     app: RecordsApplication
     views: Views
     supervisor: ProjectionSupervisor | None = None
+    checkpointer: Checkpointer | None = None
 
     @classmethod
     def open(
@@ -46,12 +50,21 @@ class Runtime:
         if settings.run_projections if run_projections is None else run_projections:
             runtime.supervisor = ProjectionSupervisor(app, views, url, settings.projection_batch_size)
             runtime.supervisor.start()
+            runtime.checkpointer = Checkpointer(runtime.transparency, settings.checkpoint_interval)
+            runtime.checkpointer.start()
         return runtime
+
+    @cached_property
+    def transparency(self) -> Transparency:
+        """Signed tree heads and proofs; loads (or first creates) the signing key."""
+        return Transparency(self.views, HeadSigner.from_settings(self.settings), self.app.clock)
 
     def head(self) -> int:
         return self.app.recorder.max_notification_id() or 0
 
     def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         if self.supervisor is not None:
             self.supervisor.stop()
         self.app.close()

@@ -70,6 +70,9 @@ class BatchProjection(Projection[TView], Generic[TView]):
     the projection does not handle still advances the tracking position."""
 
     view_class: ClassVar[type[View]]
+    # True: the runner hands ``process_batch`` the raw stored notifications (exactly as stored,
+    # not decoded) instead of domain events; the log's hash tree needs the stored bytes.
+    raw_notifications: ClassVar[bool] = False
     _handlers: ClassVar[dict[type, Handler]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -6,6 +6,7 @@ from projections.base import BatchProjection
 from projections.channel_content import ChannelContentProjection
 from projections.channel_register import ChannelRegisterProjection
 from projections.editor_assignments import EditorAssignmentsProjection
+from projections.log_hashes import LogHashesProjection
 from projections.organisations import OrganisationsProjection
 from projections.oversight import OversightProjection
 
@@ -14,6 +15,7 @@ PROJECTIONS: tuple[type[BatchProjection], ...] = (
     AccessTokensProjection,
     ChannelRegisterProjection,
     AuditTrailProjection,
+    LogHashesProjection,
     EditorAssignmentsProjection,
     ChannelContentProjection,
     OversightProjection,
