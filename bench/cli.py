@@ -21,6 +21,7 @@ from bench.plot import draw
 from bench.report import render
 
 DEFAULT_SEED = 20260302
+BUSY_LOAD = 1.0
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -77,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 def _run(path: BenchPath, bench: Bench) -> PathResult:
     if path.run is None:
         return PathResult(path.number, path.title, measures="", ceiling=path.waiting_for, built=False)
-    began = time.monotonic()
+    began, load = time.monotonic(), load_average()
     try:
         result = path.run(bench)
     except Exception as error:  # noqa: BLE001 - one failed path must not lose the others' figures
@@ -86,6 +87,10 @@ def _run(path: BenchPath, bench: Bench) -> PathResult:
         result.targets.append(Target("the path runs", f"failed: {type(error).__name__}: {error}", False))
         result.notes.append(f"The path failed: {type(error).__name__}: {error} (see bench/out/logs).")
     result.seconds = time.monotonic() - began
+    if load > BUSY_LOAD:
+        result.notes.append(
+            f"The machine was busy when this path began (load average {load} on {os.cpu_count()} cores): other "
+            "processes took CPU from both sides. Ours and raw run interleaved, so ratios are steadier than absolutes.")
     return result
 
 

@@ -21,14 +21,15 @@ class Mode:
     events: int  # the world's size: at least this many events in the log
     seconds: float  # how long one load runs at most
     max_operations: int  # and how many operations it makes at most
+    reps: int  # each load runs this many times, ours and raw interleaved; the best run counts
     import_batch: int = 500  # events per import transaction
     projection_batch: int = 1000  # as KANALARKIV_PROJECTION_BATCH_SIZE's default
     pool_size: int = 8  # as KANALARKIV_POOL_SIZE's default
     timeout: float = 600.0  # any one child process
 
 
-QUICK = Mode("quick", events=30_000, seconds=1.5, max_operations=20_000, timeout=120.0)
-FULL = Mode("full", events=1_000_000, seconds=8.0, max_operations=200_000, timeout=1500.0)
+QUICK = Mode("quick", events=30_000, seconds=1.0, max_operations=20_000, reps=2, timeout=120.0)
+FULL = Mode("full", events=1_000_000, seconds=5.0, max_operations=200_000, reps=3, timeout=1500.0)
 
 
 @dataclass

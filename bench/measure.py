@@ -112,3 +112,18 @@ def run_clients(clients: int, make_operation: Callable[[int], Operation], max_op
     elapsed = time.perf_counter() - began
     flat = [value for values in latencies for value in values]
     return Load(clients, len(flat), elapsed, flat, sum(errors))
+
+
+def best_of(reps: int, runs: dict[str, Callable[[], Load]]) -> dict[str, tuple[Load, list[float]]]:
+    """Run each load ``reps`` times, interleaved (a, b, c, a, b, c, ...) so that a busy moment on
+    the machine hits every side alike; keep each side's best run and every run's rate."""
+    loads: dict[str, list[Load]] = {name: [] for name in runs}
+    for _ in range(reps):
+        for name, run in runs.items():
+            loads[name].append(run())
+    return {name: (max(runs_, key=lambda load: load.per_second), [load.per_second for load in runs_])
+            for name, runs_ in loads.items()}
+
+
+def spread(rates: list[float]) -> str:
+    return " / ".join(f"{rate:,.0f}" for rate in rates)

@@ -30,11 +30,19 @@ def profile_in_process(work: Callable[[], Any], top: int = 12) -> str:
         profiler.disable()
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     total = sum(entry[2] for entry in stats.values()) or 1.0
-    rows = sorted(stats.items(), key=lambda item: item[1][2], reverse=True)[:top]
-    lines = ["cProfile, one client, own time per function:", "",
+    lines = ["cProfile, one client. Own time per function:", "",
              "| function | calls | own s | own % | cumulative s |", "|---|--:|--:|--:|--:|"]
-    for (filename, line, name), (_, calls, own, cumulative, _) in rows:
+    for (filename, line, name), (_, calls, own, cumulative, _) in sorted(
+            stats.items(), key=lambda item: item[1][2], reverse=True)[:top]:
         lines.append(f"| `{_short(filename)}:{line} {name}` | {calls} | {own:.3f} | {own / total:.0%} | {cumulative:.3f} |")
+    lines += ["", "Cumulative time in our code and the libraries it calls directly:", "",
+              "| function | calls | cumulative s | share |", "|---|--:|--:|--:|"]
+    layers = (*OURS, "eventsourcing/", "psycopg_pool/")
+    wall = max((entry[3] for entry in stats.values()), default=1.0) or 1.0
+    ours = [(key, entry) for key, entry in stats.items() if _short(key[0]).startswith(layers)]
+    for (filename, line, name), (_, calls, _, cumulative, _) in sorted(
+            ours, key=lambda item: item[1][3], reverse=True)[:top]:
+        lines.append(f"| `{_short(filename)}:{line} {name}` | {calls} | {cumulative:.3f} | {cumulative / wall:.0%} |")
     return "\n".join(lines)
 
 
@@ -99,7 +107,8 @@ def summarise(raw: Path, seconds: float, rate: int, top: int = 10) -> str:
     lines = [f"py-spy, {total} samples while a thread held the GIL over {seconds:.1f} s "
              f"(the GIL was busy about {min(busy, 1):.0%} of the time).", "",
              "| own time (leaf function) | share | | our code, inclusive | share |", "|---|--:|---|---|--:|"]
-    ours = [(frame, n) for frame, n in inclusive.most_common() if frame.split(" ", 1)[-1].startswith(OURS)]
+    ours = [(frame, n) for frame, n in inclusive.most_common()
+            if frame.split(" ", 1)[-1].startswith(OURS) and frame.split(" ", 1)[0] not in _ENTRY_POINTS]
     for index, (frame, n) in enumerate(own.most_common(top)):
         right = ours[index] if index < len(ours) else ("", 0)
         lines.append(f"| `{frame}` | {n / total:.0%} | | {'`' + right[0] + '`' if right[0] else ''} | "
@@ -107,6 +116,7 @@ def summarise(raw: Path, seconds: float, rate: int, top: int = 10) -> str:
     return "\n".join(lines)
 
 
+_ENTRY_POINTS = {"main", "serve", "ProjectionWorker.run"}
 _FRAME = re.compile(r"^(?P<name>.*) \((?P<file>[^():]+)(?::\d+)?\)$")
 
 

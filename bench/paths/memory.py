@@ -19,7 +19,8 @@ TARGET_MB = 250
 def run(bench: Bench) -> PathResult:
     result = PathResult(
         7, "Peak memory of the service",
-        measures="peak RSS of the service process while importing the world and while rebuilding every projection",
+        measures="peak RSS of the service process while importing the world (the run before path 3) and while "
+                 "rebuilding every projection (path 3's run)",
         ceiling="peak RSS of a bare psycopg process doing the same database work (COPY of the same rows)",
     )
     assert bench.imported and bench.raw_imported and bench.rebuilt and bench.raw_rebuilt
