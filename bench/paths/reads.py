@@ -80,8 +80,14 @@ def run(bench: Bench) -> PathResult:
         "for both servers alike.")
     if not all(target.met for target in result.targets):
         result.notes.append(
-            "Target missed: with 16 clients the requests queue. One uvicorn process runs FastAPI's sync routes in "
-            "its thread pool under one GIL; the profile below shows where its Python time goes.")
+            "Why the target is missed: with 16 clients the requests queue in one uvicorn process whose Python work "
+            "shares one GIL, so p99 is the queue, and the queue is as long as each request's Python work. Ours does "
+            "more of it than the ceiling: every sync dependency (get_runtime, get_views) and the sync route each "
+            "hop to the thread pool (Condition.notify and run_sync_in_worker_thread in the profile), the request "
+            "log is a BaseHTTPMiddleware (an extra task and stream per request), every query borrows a pooled "
+            "connection that is pinged first (POSTGRES_PRE_PING=y: two round trips per query, the register makes "
+            "two queries), and rows are turned into Pydantic models, then validated and serialised again by the "
+            "response model.")
     return result
 
 
