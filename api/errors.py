@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted, StaleVersion
 from kanalarkiv.application import AlreadyExists, RecordNotFound
 from kanalarkiv.views import ProjectionLagging
+from retention.keystore import KeyMissing
 
 log = structlog.get_logger("kanalarkiv.api")
 
@@ -55,6 +56,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(IntegrityError)
     def concurrent_write(request: Request, exc: IntegrityError) -> JSONResponse:
+        log.info("write_conflict", path=request.url.path, error=str(exc))
         return problem(
             409, "Conflict",
             "someone else changed this record at the same moment; nothing of yours was recorded: read it again and retry",
@@ -90,6 +92,11 @@ def install_error_handlers(app: FastAPI) -> None:
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
         return response
+
+    @app.exception_handler(KeyMissing)
+    def key_missing(request: Request, exc: KeyMissing) -> JSONResponse:
+        log.error("key_missing", path=request.url.path, error=str(exc))
+        return problem(500, "Key store incomplete", str(exc))
 
     @app.exception_handler(Exception)
     def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -13,7 +13,18 @@ from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.errors import install_error_handlers
-from api.routes import assignments, audit, channels, comments, health, organisations, oversight, pages, posts
+from api.routes import (
+    assignments,
+    audit,
+    channels,
+    comments,
+    health,
+    organisations,
+    oversight,
+    pages,
+    posts,
+    retention,
+)
 from kanalarkiv.config import Settings
 from kanalarkiv.runtime import Runtime
 
@@ -50,7 +61,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     install_error_handlers(app)
     app.middleware("http")(log_request)
-    for module in (health, organisations, channels, assignments, posts, comments, oversight, audit, pages):
+    for module in (health, organisations, channels, assignments, posts, comments, oversight, audit, retention, pages):
         app.include_router(module.router)
     return app
 

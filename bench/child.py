@@ -99,12 +99,13 @@ def rebuild(args: dict[str, Any]) -> dict[str, Any]:
     from kanalarkiv.runner import ProjectionSupervisor
 
     runtime = _service(args["url"], run_projections=False)
-    not_rebuilt = []
+    rebuilt, not_rebuilt = [], {}
     for name in runtime.views.names():
         try:
             runtime.views.view(name).reset(runtime.app.name)
+            rebuilt.append(name)
         except Exception as refused:  # noqa: BLE001 - a view may refuse to be rebuilt (e.g. a hash tree)
-            not_rebuilt.append(f"{name}: {refused}")
+            not_rebuilt[name] = str(refused)
     head = runtime.head()
     at_rest = rss_mb()
     _ready(args)
@@ -113,9 +114,11 @@ def rebuild(args: dict[str, Any]) -> dict[str, Any]:
     runtime.supervisor.start()
     caught_up = _wait_caught_up(runtime, head, args["timeout"])
     seconds = time.perf_counter() - started
-    rows = {name: _count(runtime.views.view(name)) for name in runtime.views.names()}
+    rows = {name: _count(runtime.views.view(name)) for name in rebuilt}
+    tables = [table for name in rebuilt for table in runtime.views.view(name).tables]
     runtime.close()
-    return {"events": head, "seconds": seconds, "caught_up": caught_up, "view_rows": rows, "not_rebuilt": not_rebuilt,
+    return {"events": head, "seconds": seconds, "caught_up": caught_up, "view_rows": rows, "tables": tables,
+            "not_rebuilt": not_rebuilt,
             "rss_at_rest_mb": at_rest, "peak_rss_mb": peak_rss_mb()}
 
 

@@ -39,7 +39,6 @@ class Bench:
     seed: int
     out: Path
     events_table: str = ""
-    view_tables: list[str] = field(default_factory=list)
     projections: list[str] = field(default_factory=list)
     imported: ChildRun | None = None
     raw_imported: ChildRun | None = None
@@ -76,7 +75,6 @@ class Bench:
         with self.runtime() as runtime:
             self.events_table = runtime.app.recorder.events_table_name  # type: ignore[attr-defined]
             self.projections = runtime.views.names()
-            self.view_tables = [t for name in self.projections for t in runtime.views.view(name).tables]
         self.imported = self.child("import", seed=self.seed, events=self.mode.events,
                                    batch_events=self.mode.import_batch, timeout=self.mode.timeout)
         self.raw_imported = self.child("raw-import", batch_events=self.mode.import_batch,

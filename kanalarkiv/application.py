@@ -21,6 +21,9 @@ from kanalarkiv.context import Clock, current_actor, system_clock
 from kanalarkiv.editorial import EditorialCommands
 from kanalarkiv.outcomes import AlreadyExists, Recorded, RecordNotFound
 from kanalarkiv.transcoder import OrjsonTranscoder
+from retention.keystore import KeyStore
+from retention.sealing import SealingMapper
+from retention.service import RetentionCommands
 
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
 
@@ -36,15 +39,24 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class RecordsApplication(EditorialCommands, Application[UUID]):
+class RecordsApplication(EditorialCommands, RetentionCommands, Application[UUID]):
     name = "kanalarkiv"
 
-    def __init__(self, env: EnvType | None = None, clock: Clock = system_clock):
+    def __init__(self, env: EnvType | None = None, clock: Clock = system_clock, master_key: bytes | None = None):
+        if master_key is None:
+            raise ValueError("the application needs the master key that wraps the records' keys")
+        self._master_key = master_key
         super().__init__(env)
         self.clock = clock
 
     def construct_transcoder(self) -> OrjsonTranscoder:  # type: ignore[override]
         return OrjsonTranscoder()
+
+    def construct_mapper(self) -> SealingMapper:  # type: ignore[override]
+        """Events are stored through the sealing mapper: content under per-record keys."""
+        self.keystore = KeyStore(self.factory.datastore, self._master_key)  # type: ignore[attr-defined]
+        self.keystore.create_table()
+        return SealingMapper(self.construct_transcoder(), self.keystore)
 
     # Organisations and access
 

@@ -24,6 +24,7 @@ class Settings:
     log_level: str
     checkpoint_interval: int = 60
     signing_key: str | None = field(default=None, repr=False)
+    master_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -39,6 +40,7 @@ class Settings:
             log_level=env.get("KANALARKIV_LOG_LEVEL", "info").lower(),
             checkpoint_interval=_int(env, "KANALARKIV_CHECKPOINT_INTERVAL", 60),
             signing_key=env.get("KANALARKIV_SIGNING_KEY") or None,
+            master_key=env.get("KANALARKIV_MASTER_KEY") or None,
         )
 
 

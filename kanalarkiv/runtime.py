@@ -15,6 +15,7 @@ from kanalarkiv.runner import ProjectionSupervisor
 from kanalarkiv.signing import HeadSigner
 from kanalarkiv.transparency import Checkpointer, Transparency
 from kanalarkiv.views import Views
+from retention.keystore import load_master_key
 
 log = structlog.get_logger("kanalarkiv")
 
@@ -44,7 +45,8 @@ class Runtime:
         url: str | None = None,
     ) -> Runtime:
         url = url or database_url(settings)
-        app = RecordsApplication(env=eventsourcing_env(url, settings.pool_size), clock=clock)
+        master_key = load_master_key(settings.master_key, settings.data_dir)
+        app = RecordsApplication(env=eventsourcing_env(url, settings.pool_size), clock=clock, master_key=master_key)
         views = Views(app.factory.datastore, app.name)  # type: ignore[attr-defined]
         runtime = cls(settings, url, app, views)
         if settings.run_projections if run_projections is None else run_projections:

@@ -17,6 +17,7 @@ from projections.editor_assignments import EditorAssignmentsView
 from projections.organisations import OrganisationsView
 from projections.oversight import OversightView
 from projections.registry import PROJECTIONS
+from retention.projection import RetentionView
 
 
 class ProjectionLagging(TimeoutError):
@@ -68,6 +69,10 @@ class Views:
     @property
     def oversight(self) -> OversightView:
         return self._views["oversight"]  # type: ignore[return-value]
+
+    @property
+    def retention(self) -> RetentionView:
+        return self._views["retention"]  # type: ignore[return-value]
 
     def names(self) -> list[str]:
         return list(self._views)

@@ -14,13 +14,16 @@ from psycopg import Cursor
 
 from domain.access import AccessToken
 from domain.base import RecordAggregate
+from domain.case import Case
 from domain.channel import Channel
 from domain.comment import Comment
+from domain.diary import Diary, DiaryEntry, RecordRegistration
 from domain.organisation import Organisation, OrganisationNumberClaim
 from domain.personal_data import AuthorIdentityDisclosure, DataSubjectSearch
 from domain.post import Post
 from domain.roster import ChannelRoster
 from projections.base import BatchProjection, View, handles
+from retention.content import sealed_fields
 
 _ENVELOPE = {
     "originator_id", "originator_version", "originator_topic", "timestamp",
@@ -57,11 +60,28 @@ _SUMMARIES: dict[type, str] = {
     Comment.TransferredToCase: "Comment moved to case {diary_number}: {note}",
     AuthorIdentityDisclosure.Recorded: "Author identity of comment {comment_id} shown: {reason}",
     DataSubjectSearch.Performed: "Comments searched for a data subject's request (art. {article}), case {case_reference}",
+    Diary.Opened: "Diary set up with series prefix {series_prefix}",
+    Diary.SeriesPrefixChanged: "Diary series prefix changed to {series_prefix}: {reason}",
+    Case.Opened: "Case {number} opened: {subject} ({responsible_unit})",
+    Case.RecordAdded: "Record {entry_number} added to the case",
+    Case.Closed: "Case closed: {note}",
+    Case.Reopened: "Case reopened: {reason}",
+    DiaryEntry.Registered: "Registered in the diary as {number} ({record_type}, {direction})",
+    DiaryEntry.Corrected: "Diary entry corrected: {reason}",
+    DiaryEntry.Annulled: "Diary entry annulled: {reason}",
+    DiaryEntry.SecrecyMarked: "Diary entry marked for secrecy under {provision}",
+    DiaryEntry.SecrecyLifted: "Secrecy marking lifted: {reason}",
+    RecordRegistration.Claimed: "The {record_kind} {record_id} registered as {number}",
+    RecordRegistration.Reclaimed: "Registered again as {number}",
+    RecordRegistration.Released: "Registration released: entry {entry_id} annulled",
 }
 
 
 def event_details(event: RecordAggregate.Event) -> dict[str, Any]:
+    """The event's own fields, without the envelope, commenters' identity, or content that may
+    be disposed of: the trail is process metadata and stays whole after any disposal."""
     hidden = _ENVELOPE | (_IDENTITY_FIELDS if isinstance(event, _IDENTITY_EVENTS) else set())
+    hidden |= {field.name for field in sealed_fields(type(event))}
     return {key: value for key, value in vars(event).items() if key not in hidden}
 
 

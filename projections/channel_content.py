@@ -12,6 +12,7 @@ from psycopg import Cursor
 from domain.comment import Comment, ModerationAction
 from domain.post import Post
 from projections.base import BatchProjection, View, handles
+from retention.disposal import DisposalDecision, disposed_marker
 
 PAGE_MAX = 200
 
@@ -216,6 +217,19 @@ class ChannelContentProjection(BatchProjection[ChannelContentView]):
             " WHERE comment_id = %s",
             (event.actor_name, event.timestamp, event.originator_version, event.originator_id),
         )
+
+    @handles(DisposalDecision.Executed)
+    def disposed(self, event: DisposalDecision.Executed, curs: Cursor[Any], position: int) -> None:
+        """Disposal reaches this copy too: content becomes the disposal marker."""
+        marker, ids = disposed_marker(event.reference, event.timestamp), event.record_ids
+        curs.execute("UPDATE content_comments SET author_name = %s, platform_author_id = NULL"
+                     " WHERE comment_id = ANY(%s)", (marker, ids))
+        if event.personal_data_only:
+            return
+        curs.execute("UPDATE content_posts SET text = %s WHERE post_id = ANY(%s)", (marker, ids))
+        curs.execute("UPDATE content_post_versions SET text = %s WHERE post_id = ANY(%s)", (marker, ids))
+        curs.execute("UPDATE content_comments SET text = %s WHERE comment_id = ANY(%s)", (marker, ids))
+        curs.execute("UPDATE content_replies SET text = %s WHERE reply_id = ANY(%s)", (marker, ids))
 
     @handles(Comment.TransferredToCase)
     def transferred(self, event: Comment.TransferredToCase, curs: Cursor[Any], position: int) -> None:

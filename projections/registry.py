@@ -9,6 +9,7 @@ from projections.editor_assignments import EditorAssignmentsProjection
 from projections.log_hashes import LogHashesProjection
 from projections.organisations import OrganisationsProjection
 from projections.oversight import OversightProjection
+from retention.projection import RetentionProjection
 
 PROJECTIONS: tuple[type[BatchProjection], ...] = (
     OrganisationsProjection,
@@ -19,4 +20,5 @@ PROJECTIONS: tuple[type[BatchProjection], ...] = (
     EditorAssignmentsProjection,
     ChannelContentProjection,
     OversightProjection,
+    RetentionProjection,
 )

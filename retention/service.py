@@ -1,0 +1,102 @@
+"""The application's retention commands: adopt a plan, hold, reclassify, decide and execute
+disposal by destroying keys, and erase a commenter's personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from domain.errors import InvalidTransition
+from kanalarkiv.context import current_actor
+from kanalarkiv.outcomes import Recorded, RecordNotFound
+from retention.classification import RecordClassification
+from retention.disposal import DisposalDecision
+from retention.holds import DisposalHolds, RecordFacts
+from retention.plan import RecordsPlan, validate_classes
+
+
+class NoPlan(InvalidTransition):
+    """No records plan is adopted for the organisation."""
+
+
+class RetentionCommands:
+    """Mixed into ``RecordsApplication``; relies on its ``_get``, ``_recorded``, ``keystore`` and ``clock``."""
+
+    def adopt_records_plan(self, org_id: UUID, classes: list[dict[str, Any]], decision_reference: str) -> Recorded:
+        by, at = current_actor(), self.clock()
+        plan = self._plan(org_id) or RecordsPlan.open(org_id, by=by, at=at)
+        plan.adopt(classes, decision_reference, by=by, at=at)
+        return self._recorded(plan)
+
+    def preview_plan(self, classes: list[dict[str, Any]]) -> list[Any]:
+        """Check a proposed plan without adopting it (for the dry run)."""
+        return validate_classes(classes)
+
+    def place_hold(self, org_id: UUID, scope: str, target: str | None, query: dict[str, Any] | None,
+                   reason: str) -> Recorded:
+        by, at = current_actor(), self.clock()
+        holds = self._holds(org_id) or DisposalHolds.open(org_id, by=by, at=at)
+        hold_id = uuid4()
+        holds.place(hold_id, scope, target, query, reason, by=by, at=at)
+        return self._recorded(holds).for_record(hold_id)
+
+    def lift_hold(self, org_id: UUID, hold_id: UUID, reason: str) -> Recorded:
+        holds = self._holds(org_id)
+        if holds is None:
+            raise RecordNotFound(f"no hold {hold_id}")
+        holds.lift(hold_id, reason, by=current_actor(), at=self.clock())
+        return self._recorded(holds).for_record(hold_id)
+
+    def reclassify_record(self, org_id: UUID, record_id: UUID, current_class: str, to_class: str,
+                          reason: str) -> Recorded:
+        by, at = current_actor(), self.clock()
+        plan = self._require_plan(org_id)
+        classification_id = RecordClassification.id_for(record_id)
+        classification = (self._get(classification_id, RecordClassification, "classification")
+                          if classification_id in self.repository
+                          else RecordClassification.open(org_id, record_id, by=by, at=at))
+        classification.reclassify(plan, current_class, to_class, reason, by=by, at=at)
+        return self._recorded(classification).for_record(record_id)
+
+    def dispose(self, org_id: UUID, reference: str, class_code: str, records: list[RecordFacts],
+                selection: dict[str, Any], assessment: str | None) -> Recorded:
+        """Decide (checked against the plan and, in the same transaction, the holds), destroy
+        the records' keys, and record the execution."""
+        by, at = current_actor(), self.clock()
+        plan = self._require_plan(org_id)
+        holds = self._holds(org_id) or DisposalHolds.open(org_id, by=by, at=at)
+        decision = DisposalDecision.decide(uuid4(), reference, plan, holds, class_code, records, selection,
+                                           assessment, by=by, at=at)
+        self._recorded(decision, holds)
+        return self.execute_disposal(decision.id)
+
+    def erase_data_subject(self, org_id: UUID, reference: str, platform_author_id: str, comment_ids: list[UUID],
+                           legal_basis: str) -> Recorded:
+        by, at = current_actor(), self.clock()
+        subject_key = self.keystore.subject_key_id(org_id, platform_author_id.strip())
+        decision = DisposalDecision.erase_data_subject(uuid4(), reference, org_id, subject_key, comment_ids,
+                                                       legal_basis, by=by, at=at)
+        self._recorded(decision)
+        return self.execute_disposal(decision.id)
+
+    def execute_disposal(self, decision_id: UUID) -> Recorded:
+        """Destroy the decision's keys and record that; safe to repeat after a failure between the two."""
+        decision = self._get(decision_id, DisposalDecision, "disposal decision")
+        by, at = current_actor(), self.clock()
+        self.keystore.destroy(decision.keys, decision.id, decision.reference, at)
+        decision.record_execution(by=by, at=at)
+        return self._recorded(decision)
+
+    def _plan(self, org_id: UUID) -> RecordsPlan | None:
+        plan_id = RecordsPlan.id_for(org_id)
+        return self._get(plan_id, RecordsPlan, "records plan") if plan_id in self.repository else None
+
+    def _require_plan(self, org_id: UUID) -> RecordsPlan:
+        plan = self._plan(org_id)
+        if plan is None or plan.plan_version == 0:
+            raise NoPlan("no records plan is adopted for the organisation: adopt one first")
+        return plan
+
+    def _holds(self, org_id: UUID) -> DisposalHolds | None:
+        holds_id = DisposalHolds.id_for(org_id)
+        return self._get(holds_id, DisposalHolds, "holds") if holds_id in self.repository else None
