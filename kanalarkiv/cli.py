@@ -19,6 +19,7 @@ from rich.table import Table
 
 from domain.actors import TOKEN_ROLES, Actor
 from domain.errors import DomainError
+from kanalarkiv.cli_transparency import transparency_app
 from kanalarkiv.config import ConfigurationError, Settings
 from kanalarkiv.context import acting_as
 from kanalarkiv.logs import configure_logging
@@ -38,6 +39,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(token_app, name="token")
 app.add_typer(projections_app, name="projections")
 app.add_typer(db_app, name="db")
+app.add_typer(transparency_app)  # verify, export, verify-export, heads, proof
 
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, soft_wrap=True)
@@ -193,7 +195,8 @@ def projections_rebuild(
     """Empty a projection and rebuild it from position zero. Stop running services first."""
     with opened() as runtime:
         try:
-            names = [name] if name else runtime.views.names()
+            views = runtime.views
+            names = [name] if name else [n for n in views.names() if getattr(views.view(n), "rebuildable", True)]
             for each in names:
                 runtime.views.view(each).reset(runtime.app.name)
                 projector = Projector(runtime.app, runtime.views.projection(each), runtime.settings.projection_batch_size)

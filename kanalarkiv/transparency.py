@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 
@@ -32,6 +33,14 @@ class InclusionProof:
     path: list[bytes]
     signed_head: TreeHead | None
 
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": "inclusion", "position": self.position, "leaf_index": self.leaf_index,
+            "tree_size": self.tree_size, "leaf_hash": self.leaf_hash.hex(), "root_hash": self.root_hash.hex(),
+            "path": [node.hex() for node in self.path],
+            "signed_head": self.signed_head.as_json() if self.signed_head else None,
+        }
+
 
 @dataclass(frozen=True)
 class ConsistencyProof:
@@ -44,6 +53,15 @@ class ConsistencyProof:
     path: list[bytes]
     first_head: TreeHead | None
     second_head: TreeHead | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": "consistency", "first": self.first, "second": self.second,
+            "first_root": self.first_root.hex(), "second_root": self.second_root.hex(),
+            "path": [node.hex() for node in self.path],
+            "first_head": self.first_head.as_json() if self.first_head else None,
+            "second_head": self.second_head.as_json() if self.second_head else None,
+        }
 
 
 class Transparency:

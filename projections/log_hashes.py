@@ -44,6 +44,7 @@ class Leaf:
 
 class LogHashesView(View):
     name = "log_hashes"
+    rebuildable = False
     tables = ("merkle_leaves", "merkle_nodes", "signed_tree_heads")
     create_statements = (
         """CREATE TABLE IF NOT EXISTS merkle_leaves (

@@ -5,6 +5,7 @@ never collide; each test starts from an empty log."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import structlog
 from fastapi.testclient import TestClient
 
 from api.main import create_app
@@ -24,6 +26,13 @@ from kanalarkiv.database import drop_database, ensure_database, start_embedded_s
 from kanalarkiv.runtime import Runtime
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background_logs_to_stderr() -> None:
+    """Projection workers log from their threads while CliRunner swaps sys.stdout; unconfigured,
+    structlog would print into whatever command output is being captured at that moment."""
+    structlog.configure(logger_factory=structlog.PrintLoggerFactory(sys.__stderr__))
 
 
 class FakeClock:
