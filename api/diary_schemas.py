@@ -1,0 +1,268 @@
+"""Request and response bodies of the public-records diary (diarium)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from domain.diary import MARKABLE_FIELDS, Direction, RecordType
+
+CaseNumber = Field(None, max_length=40, description="Register the record in this case, e.g. 'KS 2026/0042'.")
+Note = Field(None, max_length=10_000, description="Tjänsteanteckning: adds to the record; shown to records officers only.")
+Description = Field(None, max_length=1000, description="Kort beskrivning av innehållet; a neutral default if left out.")
+
+
+class DiarySetUp(BaseModel):
+    series_prefix: str = Field(min_length=1, max_length=10, description="Diarieprefix, e.g. KS: numbers read 'KS 2026/0042'.")
+    reason: str | None = Field(None, max_length=500, description="Why, when an existing diary changes series.")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"series_prefix": "KS"}]})
+
+
+class CommentRegistration(BaseModel):
+    note: str | None = Note
+    description: str | None = Description
+    counterpart: str | None = Field(None, max_length=300, description="Sender; by default the name the platform shows.")
+    case_number: str | None = CaseNumber
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "note": "Frågan om simhallens öppettider vidarebefordrad till fritidsförvaltningen.",
+        "description": "Fråga om simhallens öppettider"}]})
+
+
+class CommentCaseOpening(BaseModel):
+    subject: str = Field(min_length=1, max_length=300, description="Ärendemening: what the case is about.")
+    responsible_unit: str = Field(min_length=1, max_length=200, description="Ansvarig enhet.")
+    note: str | None = Note
+    description: str | None = Description
+    counterpart: str | None = Field(None, max_length=300)
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "subject": "Klagomål på hemtjänsten", "responsible_unit": "Socialförvaltningen",
+        "description": "Klagomål på hemtjänsten framfört i kommentar"}]})
+
+
+class RecordRegistration(BaseModel):
+    """Register a record the diary cannot draw from the social-media record (the OSL 5:2 fields)."""
+
+    note: str | None = Note
+    description: str | None = Description
+    case_number: str | None = CaseNumber
+    model_config = ConfigDict(extra="forbid")
+
+
+class ManualRegistration(BaseModel):
+    record_date: AwareDatetime = Field(description="When the record was received or drawn up.")
+    direction: Direction = Field(description="received (inkommen) or drawn_up (upprättad).")
+    record_type: RecordType
+    counterpart: str | None = Field(None, max_length=300, description="Sender or recipient (avsändare/mottagare).")
+    description: str = Field(min_length=1, max_length=1000)
+    note: str | None = Note
+    case_number: str | None = CaseNumber
+    channel_id: UUID | None = None
+    snapshot_id: UUID | None = Field(None, description="The snapshot (skärmdump) this entry registers.")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "record_date": "2026-06-30T15:00:00+02:00", "direction": "drawn_up", "record_type": "snapshot",
+        "description": "Halvårsskärmdump av Facebooksidan", "snapshot_id": "5b0a6c1e-2f53-4c5e-9d1a-3f6c2b7e8a90"}]})
+
+
+class CaseOpening(BaseModel):
+    subject: str = Field(min_length=1, max_length=300, description="Ärendemening.")
+    responsible_unit: str = Field(min_length=1, max_length=200)
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "subject": "Synpunkter på kommunens Facebooksida", "responsible_unit": "Kommunikationsenheten"}]})
+
+
+class CaseClosing(BaseModel):
+    note: str = Field(min_length=1, max_length=2000, description="How the case ended, e.g. the decision.")
+    model_config = ConfigDict(extra="forbid")
+
+
+class Reason(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+    model_config = ConfigDict(extra="forbid")
+
+
+class Correction(BaseModel):
+    """Only the fields given are corrected; ``reason`` is required and kept with the new reading."""
+
+    record_date: AwareDatetime | None = None
+    direction: Direction | None = None
+    record_type: RecordType | None = None
+    counterpart: str | None = Field(None, max_length=300)
+    description: str | None = Field(None, max_length=1000)
+    note: str | None = Field(None, max_length=10_000)
+    reason: str = Field(min_length=1, max_length=1000)
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "counterpart": "Karin Svensson", "reason": "Avsändarens namn felstavat vid registreringen"}]})
+
+
+class SecrecyMarking(BaseModel):
+    provision: str = Field(min_length=1, max_length=100, description="OSL chapter and section, e.g. 'OSL 26 kap. 1 §' or '26:1'.")
+    fields: list[Literal[MARKABLE_FIELDS]] = Field(min_length=1, description="counterpart, description, or both.")  # type: ignore[valid-type]
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "provision": "OSL 26 kap. 1 §", "fields": ["counterpart", "description"]}]})
+
+
+class DiaryRegistered(BaseModel):
+    id: UUID = Field(description="The entry's id (the case's, when a case was opened).")
+    version: int
+    position: int = Field(description="Pass as wait_for_position to a read to see it.")
+    diary_number: str
+    case_id: UUID | None
+    case_number: str | None
+
+
+class DiaryLinks(BaseModel):
+    """The social-media records the entry registers; left out publicly while it is marked."""
+
+    channel_id: UUID | None
+    post_id: UUID | None
+    comment_id: UUID | None
+    decision_id: UUID | None
+    snapshot_id: UUID | None
+
+
+class DiaryEntryPublic(BaseModel):
+    """An entry as anyone may read it: marked fields hold the neutral secrecy text."""
+
+    entry_id: UUID
+    diary_number: str
+    url: str = Field(description="This entry's stable address (JSON); page_url is the HTML page.")
+    page_url: str
+    record_date: date = Field(description="Date received or drawn up (Swedish time).")
+    direction: Direction
+    direction_label: str
+    record_type: RecordType
+    record_type_label: str
+    counterpart: str | None = Field(description="Avsändare/mottagare.")
+    description: str
+    case_id: UUID | None
+    case_number: str | None
+    case_subject: str | None
+    registered_on: date
+    status: Literal["registered", "annulled"]
+    annulled_on: date | None
+    corrected: bool = Field(description="The entry has been corrected; the public diary shows the current reading.")
+    secrecy_marked: bool
+    links: DiaryLinks | None
+
+
+class DiaryPage(BaseModel):
+    organisation: str
+    organisation_slug: str
+    total: int = Field(description="Entries matching the search, over all pages.")
+    limit: int
+    offset: int
+    entries: list[DiaryEntryPublic]
+
+
+class CasePublic(BaseModel):
+    case_id: UUID
+    diary_number: str
+    subject: str
+    responsible_unit: str
+    status: Literal["open", "closed"]
+    opened_on: date
+    closed_on: date | None
+    entries: list[DiaryEntryPublic]
+
+
+class Marking(BaseModel):
+    provision: str
+    fields: list[str]
+    marked_at: datetime
+    marked_by_name: str
+
+
+class Reading(BaseModel):
+    """One reading of the entry: as registered, or as a correction left it."""
+
+    version: int
+    event_type: str
+    record_date: datetime
+    direction: str
+    record_type: str
+    counterpart: str | None
+    description: str
+    note: str | None
+    corrected_fields: list[str] | None
+    reason: str | None
+    recorded_at: datetime
+    by_name: str
+    by_role: str
+
+
+class MarkingEvent(BaseModel):
+    version: int
+    action: Literal["marked", "lifted"]
+    provision: str | None
+    fields: list[str] | None
+    reason: str | None
+    occurred_at: datetime
+    by_name: str
+    by_role: str
+
+
+class DiaryEntryRecord(BaseModel):
+    """An entry as records officers and auditors see it: every field, and what the public sees."""
+
+    entry_id: UUID
+    diary_number: str
+    record_date: datetime
+    direction: str
+    record_type: str
+    counterpart: str | None
+    description: str
+    note: str | None
+    public_counterpart: str | None
+    public_description: str
+    case_id: UUID | None
+    case_number: str | None
+    case_subject: str | None
+    registered_at: datetime
+    registered_by_name: str
+    status: str
+    annulled_at: datetime | None
+    annul_reason: str | None
+    corrections: int
+    secrecy: Marking | None
+    links: DiaryLinks
+    version: int
+    readings: list[Reading] | None = Field(None, description="Every reading, oldest first (one entry only).")
+    markings: list[MarkingEvent] | None = Field(None, description="Every marking and lifting (one entry only).")
+
+
+class DiaryRecordPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    entries: list[DiaryEntryRecord]
+
+
+class CaseRecord(BaseModel):
+    case_id: UUID
+    diary_number: str
+    subject: str
+    responsible_unit: str
+    status: str
+    opened_at: datetime
+    opened_by_name: str
+    closed_at: datetime | None
+    close_note: str | None
+    records: int
+    version: int
+    entries: list[DiaryEntryRecord]
+
+
+class PendingTransfer(BaseModel):
+    """A comment an editor moved to a case, not yet registered (the records officer's queue)."""
+
+    comment_id: UUID
+    channel_id: UUID
+    post_id: UUID
+    diary_number: str | None = Field(description="The case it was moved to; none when a new case is to be opened.")
+    new_case: bool
+    note: str
+    transferred_at: datetime
+    transferred_by_name: str

@@ -1,0 +1,327 @@
+"""The public-records diary (diarium), OSL 5 kap.: records officers register, correct, annul and
+mark entries and keep cases; anyone reads the public diary, where marked fields hold a neutral
+text; records officers and auditors read everything, with every earlier reading.
+
+The public routes never look at a token: what they answer is the same for everyone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response, status
+
+from api.deps import AppDep, CurrentActor, ExpectedVersion, ViewsDep
+from api.diary_schemas import (
+    CaseClosing,
+    CaseOpening,
+    CasePublic,
+    CaseRecord,
+    CommentCaseOpening,
+    CommentRegistration,
+    Correction,
+    DiaryEntryPublic,
+    DiaryEntryRecord,
+    DiaryLinks,
+    DiaryPage,
+    DiaryRecordPage,
+    DiaryRegistered,
+    DiarySetUp,
+    ManualRegistration,
+    Marking,
+    MarkingEvent,
+    PendingTransfer,
+    Reading,
+    Reason,
+    RecordRegistration,
+    SecrecyMarking,
+)
+from api.routes.channels import WaitFor
+from api.schemas import Recorded
+from domain.actors import Actor
+from domain.diary import DIARY_READERS, Direction, Links, RecordType
+from domain.diary_numbers import SWEDISH_TIME, DiaryNumber
+from domain.errors import InvalidValue, NotPermitted
+from kanalarkiv.diary import Numbered
+from kanalarkiv.outcomes import RecordNotFound
+from projections.diary import DiaryQuery
+
+router = APIRouter(tags=["diary"])
+
+Text = Annotated[str | None, Query(max_length=200, description="Words to search for (PostgreSQL full-text search, Swedish).")]
+DateFrom = Annotated[date | None, Query(alias="from", description="Received or drawn up on or after this date.")]
+DateTo = Annotated[date | None, Query(alias="to", description="Received or drawn up on or before this date.")]
+NumberParam = Annotated[str | None, Query(max_length=40, description="One entry's diary number, e.g. 'KS 2026/0042-3'.")]
+CaseParam = Annotated[str | None, Query(alias="case", max_length=40, description="A case's number: its records.")]
+TypeParam = Annotated[RecordType | None, Query(description="Only entries of this record type.")]
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
+# Setting up and registering (records officers)
+
+@router.put("/v1/diary", response_model=Recorded, summary="Set up the diary's series prefix")
+def set_up_diary(body: DiarySetUp, actor: CurrentActor, app: AppDep) -> Recorded:
+    """Numbers read '{prefix} {year}/{number}'. Changing the prefix later starts a new series
+    (earlier numbers keep theirs); give a reason then."""
+    return Recorded.model_validate(app.set_up_diary(_org(actor), body.series_prefix, body.reason), from_attributes=True)
+
+
+@router.post("/v1/comments/{comment_id}/registration", status_code=status.HTTP_201_CREATED,
+             response_model=DiaryRegistered, summary="Register a comment in the diary")
+def register_comment(comment_id: UUID, body: CommentRegistration, actor: CurrentActor, app: AppDep) -> DiaryRegistered:
+    """Like a phone call (seed 003): the comment stays the record, the note adds to it. It is
+    *inkommen* on the date it was posted. A comment an editor moved to a case goes into that case."""
+    return _registered(app.register_comment(comment_id, **body.model_dump()))
+
+
+@router.post("/v1/comments/{comment_id}/diary-case", status_code=status.HTTP_201_CREATED,
+             response_model=DiaryRegistered, summary="Open a case and register the comment in it")
+def open_case_for_comment(comment_id: UUID, body: CommentCaseOpening, actor: CurrentActor,
+                          app: AppDep) -> DiaryRegistered:
+    """For a comment moved to a new case: the case gets the next number in the series and the
+    comment becomes its first record (…-1), in one transaction."""
+    return _registered(app.open_case_for_comment(comment_id, **body.model_dump()))
+
+
+@router.post("/v1/posts/{post_id}/registration", status_code=status.HTTP_201_CREATED,
+             response_model=DiaryRegistered, summary="Register a post in the diary")
+def register_post(post_id: UUID, body: RecordRegistration, actor: CurrentActor, app: AppDep) -> DiaryRegistered:
+    """The body's own post is *upprättad* when it was published."""
+    return _registered(app.register_post(post_id, **body.model_dump()))
+
+
+@router.post("/v1/comments/{comment_id}/moderation/{decision_id}/registration", status_code=status.HTTP_201_CREATED,
+             response_model=DiaryRegistered, summary="Register a moderation decision in the diary")
+def register_decision(comment_id: UUID, decision_id: UUID, body: RecordRegistration, actor: CurrentActor,
+                      app: AppDep) -> DiaryRegistered:
+    """A decision to hide, remove or show again a comment, *upprättad* when it was made."""
+    return _registered(app.register_moderation_decision(comment_id, decision_id, **body.model_dump()))
+
+
+@router.post("/v1/diary/entries", status_code=status.HTTP_201_CREATED, response_model=DiaryRegistered,
+             summary="Register any record by hand")
+def register_record(body: ManualRegistration, actor: CurrentActor, app: AppDep) -> DiaryRegistered:
+    """A snapshot (skärmdump) or any other record, with the diary fields as given."""
+    fields = body.model_dump(exclude={"channel_id", "snapshot_id"})
+    links = Links(channel_id=body.channel_id, snapshot_id=body.snapshot_id)
+    return _registered(app.register_record(_org(actor), **fields, links=links))
+
+
+# Cases
+
+@router.post("/v1/diary/cases", status_code=status.HTTP_201_CREATED, response_model=DiaryRegistered,
+             summary="Open a case")
+def open_case(body: CaseOpening, actor: CurrentActor, app: AppDep) -> DiaryRegistered:
+    return _registered(app.open_case(_org(actor), body.subject, body.responsible_unit))
+
+
+@router.post("/v1/diary/cases/{case_id}/close", response_model=Recorded, summary="Close a case")
+def close_case(case_id: UUID, body: CaseClosing, actor: CurrentActor, app: AppDep, version: ExpectedVersion) -> Recorded:
+    return Recorded.model_validate(app.close_case(case_id, body.note, version), from_attributes=True)
+
+
+@router.post("/v1/diary/cases/{case_id}/reopen", response_model=Recorded, summary="Reopen a closed case")
+def reopen_case(case_id: UUID, body: Reason, actor: CurrentActor, app: AppDep, version: ExpectedVersion) -> Recorded:
+    return Recorded.model_validate(app.reopen_case(case_id, body.reason, version), from_attributes=True)
+
+
+# Corrections, annulment and secrecy: each a later event naming its reason
+
+@router.post("/v1/diary/entries/{entry_id}/corrections", response_model=Recorded, summary="Correct an entry")
+def correct(entry_id: UUID, body: Correction, actor: CurrentActor, app: AppDep, version: ExpectedVersion) -> Recorded:
+    """Give only the fields to correct. The earlier reading is kept; the public diary shows the new one."""
+    changes = body.model_dump(exclude={"reason"}, exclude_unset=True)
+    if not changes:
+        raise InvalidValue("reason", "name at least one field to correct besides the reason")
+    return Recorded.model_validate(app.correct_diary_entry(entry_id, changes, body.reason, version),
+                                   from_attributes=True)
+
+
+@router.post("/v1/diary/entries/{entry_id}/annulment", response_model=Recorded, summary="Annul an entry")
+def annul(entry_id: UUID, body: Reason, actor: CurrentActor, app: AppDep, version: ExpectedVersion) -> Recorded:
+    """The entry stays in the diary as annulled (makulerad); its number is never reused."""
+    return Recorded.model_validate(app.annul_diary_entry(entry_id, body.reason, version), from_attributes=True)
+
+
+@router.post("/v1/diary/entries/{entry_id}/secrecy", response_model=Recorded, summary="Mark an entry for secrecy")
+def mark_secret(entry_id: UUID, body: SecrecyMarking, actor: CurrentActor, app: AppDep,
+                version: ExpectedVersion) -> Recorded:
+    """OSL 5:5: the marking names the provision; the marked fields leave every public view."""
+    return Recorded.model_validate(app.mark_diary_entry_secret(entry_id, body.provision, list(body.fields), version),
+                                   from_attributes=True)
+
+
+@router.post("/v1/diary/entries/{entry_id}/secrecy/lift", response_model=Recorded, summary="Lift a secrecy marking")
+def lift_secrecy(entry_id: UUID, body: Reason, actor: CurrentActor, app: AppDep, version: ExpectedVersion) -> Recorded:
+    return Recorded.model_validate(app.lift_diary_entry_secrecy(entry_id, body.reason, version), from_attributes=True)
+
+
+# The records officers' view
+
+@router.get("/v1/diary/entries", response_model=DiaryRecordPage, summary="The diary, every field (officers)")
+def officer_entries(actor: CurrentActor, views: ViewsDep, q: Text = None, date_from: DateFrom = None,
+                    date_to: DateTo = None, diary_number: NumberParam = None, case: CaseParam = None,
+                    record_type: TypeParam = None, limit: Limit = 50, offset: Offset = 0,
+                    wait_for_position: WaitFor = None) -> DiaryRecordPage:
+    """Records officers and auditors: marked fields, notes, annulment reasons; searched over all text."""
+    org_id = _reader(actor)
+    views.wait_for("diary", wait_for_position)
+    rows, total = views.diary.entries(org_id, diary_query(q, date_from, date_to, diary_number, case, record_type,
+                                                          limit, offset))
+    return DiaryRecordPage(total=total, limit=limit, offset=offset, entries=[entry_record(row) for row in rows])
+
+
+@router.get("/v1/diary/entries/{entry_id}", response_model=DiaryEntryRecord, summary="One entry and its history")
+def officer_entry(entry_id: UUID, actor: CurrentActor, views: ViewsDep,
+                  wait_for_position: WaitFor = None) -> DiaryEntryRecord:
+    """Every reading (as registered, and after each correction) and every secrecy marking."""
+    views.wait_for("diary", wait_for_position)
+    row = views.diary.entry(entry_id)
+    if row is None:
+        raise RecordNotFound(f"no diary entry with id {entry_id}")
+    actor.require(DIARY_READERS, row["org_id"], "reading the records officers' diary")
+    return entry_record(row).model_copy(update={
+        "readings": [Reading.model_validate(r) for r in views.diary.readings(entry_id)],
+        "markings": [MarkingEvent.model_validate(m) for m in views.diary.markings(entry_id)],
+    })
+
+
+@router.get("/v1/diary/cases/{case_id}", response_model=CaseRecord, summary="One case and its records (officers)")
+def officer_case(case_id: UUID, actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> CaseRecord:
+    views.wait_for("diary", wait_for_position)
+    row = views.diary.case(case_id)
+    if row is None:
+        raise RecordNotFound(f"no case with id {case_id}")
+    actor.require(DIARY_READERS, row["org_id"], "reading the records officers' diary")
+    entries = [entry_record(e) for e in views.diary.case_entries(case_id, public=False)]
+    return CaseRecord.model_validate(row | {"entries": entries})
+
+
+@router.get("/v1/diary/transfers", response_model=list[PendingTransfer], summary="Comments moved to a case, to register")
+def pending_transfers(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> list[PendingTransfer]:
+    """The records officer's queue: comments editors moved to a case that no entry registers yet."""
+    org_id = _reader(actor)
+    views.wait_for("diary", wait_for_position)
+    return [PendingTransfer.model_validate(row) for row in views.diary.pending_transfers(org_id)]
+
+
+# The public diary
+
+@router.get("/v1/organisations/{slug}/diary", response_model=DiaryPage, summary="Diariet: the public diary")
+def public_diary(slug: str, views: ViewsDep, q: Text = None, date_from: DateFrom = None, date_to: DateTo = None,
+                 diary_number: NumberParam = None, case: CaseParam = None, record_type: TypeParam = None,
+                 limit: Limit = 50, offset: Offset = 0, wait_for_position: WaitFor = None) -> DiaryPage:
+    """Newest registration first. No token needed; marked fields read 'Sekretess enligt OSL …'."""
+    views.wait_for("diary", wait_for_position)
+    organisation = organisation_of(views, slug)
+    query = diary_query(q, date_from, date_to, diary_number, case, record_type, limit, offset)
+    rows, total = views.diary.public_entries(organisation["org_id"], query)
+    return DiaryPage(organisation=organisation["name"], organisation_slug=slug, total=total, limit=limit,
+                     offset=offset, entries=[entry_public(slug, row) for row in rows])
+
+
+@router.get("/v1/organisations/{slug}/diary/entries/{entry_id}", response_model=DiaryEntryPublic,
+            summary="One public diary entry")
+def public_entry(slug: str, entry_id: UUID, views: ViewsDep, wait_for_position: WaitFor = None) -> DiaryEntryPublic:
+    views.wait_for("diary", wait_for_position)
+    return entry_public(slug, public_entry_row(views, slug, entry_id))
+
+
+@router.get("/v1/organisations/{slug}/diary/cases/{case_id}", response_model=CasePublic, summary="One public case")
+def public_case(slug: str, case_id: UUID, views: ViewsDep, wait_for_position: WaitFor = None) -> CasePublic:
+    views.wait_for("diary", wait_for_position)
+    organisation = organisation_of(views, slug)
+    row = views.diary.case(case_id)
+    if row is None or row["org_id"] != organisation["org_id"]:
+        raise RecordNotFound(f"no case with id {case_id} in {slug}'s diary")
+    entries = [entry_public(slug, e) for e in views.diary.case_entries(case_id, public=True)]
+    return CasePublic(case_id=case_id, diary_number=row["diary_number"], subject=row["subject"],
+                      responsible_unit=row["responsible_unit"], status=row["status"],
+                      opened_on=swedish_date(row["opened_at"]), closed_on=swedish_date(row["closed_at"]),
+                      entries=entries)
+
+
+# Shared with the pages and the extract
+
+def diary_query(q: str | None, date_from: date | None, date_to: date | None, diary_number: str | None,
+                case: str | None, record_type: RecordType | None, limit: int, offset: int) -> DiaryQuery:
+    start, end = day_range(date_from, date_to)
+    return DiaryQuery(
+        text=q.strip() or None if q else None, date_from=start, date_to=end,
+        diary_number=DiaryNumber.parse(diary_number) if diary_number else None,
+        case_number=DiaryNumber.parse(case, "case").case_number if case else None,
+        record_type=record_type.value if record_type else None, limit=limit, offset=offset,
+    )
+
+
+def day_range(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
+    """Whole Swedish days: from the start of ``date_from`` to the end of ``date_to``."""
+    if date_from and date_to and date_to < date_from:
+        raise InvalidValue("to", "must not be before from")
+    start = datetime.combine(date_from, time.min, SWEDISH_TIME) if date_from else None
+    end = datetime.combine(date_to + timedelta(days=1), time.min, SWEDISH_TIME) if date_to else None
+    return start, end
+
+
+def organisation_of(views: ViewsDep, slug: str) -> dict[str, Any]:
+    organisation = views.channel_register.organisation_by_slug(slug)
+    if organisation is None:
+        raise RecordNotFound(f"no organisation with slug '{slug}'")
+    return organisation
+
+
+def public_entry_row(views: ViewsDep, slug: str, entry_id: UUID) -> dict[str, Any]:
+    row = views.diary.public_entry(organisation_of(views, slug)["org_id"], entry_id)
+    if row is None:
+        raise RecordNotFound(f"no diary entry with id {entry_id} in {slug}'s diary")
+    return row
+
+
+def swedish_date(moment: datetime | None) -> date | None:
+    return moment.astimezone(SWEDISH_TIME).date() if moment else None
+
+
+def _links(row: dict[str, Any]) -> DiaryLinks:
+    return DiaryLinks(**{k: row[k] for k in DiaryLinks.model_fields})
+
+
+def entry_public(slug: str, row: dict[str, Any]) -> DiaryEntryPublic:
+    direction, record_type = Direction(row["direction"]), RecordType(row["record_type"])
+    return DiaryEntryPublic(
+        entry_id=row["entry_id"], diary_number=row["diary_number"],
+        url=f"/v1/organisations/{slug}/diary/entries/{row['entry_id']}", page_url=f"/{slug}/diarium/{row['entry_id']}",
+        record_date=swedish_date(row["record_date"]), direction=direction, direction_label=direction.label_sv,
+        record_type=record_type, record_type_label=record_type.label_sv, counterpart=row["counterpart"],
+        description=row["description"], case_id=row["case_id"], case_number=row["case_number"],
+        case_subject=row["case_subject"], registered_on=swedish_date(row["registered_at"]), status=row["status"],
+        annulled_on=swedish_date(row["annulled_at"]), corrected=row["corrections"] > 0,
+        secrecy_marked=row["secrecy_marked"], links=None if row["secrecy_marked"] else _links(row),
+    )
+
+
+def entry_record(row: dict[str, Any]) -> DiaryEntryRecord:
+    marking = None
+    if row["secret_fields"]:
+        marking = Marking(provision=row["secrecy_provision"], fields=row["secret_fields"], marked_at=row["marked_at"],
+                          marked_by_name=row["marked_by_name"])
+    fields = {k: row[k] for k in DiaryEntryRecord.model_fields if k in row}
+    return DiaryEntryRecord(**fields, secrecy=marking, links=_links(row))
+
+
+def _registered(outcome: Numbered) -> DiaryRegistered:
+    return DiaryRegistered(**vars(outcome.recorded), diary_number=outcome.number, case_id=outcome.case_id,
+                           case_number=outcome.case_number)
+
+
+def _org(actor: Actor) -> UUID:
+    if actor.org_id is None:
+        raise NotPermitted("the diary is kept by a records officer of the organisation")
+    return actor.org_id
+
+
+def _reader(actor: Actor) -> UUID:
+    if actor.org_id is None or actor.role not in DIARY_READERS:
+        raise NotPermitted("the records officers' diary is for records officers and auditors of the organisation")
+    return actor.org_id
