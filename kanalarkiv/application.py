@@ -18,6 +18,7 @@ from domain.channel import Channel
 from domain.errors import InvalidValue
 from domain.organisation import Organisation, OrganisationNumberClaim, organisation_id, valid_slug
 from kanalarkiv.context import Clock, current_actor, system_clock
+from kanalarkiv.diary import DiaryCommands
 from kanalarkiv.editorial import EditorialCommands
 from kanalarkiv.outcomes import AlreadyExists, Recorded, RecordNotFound
 from kanalarkiv.transcoder import OrjsonTranscoder
@@ -39,7 +40,7 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class RecordsApplication(EditorialCommands, RetentionCommands, Application[UUID]):
+class RecordsApplication(EditorialCommands, DiaryCommands, RetentionCommands, Application[UUID]):
     name = "kanalarkiv"
 
     def __init__(self, env: EnvType | None = None, clock: Clock = system_clock, master_key: bytes | None = None):

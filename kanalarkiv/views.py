@@ -13,6 +13,7 @@ from projections.audit_trail import AuditTrailView
 from projections.base import BatchProjection, View
 from projections.channel_content import ChannelContentView
 from projections.channel_register import ChannelRegisterView
+from projections.diary import DiaryView
 from projections.editor_assignments import EditorAssignmentsView
 from projections.organisations import OrganisationsView
 from projections.oversight import OversightView
@@ -69,6 +70,10 @@ class Views:
     @property
     def oversight(self) -> OversightView:
         return self._views["oversight"]  # type: ignore[return-value]
+
+    @property
+    def diary(self) -> DiaryView:
+        return self._views["diary"]  # type: ignore[return-value]
 
     @property
     def retention(self) -> RetentionView:

@@ -5,6 +5,7 @@ from projections.audit_trail import AuditTrailProjection
 from projections.base import BatchProjection
 from projections.channel_content import ChannelContentProjection
 from projections.channel_register import ChannelRegisterProjection
+from projections.diary import DiaryProjection
 from projections.editor_assignments import EditorAssignmentsProjection
 from projections.log_hashes import LogHashesProjection
 from projections.organisations import OrganisationsProjection
@@ -20,5 +21,6 @@ PROJECTIONS: tuple[type[BatchProjection], ...] = (
     EditorAssignmentsProjection,
     ChannelContentProjection,
     OversightProjection,
+    DiaryProjection,
     RetentionProjection,
 )

@@ -75,7 +75,8 @@ def test_a_removal_is_reversed_by_a_later_decision_never_by_editing_it(client, r
                          {"justification": "Kritik av myndigheten ska få stå kvar"}, as_=town.manager).json()
 
     public = town.get(f"/v1/posts/{post['id']}/comments", wait=reversal["position"]).json()
-    trail = town.get("/v1/audit-trail", as_=town.auditor, entity_id=comment["id"], order="oldest").json()
+    trail = town.get("/v1/audit-trail", as_=town.auditor, entity_id=comment["id"], order="oldest",
+                     wait=reversal["position"]).json()
 
     assert [c["text"] for c in public] == ["Ni ljuger!"]
     assert [e["event_type"] for e in trail] == ["Received", "Moderated", "ModerationReversed"]
@@ -129,13 +130,14 @@ def test_a_comment_about_an_individuals_case_is_moved_to_the_case(client, runtim
                        as_=town.officer).json()
 
     public = town.get(f"/v1/posts/{post['id']}/comments", wait=opened["position"]).json()
-    trail = town.get("/v1/audit-trail", as_=town.officer, event_type="TransferredToCase", order="oldest").json()
+    trail = town.get("/v1/audit-trail", as_=town.officer, event_type="TransferredToCase", order="oldest",
+                     wait=opened["position"]).json()
 
     assert [c["moved_to_case"] for c in public] == ["dnr SBN 2026/0042", "new case"]
     assert trail[0]["details"] | {"diary_number": "SBN 2026/0042", "new_case": False} == trail[0]["details"]
     assert trail[0]["details"]["post_id"] == post["id"] and trail[1]["details"]["new_case"] is True
     assert done["version"] == 2
-    compliance = town.get("/v1/compliance", as_=town.officer, threshold_hours=0.001).json()
+    compliance = town.get("/v1/compliance", as_=town.officer, threshold_hours=0.001, wait=opened["position"]).json()
     assert compliance["unanswered_comments"] == []  # moved to a case: not answered on the channel
 
 
