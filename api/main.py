@@ -25,6 +25,7 @@ from api.routes import (
     pages,
     posts,
     retention,
+    snapshots,
 )
 from kanalarkiv.config import Settings
 from kanalarkiv.runtime import Runtime
@@ -62,7 +63,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     install_error_handlers(app)
     app.middleware("http")(log_request)
-    for module in (health, organisations, channels, assignments, posts, comments, oversight, audit, retention, pages):
+    for module in (health, organisations, channels, assignments, posts, comments, oversight, audit, retention,
+                   snapshots, pages):
         app.include_router(module.router)
     for module in (diary, diary_pages):
         app.include_router(module.router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
@@ -24,7 +25,8 @@ from kanalarkiv.outcomes import AlreadyExists, Recorded, RecordNotFound
 from kanalarkiv.transcoder import OrjsonTranscoder
 from retention.keystore import KeyStore
 from retention.sealing import SealingMapper
-from retention.service import RetentionCommands
+from retention.service import RetentionCommands, SnapshotCommands
+from retention.snapshot_store import SnapshotStore
 
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
 
@@ -40,15 +42,17 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class RecordsApplication(EditorialCommands, DiaryCommands, RetentionCommands, Application[UUID]):
+class RecordsApplication(EditorialCommands, DiaryCommands, RetentionCommands, SnapshotCommands, Application[UUID]):
     name = "kanalarkiv"
 
-    def __init__(self, env: EnvType | None = None, clock: Clock = system_clock, master_key: bytes | None = None):
-        if master_key is None:
-            raise ValueError("the application needs the master key that wraps the records' keys")
+    def __init__(self, env: EnvType | None = None, clock: Clock = system_clock, master_key: bytes | None = None,
+                 snapshot_dir: Path | None = None):
+        if master_key is None or snapshot_dir is None:
+            raise ValueError("the application needs the master key and the snapshot storage directory")
         self._master_key = master_key
         super().__init__(env)
         self.clock = clock
+        self.snapshot_store = SnapshotStore(snapshot_dir, self.keystore)
 
     def construct_transcoder(self) -> OrjsonTranscoder:  # type: ignore[override]
         return OrjsonTranscoder()

@@ -25,6 +25,11 @@ class Settings:
     checkpoint_interval: int = 60
     signing_key: str | None = field(default=None, repr=False)
     master_key: str | None = field(default=None, repr=False)
+    snapshot_dir: Path | None = None
+
+    @property
+    def snapshots(self) -> Path:
+        return self.snapshot_dir or self.data_dir / "snapshots"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -41,6 +46,7 @@ class Settings:
             checkpoint_interval=_int(env, "KANALARKIV_CHECKPOINT_INTERVAL", 60),
             signing_key=env.get("KANALARKIV_SIGNING_KEY") or None,
             master_key=env.get("KANALARKIV_MASTER_KEY") or None,
+            snapshot_dir=Path(env["KANALARKIV_SNAPSHOT_DIR"]).resolve() if env.get("KANALARKIV_SNAPSHOT_DIR") else None,
         )
 
 

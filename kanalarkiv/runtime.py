@@ -46,7 +46,8 @@ class Runtime:
     ) -> Runtime:
         url = url or database_url(settings)
         master_key = load_master_key(settings.master_key, settings.data_dir)
-        app = RecordsApplication(env=eventsourcing_env(url, settings.pool_size), clock=clock, master_key=master_key)
+        app = RecordsApplication(env=eventsourcing_env(url, settings.pool_size), clock=clock, master_key=master_key,
+                                 snapshot_dir=settings.snapshots)
         views = Views(app.factory.datastore, app.name)  # type: ignore[attr-defined]
         runtime = cls(settings, url, app, views)
         if settings.run_projections if run_projections is None else run_projections:

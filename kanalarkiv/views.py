@@ -19,6 +19,7 @@ from projections.organisations import OrganisationsView
 from projections.oversight import OversightView
 from projections.registry import PROJECTIONS
 from retention.projection import RetentionView
+from retention.snapshot_view import SnapshotsView
 
 
 class ProjectionLagging(TimeoutError):
@@ -78,6 +79,10 @@ class Views:
     @property
     def retention(self) -> RetentionView:
         return self._views["retention"]  # type: ignore[return-value]
+
+    @property
+    def snapshots(self) -> SnapshotsView:
+        return self._views["snapshots"]  # type: ignore[return-value]
 
     def names(self) -> list[str]:
         return list(self._views)

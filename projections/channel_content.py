@@ -4,6 +4,7 @@ see; records officers and auditors read everything but commenters' identity fiel
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -105,6 +106,11 @@ class ChannelContentView(View):
             "SELECT * FROM content_posts WHERE channel_id = %s ORDER BY published_at DESC, post_id LIMIT %s OFFSET %s",
             (channel_id, min(limit, PAGE_MAX), offset),
         )
+
+    def posts_between(self, channel_id: UUID, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        return self.fetch_all(
+            "SELECT * FROM content_posts WHERE channel_id = %s AND published_at >= %s AND published_at < %s"
+            " ORDER BY published_at, post_id", (channel_id, start, end))
 
     def comments_on(self, post_id: UUID, visible_only: bool) -> list[dict[str, Any]]:
         condition = "AND visibility = 'visible'" if visible_only else ""

@@ -26,6 +26,9 @@ class OrganisationsView(View):
     def all(self) -> list[dict[str, Any]]:
         return self.fetch_all("SELECT * FROM organisations ORDER BY slug")
 
+    def all_by_id(self) -> dict[Any, dict[str, Any]]:
+        return {row["org_id"]: row for row in self.all()}
+
     def by_slug(self, slug: str) -> dict[str, Any] | None:
         return self.fetch_one("SELECT * FROM organisations WHERE slug = %s", (slug,))
 

@@ -11,6 +11,7 @@ from projections.log_hashes import LogHashesProjection
 from projections.organisations import OrganisationsProjection
 from projections.oversight import OversightProjection
 from retention.projection import RetentionProjection
+from retention.snapshot_view import SnapshotsProjection
 
 PROJECTIONS: tuple[type[BatchProjection], ...] = (
     OrganisationsProjection,
@@ -23,4 +24,5 @@ PROJECTIONS: tuple[type[BatchProjection], ...] = (
     OversightProjection,
     DiaryProjection,
     RetentionProjection,
+    SnapshotsProjection,
 )

@@ -17,6 +17,7 @@ from projections.base import BatchProjection, View, handles
 from retention.classification import RecordClassification
 from retention.disposal import DisposalDecision
 from retention.holds import DisposalHolds, RecordFacts
+from retention.snapshots import ChannelSnapshot
 from retention.plan import DEFAULT_CLASS, RecordKind, RecordsPlan, period_months
 
 # A record is held when an active hold covers it; the same rule as ``Hold.covers``.
@@ -172,6 +173,10 @@ class RetentionProjection(BatchProjection[RetentionView]):
     def post_deleted(self, event: Post.Deleted, curs: Cursor[Any], position: int) -> None:
         curs.execute("UPDATE retention_records SET removed_at = %s WHERE record_id = %s",
                      (event.occurred_at, event.originator_id))
+
+    @handles(ChannelSnapshot.Taken)
+    def snapshot(self, event: ChannelSnapshot.Taken, curs: Cursor[Any], position: int) -> None:
+        self._record(curs, event.originator_id, event.org_id, RecordKind.SNAPSHOT, event.channel_id, event.occurred_at)
 
     @handles(Comment.Received)
     def comment(self, event: Comment.Received, curs: Cursor[Any], position: int) -> None:

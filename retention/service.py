@@ -3,6 +3,7 @@ disposal by destroying keys, and erase a commenter's personal data."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -13,6 +14,7 @@ from retention.classification import RecordClassification
 from retention.disposal import DisposalDecision
 from retention.holds import DisposalHolds, RecordFacts
 from retention.plan import RecordsPlan, validate_classes
+from retention.snapshots import FIXITY_CHECKERS, ChannelSnapshot, sniffed_media_type
 
 
 class NoPlan(InvalidTransition):
@@ -100,3 +102,36 @@ class RetentionCommands:
     def _holds(self, org_id: UUID) -> DisposalHolds | None:
         holds_id = DisposalHolds.id_for(org_id)
         return self._get(holds_id, DisposalHolds, "holds") if holds_id in self.repository else None
+
+
+class SnapshotCommands:
+    """Mixed into ``RecordsApplication``: half-year snapshots, stored encrypted, checked for fixity."""
+
+    def take_snapshot(self, channel_id: UUID, period_start: date, period_end: date, filename: str,
+                      media_type: str, content: bytes, taken_at: datetime | None = None,
+                      rendered: bool = False) -> Recorded:
+        channel = self.get_channel(channel_id)
+        by, at = current_actor(), self.clock()
+        checked_type = sniffed_media_type(media_type, content[:16])
+        snapshot_id = uuid4()
+        sha256 = self.snapshot_store.put(channel.org_id, snapshot_id, content)
+        snapshot = ChannelSnapshot.take(snapshot_id, channel, period_start, period_end, sha256, len(content),
+                                        checked_type.value, filename, rendered, taken_at, by=by, at=at)
+        return self._recorded(snapshot)
+
+    def check_fixity(self, snapshot_id: UUID) -> tuple[bool, Recorded]:
+        snapshot = self.get_snapshot(snapshot_id)
+        found = self.snapshot_store.sha256_of(snapshot.org_id, snapshot.sha256, snapshot.id)
+        snapshot.record_fixity(found, by=current_actor(), at=self.clock())
+        return snapshot.last_fixity is True, self._recorded(snapshot)
+
+    def snapshot_content(self, snapshot_id: UUID) -> tuple[ChannelSnapshot, bytes]:
+        snapshot = self.get_snapshot(snapshot_id)
+        current_actor().require(FIXITY_CHECKERS, snapshot.org_id, "reading a snapshot")
+        content = self.snapshot_store.get(snapshot.org_id, snapshot.sha256, snapshot.id)
+        if content is None:
+            raise RecordNotFound(f"the file of snapshot {snapshot_id} is missing from storage; check its fixity")
+        return snapshot, content
+
+    def get_snapshot(self, snapshot_id: UUID) -> ChannelSnapshot:
+        return self._get(snapshot_id, ChannelSnapshot, "snapshot")

@@ -1,0 +1,107 @@
+"""Half-year snapshots of the channels (story 7): upload, the service's own PDF/A rendering,
+fixity checks, and the overdue list the webmaster sees first."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, File, Form, Response, UploadFile, status
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from api.deps import AppDep, CurrentActor, ViewsDep
+from api.routes.assignments import require_staff_of_channel
+from api.routes.channels import WaitFor
+from api.schemas import Recorded
+from domain.actors import Role
+from domain.errors import InvalidValue, NotPermitted
+from retention.rendering import render_channel_record
+from retention.snapshot_store import SnapshotDisposed
+from retention.snapshots import MAX_BYTES
+
+router = APIRouter(tags=["snapshots"])
+OVERSEERS = {Role.WEBMASTER, Role.RECORDS_OFFICER, Role.MANAGER, Role.AUDITOR}
+
+
+class RenderingCreate(BaseModel):
+    period_start: date
+    period_end: date
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"period_start": "2026-01-01", "period_end": "2026-06-30"}]})
+
+
+class FixityResult(BaseModel):
+    intact: bool
+    position: int
+
+
+@router.post("/v1/channels/{channel_id}/snapshots", status_code=status.HTTP_201_CREATED, response_model=Recorded,
+             summary="Upload a snapshot of a channel")
+def upload(channel_id: UUID, actor: CurrentActor, app: AppDep,
+           file: Annotated[UploadFile, File(description="PNG, JPEG, PDF or WARC, at most 50 MiB")],
+           period_start: Annotated[date, Form()], period_end: Annotated[date, Form()],
+           taken_at: Annotated[AwareDatetime | None, Form()] = None) -> Recorded:
+    """The webmaster's half-year snapshot (skärmdump). Stored encrypted, addressed by its SHA-256."""
+    content = file.file.read(MAX_BYTES + 1)
+    if len(content) > MAX_BYTES:
+        raise InvalidValue("file", f"must be at most {MAX_BYTES // (1024 * 1024)} MiB")
+    result = app.take_snapshot(channel_id, period_start, period_end, file.filename or "snapshot",
+                               file.content_type or "", content, taken_at)
+    return Recorded.model_validate(result, from_attributes=True)
+
+
+@router.post("/v1/channels/{channel_id}/snapshots/rendering", status_code=status.HTTP_201_CREATED,
+             response_model=Recorded, summary="Render the channel's own record as a PDF/A snapshot")
+def render(channel_id: UUID, body: RenderingCreate, actor: CurrentActor, app: AppDep, views: ViewsDep,
+           wait_for_position: WaitFor = None) -> Recorded:
+    """Posts, comments and moderation markers of the period, as PDF/A-2b, kept as a snapshot."""
+    views.wait_for("channel_content", wait_for_position)
+    channel = require_staff_of_channel(views, channel_id, actor, "rendering a channel", {Role.WEBMASTER,
+                                                                                         Role.RECORDS_OFFICER})
+    start = datetime.combine(body.period_start, time.min, UTC)
+    end = datetime.combine(body.period_end, time.min, UTC) + timedelta(days=1)
+    posts = views.channel_content.posts_between(channel_id, start, end)
+    comments = {p["post_id"]: views.channel_content.comments_on(p["post_id"], visible_only=False) for p in posts}
+    organisation = views.organisations.all_by_id().get(channel["org_id"], {}).get("name", "")
+    pdf = render_channel_record(organisation, channel, body.period_start, body.period_end, posts, comments,
+                                app.clock())
+    result = app.take_snapshot(channel_id, body.period_start, body.period_end,
+                               f"{channel['name']}-{body.period_start}-{body.period_end}.pdf", "application/pdf",
+                               pdf, rendered=True)
+    return Recorded.model_validate(result, from_attributes=True)
+
+
+@router.get("/v1/channels/{channel_id}/snapshots", summary="A channel's snapshots")
+def list_snapshots(channel_id: UUID, actor: CurrentActor, views: ViewsDep,
+                   wait_for_position: WaitFor = None) -> list[dict[str, Any]]:
+    views.wait_for("snapshots", wait_for_position)
+    require_staff_of_channel(views, channel_id, actor, "reading a channel's snapshots", OVERSEERS)
+    return views.snapshots.of_channel(channel_id)
+
+
+@router.get("/v1/snapshots/overdue", summary="When each channel's next snapshot is due; overdue first")
+def overdue(actor: CurrentActor, views: ViewsDep, app: AppDep,
+            wait_for_position: WaitFor = None) -> list[dict[str, Any]]:
+    """Channels in use, overdue ones (no snapshot in the last six months) first."""
+    if actor.org_id is None or actor.role not in OVERSEERS:
+        raise NotPermitted("the snapshot schedule is for webmasters, records officers, managers and auditors")
+    views.wait_for("snapshots", wait_for_position)
+    return views.snapshots.overdue_first(actor.org_id, app.clock())
+
+
+@router.post("/v1/snapshots/{snapshot_id}/fixity", response_model=FixityResult, summary="Check a snapshot's fixity")
+def fixity(snapshot_id: UUID, actor: CurrentActor, app: AppDep) -> FixityResult:
+    """Read the stored file back and compare its SHA-256 with the one recorded when it was taken."""
+    intact, recorded = app.check_fixity(snapshot_id)
+    return FixityResult(intact=intact, position=recorded.position)
+
+
+@router.get("/v1/snapshots/{snapshot_id}/content", summary="The snapshot's file")
+def content(snapshot_id: UUID, actor: CurrentActor, app: AppDep) -> Response:
+    try:
+        snapshot, data = app.snapshot_content(snapshot_id)
+    except SnapshotDisposed as disposed:
+        return Response(status_code=410, content=str(disposed), media_type="text/plain; charset=utf-8")
+    return Response(content=data, media_type=snapshot.media_type,
+                     headers={"Digest": f"sha-256={snapshot.sha256}", "Cache-Control": "no-store"})

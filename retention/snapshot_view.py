@@ -1,0 +1,90 @@
+"""The snapshot register: every channel's snapshots, and when its next half-year snapshot is
+due — overdue channels first, as the webmaster sees them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from psycopg import Cursor
+
+from domain.channel import Channel
+from projections.base import BatchProjection, View, handles
+from retention.disposal import DisposalDecision
+from retention.snapshots import ChannelSnapshot
+
+
+class SnapshotsView(View):
+    name = "snapshots"
+    tables = ("snapshot_channels", "snapshot_register")
+    create_statements = (
+        """CREATE TABLE IF NOT EXISTS snapshot_channels (
+            channel_id uuid PRIMARY KEY, org_id uuid NOT NULL, name text NOT NULL, platform text NOT NULL,
+            status text NOT NULL, active_since timestamptz)""",
+        """CREATE TABLE IF NOT EXISTS snapshot_register (
+            snapshot_id uuid PRIMARY KEY, org_id uuid NOT NULL, channel_id uuid NOT NULL, period_start date NOT NULL,
+            period_end date NOT NULL, sha256 text NOT NULL, size bigint NOT NULL, media_type text NOT NULL,
+            filename text NOT NULL, rendered boolean NOT NULL, taken_at timestamptz NOT NULL, taken_by text NOT NULL,
+            recorded_at timestamptz NOT NULL, fixity_checked_at timestamptz, fixity_intact boolean,
+            disposed_reference text)""",
+        "CREATE INDEX IF NOT EXISTS snapshot_register_channel_idx ON snapshot_register (channel_id, taken_at)",
+    )
+
+    def overdue_first(self, org_id: UUID, now: datetime) -> list[dict[str, Any]]:
+        """Channels in use with when their next snapshot is due; overdue (due before now) first."""
+        return self.fetch_all(
+            "SELECT c.channel_id, c.name, c.platform, c.status, s.last_taken_at,"
+            " coalesce(s.last_taken_at, c.active_since) + interval '6 months' AS due_at,"
+            " coalesce(s.last_taken_at, c.active_since) + interval '6 months' < %(now)s AS overdue"
+            " FROM snapshot_channels c LEFT JOIN LATERAL (SELECT max(taken_at) AS last_taken_at"
+            "   FROM snapshot_register r WHERE r.channel_id = c.channel_id AND r.disposed_reference IS NULL) s ON true"
+            " WHERE c.org_id = %(org)s AND c.status IN ('active', 'paused') AND c.active_since IS NOT NULL"
+            " ORDER BY overdue DESC, due_at, c.name",
+            {"org": org_id, "now": now},
+        )
+
+    def of_channel(self, channel_id: UUID) -> list[dict[str, Any]]:
+        return self.fetch_all("SELECT * FROM snapshot_register WHERE channel_id = %s ORDER BY taken_at DESC",
+                              (channel_id,))
+
+
+_STATUS = {Channel.Activated: "active", Channel.Paused: "paused", Channel.Closed: "closed",
+           Channel.Reopened: "active"}
+
+
+class SnapshotsProjection(BatchProjection[SnapshotsView]):
+    name = "snapshots"
+    view_class: ClassVar = SnapshotsView
+
+    @handles(Channel.Registered)
+    def registered(self, event: Channel.Registered, curs: Cursor[Any], position: int) -> None:
+        curs.execute("INSERT INTO snapshot_channels VALUES (%s, %s, %s, %s, 'planned', NULL)",
+                     (event.originator_id, event.org_id, event.name, event.platform))
+
+    @handles(Channel.Activated, Channel.Paused, Channel.Closed, Channel.Reopened)
+    def status(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
+        curs.execute("UPDATE snapshot_channels SET status = %s, active_since = coalesce(active_since, %s)"
+                     " WHERE channel_id = %s",
+                     (_STATUS[type(event)], event.occurred_at if _STATUS[type(event)] == "active" else None,
+                      event.originator_id))
+
+    @handles(ChannelSnapshot.Taken)
+    def taken(self, event: ChannelSnapshot.Taken, curs: Cursor[Any], position: int) -> None:
+        curs.execute(
+            "INSERT INTO snapshot_register (snapshot_id, org_id, channel_id, period_start, period_end, sha256, size,"
+            " media_type, filename, rendered, taken_at, taken_by, recorded_at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (event.originator_id, event.org_id, event.channel_id, event.period_start, event.period_end, event.sha256,
+             event.size, event.media_type, event.filename, event.rendered, event.occurred_at, event.actor_name,
+             event.timestamp))
+
+    @handles(ChannelSnapshot.FixityChecked)
+    def fixity(self, event: ChannelSnapshot.FixityChecked, curs: Cursor[Any], position: int) -> None:
+        curs.execute("UPDATE snapshot_register SET fixity_checked_at = %s, fixity_intact = %s WHERE snapshot_id = %s",
+                     (event.timestamp, event.intact, event.originator_id))
+
+    @handles(DisposalDecision.Executed)
+    def disposed(self, event: DisposalDecision.Executed, curs: Cursor[Any], position: int) -> None:
+        curs.execute("UPDATE snapshot_register SET disposed_reference = %s WHERE snapshot_id = ANY(%s)",
+                     (event.reference, event.record_ids))
