@@ -225,6 +225,15 @@ def db_stop() -> None:
     out.print("stopped the embedded server" if stopped else "the embedded server was not running")
 
 
+def _register_subcommands() -> None:
+    from kanalarkiv.cli_retention import retention_app
+
+    app.add_typer(retention_app, name="retention")
+
+
+_register_subcommands()
+
+
 def main() -> None:
     try:
         app()

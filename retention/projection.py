@@ -103,6 +103,19 @@ class RetentionView(View):
             " key_count, assessment, decided_at, decided_by, executed_at FROM retention_disposals"
             " WHERE org_id = %s ORDER BY decided_at", (org_id,))
 
+    def executed_decisions(self) -> list[UUID]:
+        rows = self.fetch_all("SELECT decision_id FROM retention_disposals WHERE executed_at IS NOT NULL"
+                              " ORDER BY executed_at")
+        return [row["decision_id"] for row in rows]
+
+    def records_without_keys(self) -> list[dict[str, Any]]:
+        """Records not disposed of whose key is gone from the key store: a loss to restore from backup."""
+        return self.fetch_all(
+            "SELECT r.record_id, r.kind, r.org_id, r.created_at FROM retention_records r"
+            " WHERE r.disposed_at IS NULL AND r.kind IN ('post', 'comment', 'removed_comment', 'reply', 'snapshot')"
+            " AND NOT EXISTS (SELECT 1 FROM record_keys k WHERE k.key_id = 'record:' || r.record_id::text)"
+            " ORDER BY r.created_at")
+
     def record(self, record_id: UUID) -> dict[str, Any] | None:
         return self.fetch_one("SELECT * FROM retention_records WHERE record_id = %s", (record_id,))
 

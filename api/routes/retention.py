@@ -3,7 +3,7 @@ what is due, holds, disposal decisions, and the erasure of a commenter's persona
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -16,6 +16,7 @@ from api.schemas import Recorded
 from domain.actors import Actor, Role
 from domain.errors import NotPermitted
 from kanalarkiv.outcomes import RecordNotFound
+from retention.disposal import DisposalRefused
 
 router = APIRouter(tags=["retention"])
 READERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
@@ -177,6 +178,8 @@ def dispose(body: DisposalCreate, actor: CurrentActor, app: AppDep, views: Views
     org_id = _org(actor, {Role.RECORDS_OFFICER}, "deciding on disposal")
     views.wait_for("retention", wait_for_position)
     records = views.retention.candidates(org_id, body.class_code, app.clock(), body.record_ids, body.channel_id)
+    if not records and not body.record_ids:
+        _refuse_if_all_held(views, org_id, body.class_code, app.clock())
     if body.record_ids and len(records) != len(set(body.record_ids)):
         found = {r.record_id for r in records}
         missing = next(r for r in body.record_ids if r not in found)
@@ -185,6 +188,14 @@ def dispose(body: DisposalCreate, actor: CurrentActor, app: AppDep, views: Views
         "due_in_class": body.class_code, "channel_id": str(body.channel_id) if body.channel_id else None}
     result = app.dispose(org_id, body.reference, body.class_code, records, selection, body.assessment)
     return Recorded.model_validate(result, from_attributes=True)
+
+
+def _refuse_if_all_held(views: ViewsDep, org_id: UUID, class_code: str, now: datetime) -> None:
+    held = [row for row in views.retention.held(org_id)
+            if row["class_code"] == class_code and row["due_at"] is not None and row["due_at"] <= now]
+    if held:
+        raise DisposalRefused(f"every due record of class {class_code} is held ({len(held)} held): "
+                              "see GET /v1/retention/held and /v1/retention/holds")
 
 
 @router.get("/v1/disposals", summary="The disposal log (kept permanently)")
