@@ -36,7 +36,7 @@ def _ratios(ax, results: list[PathResult]) -> None:  # type: ignore[no-untyped-d
     labels, ratios = [], []
     for result in results:
         for figure in result.figures:
-            labels.append(f"{result.number}: {figure.label}")
+            labels.append(f"{result.number}: {figure.label.split(' (')[0]}{figure.label.split(')')[-1] if ')' in figure.label else ''}")
             ratios.append(figure.ratio)
     positions = range(len(labels))
     ax.barh(positions, ratios, color=["tab:green" if r >= 0.8 else "tab:orange" if r >= 0.5 else "tab:red"
@@ -52,7 +52,7 @@ def _ratios(ax, results: list[PathResult]) -> None:  # type: ignore[no-untyped-d
 def _catch_up(ax, result: PathResult) -> None:  # type: ignore[no-untyped-def]
     figure = result.figures[0]
     ax.bar(["ours", "raw ceiling"], [figure.ours, figure.ceiling], color=["tab:blue", "tab:grey"])
-    ax.axhline(25_000, color="tab:red", linestyle="--", label="target 25,000 events/s")
+    ax.axhline(25_000, color="black", linestyle=":", label="target 25,000 events/s")
     ax.set_ylabel("events/s")
     ax.set_title("3: catch-up from zero, all projections")
     ax.legend()
@@ -67,7 +67,7 @@ def _latency(ax, result: PathResult) -> None:  # type: ignore[no-untyped-def]
         ax.bar([i + (offset - 1.5) * width for i in range(len(names))], [latency[n][key] for n in names], width,
                label=key, color=colour)
     ax.set_xticks(range(len(names)), [n.replace(", ", "\n") for n in names], fontsize=8)
-    ax.axhline(20, color="tab:red", linestyle="--", label="target p99 20 ms (16 clients)")
+    ax.axhline(20, color="black", linestyle=":", label="target p99 20 ms (16 clients)")
     ax.set_ylabel("ms")
     ax.set_title("4: public reads over HTTP")
     ax.legend(fontsize=8)
@@ -76,9 +76,10 @@ def _latency(ax, result: PathResult) -> None:  # type: ignore[no-untyped-def]
 def _memory(ax, result: PathResult) -> None:  # type: ignore[no-untyped-def]
     for label, timeline in result.series.get("rss", {}).items():
         if timeline:
-            ax.plot([t for t, _ in timeline], [rss for _, rss in timeline], label=label,
+            ax.plot([t for t, _ in timeline], [rss for _, rss in timeline],
+                    label=label if label.startswith("raw") else f"ours {label}",
                     linestyle="--" if label.startswith("raw") else "-")
-    ax.axhline(250, color="tab:red", linestyle="--", label="target 250 MB")
+    ax.axhline(250, color="black", linestyle=":", label="target 250 MB")
     ax.set_xlabel("seconds since the process started")
     ax.set_ylabel("RSS, MB")
     ax.set_ylim(bottom=0)
