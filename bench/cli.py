@@ -103,8 +103,19 @@ def _raw(bench: Bench, results: list[PathResult], seconds: float) -> dict[str, o
                      if run is not None},
         "paths": [{"number": r.number, "title": r.title, "built": r.built, "seconds": r.seconds,
                    "figures": [{**dataclasses.asdict(f), "ratio": f.ratio} for f in r.figures],
-                   "targets": [dataclasses.asdict(t) for t in r.targets], "tables": r.tables} for r in results],
+                   "targets": [dataclasses.asdict(t) for t in r.targets], "tables": r.tables,
+                   "series": _rounded(r.series)} for r in results],
     }
+
+
+def _rounded(value: object) -> object:
+    if isinstance(value, float):
+        return round(value, 2)
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(item) for item in value]
+    return value
 
 
 def _commit() -> str:
