@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from pydantic import AwareDatetime
+
 from api.errors import Unauthenticated
 from domain.actors import Actor, Role
+from domain.errors import NotPermitted
 from kanalarkiv.application import RecordsApplication, hash_token
 from kanalarkiv.context import set_actor
 from kanalarkiv.runtime import Runtime
@@ -84,3 +87,29 @@ def expected_version(
 
 
 ExpectedVersion = Annotated[int | None, Depends(expected_version)]
+
+
+AS_OF_READERS = {Role.RECORDS_OFFICER, Role.AUDITOR, Role.OPERATOR}
+
+
+def as_of_position(
+    actor: OptionalActor,
+    views: ViewsDep,
+    as_of: Annotated[AwareDatetime | None, Query(
+        description="Auditors and records officers: read the view as it stood at this instant.")] = None,
+    as_of_position: Annotated[int | None, Query(
+        ge=0, description="Auditors and records officers: read the view as it stood at this log position.")] = None,
+) -> int | None:
+    """The log position a point-in-time read asks for (as_of or as_of_position), or None for now."""
+    if as_of is None and as_of_position is None:
+        return None
+    if actor is None:
+        raise Unauthenticated("reading as of a past instant needs an auditor's or records officer's token")
+    if actor.role not in AS_OF_READERS or actor.org_id is None:
+        raise NotPermitted("reading as of a past instant is for auditors and records officers")
+    if as_of_position is not None:
+        return as_of_position
+    return views.audit_trail.position_at(actor.org_id, as_of)
+
+
+AsOf = Annotated[int | None, Depends(as_of_position)]

@@ -226,9 +226,11 @@ def db_stop() -> None:
 
 
 def _register_subcommands() -> None:
+    from kanalarkiv.cli_replay import replay
     from kanalarkiv.cli_retention import retention_app
 
     app.add_typer(retention_app, name="retention")
+    app.command("replay")(replay)
 
 
 _register_subcommands()

@@ -143,6 +143,12 @@ class AuditTrailView(View):
             "SELECT * FROM audit_events WHERE entity_id = %s ORDER BY position", (entity_id,)
         )
 
+    def position_at(self, org_id: UUID, instant: datetime) -> int:
+        """The last log position of the organisation's events recorded at or before ``instant``."""
+        row = self.fetch_one("SELECT max(position) AS position FROM audit_events WHERE org_id = %s"
+                             " AND recorded_at <= %s", (org_id, instant))
+        return (row or {}).get("position") or 0
+
     def search(self, org_id: UUID, query: AuditQuery) -> list[dict[str, Any]]:
         """One page of the organisation's trail, filtered, in log order or newest first."""
         conditions, params = ["org_id = %(org)s"], {"org": org_id}

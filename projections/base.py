@@ -13,6 +13,8 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import resolve_topic
 from psycopg import Cursor, sql
 
+from projections.temporal import Versioned, set_position
+
 
 class View(PostgresTrackingRecorder):
     """A projection's tables and tracking position. Subclasses name their tables and the
@@ -21,10 +23,13 @@ class View(PostgresTrackingRecorder):
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
     create_statements: ClassVar[tuple[str, ...]]
+    versioned: ClassVar[tuple[Versioned, ...]] = ()
+    """Tables whose every version is kept by log position, for reads as of any position."""
 
     def __init__(self, datastore: PostgresDatastore):
         super().__init__(datastore, tracking_table_name=f"{self.name}_tracking")
-        self.sql_create_statements.extend(sql.SQL(statement) for statement in self.create_statements)  # type: ignore[arg-type]
+        statements = [*self.create_statements, *(s for v in self.versioned for s in v.create_statements())]
+        self.sql_create_statements.extend(sql.SQL(statement) for statement in statements)  # type: ignore[arg-type]
 
     def position(self, application_name: str) -> int:
         return self.max_tracking_id(application_name) or 0
@@ -32,7 +37,7 @@ class View(PostgresTrackingRecorder):
     def reset(self, application_name: str) -> None:
         """Empty the view and its tracking position, so that it is rebuilt from zero."""
         with self.datastore.transaction(commit=True) as curs:
-            for table in self.tables:
+            for table in (*self.tables, *(v.history for v in self.versioned)):
                 curs.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(table)))
             curs.execute(
                 sql.SQL("DELETE FROM {} WHERE application_name = %s").format(sql.Identifier(self.tracking_table_name)),
@@ -107,6 +112,8 @@ class BatchProjection(Projection[TView], Generic[TView]):
     def apply(self, event: Any, curs: Cursor[Any], position: int) -> None:
         handler = self.handler_for(type(event))
         if handler is not None:
+            if self.view.versioned:
+                set_position(curs, position)
             handler(self, event, curs, position)
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]

@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from psycopg import Cursor
+from psycopg import Cursor, sql
 
 from domain.comment import Comment, ModerationAction
 from domain.post import Post
 from projections.base import BatchProjection, View, handles
+from projections.temporal import Versioned, source
 from retention.disposal import DisposalDecision, disposed_marker
 
 PAGE_MAX = 200
@@ -94,16 +95,24 @@ class ChannelContentView(View):
         )""",
         "CREATE INDEX IF NOT EXISTS content_replies_comment_idx ON content_replies (comment_id, replied_at)",
     )
+    versioned = (
+        Versioned("content_posts", ("post_id",), (("channel_id",), ("post_id",))),
+        Versioned("content_post_versions", ("post_id", "version"), (("post_id",),)),
+        Versioned("content_comments", ("comment_id",), (("post_id",), ("comment_id",))),
+        Versioned("content_replies", ("reply_id",), (("comment_id",),)),
+    )
 
-    def post(self, post_id: UUID) -> dict[str, Any] | None:
-        return self.fetch_one("SELECT * FROM content_posts WHERE post_id = %s", (post_id,))
+    def post(self, post_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:
+        return self.fetch_one(_from("SELECT * FROM {} WHERE post_id = %s", "content_posts", as_of), (post_id,))
 
-    def post_versions(self, post_id: UUID) -> list[dict[str, Any]]:
-        return self.fetch_all("SELECT * FROM content_post_versions WHERE post_id = %s ORDER BY version", (post_id,))
+    def post_versions(self, post_id: UUID, as_of: int | None = None) -> list[dict[str, Any]]:
+        return self.fetch_all(_from("SELECT * FROM {} WHERE post_id = %s ORDER BY version", "content_post_versions",
+                                    as_of), (post_id,))
 
-    def posts_of(self, channel_id: UUID, limit: int, offset: int) -> list[dict[str, Any]]:
+    def posts_of(self, channel_id: UUID, limit: int, offset: int, as_of: int | None = None) -> list[dict[str, Any]]:
         return self.fetch_all(
-            "SELECT * FROM content_posts WHERE channel_id = %s ORDER BY published_at DESC, post_id LIMIT %s OFFSET %s",
+            _from("SELECT * FROM {} WHERE channel_id = %s ORDER BY published_at DESC, post_id LIMIT %s OFFSET %s",
+                  "content_posts", as_of),
             (channel_id, min(limit, PAGE_MAX), offset),
         )
 
@@ -112,19 +121,22 @@ class ChannelContentView(View):
             "SELECT * FROM content_posts WHERE channel_id = %s AND published_at >= %s AND published_at < %s"
             " ORDER BY published_at, post_id", (channel_id, start, end))
 
-    def comments_on(self, post_id: UUID, visible_only: bool) -> list[dict[str, Any]]:
+    def comments_on(self, post_id: UUID, visible_only: bool, as_of: int | None = None) -> list[dict[str, Any]]:
         condition = "AND visibility = 'visible'" if visible_only else ""
         return self.fetch_all(
-            f"SELECT * FROM content_comments WHERE post_id = %s {condition} ORDER BY received_at, comment_id",  # noqa: S608
+            _from(f"SELECT * FROM {{}} WHERE post_id = %s {condition} ORDER BY received_at, comment_id",
+                  "content_comments", as_of),
             (post_id,),
         )
 
-    def comment(self, comment_id: UUID) -> dict[str, Any] | None:
-        return self.fetch_one("SELECT * FROM content_comments WHERE comment_id = %s", (comment_id,))
+    def comment(self, comment_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:
+        return self.fetch_one(_from("SELECT * FROM {} WHERE comment_id = %s", "content_comments", as_of),
+                              (comment_id,))
 
-    def replies_to(self, comment_ids: list[UUID]) -> list[dict[str, Any]]:
+    def replies_to(self, comment_ids: list[UUID], as_of: int | None = None) -> list[dict[str, Any]]:
         return self.fetch_all(
-            "SELECT * FROM content_replies WHERE comment_id = ANY(%s) ORDER BY replied_at, reply_id", (comment_ids,)
+            _from("SELECT * FROM {} WHERE comment_id = ANY(%s) ORDER BY replied_at, reply_id", "content_replies", as_of),
+            (comment_ids,),
         )
 
     def comments_by_author(self, org_id: UUID, platform_author_id: str | None,
@@ -137,6 +149,10 @@ class ChannelContentView(View):
             " ORDER BY received_at, comment_id",
             {"org": org_id, "author_id": platform_author_id, "name": author_name},
         )
+
+
+def _from(query: str, table: str, as_of: int | None) -> sql.Composed:
+    return sql.SQL(query).format(source(table, as_of))  # type: ignore[arg-type]
 
 
 class ChannelContentProjection(BatchProjection[ChannelContentView]):
@@ -228,14 +244,16 @@ class ChannelContentProjection(BatchProjection[ChannelContentView]):
     def disposed(self, event: DisposalDecision.Executed, curs: Cursor[Any], position: int) -> None:
         """Disposal reaches this copy too: content becomes the disposal marker."""
         marker, ids = disposed_marker(event.reference, event.timestamp), event.record_ids
-        curs.execute("UPDATE content_comments SET author_name = %s, platform_author_id = NULL"
-                     " WHERE comment_id = ANY(%s)", (marker, ids))
+        # Every stored version of the rows too: disposed content stays disposed in the past.
+        for table in ("content_comments", "content_comments_history"):
+            curs.execute(f"UPDATE {table} SET author_name = %s, platform_author_id = NULL"  # noqa: S608
+                         " WHERE comment_id = ANY(%s)", (marker, ids))
         if event.personal_data_only:
             return
-        curs.execute("UPDATE content_posts SET text = %s WHERE post_id = ANY(%s)", (marker, ids))
-        curs.execute("UPDATE content_post_versions SET text = %s WHERE post_id = ANY(%s)", (marker, ids))
-        curs.execute("UPDATE content_comments SET text = %s WHERE comment_id = ANY(%s)", (marker, ids))
-        curs.execute("UPDATE content_replies SET text = %s WHERE reply_id = ANY(%s)", (marker, ids))
+        for table, key in (("content_posts", "post_id"), ("content_post_versions", "post_id"),
+                           ("content_comments", "comment_id"), ("content_replies", "reply_id")):
+            for target in (table, f"{table}_history"):
+                curs.execute(f"UPDATE {target} SET text = %s WHERE {key} = ANY(%s)", (marker, ids))  # noqa: S608
 
     @handles(Comment.TransferredToCase)
     def transferred(self, event: Comment.TransferredToCase, curs: Cursor[Any], position: int) -> None:

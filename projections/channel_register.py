@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 from uuid import UUID
 
-from psycopg import Cursor
+from psycopg import Cursor, sql
 
 from domain.channel import Channel
 from domain.organisation import Organisation
 from projections.base import BatchProjection, View, handles
+from projections.temporal import Versioned, source
 
 PUBLIC_STATUSES = ("active", "paused", "closed")
 
@@ -40,19 +41,21 @@ class ChannelRegisterView(View):
         )""",
         "CREATE INDEX IF NOT EXISTS channel_register_org_idx ON channel_register (org_id, status, platform, name)",
     )
+    versioned = (Versioned("channel_register", ("id",), (("org_id",),)),)
 
     def organisation_by_slug(self, slug: str) -> dict[str, Any] | None:
         return self.fetch_one("SELECT org_id, slug, name FROM channel_register_orgs WHERE slug = %s", (slug,))
 
-    def channels_of(self, org_id: UUID, statuses: tuple[str, ...]) -> list[dict[str, Any]]:
+    def channels_of(self, org_id: UUID, statuses: tuple[str, ...], as_of: int | None = None) -> list[dict[str, Any]]:
         return self.fetch_all(
-            "SELECT * FROM channel_register WHERE org_id = %s AND status = ANY(%s) "
-            "ORDER BY platform, lower(name), id",
+            sql.SQL("SELECT * FROM {} WHERE org_id = %s AND status = ANY(%s) ORDER BY platform, lower(name), id")
+            .format(source("channel_register", as_of)),
             (org_id, list(statuses)),
         )
 
-    def channel(self, channel_id: UUID) -> dict[str, Any] | None:
-        return self.fetch_one("SELECT * FROM channel_register WHERE id = %s", (channel_id,))
+    def channel(self, channel_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:
+        return self.fetch_one(sql.SQL("SELECT * FROM {} WHERE id = %s").format(source("channel_register", as_of)),
+                              (channel_id,))
 
 
 _CHANGED_FIELD = {

@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from psycopg import Cursor
+from psycopg import Cursor, sql
 
 from domain.roster import ChannelRoster
 from projections.base import BatchProjection, View, handles
+from projections.temporal import Versioned, source
 
 
 class EditorAssignmentsView(View):
@@ -35,18 +36,20 @@ class EditorAssignmentsView(View):
         )""",
         "CREATE INDEX IF NOT EXISTS editor_assignments_channel_idx ON editor_assignments (channel_id, valid_from)",
     )
+    versioned = (Versioned("editor_assignments", ("assignment_id",), (("channel_id",),)),)
 
-    def of_channel(self, channel_id: UUID) -> list[dict[str, Any]]:
+    def of_channel(self, channel_id: UUID, as_of: int | None = None) -> list[dict[str, Any]]:
         return self.fetch_all(
-            "SELECT * FROM editor_assignments WHERE channel_id = %s ORDER BY valid_from, assignment_id", (channel_id,)
+            sql.SQL("SELECT * FROM {} WHERE channel_id = %s ORDER BY valid_from, assignment_id")
+            .format(source("editor_assignments", as_of)), (channel_id,)
         )
 
-    def valid_at(self, channel_id: UUID, when: datetime) -> list[dict[str, Any]]:
+    def valid_at(self, channel_id: UUID, when: datetime, as_of: int | None = None) -> list[dict[str, Any]]:
         """The assignments in force at ``when`` (valid from ≤ when < end, not revoked by then)."""
         return self.fetch_all(
-            "SELECT * FROM editor_assignments WHERE channel_id = %(channel)s AND valid_from <= %(at)s"
-            " AND (valid_until IS NULL OR %(at)s < valid_until) AND (revoked_from IS NULL OR %(at)s < revoked_from)"
-            " ORDER BY editor_name, assignment_id",
+            sql.SQL("SELECT * FROM {} WHERE channel_id = %(channel)s AND valid_from <= %(at)s"
+                    " AND (valid_until IS NULL OR %(at)s < valid_until) AND (revoked_from IS NULL OR %(at)s < revoked_from)"
+                    " ORDER BY editor_name, assignment_id").format(source("editor_assignments", as_of)),
             {"channel": channel_id, "at": when},
         )
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime
 
-from api.deps import AppDep, CurrentActor, ViewsDep
+from api.deps import AppDep, AsOf, CurrentActor, ViewsDep
 from api.editorial_schemas import AssignmentCreate, AssignmentPublic, AssignmentRevoke
 from api.routes.channels import WaitFor
 from api.schemas import Recorded
@@ -36,21 +36,22 @@ def revoke_assignment(channel_id: UUID, assignment_id: UUID, body: AssignmentRev
 
 
 @router.get("/assignments", response_model=list[AssignmentPublic], summary="All assignments of a channel")
-def list_assignments(channel_id: UUID, actor: CurrentActor, views: ViewsDep,
+def list_assignments(channel_id: UUID, actor: CurrentActor, views: ViewsDep, as_of: AsOf,
                      wait_for_position: WaitFor = None) -> list[AssignmentPublic]:
-    views.wait_for("editor_assignments", wait_for_position)
+    views.wait_for("editor_assignments", as_of or wait_for_position)
     require_staff_of_channel(views, channel_id, actor, "reading a channel's editors")
-    return [AssignmentPublic.model_validate(row) for row in views.editor_assignments.of_channel(channel_id)]
+    return [AssignmentPublic.model_validate(row) for row in views.editor_assignments.of_channel(channel_id, as_of)]
 
 
 @router.get("/editors", response_model=list[AssignmentPublic], summary="Who could post at an instant")
 def editors_at(channel_id: UUID, actor: CurrentActor, views: ViewsDep,
                at: Annotated[AwareDatetime, Query(description="The instant asked about, e.g. 2026-03-01T12:00:00+01:00.")],
-               wait_for_position: WaitFor = None) -> list[AssignmentPublic]:
-    """"Who could post on this channel at that time, and who assigned them?" — for any past instant."""
-    views.wait_for("editor_assignments", wait_for_position)
+               as_of: AsOf, wait_for_position: WaitFor = None) -> list[AssignmentPublic]:
+    """"Who could post on this channel at that time, and who assigned them?" — for any past
+    instant. With ``as_of``, as the assignments were known then (before later revocations)."""
+    views.wait_for("editor_assignments", as_of or wait_for_position)
     require_staff_of_channel(views, channel_id, actor, "reading a channel's editors")
-    return [AssignmentPublic.model_validate(row) for row in views.editor_assignments.valid_at(channel_id, at)]
+    return [AssignmentPublic.model_validate(row) for row in views.editor_assignments.valid_at(channel_id, at, as_of)]
 
 
 def require_staff_of_channel(views: ViewsDep, channel_id: UUID, actor: Actor, doing: str,

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import AppDep, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep
+from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep
 from api.schemas import (
     AddressChange,
     AuditEntry,
@@ -92,12 +92,14 @@ def change_address(channel_id: UUID, body: AddressChange, actor: CurrentActor, a
 
 
 @router.get("/{channel_id}", response_model=ChannelDetail | ChannelPublic, summary="Read one channel")
-def read_channel(channel_id: UUID, actor: OptionalActor, views: ViewsDep, response: Response,
+def read_channel(channel_id: UUID, actor: OptionalActor, views: ViewsDep, response: Response, as_of: AsOf,
                  wait_for_position: WaitFor = None) -> ChannelDetail | ChannelPublic:
     """Staff of the channel's organisation see every field and planned channels; others see
-    what the public register shows."""
-    views.wait_for("channel_register", wait_for_position)
-    row = views.channel_register.channel(channel_id)
+    what the public register shows. ``as_of`` reads the channel as it stood then."""
+    views.wait_for("channel_register", as_of or wait_for_position)
+    row = views.channel_register.channel(channel_id, as_of)
+    if as_of is not None and row is not None and not actor.belongs_to(row["org_id"]):
+        raise NotPermitted("reading another organisation's channel as of a past instant")
     if row is not None and actor is not None and actor.belongs_to(row["org_id"]):
         response.headers["ETag"] = f'"{row["version"]}"'
         return ChannelDetail.from_row(row)

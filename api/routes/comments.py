@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from api.deps import AppDep, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep
+from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep
 from api.editorial_schemas import (
     AuthorIdentityShown,
     CaseTransfer,
@@ -32,27 +32,30 @@ router = APIRouter(tags=["comments"])
 
 @router.get("/v1/posts/{post_id}/comments", response_model=list[CommentRecord] | list[CommentPublic],
             summary="The comments on a post")
-def list_comments(post_id: UUID, actor: OptionalActor, views: ViewsDep,
+def list_comments(post_id: UUID, actor: OptionalActor, views: ViewsDep, as_of: AsOf,
                   wait_for_position: WaitFor = None) -> list[CommentRecord] | list[CommentPublic]:
     """The public sees visible comments. Records officers and auditors of the organisation also
-    see hidden and removed ones, with the decision — but never the author's identity."""
-    views.wait_for("channel_content", wait_for_position)
-    post = post_row(views, post_id)
+    see hidden and removed ones, with the decision — but never the author's identity.
+    ``as_of`` reads them with their moderation state as it stood then."""
+    views.wait_for("channel_content", as_of or wait_for_position)
+    post = post_row(views, post_id, as_of)
     full = reads_records(actor, post["org_id"])
-    rows = views.channel_content.comments_on(post_id, visible_only=not full)
-    replies = _replies(views, rows)
+    if as_of is not None and not full:
+        raise NotPermitted("reading another organisation's comments as of a past instant")
+    rows = views.channel_content.comments_on(post_id, visible_only=not full, as_of=as_of)
+    replies = _replies(views, rows, as_of)
     return [(comment_record if full else comment_public)(row, replies.get(row["comment_id"], [])) for row in rows]
 
 
 @router.get("/v1/comments/{comment_id}", response_model=CommentRecord | CommentPublic, summary="One comment")
-def read_comment(comment_id: UUID, actor: OptionalActor, views: ViewsDep,
+def read_comment(comment_id: UUID, actor: OptionalActor, views: ViewsDep, as_of: AsOf,
                  wait_for_position: WaitFor = None) -> CommentRecord | CommentPublic:
-    views.wait_for("channel_content", wait_for_position)
-    row = views.channel_content.comment(comment_id)
+    views.wait_for("channel_content", as_of or wait_for_position)
+    row = views.channel_content.comment(comment_id, as_of)
     full = row is not None and reads_records(actor, row["org_id"])
-    if row is None or (not full and row["visibility"] != "visible"):
+    if row is None or (not full and (row["visibility"] != "visible" or as_of is not None)):
         raise RecordNotFound(f"no comment with id {comment_id}")
-    replies = _replies(views, [row]).get(comment_id, [])
+    replies = _replies(views, [row], as_of).get(comment_id, [])
     return comment_record(row, replies) if full else comment_public(row, replies)
 
 
@@ -112,9 +115,9 @@ def data_subject_request(body: DataSubjectRequest, actor: CurrentActor, app: App
     return [comment_record(row, replies.get(row["comment_id"], [])) for row in rows]
 
 
-def _replies(views: ViewsDep, rows: list[dict[str, Any]]) -> dict[UUID, list[ReplyPublic]]:
+def _replies(views: ViewsDep, rows: list[dict[str, Any]], as_of: int | None = None) -> dict[UUID, list[ReplyPublic]]:
     found: dict[UUID, list[ReplyPublic]] = {}
-    for reply_row in views.channel_content.replies_to([row["comment_id"] for row in rows]):
+    for reply_row in views.channel_content.replies_to([row["comment_id"] for row in rows], as_of):
         found.setdefault(reply_row["comment_id"], []).append(ReplyPublic.model_validate(reply_row))
     return found
 

@@ -6,9 +6,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from api.deps import ViewsDep
+from api.deps import AsOf, OptionalActor, ViewsDep
 from api.routes.channels import WaitFor
 from api.schemas import ChannelPublic, ChannelRegister, OrganisationPublic
+from domain.actors import Actor
+from domain.errors import NotPermitted
 from kanalarkiv.application import RecordNotFound
 from projections.channel_register import PUBLIC_STATUSES
 
@@ -27,18 +29,23 @@ def list_organisations(views: ViewsDep, wait_for_position: WaitFor = None) -> li
 
 
 @router.get("/{slug}/channels", response_model=ChannelRegister, summary="Förteckning över sociala medier")
-def channel_register(slug: str, views: ViewsDep, status: StatusFilter = None,
+def channel_register(slug: str, views: ViewsDep, actor: OptionalActor, as_of: AsOf, status: StatusFilter = None,
                      wait_for_position: WaitFor = None) -> ChannelRegister:
-    """The organisation's public register of social media, as its website shows it. No token needed."""
-    views.wait_for("channel_register", wait_for_position)
-    return public_register(views, slug, tuple(status or ("active", "paused")))
+    """The organisation's public register of social media, as its website shows it. No token needed
+    — except to read it as it stood at a past instant (``as_of``), which auditors and records officers may."""
+    views.wait_for("channel_register", as_of or wait_for_position)
+    return public_register(views, slug, tuple(status or ("active", "paused")), as_of, actor)
 
 
-def public_register(views: ViewsDep, slug: str, statuses: tuple[str, ...]) -> ChannelRegister:
+def public_register(views: ViewsDep, slug: str, statuses: tuple[str, ...], as_of: int | None = None,
+                    actor: Actor | None = None) -> ChannelRegister:
     organisation = views.channel_register.organisation_by_slug(slug)
     if organisation is None:
         raise RecordNotFound(f"no organisation with slug '{slug}'")
-    rows = views.channel_register.channels_of(organisation["org_id"], tuple(s for s in statuses if s in PUBLIC_STATUSES))
+    if as_of is not None and (actor is None or not actor.belongs_to(organisation["org_id"])):
+        raise NotPermitted("reading another organisation's register as of a past instant")
+    wanted = tuple(s for s in statuses if s in PUBLIC_STATUSES)
+    rows = views.channel_register.channels_of(organisation["org_id"], wanted, as_of)
     return ChannelRegister(
         organisation=organisation["name"],
         organisation_slug=organisation["slug"],

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import AppDep, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep
+from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep
 from api.editorial_schemas import (
     Captured,
     CommentCapture,
@@ -26,6 +26,7 @@ from api.routes.channels import WaitFor
 from api.schemas import Recorded
 from domain.actors import Actor, Role
 from domain.grounds import Ground
+from domain.errors import NotPermitted
 from kanalarkiv.outcomes import RecordNotFound
 
 router = APIRouter(tags=["posts"])
@@ -76,26 +77,28 @@ def delete_post(post_id: UUID, body: PostDelete, actor: CurrentActor, app: AppDe
 
 
 @router.get("/v1/channels/{channel_id}/posts", response_model=list[PostPublic], summary="A channel's posts")
-def list_posts(channel_id: UUID, views: ViewsDep, wait_for_position: WaitFor = None,
+def list_posts(channel_id: UUID, views: ViewsDep, as_of: AsOf, wait_for_position: WaitFor = None,
                limit: Annotated[int, Query(ge=1, le=200)] = 50,
                offset: Annotated[int, Query(ge=0)] = 0) -> list[PostPublic]:
     """Newest first. Deleted posts show that they were deleted, not what they said."""
-    views.wait_for("channel_content", wait_for_position)
-    return [public_post(row) for row in views.channel_content.posts_of(channel_id, limit, offset)]
+    views.wait_for("channel_content", as_of or wait_for_position)
+    return [public_post(row) for row in views.channel_content.posts_of(channel_id, limit, offset, as_of)]
 
 
 @router.get("/v1/posts/{post_id}", response_model=PostRecord | PostPublic, summary="One post")
-def read_post(post_id: UUID, actor: OptionalActor, views: ViewsDep,
+def read_post(post_id: UUID, actor: OptionalActor, views: ViewsDep, as_of: AsOf,
               wait_for_position: WaitFor = None) -> PostRecord | PostPublic:
-    views.wait_for("channel_content", wait_for_position)
-    row = post_row(views, post_id)
+    views.wait_for("channel_content", as_of or wait_for_position)
+    row = post_row(views, post_id, as_of)
+    if as_of is not None and not reads_records(actor, row["org_id"]):
+        raise NotPermitted("reading another organisation's post as of a past instant")
     if not reads_records(actor, row["org_id"]):
         return public_post(row)
     return PostRecord(
         **public_post(row).model_dump(exclude={"text"}), text=row["text"],
         platform_post_id=row["platform_post_id"], source=row["source"], assignment_id=row["assignment_id"],
         deviation=row["assignment_id"] is None, captured_at=row["captured_at"], recorded_at=row["recorded_at"],
-        version=row["version"], versions=_versions(views, post_id), deletion=_deletion(row),
+        version=row["version"], versions=_versions(views, post_id, as_of), deletion=_deletion(row),
     )
 
 
@@ -132,15 +135,15 @@ def public_post(row: dict[str, Any]) -> PostPublic:
                       edited=row["edits"] > 0)
 
 
-def post_row(views: ViewsDep, post_id: UUID) -> dict[str, Any]:
-    row = views.channel_content.post(post_id)
+def post_row(views: ViewsDep, post_id: UUID, as_of: int | None = None) -> dict[str, Any]:
+    row = views.channel_content.post(post_id, as_of)
     if row is None:
         raise RecordNotFound(f"no post with id {post_id}")
     return row
 
 
-def _versions(views: ViewsDep, post_id: UUID) -> list[PostVersion]:
-    return [PostVersion.model_validate(v) for v in views.channel_content.post_versions(post_id)]
+def _versions(views: ViewsDep, post_id: UUID, as_of: int | None = None) -> list[PostVersion]:
+    return [PostVersion.model_validate(v) for v in views.channel_content.post_versions(post_id, as_of)]
 
 
 def _deletion(row: dict[str, Any]) -> Deletion | None:
