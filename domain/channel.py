@@ -222,3 +222,13 @@ class Channel(RecordAggregate):
     def _require_open(self, what: str) -> None:
         if self.status is ChannelStatus.CLOSED:
             raise InvalidTransition(f"a closed channel cannot have {what}; reopen it first")
+
+
+STATUS_AFTER: dict[type, ChannelStatus] = {
+    Channel.Activated: ChannelStatus.ACTIVE,
+    Channel.Paused: ChannelStatus.PAUSED,
+    Channel.Closed: ChannelStatus.CLOSED,
+    Channel.Reopened: ChannelStatus.ACTIVE,
+}
+"""The life-cycle events and the status each leaves the channel in."""
+LIFE_CYCLE_EVENTS = tuple(STATUS_AFTER)

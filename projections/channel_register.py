@@ -8,7 +8,7 @@ from uuid import UUID
 
 from psycopg import Cursor, sql
 
-from domain.channel import Channel
+from domain.channel import LIFE_CYCLE_EVENTS, STATUS_AFTER, Channel
 from domain.organisation import Organisation
 from projections.base import BatchProjection, View, handles
 from projections.temporal import Versioned, source
@@ -63,12 +63,6 @@ _CHANGED_FIELD = {
     Channel.PurposeChanged: "purpose",
     Channel.AddressChanged: "url",
 }
-_NEW_STATUS = {
-    Channel.Activated: "active",
-    Channel.Paused: "paused",
-    Channel.Closed: "closed",
-    Channel.Reopened: "active",
-}
 
 
 class ChannelRegisterProjection(BatchProjection[ChannelRegisterView]):
@@ -95,9 +89,9 @@ class ChannelRegisterProjection(BatchProjection[ChannelRegisterView]):
             ),
         )
 
-    @handles(Channel.Activated, Channel.Paused, Channel.Closed, Channel.Reopened)
+    @handles(*LIFE_CYCLE_EVENTS)
     def status_changed(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
-        self._update(curs, event, "status", _NEW_STATUS[type(event)])
+        self._update(curs, event, "status", STATUS_AFTER[type(event)].value)
 
     @handles(Channel.ResponsibleChanged, Channel.PurposeChanged, Channel.AddressChanged)
     def detail_changed(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from psycopg import Cursor
 
-from domain.channel import Channel
+from domain.channel import LIFE_CYCLE_EVENTS, STATUS_AFTER, Channel
 from domain.comment import Comment
 from domain.grounds import REVIEW_GROUNDS
 from domain.post import Post
@@ -90,10 +90,6 @@ class OversightView(View):
         return {row["channel_id"]: row["name"] for row in rows}
 
 
-_STATUS = {Channel.Activated: "active", Channel.Paused: "paused", Channel.Closed: "closed",
-           Channel.Reopened: "active"}
-
-
 class OversightProjection(BatchProjection[OversightView]):
     name = "oversight"
     view_class: ClassVar = OversightView
@@ -103,10 +99,10 @@ class OversightProjection(BatchProjection[OversightView]):
         curs.execute("INSERT INTO oversight_channels VALUES (%s, %s, %s, 'planned')",
                      (event.originator_id, event.org_id, event.name))
 
-    @handles(Channel.Activated, Channel.Paused, Channel.Closed, Channel.Reopened)
+    @handles(*LIFE_CYCLE_EVENTS)
     def channel_status(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
         curs.execute("UPDATE oversight_channels SET status = %s WHERE channel_id = %s",
-                     (_STATUS[type(event)], event.originator_id))
+                     (STATUS_AFTER[type(event)].value, event.originator_id))
 
     @handles(ChannelRoster.EditorAssigned)
     def assigned(self, event: ChannelRoster.EditorAssigned, curs: Cursor[Any], position: int) -> None:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from psycopg import Cursor
 
-from domain.channel import Channel
+from domain.channel import LIFE_CYCLE_EVENTS, STATUS_AFTER, Channel, ChannelStatus
 from projections.base import BatchProjection, View, handles
 from retention.disposal import DisposalDecision
 from retention.snapshots import ChannelSnapshot
@@ -49,10 +49,6 @@ class SnapshotsView(View):
                               (channel_id,))
 
 
-_STATUS = {Channel.Activated: "active", Channel.Paused: "paused", Channel.Closed: "closed",
-           Channel.Reopened: "active"}
-
-
 class SnapshotsProjection(BatchProjection[SnapshotsView]):
     name = "snapshots"
     view_class: ClassVar = SnapshotsView
@@ -62,12 +58,12 @@ class SnapshotsProjection(BatchProjection[SnapshotsView]):
         curs.execute("INSERT INTO snapshot_channels VALUES (%s, %s, %s, %s, 'planned', NULL)",
                      (event.originator_id, event.org_id, event.name, event.platform))
 
-    @handles(Channel.Activated, Channel.Paused, Channel.Closed, Channel.Reopened)
+    @handles(*LIFE_CYCLE_EVENTS)
     def status(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
+        status = STATUS_AFTER[type(event)]
         curs.execute("UPDATE snapshot_channels SET status = %s, active_since = coalesce(active_since, %s)"
                      " WHERE channel_id = %s",
-                     (_STATUS[type(event)], event.occurred_at if _STATUS[type(event)] == "active" else None,
-                      event.originator_id))
+                     (status.value, event.occurred_at if status is ChannelStatus.ACTIVE else None, event.originator_id))
 
     @handles(ChannelSnapshot.Taken)
     def taken(self, event: ChannelSnapshot.Taken, curs: Cursor[Any], position: int) -> None:
