@@ -51,14 +51,19 @@ def _service(url: str, run_projections: bool, pool_size: int = 8) -> Any:
     return runtime
 
 
-def _wait_caught_up(runtime: Any, head: int, timeout: float) -> bool:
+def _wait_caught_up(runtime: Any, head: int, timeout: float, give_up_after: int = 3) -> tuple[bool, dict[str, str]]:
+    """Wait until every worker reaches ``head``; give up when one keeps failing (its errors)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         statuses = runtime.supervisor.statuses()
         if all(status["position"] >= head for status in statuses.values()):
-            return True
+            return True, {}
+        failing = {name: str(status["last_error"]) for name, status in statuses.items()
+                   if status["restarts"] >= give_up_after}
+        if failing:
+            return False, failing
         time.sleep(0.02)
-    return False
+    return False, {"timeout": f"not caught up within {timeout:.0f} s"}
 
 
 def import_world(args: dict[str, Any]) -> dict[str, Any]:
@@ -86,10 +91,11 @@ def import_world(args: dict[str, Any]) -> dict[str, Any]:
         transactions += 1
     imported = time.perf_counter() - started
     head = runtime.head()
-    caught_up = _wait_caught_up(runtime, head, args["timeout"])
+    caught_up, failures = _wait_caught_up(runtime, head, args["timeout"])
     total = time.perf_counter() - started
     runtime.close()
     return {"events": events, "transactions": transactions, "seconds": imported, "caught_up": caught_up,
+            "failures": failures,
             "seconds_until_caught_up": total, "head": head, "rss_at_rest_mb": at_rest, "peak_rss_mb": peak_rss_mb()}
 
 
@@ -112,12 +118,13 @@ def rebuild(args: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     runtime.supervisor = ProjectionSupervisor(runtime.app, runtime.views, args["url"], args["batch_size"])
     runtime.supervisor.start()
-    caught_up = _wait_caught_up(runtime, head, args["timeout"])
+    caught_up, failures = _wait_caught_up(runtime, head, args["timeout"])
     seconds = time.perf_counter() - started
     rows = {name: _count(runtime.views.view(name)) for name in rebuilt}
     tables = [table for name in rebuilt for table in runtime.views.view(name).tables]
     runtime.close()
-    return {"events": head, "seconds": seconds, "caught_up": caught_up, "view_rows": rows, "tables": tables,
+    return {"events": head, "seconds": seconds, "caught_up": caught_up, "failures": failures, "view_rows": rows,
+            "tables": tables,
             "not_rebuilt": not_rebuilt,
             "rss_at_rest_mb": at_rest, "peak_rss_mb": peak_rss_mb()}
 

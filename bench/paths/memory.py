@@ -48,7 +48,8 @@ def run(bench: Bench) -> PathResult:
          f"{imported['seconds']:.2f}", f"{ours_rate:,.0f}", f"{ours_rate / raw_rate:.2f}"],
         ["raw: COPY of the same rows, same batches", f"{raw_imported['events']:,}", f"{imported['transactions']:,}",
          f"{raw_imported['seconds']:.2f}", f"{raw_rate:,.0f}", "1.00"],
-        ["ours: until every projection caught up", f"{imported['events']:,}", "",
+        ["ours: until every projection caught up" if imported["caught_up"] else
+         f"ours: projections did not catch up ({'; '.join(imported['failures'].values())})", f"{imported['events']:,}", "",
          f"{imported['seconds_until_caught_up']:.2f}", f"{imported['events'] / imported['seconds_until_caught_up']:,.0f}",
          ""],
     ]
