@@ -27,6 +27,7 @@ from api.routes import (
     retention,
     snapshots,
 )
+from api.routes import transparency
 from kanalarkiv.config import Settings
 from kanalarkiv.runtime import Runtime
 
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.include_router(module.router)
     for module in (diary, diary_pages):
         app.include_router(module.router)
+    app.include_router(transparency.router)
     return app
 
 

@@ -58,9 +58,10 @@ def hash_next(runtime, count: int) -> None:
     projector.process_next_batch(projector.position())
 
 
-def verify(runtime, extra_heads=()):
+def verify(runtime, extra_heads=(), chunk: int = 4):
+    """`kanalarkiv verify`, with digests over chunks of 4 leaves so that chunk edges are crossed."""
     return verify_log(runtime.database_url, runtime.app.recorder.events_table_name,
-                      [runtime.transparency.signer.public_key], extra_heads)
+                      [runtime.transparency.signer.public_key], extra_heads, chunk=chunk)
 
 
 def tree_index_of(runtime, position: int) -> int:
@@ -101,17 +102,22 @@ def test_an_untouched_log_verifies_against_every_signed_head(open_runtime):
     hash_next(runtime, head)
     runtime.transparency.sign_head()
 
-    report = verify(runtime)
+    reports = [verify(runtime, chunk=chunk) for chunk in (1, 3, 4, 1 << 16)]
 
-    assert report.ok, report.failures
-    assert (report.events, report.leaves, report.unhashed, report.heads) == (head, head, 0, 2)
+    for report in reports:
+        assert report.ok, report.failures
+        assert (report.events, report.leaves, report.unhashed, report.heads) == (head, head, 0, 2)
+        assert report.passes == 1  # the fast pass found nothing to locate
 
 
 def test_events_not_yet_hashed_are_reported_and_are_not_a_failure(open_runtime):
     runtime = open_runtime(run_projections=False)
     head = given_a_log(runtime)
     report = verify(runtime)
-    assert report.ok and report.unhashed == head and report.leaves == 0
+    assert report.ok and report.unhashed == head and report.leaves == 0 and report.passes == 1
+    hash_next(runtime, 5)
+    report = verify(runtime)
+    assert report.ok and report.unhashed == head - 5 and report.leaves == 5 and report.passes == 1
 
 
 def test_an_auditor_detects_a_rewritten_event(runtime):
@@ -188,6 +194,22 @@ def test_a_rewrite_of_both_the_event_and_its_leaf_is_caught_by_the_subtree_hashe
     assert report.counts["altered"] == 0
     assert report.first.kind == "node"
     assert report.first.tree_index <= index <= report.first.last_index == report.first.tree_index + 1
+
+
+def test_changes_to_the_stored_hash_tree_itself_are_found_and_located(runtime):
+    given_a_log(runtime)
+    hashed(runtime)
+    runtime.transparency.sign_head()
+    runtime.supervisor.stop()
+
+    sql(runtime, "UPDATE merkle_nodes SET hash = sha256(hash) WHERE end_index = 8 AND level = 2")
+    node = verify(runtime)
+    sql(runtime, "DELETE FROM merkle_leaves WHERE tree_index = 12")
+    leaf = verify(runtime)
+
+    assert [f.kind for f in node.failures] == ["node"]
+    assert (node.first.tree_index, node.first.last_index) == (4, 7)
+    assert leaf.first.kind == "leaf_missing" and leaf.first.tree_index == 12
 
 
 def rewrite_event_and_leaf(runtime, position: int) -> None:
