@@ -79,7 +79,6 @@ class Transparency:
             size = self.tree.tree_size()
             head = self.signer.sign(size, self.tree.root(size), self.clock())
             self.tree.record_head(head)
-        log.info("tree_head_signed", tree_size=head.tree_size, root_hash=head.root_hash.hex(), key_id=head.key_id)
         return head
 
     def sign_if_grown(self) -> TreeHead | None:
@@ -153,7 +152,10 @@ class Checkpointer(threading.Thread):
     def run(self) -> None:
         while not self.stopping.wait(self.interval):
             try:
-                self.transparency.sign_if_grown()
+                head = self.transparency.sign_if_grown()
+                if head is not None:
+                    log.info("tree_head_signed", tree_size=head.tree_size, root_hash=head.root_hash.hex(),
+                             key_id=head.key_id)
             except Exception as error:  # noqa: BLE001 - supervision: log it and try again at the next tick
                 log.error("checkpoint_failed", error=f"{type(error).__name__}: {error}")
 

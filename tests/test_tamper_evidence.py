@@ -338,3 +338,26 @@ def test_the_checkpointer_signs_when_the_tree_has_grown_and_only_then(runtime):
         assert [h.tree_size for h in runtime.transparency.heads()] == [head, head - 1]
     finally:
         checkpointer.stop()
+
+
+def test_disposal_by_crypto_shredding_leaves_every_proof_and_signed_head_valid(client, runtime):
+    from test_retention import SECRET_POST, given_an_aged_channel_under_a_plan
+
+    town, old_post, *_ = given_an_aged_channel_under_a_plan(client, runtime)
+    hashed(runtime)
+    before = runtime.transparency.sign_head()
+    published = runtime.transparency.inclusion_proof(old_post["position"])
+
+    disposal = town.post("/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post"},
+                         as_=town.officer, expect=201).json()
+    hashed(runtime, disposal["position"])
+    after = runtime.transparency.sign_head()
+
+    post = town.get(f"/v1/posts/{old_post['id']}", as_=town.officer, wait=disposal["position"]).json()
+    assert post["text"].startswith("[Gallrad") and SECRET_POST not in str(post)  # the content is gone...
+    assert verify(runtime).ok  # ...and the log still verifies, because the stored ciphertext is what is hashed
+    still = runtime.transparency.inclusion_proof(old_post["position"], before.tree_size)
+    assert still.leaf_hash == published.leaf_hash and still.path == published.path
+    merkle.verify_inclusion(still.leaf_index, before.tree_size, still.leaf_hash, still.path, before.root_hash)
+    grown = runtime.transparency.consistency_proof(before.tree_size, after.tree_size)
+    merkle.verify_consistency(before.tree_size, after.tree_size, before.root_hash, after.root_hash, grown.path)
