@@ -95,7 +95,7 @@ def import_world(args: dict[str, Any]) -> dict[str, Any]:
     total = time.perf_counter() - started
     runtime.close()
     return {"events": events, "transactions": transactions, "seconds": imported, "caught_up": caught_up,
-            "failures": failures,
+            "failures": failures, "numpy_loaded": "numpy" in sys.modules,
             "seconds_until_caught_up": total, "head": head, "rss_at_rest_mb": at_rest, "peak_rss_mb": peak_rss_mb()}
 
 

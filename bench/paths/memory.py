@@ -57,6 +57,11 @@ def run(bench: Bench) -> PathResult:
         "The service's RSS at rest is mostly the interpreter and its imports (FastAPI, Pydantic, the library, "
         "psycopg); the growth while working is bounded by the batch sizes (events per import transaction, "
         "events per projection batch), not by the size of the log.")
+    if imported.get("numpy_loaded"):
+        result.notes.append(
+            "numpy was loaded by the service although it never uses it: a module of the API imports fpdf at start, "
+            "and fpdf imports numpy whenever it is installed, which the bench extra does (for matplotlib). A service "
+            "installed without the bench extra is lighter at rest by numpy's share.")
     if not all(target.met for target in result.targets):
         result.notes.append("Target missed: see the timeline in the plot for when the peak happens.")
     result.series["rss"] = {name: run.timeline for label, ours, raw in pairs
