@@ -120,8 +120,9 @@ def rebuild(args: dict[str, Any]) -> dict[str, Any]:
     runtime.supervisor.start()
     caught_up, failures = _wait_caught_up(runtime, head, args["timeout"])
     seconds = time.perf_counter() - started
-    rows = {name: _count(runtime.views.view(name)) for name in rebuilt}
-    tables = [table for name in rebuilt for table in runtime.views.view(name).tables]
+    tables_of = {name: _tables(runtime.views.view(name)) for name in rebuilt}
+    rows = {name: _count(runtime.views.view(name), tables) for name, tables in tables_of.items()}
+    tables = [table for names in tables_of.values() for table in names]
     runtime.close()
     return {"events": head, "seconds": seconds, "caught_up": caught_up, "failures": failures, "view_rows": rows,
             "tables": tables,
@@ -129,8 +130,13 @@ def rebuild(args: dict[str, Any]) -> dict[str, Any]:
             "rss_at_rest_mb": at_rest, "peak_rss_mb": peak_rss_mb()}
 
 
-def _count(view: Any) -> int:
-    return sum(view.fetch_one(f"SELECT count(*) AS n FROM {table}")["n"] for table in view.tables)  # noqa: S608
+def _tables(view: Any) -> list[str]:
+    """A view's tables, with the history tables of its versioned ones (point-in-time reads)."""
+    return [*view.tables, *(versioned.history for versioned in getattr(view, "versioned", ()))]
+
+
+def _count(view: Any, tables: list[str]) -> int:
+    return sum(view.fetch_one(f"SELECT count(*) AS n FROM {table}")["n"] for table in tables)  # noqa: S608
 
 
 # The raw side: bare psycopg, no application, no domain
@@ -190,20 +196,22 @@ def raw_rebuild(args: dict[str, Any]) -> dict[str, Any]:
 
 def _copy_table(conn: psycopg.Connection[Any], table: str, chunk_rows: int = 20_000) -> tuple[float, int]:
     raw = f"bench_raw_{table}"
-    key = conn.execute(
+    primary = conn.execute(
         "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
-        " WHERE i.indrelid = %s::regclass AND i.indisprimary", (table,)).fetchone()[0]  # type: ignore[index]
+        " WHERE i.indrelid = %s::regclass AND i.indisprimary", (table,)).fetchone()
+    key = primary[0] if primary else "ctid"  # a history table has no key: walk it in physical order
     conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(raw)))
     conn.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(sql.Identifier(raw), sql.Identifier(table)))
     conn.commit()
     seconds, copied, last = 0.0, 0, None
     while True:
-        where = "" if last is None else f" WHERE {key} > '{last}'"
+        where = "" if last is None else f" WHERE {key} > '{last}'{'::tid' if key == 'ctid' else ''}"
         query = f"SELECT * FROM {table}{where} ORDER BY {key} LIMIT {chunk_rows}"
         chunk = _copy_out(conn, query)
         if not chunk:
             break
-        last = conn.execute(f"SELECT {key} FROM ({query}) AS chunk ORDER BY {key} DESC LIMIT 1").fetchone()[0]  # type: ignore[index]
+        keys = query.replace("SELECT *", f"SELECT {key}", 1)
+        last = conn.execute(f"SELECT {key} FROM ({keys}) AS chunk ORDER BY {key} DESC LIMIT 1").fetchone()[0]  # type: ignore[index]
         conn.commit()
         began = time.perf_counter()
         with conn.transaction(), conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(sql.Identifier(raw))) as copy:
