@@ -152,42 +152,50 @@ class LogHashesProjection(BatchProjection[LogHashesView]):
     def wants(self, topic: str) -> bool:
         return True
 
+    def __init__(self, view: LogHashesView):
+        super().__init__(view)
+        self._compact: CompactRange | None = None  # the tree as this worker last left it
+
     def process_batch(self, events: Sequence[tuple[Any, int]], tracking: Tracking) -> None:
         notifications: list[Notification] = [notification for notification, _ in events]
-        with self.view.datastore.transaction(commit=True) as curs:
+        with self.view.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             # One hasher at a time; readers of the tree are not blocked.
             curs.execute("LOCK TABLE merkle_leaves IN SHARE ROW EXCLUSIVE MODE")
-            compact = self._compact_range(curs)
-            self._refuse_rehashing(curs, notifications)
+            compact = self._compact_range(curs, notifications)
             leaves: list[tuple[int, int, bytes]] = []
             nodes: list[tuple[int, int, bytes]] = []
             for n in notifications:
                 leaf_hash = hash_event(n.id, n.originator_id, n.originator_version, n.topic, n.state)  # type: ignore[arg-type]
                 leaves.append((compact.size, n.id, leaf_hash))
                 nodes.extend(((index + 1) << level, level, h) for level, index, h in compact.append(leaf_hash))
-            if leaves:
-                curs.execute(
-                    "INSERT INTO merkle_leaves (tree_index, notification_id, leaf_hash)"
-                    " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[])", [list(column) for column in zip(*leaves, strict=True)])
-            if nodes:
-                curs.execute(
-                    "INSERT INTO merkle_nodes (end_index, level, hash)"
-                    " SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::bytea[])", [list(column) for column in zip(*nodes, strict=True)])
-            self.view._insert_tracking(curs, tracking)  # noqa: SLF001
+            self._compact = None  # until the transaction has committed
+            with conn.pipeline():
+                if leaves:
+                    curs.execute("INSERT INTO merkle_leaves (tree_index, notification_id, leaf_hash)"
+                                 " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[])", _columns(leaves))
+                if nodes:
+                    curs.execute("INSERT INTO merkle_nodes (end_index, level, hash)"
+                                 " SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::bytea[])", _columns(nodes))
+                self.view._insert_tracking(curs, tracking)  # noqa: SLF001
+        self._compact = compact
 
-    def _compact_range(self, curs: Cursor[Any]) -> CompactRange:
-        size = self.view.tree_size(curs)
+    def _compact_range(self, curs: Cursor[Any], notifications: Sequence[Notification]) -> CompactRange:
+        """The tree so far: kept from the last batch when nobody else has appended since."""
+        last = curs.execute(
+            "SELECT tree_index, notification_id FROM merkle_leaves ORDER BY tree_index DESC LIMIT 1").fetchone()
+        size = last["tree_index"] + 1 if last else 0
+        if last and notifications and notifications[0].id <= last["notification_id"]:
+            raise IntegrityError(f"log position {notifications[0].id} is already in the hash tree "
+                                 f"(up to {last['notification_id']})")
+        cached = self._compact
+        if cached is not None and cached.size == size:
+            return CompactRange(size, cached.peaks)
         if size == 0:
             return CompactRange()
         peaks = perfect_subtrees(0, size)
         hashes = self.view.subtree_hashes(peaks, curs)
         return CompactRange(size, [hashes[p] for p in peaks])
 
-    @staticmethod
-    def _refuse_rehashing(curs: Cursor[Any], notifications: Sequence[Notification]) -> None:
-        if not notifications:
-            return
-        row = curs.execute("SELECT max(notification_id) AS last FROM merkle_leaves").fetchone()
-        last = row["last"] if row else None
-        if last is not None and notifications[0].id <= last:
-            raise IntegrityError(f"log position {notifications[0].id} is already in the hash tree (up to {last})")
+
+def _columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
+    return [list(column) for column in zip(*rows, strict=True)]
