@@ -27,7 +27,7 @@ def run(bench: Bench) -> PathResult:
                 "with the same columns and indexes",
     )
     failed_alone: dict[str, str] = {}
-    alone = _each_alone(bench, min(bench.facts["dataset"]["events"], 20_000), failed_alone)
+    alone = _each_alone(bench, min(bench.facts["dataset"]["events"] // 3, 20_000), failed_alone)
     for name, error in failed_alone.items():
         result.notes.append(f"{name} failed to catch up on its own: {error}.")
     bench.rebuilt = bench.child("rebuild", profile=True, batch_size=bench.mode.projection_batch,
