@@ -264,3 +264,44 @@ class ComplianceReport(BaseModel):
     deletions_to_review: list[dict[str, Any]]
     unanswered_comments: list[dict[str, Any]]
     channels_without_editor: list[dict[str, Any]]
+
+
+class BulkPost(BaseModel):
+    platform_post_id: str = Field(min_length=1, max_length=200)
+    text: str = Text
+    published_at: AwareDatetime
+    captured_at: AwareDatetime
+    author_name: str = Field(min_length=1, max_length=200)
+    author_id: str | None = Field(None, max_length=200)
+    model_config = ConfigDict(extra="forbid")
+
+
+class BulkComment(BaseModel):
+    platform_comment_id: str = Field(min_length=1, max_length=200)
+    post_platform_id: str = Field(min_length=1, max_length=200, description="The platform's id of the post.")
+    author_name: str = Field(min_length=1, max_length=200)
+    platform_author_id: str | None = Field(None, max_length=200)
+    text: str = Text
+    received_at: AwareDatetime
+    captured_at: AwareDatetime
+    model_config = ConfigDict(extra="forbid")
+
+
+class BulkCapture(BaseModel):
+    """A platform export: posts, and comments that name their post by its platform id."""
+
+    posts: list[BulkPost] = Field(default_factory=list, max_length=20_000)
+    comments: list[BulkComment] = Field(default_factory=list, max_length=20_000)
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "posts": [{"platform_post_id": "fb_1", "text": "Välkommen!", "published_at": "2026-05-01T09:00:00+02:00",
+                   "captured_at": "2026-05-02T09:00:00+02:00", "author_name": "Valdemarsviks kommun"}],
+        "comments": [{"platform_comment_id": "fb_c_1", "post_platform_id": "fb_1", "author_name": "Kalle",
+                      "text": "Tack!", "received_at": "2026-05-01T10:00:00+02:00",
+                      "captured_at": "2026-05-02T09:00:00+02:00"}]}]})
+
+
+class BulkCaptured(BaseModel):
+    received: int
+    created: int
+    duplicates: int = Field(description="Items whose platform id was recorded before: nothing new recorded.")
+    position: int

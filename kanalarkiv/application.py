@@ -18,6 +18,7 @@ from domain.access import AccessToken
 from domain.channel import Channel
 from domain.errors import InvalidValue
 from domain.organisation import Organisation, OrganisationNumberClaim, organisation_id, valid_slug
+from kanalarkiv.capture import BulkCaptureCommands
 from kanalarkiv.context import Clock, current_actor, system_clock
 from kanalarkiv.diary import DiaryCommands
 from kanalarkiv.editorial import EditorialCommands
@@ -42,7 +43,9 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class RecordsApplication(EditorialCommands, DiaryCommands, RetentionCommands, SnapshotCommands, Application[UUID]):
+class RecordsApplication(
+    EditorialCommands, BulkCaptureCommands, DiaryCommands, RetentionCommands, SnapshotCommands, Application[UUID]
+):
     name = "kanalarkiv"
 
     def __init__(self, env: EnvType | None = None, clock: Clock = system_clock, master_key: bytes | None = None,
@@ -157,6 +160,7 @@ class RecordsApplication(EditorialCommands, DiaryCommands, RetentionCommands, Sn
         return aggregate
 
     def _recorded(self, primary: Aggregate, *others: Aggregate) -> Recorded:
+        self.mapper.prepare([event for aggregate in (primary, *others) for event in aggregate.pending_events])
         recordings = self.save(primary, *others)
         if not recordings:
             raise InvalidValue("command", "nothing to record")

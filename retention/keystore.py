@@ -103,6 +103,21 @@ class KeyStore:
             found[key_id] = (key_id, cached) if cached else self._get_or_create(org_id, key_id)
         return found
 
+    def prepare_for_writing(self, org_id: UUID, key_ids: list[str]) -> None:
+        """Create (where new) and cache many keys in two statements, before a batch is stored."""
+        wanted = sorted({key_id for key_id in key_ids if self._cached(key_id) is None})
+        if not wanted:
+            return
+        wrapped = [aes_key_wrap(self._master, secrets.token_bytes(32)) for _ in wanted]
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute("INSERT INTO record_keys (key_id, org_id, wrapped) SELECT k, %s, w"
+                         " FROM unnest(%s::text[], %s::bytea[]) AS t(k, w) ON CONFLICT (key_id) DO NOTHING",
+                         (org_id, wanted, wrapped))
+            rows = curs.execute("SELECT key_id, wrapped FROM record_keys WHERE key_id = ANY(%s)", (wanted,)).fetchall()
+        for row in rows:
+            if row["wrapped"] is not None:  # destroyed ones are left to keys_for_writing's own rules
+                self._remember(row["key_id"], aes_key_unwrap(self._master, bytes(row["wrapped"])))
+
     def _get_or_create(self, org_id: UUID, key_id: str) -> tuple[str, bytes]:
         generation, current = 0, key_id
         while True:

@@ -39,10 +39,25 @@ class SealingMapper(Mapper):
             domain_event = self._sealed_copy(domain_event, fields)
         return super().to_stored_event(domain_event)
 
+    def prepare(self, domain_events: list[Any]) -> None:
+        """Create the keys a batch of events will be sealed under, in one round trip per organisation."""
+        by_org: dict[Any, list[str]] = {}
+        for event in domain_events:
+            fields = sealed_fields(type(event))
+            if fields:
+                state = vars(event)
+                by_org.setdefault(state["org_id"], []).extend(
+                    key for ids in self._wanted_keys(state, fields).values() for key in ids)
+        for org_id, key_ids in by_org.items():
+            self.keystore.prepare_for_writing(org_id, key_ids)
+
+    def _wanted_keys(self, state: dict[str, Any], fields: tuple[SealedField, ...]) -> dict[str, list[str]]:
+        subject = subject_of(state)
+        return {f.name: [self._key_id(k, state, subject) for k in f.keys(state)] for f in fields}
+
     def _sealed_copy(self, domain_event: Any, fields: tuple[SealedField, ...]) -> Any:
         state = dict(vars(domain_event))
-        subject = subject_of(state)
-        wanted = {f.name: [self._key_id(k, state, subject) for k in f.keys(state)] for f in fields}
+        wanted = self._wanted_keys(state, fields)
         keys = self.keystore.keys_for_writing(state["org_id"], sorted({k for ids in wanted.values() for k in ids}))
         for field in fields:
             if state.get(field.name) is not None:

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Query, Response, status
 
 from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep
 from api.editorial_schemas import (
+    BulkCapture,
+    BulkCaptured,
     Captured,
     CommentCapture,
     Deletion,
@@ -27,6 +29,7 @@ from api.schemas import Recorded
 from domain.actors import Actor, Role
 from domain.grounds import Ground
 from domain.errors import NotPermitted
+from kanalarkiv.capture import CapturedComment, CapturedPost
 from kanalarkiv.outcomes import RecordNotFound
 
 router = APIRouter(tags=["posts"])
@@ -60,6 +63,17 @@ def capture_post(channel_id: UUID, body: PostCapture, actor: CurrentActor, app: 
     """A capture client records a post as it appeared. Re-sending the same platform id answers
     200 with the existing record and records nothing."""
     return captured(response, app.capture_post(channel_id, **body.model_dump()))
+
+
+@router.post("/v1/channels/{channel_id}/captures", response_model=BulkCaptured,
+             summary="Capture a platform export in bulk")
+def capture_bulk(channel_id: UUID, body: BulkCapture, actor: CurrentActor, app: AppDep) -> BulkCaptured:
+    """Posts and their comments from a platform export, idempotent on platform ids like single
+    captures, stored in large transactions."""
+    outcome = app.capture_bulk(
+        channel_id, [CapturedPost(**p.model_dump()) for p in body.posts],
+        [CapturedComment(**c.model_dump()) for c in body.comments])
+    return BulkCaptured(**vars(outcome))
 
 
 @router.post("/v1/posts/{post_id}/edit", response_model=Recorded, summary="Record an edit of a post")
