@@ -12,6 +12,7 @@ from datetime import date, datetime
 from fpdf import FPDF
 
 from api.diary_schemas import DiaryEntryPublic
+from domain.diary_numbers import SWEDISH_TIME
 
 HEADINGS = ("Diarienummer", "Datum", "Inkommen/upprättad", "Handlingstyp", "Avsändare/mottagare", "Beskrivning",
             "Ärende", "Ärendemening", "Status", "Registrerad")
@@ -60,7 +61,8 @@ def pdf_extract(organisation: str, date_from: date, date_to: date, entries: list
         f"Handlingar inkomna eller upprättade {date_from.isoformat()} till {date_to.isoformat()}: "
         f"{len(entries)} st. Utdraget visar diariets offentliga uppgifter. Uppgifter som har "
         "sekretessmarkerats är ersatta med en hänvisning till bestämmelsen i offentlighets- och "
-        f"sekretesslagen (OSL). Framställt {made_at:%Y-%m-%d %H:%M}."), new_x="LMARGIN", new_y="NEXT")
+        f"sekretesslagen (OSL). Framställt {made_at.astimezone(SWEDISH_TIME):%Y-%m-%d %H:%M}."),
+        align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("helvetica", size=7)
     with pdf.table(col_widths=_PDF_WIDTHS, text_align="LEFT", line_height=3.5, first_row_as_headings=True) as table:
