@@ -51,19 +51,29 @@ def _service(url: str, run_projections: bool, pool_size: int = 8) -> Any:
     return runtime
 
 
-def _wait_caught_up(runtime: Any, head: int, timeout: float, give_up_after: int = 3) -> tuple[bool, dict[str, str]]:
-    """Wait until every worker reaches ``head``; give up when one keeps failing (its errors)."""
+def _wait_caught_up(runtime: Any, head: int, timeout: float, stuck_after: float = 30.0) -> tuple[bool, dict[str, str]]:
+    """Wait until every worker reaches ``head``. A worker that fails is restarted by the
+    supervisor and may recover: its errors are collected, not fatal, unless it stops advancing
+    for ``stuck_after`` seconds. Returns whether all caught up, and the errors seen per worker."""
     deadline = time.monotonic() + timeout
+    seen: dict[str, str] = {}
+    progress: dict[str, tuple[int, float]] = {}
     while time.monotonic() < deadline:
-        statuses = runtime.supervisor.statuses()
+        statuses, now = runtime.supervisor.statuses(), time.monotonic()
+        for name, status in statuses.items():
+            if status["last_error"]:
+                seen[name] = f"{status['restarts']} restart(s), last: {status['last_error']}"
+            if progress.get(name, (-1, now))[0] != status["position"]:
+                progress[name] = (status["position"], now)
         if all(status["position"] >= head for status in statuses.values()):
-            return True, {}
-        failing = {name: str(status["last_error"]) for name, status in statuses.items()
-                   if status["restarts"] >= give_up_after}
-        if failing:
-            return False, failing
+            return True, seen
+        stuck = [name for name, status in statuses.items() if status["position"] < head
+                 and status["restarts"] and now - progress[name][1] > stuck_after]
+        if stuck:
+            return False, {**seen, **{name: f"stuck at {statuses[name]['position']}: {seen.get(name, '')}"
+                                      for name in stuck}}
         time.sleep(0.02)
-    return False, {"timeout": f"not caught up within {timeout:.0f} s"}
+    return False, {**seen, "timeout": f"not caught up within {timeout:.0f} s"}
 
 
 def import_world(args: dict[str, Any]) -> dict[str, Any]:

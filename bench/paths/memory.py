@@ -49,10 +49,12 @@ def run(bench: Bench) -> PathResult:
         ["raw: COPY of the same rows, same batches", f"{raw_imported['events']:,}", f"{imported['transactions']:,}",
          f"{raw_imported['seconds']:.2f}", f"{raw_rate:,.0f}", "1.00"],
         ["ours: until every projection caught up" if imported["caught_up"] else
-         f"ours: projections did not catch up ({'; '.join(imported['failures'].values())})", f"{imported['events']:,}", "",
+         "ours: projections did not catch up", f"{imported['events']:,}", "",
          f"{imported['seconds_until_caught_up']:.2f}", f"{imported['events'] / imported['seconds_until_caught_up']:,.0f}",
          ""],
     ]
+    for name, error in imported["failures"].items():
+        result.notes.append(f"While importing, the {name} projection worker failed and was restarted ({error}).")
     result.notes.append(
         "The service's RSS at rest is mostly the interpreter and its imports (FastAPI, Pydantic, the library, "
         "psycopg); the growth while working is bounded by the batch sizes (events per import transaction, "
