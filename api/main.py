@@ -15,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from api.errors import install_error_handlers
 from api.routes import diary, diary_pages
 from api.routes import (
+    archival,
     assignments,
     audit,
     channels,
@@ -65,7 +66,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_error_handlers(app)
     app.middleware("http")(log_request)
     for module in (health, organisations, channels, assignments, posts, comments, oversight, audit, retention,
-                   snapshots, pages):
+                   snapshots, archival, pages):
         app.include_router(module.router)
     for module in (diary, diary_pages):
         app.include_router(module.router)

@@ -226,11 +226,13 @@ def db_stop() -> None:
 
 
 def _register_subcommands() -> None:
+    from kanalarkiv.cli_archival import archive_package
     from kanalarkiv.cli_replay import replay
     from kanalarkiv.cli_retention import retention_app
 
     app.add_typer(retention_app, name="retention")
     app.command("replay")(replay)
+    app.command("archive-package")(archive_package)
 
 
 _register_subcommands()
