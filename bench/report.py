@@ -81,9 +81,10 @@ def _dataset(dataset: dict[str, Any], bench: Bench) -> list[str]:
         f"p90 {per_channel['p90']}, p99 {per_channel['p99']}, max {per_channel['max']} (most small, a few large).",
         f"- Platforms: {platforms}.",
         f"- Event types: {types}.",
-        "- Only the channel register's events exist yet (organisations, tokens, channel life cycles), so the full "
-        "mode's million events need far more organisations than Sweden has public bodies; when the generator "
-        "writes posts and comments the same volume will come from a realistic number of them.",
+        "- The generator writes only the channel register's events so far (organisations, tokens, channel life "
+        "cycles), so the full mode's million events need far more organisations than Sweden has public bodies; "
+        "once it writes posts, comments, moderation and diary entries (activities in `bench/generator.py`), the "
+        "same volume will come from a realistic number of them.",
     ]
 
 
