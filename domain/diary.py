@@ -59,11 +59,6 @@ _RECORD_TYPE_LABELS = {
 }
 
 
-def secrecy_text(provision: str) -> str:
-    """What the public diary shows instead of a marked field."""
-    return f"Sekretess enligt {provision}"
-
-
 @dataclass(frozen=True)
 class Links:
     """The social-media records an entry registers (the records themselves stay in their place)."""

@@ -74,4 +74,4 @@ def test_eight_clients_registering_at_once_get_gap_free_unique_numbers(open_runt
 
 
 def caught_up(runtime, name: str) -> None:
-    Projector(runtime.app, runtime.views.projection(name), batch_size=1000).catch_up()
+    Projector(runtime.app, runtime.views.projection(name), batch_size=250).catch_up()

@@ -17,7 +17,7 @@ def test_a_comment_is_registered_like_a_phone_call(client, runtime):
                                   description="Fråga om simhallens öppning")
     public = diary.public(wait=done["position"])
     record = diary.officers(done["id"])
-    the_comment = diary.town.get(f"/v1/comments/{comment['id']}").json()
+    the_comment = diary.town.get(f"/v1/comments/{comment['id']}", wait=runtime.head()).json()
 
     assert done["diary_number"] == "KS 2026/0001" and done["case_number"] is None
     [entry] = public["entries"]
