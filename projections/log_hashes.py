@@ -158,9 +158,9 @@ class LogHashesProjection(BatchProjection[LogHashesView]):
 
     def process_batch(self, events: Sequence[tuple[Any, int]], tracking: Tracking) -> None:
         notifications: list[Notification] = [notification for notification, _ in events]
+        # Two processes hashing at once both find the same end of the tree: the second one's
+        # tree indexes collide with the first one's on the primary key, and its batch is refused whole.
         with self.view.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            # One hasher at a time; readers of the tree are not blocked.
-            curs.execute("LOCK TABLE merkle_leaves IN SHARE ROW EXCLUSIVE MODE")
             compact = self._compact_range(curs, notifications)
             leaves: list[tuple[int, int, bytes]] = []
             nodes: list[tuple[int, int, bytes]] = []

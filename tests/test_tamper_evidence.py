@@ -5,6 +5,7 @@ in PostgreSQL: a rewritten, deleted, moved or inserted event, and a rewrite of t
 from __future__ import annotations
 
 import os
+import threading
 import time
 from uuid import uuid4
 
@@ -21,7 +22,7 @@ from kanalarkiv.runner import Projector
 from kanalarkiv.signing import HeadSigner
 from kanalarkiv.transparency import Checkpointer
 from kanalarkiv.verification import verify_log
-from projections.log_hashes import NotRebuildable
+from projections.log_hashes import LogHashesProjection, NotRebuildable
 
 
 def given_a_log(runtime, channels: int = 6) -> int:
@@ -313,6 +314,35 @@ def test_hashing_happens_after_the_command_in_batches_with_their_tracking_positi
     with pytest.raises(IntegrityError):
         projector.process_next_batch(2)  # a stale worker re-hashing positions 3..7 is refused whole
     assert projector.catch_up() == head - 5 and runtime.transparency.tree.tree_size() == head
+
+
+def test_two_workers_hashing_the_same_batch_at_once_leave_one_tree(open_runtime):
+    runtime = open_runtime(run_projections=False)
+    head = given_a_log(runtime, channels=2)
+    reached, proceed, outcome = threading.Event(), threading.Event(), []
+
+    class Slow(LogHashesProjection):
+        def _compact_range(self, curs, notifications):
+            compact = super()._compact_range(curs, notifications)
+            reached.set()
+            proceed.wait(10)  # the other worker appends meanwhile
+            return compact
+
+    def slow_worker():
+        try:
+            Projector(runtime.app, Slow(runtime.views.view("log_hashes")), batch_size=100).process_next_batch(0)
+        except Exception as error:  # noqa: BLE001
+            outcome.append(error)
+
+    slow = threading.Thread(target=slow_worker)
+    slow.start()
+    assert reached.wait(10)
+    Projector(runtime.app, runtime.views.projection("log_hashes"), batch_size=100).process_next_batch(0)
+    proceed.set()
+    slow.join(10)
+
+    assert len(outcome) == 1 and "duplicate key" in str(outcome[0]).lower()
+    assert runtime.transparency.tree.tree_size() == head and verify(runtime).ok
 
 
 def test_the_hash_tree_refuses_to_be_rebuilt(runtime):
