@@ -118,8 +118,9 @@ def export(
 @transparency_app.command("verify-export")
 def verify_export(
     file: Annotated[Path, typer.Argument(help="The export (JSON Lines).")],
-    public_key: Annotated[str, typer.Option(help="The log's public key: a PEM file or the base64 of the raw key. "
-                                                 "Get it from where the organisation publishes it, not from the file.")],
+    public_key: Annotated[str, typer.Option(
+        help="The log's public key: a PEM file or the base64 of the raw key. "
+             "Get it from where the organisation publishes it, not from the file.")],
 ) -> None:
     """Verify an export offline, with nothing but the file and the public key."""
     from kanalarkiv.offline import verify_export as check
@@ -157,7 +158,8 @@ def heads_sign() -> None:
 @heads_app.command("list")
 def heads_list(
     limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, to keep and check later with verify --heads.")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="JSON Lines, to keep and check later with verify --heads.")] = False,
 ) -> None:
     """The signed tree heads, newest first."""
     from rich.table import Table
@@ -185,7 +187,8 @@ def heads_public_key() -> None:
 @proof_app.command("inclusion")
 def proof_inclusion(
     position: Annotated[int, typer.Argument(min=1, help="The event's log position (what a command returned).")],
-    tree_size: Annotated[int | None, typer.Option(min=1, help="The tree size; default: the latest signed head's.")] = None,
+    tree_size: Annotated[int | None, typer.Option(
+        min=1, help="The tree size; default: the latest signed head's.")] = None,
 ) -> None:
     """Prove that the event at a log position is in the log of a given size (JSON)."""
     with _cli().opened() as runtime:
@@ -195,7 +198,8 @@ def proof_inclusion(
 @proof_app.command("consistency")
 def proof_consistency(
     first: Annotated[int, typer.Argument(min=1, help="The older tree size.")],
-    second: Annotated[int | None, typer.Argument(min=1, help="The newer size; default: the latest signed head's.")] = None,
+    second: Annotated[int | None, typer.Argument(
+        min=1, help="The newer size; default: the latest signed head's.")] = None,
 ) -> None:
     """Prove that the log of one size is a prefix of the log of a larger size (JSON)."""
     with _cli().opened() as runtime:
@@ -204,7 +208,8 @@ def proof_consistency(
 
 @proof_app.command("check")
 def proof_check(
-    file: Annotated[Path, typer.Argument(help="A proof as JSON (from `proof inclusion|consistency` or the API); - for stdin.")],
+    file: Annotated[Path, typer.Argument(
+        help="A proof as JSON (from `proof inclusion|consistency` or the API); - for stdin.")],
     public_key: Annotated[str, typer.Option(help="The log's public key: a PEM file or the base64 of the raw key.")],
 ) -> None:
     """Check a proof offline: every node, the sizes, and the signature of each head it names."""

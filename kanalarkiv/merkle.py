@@ -24,8 +24,8 @@ HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
 _sha256 = hashlib.sha256
-_LEAF_HEAD = struct.Struct(">IQI16sIqI")  # notification id, originator id, originator version, topic length
-_LENGTH = struct.Struct(">I")
+LEAF_HEADER = struct.Struct(">IQI16sIqI")  # notification id, originator id, originator version, topic length
+LENGTH_PREFIX = struct.Struct(">I")
 
 
 class ProofError(ValueError):
@@ -43,8 +43,8 @@ def leaf_bytes(notification_id: int, originator_id: UUID | bytes, originator_ver
     oid = originator_id.bytes if isinstance(originator_id, UUID) else originator_id
     topic_bytes = topic.encode() if isinstance(topic, str) else topic
     return b"".join((
-        _LEAF_HEAD.pack(8, notification_id, 16, oid, 8, originator_version, len(topic_bytes)),
-        topic_bytes, _LENGTH.pack(len(state)), state,
+        LEAF_HEADER.pack(8, notification_id, 16, oid, 8, originator_version, len(topic_bytes)),
+        topic_bytes, LENGTH_PREFIX.pack(len(state)), state,
     ))
 
 
@@ -57,8 +57,8 @@ def hash_event(notification_id: int, originator_id: UUID | bytes, originator_ver
     """``hash_leaf(leaf_bytes(...))`` without building the leaf twice: this is the verifier's inner loop."""
     oid = originator_id.bytes if isinstance(originator_id, UUID) else originator_id
     topic_bytes = topic.encode() if isinstance(topic, str) else topic
-    digest = _sha256(b"\x00" + _LEAF_HEAD.pack(8, notification_id, 16, oid, 8, originator_version, len(topic_bytes)))
-    digest.update(topic_bytes + _LENGTH.pack(len(state)))
+    digest = _sha256(b"\x00" + LEAF_HEADER.pack(8, notification_id, 16, oid, 8, originator_version, len(topic_bytes)))
+    digest.update(topic_bytes + LENGTH_PREFIX.pack(len(state)))
     digest.update(state)
     return digest.digest()
 

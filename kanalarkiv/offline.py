@@ -86,7 +86,8 @@ def _header(numbered: Any, public_key: Ed25519PublicKey, report: ExportReport) -
     report.organisation = (header.get("organisation") or {}).get("slug")
     named = (header.get("public_key") or {}).get("key_id")
     if named != key_id(public_key):
-        report.problem(number, f"the export names signing key {named}, but the public key given is {key_id(public_key)}")
+        report.problem(number, f"the export names signing key {named}, "
+                               f"but the public key given is {key_id(public_key)}")
 
 
 def _head(numbered: Any, public_key: Ed25519PublicKey, report: ExportReport) -> TreeHead:
@@ -168,7 +169,8 @@ def check_proof(document: dict[str, Any], public_key: Ed25519PublicKey) -> str:
     raise ProofError("not an inclusion or consistency proof")
 
 
-def _signed(head_json: dict[str, Any] | None, size: int, root_hex: str, public_key: Ed25519PublicKey) -> TreeHead | None:
+def _signed(head_json: dict[str, Any] | None, size: int, root_hex: str,
+            public_key: Ed25519PublicKey) -> TreeHead | None:
     if head_json is None:
         return None
     head = TreeHead.from_json(head_json)

@@ -18,18 +18,18 @@ import struct
 import threading
 import time
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from psycopg import sql
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from psycopg import sql
 from psycopg.adapt import Loader
 from psycopg.pq import Format
 
-from kanalarkiv.merkle import _LEAF_HEAD, _LENGTH, EMPTY_ROOT, CompactRange, fold_subtrees, hash_event
+from kanalarkiv.merkle import EMPTY_ROOT, LEAF_HEADER, LENGTH_PREFIX, CompactRange, fold_subtrees, hash_event
 from kanalarkiv.signing import BadSignature, TreeHead, key_id
 
 # The precise kinds name one tree index; the others a range of them.
@@ -111,7 +111,8 @@ class _RawBytes(Loader):
 
 
 def verify_log(url: str, events_table: str, public_keys: Iterable[Ed25519PublicKey],
-               extra_heads: Iterable[TreeHead] = (), fetch_size: int = 20_000, chunk: int = CHUNK) -> VerificationReport:
+               extra_heads: Iterable[TreeHead] = (), fetch_size: int = 20_000,
+               chunk: int = CHUNK) -> VerificationReport:
     """Verify the log in ``events_table`` of the database at ``url``. ``public_keys`` are the keys
     heads may be signed with; ``extra_heads`` are heads kept elsewhere (by an auditor) to check too."""
     started = time.perf_counter()
@@ -155,7 +156,8 @@ def _trusted_heads(conn: psycopg.Connection[Any], keys: dict[str, Ed25519PublicK
 
 
 def _all_digests_match(conn: psycopg.Connection[Any], url: str, events_table: str,
-                       heads: dict[int, list[TreeHead]], fetch_size: int, chunk: int, report: VerificationReport) -> bool:
+                       heads: dict[int, list[TreeHead]], fetch_size: int, chunk: int,
+                       report: VerificationReport) -> bool:
     """The first pass: True when every leaf, every subtree hash and every signed head matches.
     Each event arrives with the leaf stored for its log position, so leaves compare in the row;
     subtree hashes compare by a digest per chunk of the tree, which a second connection on the
@@ -192,7 +194,7 @@ def _first_pass(conn: psycopg.Connection[Any], events_table: str, heads: dict[in
         " ORDER BY e.notification_id"
     ).format(sql.Identifier(events_table))
     empty_digest = hashlib.sha256().digest()
-    sha256, pack_head, pack_length, pack_node = hashlib.sha256, _LEAF_HEAD.pack, _LENGTH.pack, _NODE_KEY.pack
+    sha256, pack_head, pack_length, pack_node = hashlib.sha256, LEAF_HEADER.pack, LENGTH_PREFIX.pack, _NODE_KEY.pack
     peaks: list[bytes] = []
     size = hashed = matched = 0
     nodes = sha256()
@@ -295,7 +297,8 @@ def _rows(conn: psycopg.Connection[Any], name: str, query: sql.Composable | str,
 
 def _walk(conn: psycopg.Connection[Any], events_table: str, heads: dict[int, list[TreeHead]], fetch_size: int,
           report: VerificationReport) -> None:
-    stored_size = conn.execute("SELECT COALESCE(max(tree_index) + 1, 0) FROM merkle_leaves").fetchone()[0]  # type: ignore[index]
+    end = conn.execute("SELECT COALESCE(max(tree_index) + 1, 0) FROM merkle_leaves").fetchone()
+    stored_size = end[0]  # type: ignore[index]
     events = _rows(conn, "verify_events", sql.SQL(
         "SELECT notification_id, originator_id, originator_version, topic, state FROM {} ORDER BY notification_id"
     ).format(sql.Identifier(events_table)), fetch_size, raw=True)

@@ -165,7 +165,8 @@ class LogHashesProjection(BatchProjection[LogHashesView]):
             leaves: list[tuple[int, int, bytes]] = []
             nodes: list[tuple[int, int, bytes]] = []
             for n in notifications:
-                leaf_hash = hash_event(n.id, n.originator_id, n.originator_version, n.topic, n.state)  # type: ignore[arg-type]
+                leaf_hash = hash_event(n.id, n.originator_id, n.originator_version,  # type: ignore[arg-type]
+                                       n.topic, n.state)
                 leaves.append((compact.size, n.id, leaf_hash))
                 nodes.extend(((index + 1) << level, level, h) for level, index, h in compact.append(leaf_hash))
             self._compact = None  # until the transaction has committed

@@ -102,7 +102,8 @@ def latest_head(transparency: TransparencyDep) -> SignedTreeHead:
 def sign_head(actor: CurrentActor, transparency: TransparencyDep) -> SignedTreeHead:
     """Records officers and auditors: sign the tree as it is now (every event hashed so far)."""
     if actor.role not in SIGNERS:
-        raise NotPermitted(f"signing a tree head requires the role auditor or records_officer; you act as {actor.role.value}")
+        raise NotPermitted("signing a tree head requires the role auditor or records_officer; "
+                           f"you act as {actor.role.value}")
     return SignedTreeHead.of(transparency.sign_head())
 
 
