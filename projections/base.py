@@ -122,8 +122,12 @@ class BatchProjection(Projection[TView], Generic[TView]):
     def process_batch(self, events: Sequence[tuple[Any, int]], tracking: Tracking) -> None:
         """Apply ``events`` (each with its log position) and record ``tracking`` (the position
         the batch read up to, which may be past its last handled event) in one transaction."""
-        with self.view.datastore.get_connection() as conn, conn.pipeline(), conn.transaction():
+        with self.view.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction():
             with conn.cursor() as curs:
                 for event, position in events:
                     self.apply(event, curs, position)
+            # The tracking insert reads its RETURNING row: sync first and use a cursor of its own,
+            # so that it never reads a result left over from the batch's pipelined statements.
+            pipeline.sync()
+            with conn.cursor() as curs:
                 self.view._insert_tracking(curs, tracking)  # noqa: SLF001
