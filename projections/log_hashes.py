@@ -170,14 +170,18 @@ class LogHashesProjection(BatchProjection[LogHashesView]):
                 leaves.append((compact.size, n.id, leaf_hash))
                 nodes.extend(((index + 1) << level, level, h) for level, index, h in compact.append(leaf_hash))
             self._compact = None  # until the transaction has committed
-            with conn.pipeline():
+            with conn.pipeline() as pipeline:
                 if leaves:
                     curs.execute("INSERT INTO merkle_leaves (tree_index, notification_id, leaf_hash)"
                                  " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[])", _columns(leaves))
                 if nodes:
                     curs.execute("INSERT INTO merkle_nodes (end_index, level, hash)"
                                  " SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::bytea[])", _columns(nodes))
-                self.view._insert_tracking(curs, tracking)  # noqa: SLF001
+                # The tracking insert reads its RETURNING row: as in BatchProjection, sync first and
+                # give it a cursor of its own, so it never reads a result left from the inserts.
+                pipeline.sync()
+                with conn.cursor() as tracking_cursor:
+                    self.view._insert_tracking(tracking_cursor, tracking)  # noqa: SLF001
         self._compact = compact
 
     def _compact_range(self, curs: Cursor[Any], notifications: Sequence[Notification]) -> CompactRange:
