@@ -22,6 +22,7 @@ from domain.comment import Comment
 from domain.diary import Diary, DiaryEntry
 from domain.diary_numbers import DiaryNumber
 from projections.base import BatchProjection, View, handles
+from projections.temporal import Versioned, source_sql
 
 PAGE_MAX = 500
 _HIDDEN = "'Sekretess enligt ' || secrecy_provision"
@@ -110,10 +111,13 @@ class DiaryView(View):
             transferred_by_name text NOT NULL, position bigint NOT NULL)""",
     )
 
+    versioned = (Versioned("diary_entries", ("entry_id",), (("org_id",),)),)
+
     # The public diary: PUBLIC_COLUMNS only, searched through public text only.
 
-    def public_entries(self, org_id: UUID, query: DiaryQuery) -> tuple[list[dict[str, Any]], int]:
-        return self._search(PUBLIC_COLUMNS, "public_search", org_id, query)
+    def public_entries(self, org_id: UUID, query: DiaryQuery,
+                       as_of: int | None = None) -> tuple[list[dict[str, Any]], int]:
+        return self._search(PUBLIC_COLUMNS, "public_search", org_id, query, as_of)
 
     def public_entry(self, org_id: UUID, entry_id: UUID) -> dict[str, Any] | None:
         return self.fetch_one(f"SELECT {PUBLIC_COLUMNS} FROM diary_entries WHERE org_id = %s AND entry_id = %s",  # noqa: S608
@@ -135,8 +139,8 @@ class DiaryView(View):
 
     # The records officers' view: every field, every reading, every marking.
 
-    def entries(self, org_id: UUID, query: DiaryQuery) -> tuple[list[dict[str, Any]], int]:
-        return self._search("*", "full_search", org_id, query)
+    def entries(self, org_id: UUID, query: DiaryQuery, as_of: int | None = None) -> tuple[list[dict[str, Any]], int]:
+        return self._search("*", "full_search", org_id, query, as_of)
 
     def entry(self, entry_id: UUID) -> dict[str, Any] | None:
         return self.fetch_one("SELECT * FROM diary_entries WHERE entry_id = %s", (entry_id,))
@@ -167,7 +171,8 @@ class DiaryView(View):
     def settings(self, org_id: UUID) -> dict[str, Any] | None:
         return self.fetch_one("SELECT * FROM diary_settings WHERE org_id = %s", (org_id,))
 
-    def _search(self, columns: str, index: str, org_id: UUID, query: DiaryQuery) -> tuple[list[dict[str, Any]], int]:
+    def _search(self, columns: str, index: str, org_id: UUID, query: DiaryQuery,
+                as_of: int | None = None) -> tuple[list[dict[str, Any]], int]:
         conditions, params = ["org_id = %(org)s"], {"org": org_id}
         if query.text:
             conditions.append(f"{index} @@ websearch_to_tsquery('swedish', %(text)s)")
@@ -189,16 +194,16 @@ class DiaryView(View):
             params["record_type"] = query.record_type
         params |= {"limit": min(query.limit, PAGE_MAX), "offset": query.offset}
         rows = self.fetch_all(
-            f"SELECT {columns}, count(*) OVER () AS total FROM diary_entries"  # noqa: S608 (fixed fragments)
+            f"SELECT {columns}, count(*) OVER () AS total FROM {source_sql('diary_entries', as_of)}"  # noqa: S608
             f" WHERE {' AND '.join(conditions)} ORDER BY position DESC LIMIT %(limit)s OFFSET %(offset)s",
             params,
         )
-        total = rows[0]["total"] if rows else self._count(conditions, params)
+        total = rows[0]["total"] if rows else self._count(conditions, params, as_of)
         return [{k: v for k, v in row.items() if k != "total"} for row in rows], total
 
-    def _count(self, conditions: list[str], params: dict[str, Any]) -> int:
-        row = self.fetch_one(f"SELECT count(*) AS n FROM diary_entries WHERE {' AND '.join(conditions)}",  # noqa: S608
-                             params)
+    def _count(self, conditions: list[str], params: dict[str, Any], as_of: int | None = None) -> int:
+        row = self.fetch_one(f"SELECT count(*) AS n FROM {source_sql('diary_entries', as_of)}"  # noqa: S608
+                             f" WHERE {' AND '.join(conditions)}", params)
         return int(row["n"]) if row else 0
 
 

@@ -68,5 +68,14 @@ def source(table: str, as_of: int | None) -> sql.Composable:
         history=sql.Identifier(f"{table}_history"), p=sql.Literal(int(as_of)), t=sql.Identifier(table))
 
 
+def source_sql(table: str, as_of: int | None) -> str:
+    """``source`` as plain SQL text, for queries assembled from fixed fragments."""
+    if as_of is None:
+        return table
+    position = int(as_of)
+    return (f"(SELECT * FROM {table}_history WHERE version_from <= {position}"
+            f" AND (version_to IS NULL OR version_to > {position})) AS {table}")
+
+
 def set_position(curs, position: int) -> None:  # type: ignore[no-untyped-def]
     curs.execute("SELECT set_config(%s, %s, true)", (POSITION_SETTING, str(position)))

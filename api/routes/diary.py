@@ -12,7 +12,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import AppDep, CurrentActor, ExpectedVersion, ViewsDep
+from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep
 from api.diary_schemas import (
     CaseClosing,
     CaseOpening,
@@ -161,15 +161,16 @@ def lift_secrecy(entry_id: UUID, body: Reason, actor: CurrentActor, app: AppDep,
 # The records officers' view
 
 @router.get("/v1/diary/entries", response_model=DiaryRecordPage, summary="The diary, every field (officers)")
-def officer_entries(actor: CurrentActor, views: ViewsDep, q: Text = None, date_from: DateFrom = None,
+def officer_entries(actor: CurrentActor, views: ViewsDep, as_of: AsOf, q: Text = None, date_from: DateFrom = None,
                     date_to: DateTo = None, diary_number: NumberParam = None, case: CaseParam = None,
                     record_type: TypeParam = None, limit: Limit = 50, offset: Offset = 0,
                     wait_for_position: WaitFor = None) -> DiaryRecordPage:
-    """Records officers and auditors: marked fields, notes, annulment reasons; searched over all text."""
+    """Records officers and auditors: marked fields, notes, annulment reasons; searched over all text.
+    ``as_of`` reads the diary as it stood then (each entry in the reading it had)."""
     org_id = _reader(actor)
-    views.wait_for("diary", wait_for_position)
+    views.wait_for("diary", as_of or wait_for_position)
     rows, total = views.diary.entries(org_id, diary_query(q, date_from, date_to, diary_number, case, record_type,
-                                                          limit, offset))
+                                                          limit, offset), as_of)
     return DiaryRecordPage(total=total, limit=limit, offset=offset, entries=[entry_record(row) for row in rows])
 
 
@@ -210,14 +211,17 @@ def pending_transfers(actor: CurrentActor, views: ViewsDep, wait_for_position: W
 # The public diary
 
 @router.get("/v1/organisations/{slug}/diary", response_model=DiaryPage, summary="Diariet: the public diary")
-def public_diary(slug: str, views: ViewsDep, q: Text = None, date_from: DateFrom = None, date_to: DateTo = None,
+def public_diary(slug: str, views: ViewsDep, actor: OptionalActor, as_of: AsOf, q: Text = None, date_from: DateFrom = None, date_to: DateTo = None,
                  diary_number: NumberParam = None, case: CaseParam = None, record_type: TypeParam = None,
                  limit: Limit = 50, offset: Offset = 0, wait_for_position: WaitFor = None) -> DiaryPage:
-    """Newest registration first. No token needed; marked fields read 'Sekretess enligt OSL …'."""
-    views.wait_for("diary", wait_for_position)
+    """Newest registration first. No token needed; marked fields read 'Sekretess enligt OSL …'.
+    Auditors and records officers may read it as it stood at a past instant (``as_of``)."""
+    views.wait_for("diary", as_of or wait_for_position)
     organisation = organisation_of(views, slug)
+    if as_of is not None and not actor.belongs_to(organisation["org_id"]):
+        raise NotPermitted("reading another organisation's diary as of a past instant")
     query = diary_query(q, date_from, date_to, diary_number, case, record_type, limit, offset)
-    rows, total = views.diary.public_entries(organisation["org_id"], query)
+    rows, total = views.diary.public_entries(organisation["org_id"], query, as_of)
     return DiaryPage(organisation=organisation["name"], organisation_slug=slug, total=total, limit=limit,
                      offset=offset, entries=[entry_public(slug, row) for row in rows])
 
