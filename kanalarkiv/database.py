@@ -83,6 +83,7 @@ def eventsourcing_env(url: str, pool_size: int) -> dict[str, str]:
         raise ConfigurationError("DATABASE_URL must name a database")
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "APPLICATION_RECORDER_TOPIC": "kanalarkiv.store:EventRecorder",
         "POSTGRES_DBNAME": str(params["dbname"]),
         "POSTGRES_HOST": str(params.get("host") or "localhost"),
         "POSTGRES_PORT": str(params.get("port") or 5432),
