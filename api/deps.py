@@ -21,15 +21,16 @@ from kanalarkiv.views import Views
 _bearer = HTTPBearer(auto_error=False, description="A token from `kanalarkiv token create`.")
 
 
-def get_runtime(request: Request) -> Runtime:
+# The plain look-ups are ``async`` so that FastAPI does not hop to the thread pool for them.
+async def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime  # type: ignore[no-any-return]
 
 
-def get_application(runtime: Annotated[Runtime, Depends(get_runtime)]) -> RecordsApplication:
+async def get_application(runtime: Annotated[Runtime, Depends(get_runtime)]) -> RecordsApplication:
     return runtime.app
 
 
-def get_views(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Views:
+async def get_views(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Views:
     return runtime.views
 
 

@@ -129,3 +129,10 @@ def test_a_bad_if_match_is_422(client, runtime):
     body = assert_problem(client.post(f"/v1/channels/{channel['id']}/activate",
                                       headers=manager | {"If-Match": "yesterday"}), 422)
     assert body["errors"][0]["field"] == "If-Match"
+
+
+def test_every_response_carries_a_request_id_errors_included(client, runtime):
+    given = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    made = client.get("/v1/organisations/nowhere/channels")
+    assert given.headers["X-Request-ID"] == "abc-123"
+    assert made.status_code == 404 and len(made.headers["X-Request-ID"]) == 32
