@@ -32,13 +32,66 @@ class WorkerStatus:
     events_processed: int = 0
 
 
+class LogReader:
+    """Reads the log in batches and decodes each event once, for every projection that follows it.
+
+    Workers that catch up together ask for the same batches; a full batch stays cached for the
+    others (a short one — the head of the log — is read afresh, since more may have arrived)."""
+
+    CACHED_BATCHES = 12
+
+    def __init__(self, app: RecordsApplication):
+        self.app = app
+        self._lock = threading.Lock()
+        self._batches: dict[tuple[int, int], list[tuple[Any, Any]]] = {}
+
+    def batch(self, after: int, limit: int) -> list[tuple[Any, Any]]:
+        """(notification, domain event) pairs after position ``after``, at most ``limit``."""
+        key = (after, limit)
+        with self._lock:
+            cached = self._batches.get(key)
+        if cached is not None:
+            return cached
+        notifications = self.app.recorder.select_notifications(start=after, limit=limit, inclusive_of_start=False)
+        mapper = self.app.mapper
+        prefetch = getattr(mapper, "prefetch", None)
+        if prefetch is not None:
+            prefetch([n.state for n in notifications])
+        decoded = [(n, _Lazy(mapper, n)) for n in notifications]
+        if len(notifications) == limit:
+            with self._lock:
+                if len(self._batches) >= self.CACHED_BATCHES:
+                    self._batches.pop(next(iter(self._batches)))
+                self._batches[key] = decoded
+        return decoded
+
+
+class _Lazy:
+    """A stored event decoded on first use, once, whichever projection uses it first."""
+
+    __slots__ = ("_mapper", "_notification", "_event", "_lock")
+
+    def __init__(self, mapper: Any, notification: Any):
+        self._mapper, self._notification, self._event = mapper, notification, None
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        if self._event is None:
+            with self._lock:
+                if self._event is None:
+                    self._event = self._mapper.to_domain_event(self._notification)
+        return self._event
+
+
 class Projector:
     """Catches one projection up with the log, one batch at a time."""
 
-    def __init__(self, app: RecordsApplication, projection: BatchProjection, batch_size: int):
+    def __init__(self, app: RecordsApplication, projection: BatchProjection, batch_size: int,
+                 reader: LogReader | None = None):
         self.app = app
         self.projection = projection
         self.batch_size = batch_size
+        self.reader = reader or LogReader(app)
 
     @property
     def name(self) -> str:
@@ -49,18 +102,15 @@ class Projector:
 
     def process_next_batch(self, after: int) -> tuple[int, int]:
         """Apply the next batch after position ``after``; return (new position, notifications read)."""
-        notifications = self.app.recorder.select_notifications(
-            start=after, limit=self.batch_size, inclusive_of_start=False
-        )
-        if not notifications:
+        batch = self.reader.batch(after, self.batch_size)
+        if not batch:
             return after, 0
-        mapper = self.app.mapper
-        events = [(n, n.id) for n in notifications] if self.projection.raw_notifications else [
-            (mapper.to_domain_event(n), n.id) for n in notifications if self.projection.wants(n.topic)
+        events = [(n, n.id) for n, _ in batch] if self.projection.raw_notifications else [
+            (lazy.get(), n.id) for n, lazy in batch if self.projection.wants(n.topic)
         ]
-        last = notifications[-1].id
+        last = batch[-1][0].id
         self.projection.process_batch(events, Tracking(self.app.name, last))
-        return last, len(notifications)
+        return last, len(batch)
 
     def catch_up(self) -> int:
         """Process every batch up to the head of the log; return how many events were read."""
@@ -161,8 +211,9 @@ class ProjectionSupervisor:
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> None:
+        reader = LogReader(self.app)
         for projection in self.views.projections():
-            self.workers.append(ProjectionWorker(Projector(self.app, projection, self.batch_size), self.stopping))
+            self.workers.append(ProjectionWorker(Projector(self.app, projection, self.batch_size, reader), self.stopping))
         listener = LogListener(self.conninfo, self.app.recorder.channel_name, self.workers, self.stopping)  # type: ignore[attr-defined]
         for thread in (*self.workers, listener):
             thread.start()
