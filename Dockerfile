@@ -11,7 +11,7 @@ COPY retention ./retention
 COPY kanalarkiv ./kanalarkiv
 RUN pip install --no-cache-dir . \
     && useradd --system --home-dir /srv/kanalarkiv kanalarkiv \
-    && mkdir -p var/keys && chown -R kanalarkiv var && chmod 700 var/keys
+    && mkdir -p var/keys var/snapshots && chown -R kanalarkiv var && chmod 700 var/keys
 USER kanalarkiv
 
 EXPOSE 8000
