@@ -67,12 +67,21 @@ def load_master_key(raw: str | None, data_dir: Path) -> bytes:
     path = data_dir / "keys" / "master.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as file:
-            file.write(base64.b64encode(secrets.token_bytes(32)))
-        log.warning("master_key_generated", path=str(path),
-                    advice="set KANALARKIV_MASTER_KEY in production and keep it out of the database's backups")
-    return base64.b64decode(path.read_bytes().strip())
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process sharing the directory made it first: use theirs
+        else:
+            with os.fdopen(fd, "wb") as file:
+                file.write(base64.b64encode(secrets.token_bytes(32)))
+            log.warning("master_key_generated", path=str(path),
+                        advice="set KANALARKIV_MASTER_KEY in production and keep it out of the database's backups")
+    for _attempt in range(50):
+        key = base64.b64decode(path.read_bytes().strip())
+        if len(key) == 32:
+            return key
+        time.sleep(0.01)  # the other process is still writing it
+    raise ConfigurationError(f"{path} does not hold a 32-byte key (base64)")
 
 
 class KeyStore:
