@@ -20,6 +20,7 @@ import psycopg
 from bench.harness import Bench
 from bench.measure import Figure, Load, PathResult, Target, run_clients, spread
 from bench.paths import BenchPath
+from bench.paths.capture import QUICK_ONLY
 from bench.paths.command import _save_three
 from bench.paths.fixtures import organisation, wait_for_projection
 from domain.actors import Actor, Role
@@ -55,6 +56,7 @@ def run(bench: Bench) -> PathResult:
     )
     _verify(bench, result)
     _overhead(bench, result)
+    result.notes.append(QUICK_ONLY)
     return result
 
 
@@ -114,7 +116,7 @@ def _overhead(bench: Bench, result: PathResult) -> None:
         org_id = organisation(runtime, "bench-manipulationsskydd", "212999803")
     manager = Actor("actor:bench-overhead-manager", "Bench Chef", Role.MANAGER, org_id)
     loads: dict[str, list[Load]] = {"none": [], "log_hashes": [], "all": []}
-    for _ in range(bench.mode.reps):
+    for _ in range(bench.mode.reps + 1):  # single runs are short and noisy: one more than the other paths
         for variant in loads:
             loads[variant].append(_command_load(bench, manager, variant))
     best = {variant: max(runs, key=lambda load: load.per_second) for variant, runs in loads.items()}
@@ -137,6 +139,14 @@ def _overhead(bench: Bench, result: PathResult) -> None:
     overhead = 1 - hashed.ratio
     result.targets.append(Target(f"overhead ≤ {TARGET_OVERHEAD:.0%} on path 1 (hashing worker vs none)",
                                  f"{overhead:.0%}", overhead <= TARGET_OVERHEAD))
+    if overhead > TARGET_OVERHEAD:
+        result.notes.append(
+            "Why the target is missed (a reading of the service's log, not profiled): the hashing worker wakes on "
+            "every NOTIFY, so at one command at a time it hashes each command's three events as a batch of its own, "
+            "in a transaction of its own (leaves, subtrees, tracking row): one more committed, fsync'd transaction "
+            "per command, on the same two cores, plus its Python under the command's GIL. The service's "
+            "`projection_batch` log lines during 6b show batches of 3 to 6 events taking 5-20 ms each. Batching the "
+            "worker's wake-ups (a short delay before reading) would amortise it; that is outside bench/.")
     result.notes.append(
         "6b runs the workers in the service's own process, as `kanalarkiv serve` does: they follow the commands "
         "while they are measured (each variant waits for its workers to reach the head first), and share its GIL "
