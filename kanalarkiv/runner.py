@@ -163,7 +163,8 @@ class ProjectionWorker(threading.Thread):
             if count:
                 self._record_batch(position, count, started)
             if count < self.projector.batch_size:
-                self.wake.wait(self.idle_poll)
+                if self.wake.wait(self.idle_poll) and self.projector.projection.gather_seconds:
+                    self.stopping.wait(self.projector.projection.gather_seconds)
 
     def _record_batch(self, position: int, count: int, started: float) -> None:
         self.status.position = position

@@ -148,6 +148,7 @@ class LogHashesProjection(BatchProjection[LogHashesView]):
     name = "log_hashes"
     view_class: ClassVar = LogHashesView
     raw_notifications: ClassVar[bool] = True
+    gather_seconds: ClassVar[float] = 0.25
 
     def wants(self, topic: str) -> bool:
         return True

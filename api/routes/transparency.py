@@ -99,11 +99,13 @@ def latest_head(transparency: TransparencyDep) -> SignedTreeHead:
 
 @router.post("/heads", status_code=status.HTTP_201_CREATED, response_model=SignedTreeHead,
              summary="Sign a tree head now")
-def sign_head(actor: CurrentActor, transparency: TransparencyDep) -> SignedTreeHead:
-    """Records officers and auditors: sign the tree as it is now (every event hashed so far)."""
+def sign_head(actor: CurrentActor, transparency: TransparencyDep, runtime: RuntimeDep) -> SignedTreeHead:
+    """Records officers and auditors: sign the tree over every event recorded until now (the
+    hashing worker is waited for, up to 5 s)."""
     if actor.role not in SIGNERS:
         raise NotPermitted("signing a tree head requires the role auditor or records_officer; "
                            f"you act as {actor.role.value}")
+    runtime.views.wait_for("log_hashes", runtime.head())
     return SignedTreeHead.of(transparency.sign_head())
 
 
