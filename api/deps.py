@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -114,3 +115,9 @@ def as_of_position(
 
 
 AsOf = Annotated[int | None, Depends(as_of_position)]
+
+
+def require_own_past(actor: Actor | None, org_id: UUID, as_of: int | None, what: str) -> None:
+    """A read as of a past instant is of the reader's own organisation only."""
+    if as_of is not None and (actor is None or not actor.belongs_to(org_id)):
+        raise NotPermitted(f"reading another organisation's {what} as of a past instant")

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep
+from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep, require_own_past
 from api.schemas import (
     AddressChange,
     AuditEntry,
@@ -98,8 +98,8 @@ def read_channel(channel_id: UUID, actor: OptionalActor, views: ViewsDep, respon
     what the public register shows. ``as_of`` reads the channel as it stood then."""
     views.wait_for("channel_register", as_of or wait_for_position)
     row = views.channel_register.channel(channel_id, as_of)
-    if as_of is not None and row is not None and not actor.belongs_to(row["org_id"]):
-        raise NotPermitted("reading another organisation's channel as of a past instant")
+    if row is not None:
+        require_own_past(actor, row["org_id"], as_of, "channel")
     if row is not None and actor is not None and actor.belongs_to(row["org_id"]):
         response.headers["ETag"] = f'"{row["version"]}"'
         return ChannelDetail.from_row(row)

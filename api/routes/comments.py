@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep
+from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep, require_own_past
 from api.editorial_schemas import (
     AuthorIdentityShown,
     CaseTransfer,
@@ -40,8 +40,7 @@ def list_comments(post_id: UUID, actor: OptionalActor, views: ViewsDep, as_of: A
     views.wait_for("channel_content", as_of or wait_for_position)
     post = post_row(views, post_id, as_of)
     full = reads_records(actor, post["org_id"])
-    if as_of is not None and not full:
-        raise NotPermitted("reading another organisation's comments as of a past instant")
+    require_own_past(actor, post["org_id"], as_of, "comments")
     rows = views.channel_content.comments_on(post_id, visible_only=not full, as_of=as_of)
     replies = _replies(views, rows, as_of)
     return [(comment_record if full else comment_public)(row, replies.get(row["comment_id"], [])) for row in rows]

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep
+from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep, require_own_past
 from api.diary_schemas import (
     CaseClosing,
     CaseOpening,
@@ -218,8 +218,7 @@ def public_diary(slug: str, views: ViewsDep, actor: OptionalActor, as_of: AsOf, 
     Auditors and records officers may read it as it stood at a past instant (``as_of``)."""
     views.wait_for("diary", as_of or wait_for_position)
     organisation = organisation_of(views, slug)
-    if as_of is not None and not actor.belongs_to(organisation["org_id"]):
-        raise NotPermitted("reading another organisation's diary as of a past instant")
+    require_own_past(actor, organisation["org_id"], as_of, "diary")
     query = diary_query(q, date_from, date_to, diary_number, case, record_type, limit, offset)
     rows, total = views.diary.public_entries(organisation["org_id"], query, as_of)
     return DiaryPage(organisation=organisation["name"], organisation_slug=slug, total=total, limit=limit,

@@ -6,11 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from api.deps import AsOf, OptionalActor, ViewsDep
+from api.deps import AsOf, OptionalActor, ViewsDep, require_own_past
 from api.routes.channels import WaitFor
 from api.schemas import ChannelPublic, ChannelRegister, OrganisationPublic
 from domain.actors import Actor
-from domain.errors import NotPermitted
 from kanalarkiv.application import RecordNotFound
 from projections.channel_register import PUBLIC_STATUSES
 
@@ -42,8 +41,7 @@ def public_register(views: ViewsDep, slug: str, statuses: tuple[str, ...], as_of
     organisation = views.channel_register.organisation_by_slug(slug)
     if organisation is None:
         raise RecordNotFound(f"no organisation with slug '{slug}'")
-    if as_of is not None and (actor is None or not actor.belongs_to(organisation["org_id"])):
-        raise NotPermitted("reading another organisation's register as of a past instant")
+    require_own_past(actor, organisation["org_id"], as_of, "register")
     wanted = tuple(s for s in statuses if s in PUBLIC_STATUSES)
     rows = views.channel_register.channels_of(organisation["org_id"], wanted, as_of)
     return ChannelRegister(

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep
+from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep, require_own_past
 from api.editorial_schemas import (
     BulkCapture,
     BulkCaptured,
@@ -28,7 +28,6 @@ from api.routes.channels import WaitFor
 from api.schemas import Recorded
 from domain.actors import Actor, Role
 from domain.grounds import Ground
-from domain.errors import NotPermitted
 from kanalarkiv.capture import CapturedComment, CapturedPost
 from kanalarkiv.outcomes import RecordNotFound
 
@@ -104,8 +103,7 @@ def read_post(post_id: UUID, actor: OptionalActor, views: ViewsDep, as_of: AsOf,
               wait_for_position: WaitFor = None) -> PostRecord | PostPublic:
     views.wait_for("channel_content", as_of or wait_for_position)
     row = post_row(views, post_id, as_of)
-    if as_of is not None and not reads_records(actor, row["org_id"]):
-        raise NotPermitted("reading another organisation's post as of a past instant")
+    require_own_past(actor, row["org_id"], as_of, "post")
     if not reads_records(actor, row["org_id"]):
         return public_post(row)
     return PostRecord(
