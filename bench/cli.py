@@ -13,7 +13,7 @@ import time
 import traceback
 from pathlib import Path
 
-from bench.environment import REPO, Environment, load_average
+from bench.environment import BENCH_DATABASE, REPO, Environment, load_average
 from bench.harness import FULL, QUICK, Bench
 from bench.measure import PathResult, Target
 from bench.paths import PATHS, BenchPath
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     say = _progress(began)
     say(f"{mode.name} mode: preparing database on {'DATABASE_URL' if args.database_url else 'the embedded server'}")
     environment = Environment.prepare(args.database_url)
-    bench = Bench(mode, environment, args.seed, REPO / "bench" / "out")
+    bench = Bench(mode, environment, args.seed, REPO / "bench" / "out" / BENCH_DATABASE)
     bench.facts["commit"] = _commit()
     bench.facts["load_before"] = load_average()
     say(f"importing the seeded world ({mode.events:,} events) through the service")
@@ -85,7 +85,7 @@ def _run(path: BenchPath, bench: Bench) -> PathResult:
         traceback.print_exc()
         result = PathResult(path.number, path.title, measures="", ceiling="")
         result.targets.append(Target("the path runs", f"failed: {type(error).__name__}: {error}", False))
-        result.notes.append(f"The path failed: {type(error).__name__}: {error} (see bench/out/logs).")
+        result.notes.append(f"The path failed: {type(error).__name__}: {error} (see bench/out/<database>/logs).")
     result.seconds = time.monotonic() - began
     if load > BUSY_LOAD:
         result.notes.append(

@@ -170,7 +170,7 @@ def _wait_until_up(port: int, process: subprocess.Popen[bytes], timeout: float =
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server on port {port} exited with {process.returncode}; see bench/out/logs")
+            raise RuntimeError(f"the server on port {port} exited with {process.returncode}; see bench/out/<database>/logs")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
