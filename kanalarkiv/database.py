@@ -82,7 +82,7 @@ def eventsourcing_env(url: str, pool_size: int) -> dict[str, str]:
     if "dbname" not in params:
         raise ConfigurationError("DATABASE_URL must name a database")
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": "kanalarkiv.store:Factory",
         "APPLICATION_RECORDER_TOPIC": "kanalarkiv.store:EventRecorder",
         "POSTGRES_DBNAME": str(params["dbname"]),
         "POSTGRES_HOST": str(params.get("host") or "localhost"),
@@ -92,7 +92,8 @@ def eventsourcing_env(url: str, pool_size: int) -> dict[str, str]:
         "POSTGRES_POOL_SIZE": str(pool_size),
         "POSTGRES_MAX_OVERFLOW": str(pool_size * 2),
         "POSTGRES_CONN_MAX_AGE": "600",
-        "POSTGRES_PRE_PING": "y",
+        # No ping before every borrowed connection: kanalarkiv.store.Factory checks the socket instead.
+        "POSTGRES_PRE_PING": "n",
         "POSTGRES_LOCK_TIMEOUT": "10",
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
         "POSTGRES_ENABLE_DB_FUNCTIONS": "no",
