@@ -88,16 +88,22 @@ def import_world(args: dict[str, Any]) -> dict[str, Any]:
     events = transactions = in_batch = 0
     _ready(args)
     started = time.perf_counter()
+    def save() -> int:
+        """One transaction, its records' keys created beforehand in one statement (as commands do)."""
+        aggregates = list(pending.values())
+        app.mapper.prepare([event for aggregate in aggregates for event in aggregate.pending_events])
+        pending.clear()
+        return len(app.save(*aggregates))
+
     for aggregate in Generator(args["seed"], args["events"]).steps():
         pending[aggregate.id] = aggregate
         in_batch += 1
         if in_batch >= batch_events:
-            events += len(app.save(*pending.values()))
+            events += save()
             transactions += 1
-            pending.clear()
             in_batch = 0
     if pending:
-        events += len(app.save(*pending.values()))
+        events += save()
         transactions += 1
     imported = time.perf_counter() - started
     head = runtime.head()
@@ -212,19 +218,25 @@ def _copy_table(conn: psycopg.Connection[Any], table: str, chunk_rows: int = 20_
     key = primary[0] if primary else "ctid"  # a history table has no key: walk it in physical order
     conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(raw)))
     conn.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(sql.Identifier(raw), sql.Identifier(table)))
+    # Generated columns are computed by the server on the raw side too, as on ours: not copied.
+    columns = [row[0] for row in conn.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped"
+        " AND attgenerated = '' ORDER BY attnum", (table,))]
+    listed = ", ".join(f'"{column}"' for column in columns)
     conn.commit()
     seconds, copied, last = 0.0, 0, None
     while True:
         where = "" if last is None else f" WHERE {key} > '{last}'{'::tid' if key == 'ctid' else ''}"
-        query = f"SELECT * FROM {table}{where} ORDER BY {key} LIMIT {chunk_rows}"
+        query = f"SELECT {listed} FROM {table}{where} ORDER BY {key} LIMIT {chunk_rows}"
         chunk = _copy_out(conn, query)
         if not chunk:
             break
-        keys = query.replace("SELECT *", f"SELECT {key}", 1)
+        keys = query.replace(f"SELECT {listed}", f"SELECT {key}", 1)
         last = conn.execute(f"SELECT {key} FROM ({keys}) AS chunk ORDER BY {key} DESC LIMIT 1").fetchone()[0]  # type: ignore[index]
         conn.commit()
         began = time.perf_counter()
-        with conn.transaction(), conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(sql.Identifier(raw))) as copy:
+        with conn.transaction(), conn.cursor().copy(
+                sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(raw), sql.SQL(listed))) as copy:
             copy.write(chunk)
         seconds += time.perf_counter() - began
         copied += chunk.count(b"\n")

@@ -25,6 +25,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from bench.editorial import Desk, Newsroom, Rates
 from domain.access import AccessToken
 from domain.actors import Actor, Role
 from domain.channel import Channel
@@ -40,6 +41,7 @@ _ENDINGS = ("vik", "köping", "sund", "å", "berga", "holm", "torp", "fors", "st
             "mark", "sjö", "dal", "lunda", "hult", "ås", "bo")
 _KINDS = (("kommun", 0.55, "212000", 1.0), ("region", 0.03, "232100", 3.0),
           ("bolag", 0.30, "556000", 0.4), ("myndighet", 0.12, "202100", 1.5))
+_SERIES = {"kommun": "KS", "region": "RS", "bolag": "STYR", "myndighet": "DNR"}
 _PLATFORMS = (("facebook", 34), ("instagram", 22), ("x", 10), ("youtube", 8), ("linkedin", 9), ("blog", 6),
               ("newsroom", 5), ("debate_forum", 2), ("other", 4))
 _HOSTS = {"facebook": "www.facebook.com", "instagram": "www.instagram.com", "x": "x.com",
@@ -77,6 +79,7 @@ class Sizes:
     history_max: int = 1500
     tokens_per_channel: float = 0.35
     revoked_share: float = 0.3
+    rates: Rates = Rates()
 
 
 @dataclass
@@ -90,10 +93,12 @@ class OrganisationPlan:
     manager: Actor
     channels: list[ChannelPlan] = field(default_factory=list)
     tokens: int = 0
+    newsroom: Newsroom = field(init=False)  # staffed once its channels are planned
 
-    def expected_events(self) -> int:
-        """At least this many events (a revocation may add one per token)."""
-        return 2 + self.tokens + sum(1 + c.changes for c in self.channels)
+    def expected_events(self, rates: Rates) -> int:
+        """About this many events: exactly for the register, by the rates' means for the content."""
+        per_post = rates.expected_events_per_post()
+        return 3 + self.tokens + sum(1 + c.changes + round(c.posts * per_post) for c in self.channels)
 
 
 @dataclass
@@ -102,6 +107,7 @@ class ChannelPlan:
     platform: str
     unit: str
     changes: int
+    posts: int
     rng: random.Random
 
 
@@ -146,8 +152,15 @@ def staff_tokens(plan: OrganisationPlan, world: World) -> Iterator[Aggregate]:
             yield token
 
 
+def diary_opened(plan: OrganisationPlan, world: World) -> Iterator[Aggregate]:
+    yield plan.newsroom.open_diary(world.now())
+
+
 def channel_life(plan: ChannelPlan, world: World) -> Iterator[Aggregate]:
-    """A channel registered, activated, and then changed, paused, resumed, closed, reopened."""
+    """A channel registered and activated, editors assigned; then its posts' threads, with the
+    channel's changes (paused, resumed, closed, reopened, new purpose …) spread between them.
+    Nothing is published while the channel is not active: when its changes run out on a paused
+    or closed channel, its remaining posts are never written."""
     rng, org = plan.rng, plan.organisation
     name = f"{org.name.split(' ')[0]} {plan.unit}" if rng.random() < 0.7 else org.name
     channel = Channel.register(
@@ -155,12 +168,24 @@ def channel_life(plan: ChannelPlan, world: World) -> Iterator[Aggregate]:
         _manager_title(plan.unit, rng), _purpose(plan.unit, rng), by=org.manager, at=world.now(),
     )
     yield channel
-    for _ in range(plan.changes):
-        _change(channel, rng, org.manager, world.now())
-        yield channel
+    changes, posts = plan.changes, plan.posts
+    desk = Desk(org.newsroom, channel, rng, world.now, world.sizes.rates)
+    while changes or posts:
+        wants_change = channel.status.value != "active" or not posts or rng.random() < changes / (changes + posts)
+        if wants_change and changes:
+            _change(channel, rng, org.manager, world.now())
+            changes -= 1
+            yield channel
+        elif channel.status.value != "active":
+            return
+        else:
+            if desk.roster is None:
+                yield from desk.staff()
+            yield from desk.thread()
+            posts -= 1
 
 
-ORGANISATION_ACTIVITIES: list[Activity] = [organisation_registered, staff_tokens]
+ORGANISATION_ACTIVITIES: list[Activity] = [organisation_registered, staff_tokens, diary_opened]
 CHANNEL_ACTIVITIES: list[ChannelActivity] = [channel_life]
 
 
@@ -234,10 +259,12 @@ class Generator:
             nine = f"{int(prefix) + serial // 1000:06d}{serial % 1000:03d}"
             organisation = Organisation.register(slug, name, f"{nine[:6]}-{nine[6:]}{_check_digit(nine)}",
                                                  by=operator, at=START)
-            plan = OrganisationPlan(index, slug, name, organisation.number, organisation.id, operator,
-                                    Actor(f"actor:manager-{slug}", f"Chef {stem}", Role.MANAGER, organisation.id))
+            manager = Actor(f"actor:manager-{slug}", f"Chef {stem}", Role.MANAGER, organisation.id)
+            plan = OrganisationPlan(index, slug, name, organisation.number, organisation.id, operator, manager)
             self._plan_channels(plan, rng, weight)
-            planned += plan.expected_events()
+            plan.newsroom = Newsroom.staffed(organisation.id, slug, _SERIES[kind], manager, len(plan.channels),
+                                             random.Random(rng.getrandbits(64)))
+            planned += plan.expected_events(self.sizes.rates)
             index += 1
             yield plan
 
@@ -256,13 +283,14 @@ class Generator:
         for _ in range(count):
             changes = min(s.history_max, int(s.history_scale * (rng.paretovariate(s.history_alpha) - 1)))
             plan.channels.append(ChannelPlan(plan, rng.choices(platforms, weights)[0], rng.choice(_UNITS), changes,
-                                             random.Random(rng.getrandbits(64))))
+                                             s.rates.posts(rng), random.Random(rng.getrandbits(64))))
         plan.tokens = 2 + round(count * s.tokens_per_channel)
 
     def steps(self) -> Iterator[Aggregate]:
         """Every domain action of the world in order; each yields the aggregate it changed."""
         for plan in self.plans():
-            world = World(random.Random(self.seed * 1_000_003 + plan.index), plan.expected_events(), self.sizes)
+            world = World(random.Random(self.seed * 1_000_003 + plan.index), plan.expected_events(self.sizes.rates),
+                          self.sizes)
             for activity in ORGANISATION_ACTIVITIES:
                 yield from activity(plan, world)
             live = [activity(channel, world) for channel in plan.channels for activity in CHANNEL_ACTIVITIES]

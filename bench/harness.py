@@ -93,10 +93,18 @@ def describe_dataset(bench: Bench) -> dict[str, Any]:
         topics = conn.execute(
             f"SELECT split_part(topic, ':', 2) AS t, count(*) FROM {bench.events_table} GROUP BY t ORDER BY 2 DESC"  # noqa: S608
         ).fetchall()
-        sizes = one(
-            f"SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY n), percentile_disc(0.9) WITHIN GROUP"  # noqa: S608
-            " (ORDER BY n), percentile_disc(0.99) WITHIN GROUP (ORDER BY n), max(n) FROM (SELECT count(*) AS n FROM"
-            f" {bench.events_table} WHERE topic LIKE '%Channel%' GROUP BY originator_id) AS per_channel")
+        def spread(counts: str) -> Any:
+            return one("SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY n), percentile_disc(0.9) WITHIN"
+                       " GROUP (ORDER BY n), percentile_disc(0.99) WITHIN GROUP (ORDER BY n), max(n), sum(n)"
+                       f" FROM ({counts}) AS counted")
+
+        sizes = spread("SELECT count(*) AS n FROM audit_events WHERE channel_id IS NOT NULL GROUP BY channel_id")
+        posts = spread("SELECT count(p.post_id) AS n FROM channel_register c LEFT JOIN content_posts p"
+                       " ON p.channel_id = c.id GROUP BY c.id")
+        comments = spread("SELECT count(m.comment_id) AS n FROM content_posts p LEFT JOIN content_comments m"
+                          " ON m.post_id = p.post_id GROUP BY p.post_id")
+        diary = spread("SELECT count(e.entry_id) AS n FROM channel_register_orgs o LEFT JOIN diary_entries e"
+                       " ON e.org_id = o.org_id GROUP BY o.org_id")
         per_org = one(
             "SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY n), percentile_disc(0.9) WITHIN GROUP"
             " (ORDER BY n), max(n) FROM (SELECT count(*) AS n FROM channel_register GROUP BY org_id) AS per_org")
@@ -106,6 +114,9 @@ def describe_dataset(bench: Bench) -> dict[str, Any]:
         "events": events, "mean_state_bytes": round(float(mean_bytes or 0)), "log_mb": round(log_bytes / 2**20, 1),
         "event_types": [(topic, n) for topic, n in topics],
         "channels": sizes[0], "events_per_channel": {"median": sizes[1], "p90": sizes[2], "p99": sizes[3], "max": sizes[4]},
+        **{f"{name}_per_{per}": {"median": row[1], "p90": row[2], "p99": row[3], "max": row[4], "total": row[5]}
+           for name, per, row in (("posts", "channel", posts), ("comments", "post", comments),
+                                  ("diary_entries", "organisation", diary))},
         "organisations_with_channels": per_org[0],
         "channels_per_organisation": {"median": per_org[1], "p90": per_org[2], "max": per_org[3]},
         "platforms": platforms,

@@ -61,8 +61,8 @@ def render(bench: Bench, results: list[PathResult], plot_name: str | None, secon
                 lines += ["", f"**Profile: {title}**", "", profile]
     lines += ["", "## How to read and rerun", "",
               "`make bench-quick` (about two minutes) or `make bench` (one million events); `DATABASE_URL` picks "
-              "another server. The benchmark drops and recreates its own database `kanalarkiv_bench` and never "
-              "touches another. Raw numbers: the `.json` beside this report. See `bench/README.md`."]
+              "another server. The benchmark drops and recreates its own database `kanalarkiv_bench` (or "
+              "`$KANALARKIV_BENCH_DATABASE`) and never touches another. Raw numbers: the `.json` beside this report. See `bench/README.md`."]
     return "\n".join(lines) + "\n"
 
 
@@ -79,12 +79,17 @@ def _dataset(dataset: dict[str, Any], bench: Bench) -> list[str]:
         f"median {per_org['median']}, p90 {per_org['p90']}, max {per_org['max']}.",
         f"- {dataset['channels']:,} channels; events per channel: median {per_channel['median']}, "
         f"p90 {per_channel['p90']}, p99 {per_channel['p99']}, max {per_channel['max']} (most small, a few large).",
+        *(f"- {label}: median {spread['median']}, p90 {spread['p90']}, p99 {spread['p99']}, max {spread['max']} "
+          f"({spread['total']:,} in all)." for label, spread in (
+              ("Posts per channel", dataset.get("posts_per_channel")),
+              ("Comments per post (bursty threads)", dataset.get("comments_per_post")),
+              ("Diary entries per organisation", dataset.get("diary_entries_per_organisation"))) if spread),
         f"- Platforms: {platforms}.",
         f"- Event types: {types}.",
-        "- The generator writes only the channel register's events so far (organisations, tokens, channel life "
-        "cycles), so the full mode's million events need far more organisations than Sweden has public bodies; "
-        "once it writes posts, comments, moderation and diary entries (activities in `bench/generator.py`), the "
-        "same volume will come from a realistic number of them.",
+        "- Made by `bench/generator.py` (organisations, staff tokens, channel life cycles) and `bench/editorial.py` "
+        "(editors' assignments, posts published or captured, edits, deletions, comment threads, replies, "
+        "moderation and its reversal, comments moved to a case, diary registrations with gap-free numbers); post "
+        "and comment texts are sealed under per-record keys as the service stores them.",
     ]
 
 
