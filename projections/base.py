@@ -13,6 +13,7 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import resolve_topic
 from psycopg import Cursor, sql
 
+from projections.bulk import BulkWrites, TableShape
 from projections.temporal import Versioned, set_position
 
 
@@ -25,11 +26,20 @@ class View(PostgresTrackingRecorder):
     create_statements: ClassVar[tuple[str, ...]]
     versioned: ClassVar[tuple[Versioned, ...]] = ()
     """Tables whose every version is kept by log position, for reads as of any position."""
+    bulk_tables: ClassVar[dict[str, tuple[str, ...]]] = {}
+    """Tables (with their key columns) that the projection writes set-based (``projections/bulk.py``)."""
 
     def __init__(self, datastore: PostgresDatastore):
         super().__init__(datastore, tracking_table_name=f"{self.name}_tracking")
+        self._bulk_shapes: dict[str, TableShape] | None = None
         statements = [*self.create_statements, *(s for v in self.versioned for s in v.create_statements())]
         self.sql_create_statements.extend(sql.SQL(statement) for statement in statements)  # type: ignore[arg-type]
+
+    def bulk_writes(self, curs: Cursor[Any]) -> BulkWrites:
+        """A fresh set of the bulk tables' rows for one batch (their shapes read once)."""
+        if self._bulk_shapes is None:
+            self._bulk_shapes = {table: TableShape.read(curs, table, key) for table, key in self.bulk_tables.items()}
+        return BulkWrites(self._bulk_shapes, {v.table for v in self.versioned})
 
     def position(self, application_name: str) -> int:
         return self.max_tracking_id(application_name) or 0
@@ -78,9 +88,10 @@ class BatchProjection(Projection[TView], Generic[TView]):
     # True: the runner hands ``process_batch`` the raw stored notifications (exactly as stored,
     # not decoded) instead of domain events; the log's hash tree needs the stored bytes.
     raw_notifications: ClassVar[bool] = False
-    gather_seconds: ClassVar[float] = 0.0
-    """How long a worker lets new events gather after a wake-up before reading them: a projection
-    nobody reads while writing (the hash tree) trades a little lag for far fewer transactions."""
+    gather_seconds: ClassVar[float] = 0.005
+    """How long a worker lets new events gather after a wake-up before reading them: a few ms let
+    the events of a burst of commands go into one transaction (and the workers woken together read
+    the log once); a projection nobody reads while writing (the hash tree) waits longer."""
     _handlers: ClassVar[dict[type, Handler]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -95,6 +106,21 @@ class BatchProjection(Projection[TView], Generic[TView]):
         super().__init__(view)
         self._dispatch_cache: dict[type, Handler | None] = {}
         self._wanted_topics: dict[str, bool] = {}
+        bulk = view.bulk_tables
+        # Only writes to versioned tables by SQL statements need the position set for the trigger.
+        self._sets_position = any(v.table not in bulk for v in view.versioned)
+        self.writes: BulkWrites | None = None
+        """The batch's set-based tables while a batch is applied (handlers use ``self.rows``)."""
+
+    def rows(self, table: str) -> Any:
+        """The batch's rows of a bulk table (``projections.bulk.Rows``)."""
+        assert self.writes is not None, "rows() is for handlers, while a batch is applied"
+        return self.writes.rows(table)
+
+    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
+        """For each bulk table, the keys of the rows this batch may read or change (read in one
+        query before the handlers run). Rows a batch only inserts need not be named."""
+        return {}
 
     def handler_for(self, event_class: type) -> Handler | None:
         try:
@@ -115,7 +141,7 @@ class BatchProjection(Projection[TView], Generic[TView]):
     def apply(self, event: Any, curs: Cursor[Any], position: int) -> None:
         handler = self.handler_for(type(event))
         if handler is not None:
-            if self.view.versioned:
+            if self._sets_position:
                 set_position(curs, position)
             handler(self, event, curs, position)
 
@@ -125,12 +151,31 @@ class BatchProjection(Projection[TView], Generic[TView]):
     def process_batch(self, events: Sequence[tuple[Any, int]], tracking: Tracking) -> None:
         """Apply ``events`` (each with its log position) and record ``tracking`` (the position
         the batch read up to, which may be past its last handled event) in one transaction."""
-        with self.view.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction():
+        if not self.view.bulk_tables:
+            with self.view.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction():
+                with conn.cursor() as curs:
+                    for event, position in events:
+                        self.apply(event, curs, position)
+                # The tracking insert reads its RETURNING row: sync first and use a cursor of its own,
+                # so that it never reads a result left over from the batch's pipelined statements.
+                pipeline.sync()
+                with conn.cursor() as curs:
+                    self.view._insert_tracking(curs, tracking)  # noqa: SLF001
+            return
+        with self.view.datastore.get_connection() as conn, conn.transaction():
             with conn.cursor() as curs:
-                for event, position in events:
-                    self.apply(event, curs, position)
-            # The tracking insert reads its RETURNING row: sync first and use a cursor of its own,
-            # so that it never reads a result left over from the batch's pipelined statements.
-            pipeline.sync()
+                writes = self.view.bulk_writes(curs)
+                writes.load(curs, self.prefetch(events))
+            self.writes = writes
+            try:
+                # Statements of handlers that write other tables stay pipelined; the bulk tables'
+                # rows change in Python and are written after them (no table is written both ways).
+                with conn.pipeline() as pipeline, conn.cursor() as curs:
+                    for event, position in events:
+                        self.apply(event, curs, position)
+                    pipeline.sync()
+            finally:
+                self.writes = None
             with conn.cursor() as curs:
+                writes.flush(curs)
                 self.view._insert_tracking(curs, tracking)  # noqa: SLF001

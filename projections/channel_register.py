@@ -3,6 +3,7 @@ and the organisations' slugs and names that the public register is addressed by.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -42,6 +43,7 @@ class ChannelRegisterView(View):
         "CREATE INDEX IF NOT EXISTS channel_register_org_idx ON channel_register (org_id, status, platform, name)",
     )
     versioned = (Versioned("channel_register", ("id",), (("org_id",),)),)
+    bulk_tables: ClassVar = {"channel_register": ("id",), "channel_register_orgs": ("org_id",)}
 
     def organisation_by_slug(self, slug: str) -> dict[str, Any] | None:
         return self.fetch_one("SELECT org_id, slug, name FROM channel_register_orgs WHERE slug = %s", (slug,))
@@ -69,39 +71,37 @@ class ChannelRegisterProjection(BatchProjection[ChannelRegisterView]):
     name = "channel_register"
     view_class: ClassVar = ChannelRegisterView
 
+    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
+        return {
+            "channel_register": {e.originator_id for e, _ in events
+                                 if isinstance(e, Channel.Event) and not isinstance(e, Channel.Registered)},
+            "channel_register_orgs": {e.originator_id for e, _ in events if isinstance(e, Organisation.Registered)},
+        }
+
     @handles(Organisation.Registered)
     def organisation_registered(self, event: Organisation.Registered, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "INSERT INTO channel_register_orgs (org_id, slug, name) VALUES (%s, %s, %s) "
-            "ON CONFLICT (org_id) DO NOTHING",
-            (event.originator_id, event.slug, event.name),
-        )
+        self.rows("channel_register_orgs").insert(
+            {"org_id": event.originator_id, "slug": event.slug, "name": event.name}, position, if_absent=True)
 
     @handles(Channel.Registered)
     def registered(self, event: Channel.Registered, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "INSERT INTO channel_register (id, org_id, platform, name, url, owning_unit, responsible, purpose,"
-            " status, version, registered_at, updated_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'planned', %s, %s, %s)",
-            (
-                event.originator_id, event.org_id, event.platform, event.name, event.url, event.owning_unit,
-                event.responsible, event.purpose, event.originator_version, event.timestamp, event.timestamp,
-            ),
-        )
+        self.rows("channel_register").insert({
+            "id": event.originator_id, "org_id": event.org_id, "platform": event.platform, "name": event.name,
+            "url": event.url, "owning_unit": event.owning_unit, "responsible": event.responsible,
+            "purpose": event.purpose, "status": "planned", "version": event.originator_version,
+            "registered_at": event.timestamp, "updated_at": event.timestamp,
+        }, position)
 
     @handles(*LIFE_CYCLE_EVENTS)
     def status_changed(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
-        self._update(curs, event, "status", STATUS_AFTER[type(event)].value)
+        self._update(event, position, "status", STATUS_AFTER[type(event)].value)
 
     @handles(Channel.ResponsibleChanged, Channel.PurposeChanged, Channel.AddressChanged)
     def detail_changed(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
         field = _CHANGED_FIELD[type(event)]
-        self._update(curs, event, field, getattr(event, field))
+        self._update(event, position, field, getattr(event, field))
 
-    @staticmethod
-    def _update(curs: Cursor[Any], event: Channel.Event, column: str, value: Any) -> None:
-        # Column names come from the fixed maps above, never from input.
-        curs.execute(
-            f"UPDATE channel_register SET {column} = %s, version = %s, updated_at = %s WHERE id = %s",  # noqa: S608
-            (value, event.originator_version, event.timestamp, event.originator_id),
-        )
+    def _update(self, event: Channel.Event, position: int, column: str, value: Any) -> None:
+        self.rows("channel_register").update(
+            event.originator_id, position,
+            **{column: value, "version": event.originator_version, "updated_at": event.timestamp})

@@ -4,6 +4,7 @@ comments left unanswered past a threshold, and active channels with no editor.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID
@@ -43,6 +44,7 @@ class OversightView(View):
             needs_no_reply boolean GENERATED ALWAYS AS (moderated OR moved_to_case) STORED)""",
         "CREATE INDEX IF NOT EXISTS oversight_comments_channel_idx ON oversight_comments (channel_id, received_at)",
     )
+    bulk_tables: ClassVar = {"oversight_channels": ("channel_id",)}
 
     def response_times(self, channel_id: UUID, now: datetime, threshold: timedelta) -> list[dict[str, Any]]:
         """Per month (Swedish time) of receipt: comments needing a reply, share answered, median
@@ -94,15 +96,18 @@ class OversightProjection(BatchProjection[OversightView]):
     name = "oversight"
     view_class: ClassVar = OversightView
 
+    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
+        return {"oversight_channels": {e.originator_id for e, _ in events
+                                       if isinstance(e, Channel.Event) and not isinstance(e, Channel.Registered)}}
+
     @handles(Channel.Registered)
     def channel_registered(self, event: Channel.Registered, curs: Cursor[Any], position: int) -> None:
-        curs.execute("INSERT INTO oversight_channels VALUES (%s, %s, %s, 'planned')",
-                     (event.originator_id, event.org_id, event.name))
+        self.rows("oversight_channels").insert({"channel_id": event.originator_id, "org_id": event.org_id,
+                                                "name": event.name, "status": "planned"}, position)
 
     @handles(*LIFE_CYCLE_EVENTS)
     def channel_status(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE oversight_channels SET status = %s WHERE channel_id = %s",
-                     (STATUS_AFTER[type(event)].value, event.originator_id))
+        self.rows("oversight_channels").update(event.originator_id, position, status=STATUS_AFTER[type(event)].value)
 
     @handles(ChannelRoster.EditorAssigned)
     def assigned(self, event: ChannelRoster.EditorAssigned, curs: Cursor[Any], position: int) -> None:

@@ -5,6 +5,7 @@ A trigger on a versioned table copies each new row into ``<table>_history`` with
 set to the position of the event being applied, and closes the row's previous version
 (``version_to``). The projection tells the trigger that position through the transaction-local
 setting ``kanalarkiv.position``; a write without it is refused, so no version can go missing.
+A projection that writes a batch set-based writes the same history rows itself (``bulk.py``).
 Reading as of position P means reading the rows with ``version_from <= P < version_to``."""
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from dataclasses import dataclass
 from psycopg import sql
 
 POSITION_SETTING = "kanalarkiv.position"
+HISTORY_WRITTEN = "kanalarkiv.history_written"
+"""Transaction-local: 'on' while a projection writes the history rows itself, set-based
+(``projections/bulk.py``); the trigger then stands aside for the statements it sends."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,9 @@ class Versioned:
             DECLARE
                 log_position bigint := NULLIF(current_setting('{POSITION_SETTING}', true), '')::bigint;
             BEGIN
+                IF current_setting('{HISTORY_WRITTEN}', true) = 'on' THEN
+                    RETURN NULL;
+                END IF;
                 IF log_position IS NULL THEN
                     RAISE EXCEPTION '{table} is versioned: write it only from its projection, which sets {POSITION_SETTING}';
                 END IF;

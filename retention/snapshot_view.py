@@ -3,6 +3,7 @@ due — overdue channels first, as the webmaster sees them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -30,6 +31,7 @@ class SnapshotsView(View):
             disposed_reference text)""",
         "CREATE INDEX IF NOT EXISTS snapshot_register_channel_idx ON snapshot_register (channel_id, taken_at)",
     )
+    bulk_tables: ClassVar = {"snapshot_channels": ("channel_id",)}
 
     def overdue_first(self, org_id: UUID, now: datetime) -> list[dict[str, Any]]:
         """Channels in use with when their next snapshot is due; overdue (due before now) first."""
@@ -53,17 +55,26 @@ class SnapshotsProjection(BatchProjection[SnapshotsView]):
     name = "snapshots"
     view_class: ClassVar = SnapshotsView
 
+    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
+        return {"snapshot_channels": {e.originator_id for e, _ in events
+                                      if isinstance(e, Channel.Event) and not isinstance(e, Channel.Registered)}}
+
     @handles(Channel.Registered)
     def registered(self, event: Channel.Registered, curs: Cursor[Any], position: int) -> None:
-        curs.execute("INSERT INTO snapshot_channels VALUES (%s, %s, %s, %s, 'planned', NULL)",
-                     (event.originator_id, event.org_id, event.name, event.platform))
+        self.rows("snapshot_channels").insert(
+            {"channel_id": event.originator_id, "org_id": event.org_id, "name": event.name,
+             "platform": event.platform, "status": "planned", "active_since": None}, position)
 
     @handles(*LIFE_CYCLE_EVENTS)
     def status(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
-        status = STATUS_AFTER[type(event)]
-        curs.execute("UPDATE snapshot_channels SET status = %s, active_since = coalesce(active_since, %s)"
-                     " WHERE channel_id = %s",
-                     (status.value, event.occurred_at if status is ChannelStatus.ACTIVE else None, event.originator_id))
+        rows, status = self.rows("snapshot_channels"), STATUS_AFTER[type(event)]
+        row = rows.get(event.originator_id)
+        if row is None:
+            return
+        since = row["active_since"]
+        if since is None and status is ChannelStatus.ACTIVE:
+            since = event.occurred_at
+        rows.update(event.originator_id, position, status=status.value, active_since=since)
 
     @handles(ChannelSnapshot.Taken)
     def taken(self, event: ChannelSnapshot.Taken, curs: Cursor[Any], position: int) -> None:
