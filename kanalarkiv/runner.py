@@ -12,8 +12,9 @@ from typing import Any
 
 import psycopg
 import structlog
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import Notification, Tracking
 from psycopg import sql
+from psycopg.rows import tuple_row
 
 from kanalarkiv.application import RecordsApplication
 from kanalarkiv.views import Views
@@ -35,35 +36,97 @@ class WorkerStatus:
 class LogReader:
     """Reads the log in batches and decodes each event once, for every projection that follows it.
 
-    Workers that catch up together ask for the same batches; a full batch stays cached for the
-    others (a short one — the head of the log — is read afresh, since more may have arrived)."""
+    Workers that catch up together ask for the same batches: a full batch stays cached until
+    every follower has passed it (at most ``CACHED_BATCHES``). A short batch (the head of the
+    log) is shared only with a worker whose latest wake-up came before that read began, so it
+    holds every event that worker was told of; workers woken together read the head once."""
 
-    CACHED_BATCHES = 12
+    CACHED_BATCHES = 24
 
     def __init__(self, app: RecordsApplication):
         self.app = app
         self._lock = threading.Lock()
-        self._batches: dict[tuple[int, int], list[tuple[Any, Any]]] = {}
+        self._reads: dict[tuple[int, int], _Read] = {}
+        self._followers: dict[str, int] = {}
+        recorder = app.recorder
+        self._query = sql.SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{}"
+            " WHERE notification_id > %s ORDER BY notification_id LIMIT %s").format(
+            sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name))  # type: ignore[attr-defined]
 
-    def batch(self, after: int, limit: int) -> list[tuple[Any, Any]]:
-        """(notification, domain event) pairs after position ``after``, at most ``limit``."""
+    def batch(self, after: int, limit: int, fresh_since: float | None = None,
+              follower: str | None = None) -> list[tuple[Any, Any]]:
+        """(notification, domain event) pairs after position ``after``, at most ``limit``; a short
+        batch read before ``fresh_since`` (``time.monotonic()``; default now) is not reused."""
         key = (after, limit)
+        fresh_since = time.monotonic() if fresh_since is None else fresh_since
         with self._lock:
-            cached = self._batches.get(key)
-        if cached is not None:
-            return cached
-        notifications = self.app.recorder.select_notifications(start=after, limit=limit, inclusive_of_start=False)
+            if follower is not None:
+                self._followers[follower] = after
+            read = self._reads.get(key)
+            if read is None or read.failed or not (read.full or read.started >= fresh_since):
+                read = self._reads[key] = _Read(time.monotonic())
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            read.done.wait()
+            if read.failed:
+                return self.batch(after, limit, fresh_since, follower)
+            return read.result
+        try:
+            read.result = self._read(after, limit)
+            read.full = len(read.result) == limit
+        except BaseException:
+            read.failed = True
+            raise
+        finally:
+            read.done.set()
+            with self._lock:
+                if read.failed and self._reads.get(key) is read:
+                    del self._reads[key]
+                self._evict()
+        return read.result
+
+    def forget(self, follower: str) -> None:
+        with self._lock:
+            self._followers.pop(follower, None)
+
+    def _evict(self) -> None:
+        """Drop batches every follower has passed, then the oldest beyond the limit."""
+        behind = min(self._followers.values(), default=None)
+        for key, read in list(self._reads.items()):
+            if read.done.is_set() and (behind is not None and key[0] < behind):
+                del self._reads[key]
+        while len(self._reads) > self.CACHED_BATCHES:
+            oldest = min(self._reads, key=lambda k: self._reads[k].started)
+            del self._reads[oldest]
+
+    def _read(self, after: int, limit: int) -> list[tuple[Any, Any]]:
+        # A plain tuple query instead of the library's select_notifications (dict rows, then objects).
+        with self.app.recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:  # type: ignore[attr-defined]
+            curs.execute(self._query, (after, limit), prepare=True)
+            rows = curs.fetchall()
+        notifications = [Notification(id=i, originator_id=o, originator_version=v, topic=t, state=s)
+                         for i, o, v, t, s in rows]
         mapper = self.app.mapper
         prefetch = getattr(mapper, "prefetch", None)
         if prefetch is not None:
             prefetch([n.state for n in notifications])
-        decoded = [(n, _Lazy(mapper, n)) for n in notifications]
-        if len(notifications) == limit:
-            with self._lock:
-                if len(self._batches) >= self.CACHED_BATCHES:
-                    self._batches.pop(next(iter(self._batches)))
-                self._batches[key] = decoded
-        return decoded
+        return [(n, _Lazy(mapper, n)) for n in notifications]
+
+
+class _Read:
+    """One read of a batch: who waits for it, and what it found."""
+
+    __slots__ = ("started", "done", "result", "full", "failed")
+
+    def __init__(self, started: float):
+        self.started = started
+        self.done = threading.Event()
+        self.result: list[tuple[Any, Any]] = []
+        self.full = False
+        self.failed = False
 
 
 class _Lazy:
@@ -100,9 +163,10 @@ class Projector:
     def position(self) -> int:
         return self.projection.view.position(self.app.name)
 
-    def process_next_batch(self, after: int) -> tuple[int, int]:
-        """Apply the next batch after position ``after``; return (new position, notifications read)."""
-        batch = self.reader.batch(after, self.batch_size)
+    def process_next_batch(self, after: int, fresh_since: float | None = None) -> tuple[int, int]:
+        """Apply the next batch after position ``after``; return (new position, notifications read).
+        ``fresh_since``: the time of the latest wake-up (a shared read begun after it will do)."""
+        batch = self.reader.batch(after, self.batch_size, fresh_since, follower=self.name)
         if not batch:
             return after, 0
         events = [(n, n.id) for n, _ in batch] if self.projection.raw_notifications else [
@@ -128,8 +192,15 @@ class ProjectionWorker(threading.Thread):
         self.projector = projector
         self.stopping = stopping
         self.wake = threading.Event()
+        self.notified_at = time.monotonic()
+        """When the latest notification of new events reached this process (``time.monotonic()``)."""
         self.idle_poll = idle_poll
         self.status = WorkerStatus()
+
+    def notify(self, at: float) -> None:
+        """New events were recorded before ``at``: wake up and read at least up to them."""
+        self.notified_at = at
+        self.wake.set()
 
     def run(self) -> None:
         backoff = 0.1
@@ -156,14 +227,18 @@ class ProjectionWorker(threading.Thread):
         position = self.projector.position()
         self.status.position = position
         self.status.state = "running"
+        self.notified_at = time.monotonic()
         while not self.stopping.is_set():
             self.wake.clear()
             started = time.perf_counter()
-            position, count = self.projector.process_next_batch(position)
+            position, count = self.projector.process_next_batch(position, self.notified_at)
             if count:
                 self._record_batch(position, count, started)
             if count < self.projector.batch_size:
-                if self.wake.wait(self.idle_poll) and self.projector.projection.gather_seconds:
+                if not self.wake.wait(self.idle_poll):
+                    self.notified_at = time.monotonic()  # polling: whatever is there by now
+                elif self.projector.projection.gather_seconds:
+                    # Let the events of a burst gather, so that one transaction applies them all.
                     self.stopping.wait(self.projector.projection.gather_seconds)
 
     def _record_batch(self, position: int, count: int, started: float) -> None:
@@ -193,8 +268,9 @@ class LogListener(threading.Thread):
                     conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
                     while not self.stopping.is_set():
                         for _ in conn.notifies(timeout=0.5, stop_after=1):
+                            at = time.monotonic()
                             for worker in self.workers:
-                                worker.wake.set()
+                                worker.notify(at)
             except psycopg.Error as error:
                 log.warning("projection_listener_lost", error=str(error))
                 self.stopping.wait(1.0)
