@@ -1,11 +1,13 @@
-"""The ceiling for public reads: the same queries as the register projection's, through bare
-psycopg (an async pool of the service's size) in a minimal ASGI app with no framework, answering
-the same JSON. Served by the same uvicorn as the service: ``uvicorn bench.rawapp:app``."""
+"""The ceiling for public reads: the same queries as the projections' (the channel register, a
+channel's posts, the public diary's search), through bare psycopg (an async pool of the service's
+size) in a minimal ASGI app with no framework, answering the same JSON. Served by the same uvicorn
+as the service: ``uvicorn bench.rawapp:app``."""
 
 from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import parse_qs
 from uuid import UUID
 
 import orjson
@@ -13,6 +15,9 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from domain.channel import Platform
+from domain.diary import Direction, RecordType
+from domain.diary_numbers import SWEDISH_TIME
+from projections.diary import PUBLIC_COLUMNS
 
 ORGANISATION = "SELECT org_id, slug, name FROM channel_register_orgs WHERE slug = %s"
 CHANNELS = ("SELECT * FROM channel_register WHERE org_id = %s AND status = ANY(%s) "
@@ -20,6 +25,14 @@ CHANNELS = ("SELECT * FROM channel_register WHERE org_id = %s AND status = ANY(%
 CHANNEL = "SELECT * FROM channel_register WHERE id = %s"
 PUBLIC = ("id", "platform", "name", "url", "owning_unit", "responsible", "purpose", "status")
 LABELS = {platform.value: platform.label_sv for platform in Platform}
+POSTS = "SELECT * FROM content_posts WHERE channel_id = %s ORDER BY published_at DESC, post_id LIMIT %s OFFSET %s"
+DIARY = (f"SELECT {PUBLIC_COLUMNS}, count(*) OVER () AS total FROM diary_entries WHERE org_id = %s"  # noqa: S608
+         " AND public_search @@ websearch_to_tsquery('swedish', %s) ORDER BY position DESC LIMIT %s OFFSET %s")
+DIARY_COUNT = ("SELECT count(*) FROM diary_entries WHERE org_id = %s"
+               " AND public_search @@ websearch_to_tsquery('swedish', %s)")
+LINKS = ("channel_id", "post_id", "comment_id", "decision_id", "snapshot_id")
+PAGE = 50
+JSON = orjson.OPT_UTC_Z
 
 _pool: AsyncConnectionPool | None = None
 
@@ -53,6 +66,53 @@ async def _channel(channel_id: str) -> tuple[int, bytes]:
     return 200, orjson.dumps(_public(row))
 
 
+async def _posts(channel_id: str) -> tuple[int, bytes]:
+    assert _pool is not None
+    try:
+        key = UUID(channel_id)
+    except ValueError:
+        return 422, b'{"status":422}'
+    async with _pool.connection() as conn:
+        rows = await (await conn.execute(POSTS, (key, PAGE, 0), prepare=True)).fetchall()
+    return 200, orjson.dumps([{
+        "post_id": row["post_id"], "channel_id": row["channel_id"], "published_at": row["published_at"],
+        "author_name": row["author_name"], "text": None if row["deleted_at"] else row["text"],
+        "deleted": row["deleted_at"] is not None, "edited": row["edits"] > 0} for row in rows], option=JSON)
+
+
+async def _diary(slug: str, text: str) -> tuple[int, bytes]:
+    assert _pool is not None
+    async with _pool.connection() as conn:
+        organisation = await (await conn.execute(ORGANISATION, (slug,), prepare=True)).fetchone()
+        if organisation is None:
+            return 404, b'{"status":404}'
+        rows = await (await conn.execute(DIARY, (organisation["org_id"], text, PAGE, 0), prepare=True)).fetchall()
+        if rows:
+            total = rows[0]["total"]
+        else:
+            total = (await (await conn.execute(DIARY_COUNT, (organisation["org_id"], text))).fetchone())["count"]
+    return 200, orjson.dumps({"organisation": organisation["name"], "organisation_slug": slug, "total": total,
+                              "limit": PAGE, "offset": 0, "entries": [_entry(slug, row) for row in rows]}, option=JSON)
+
+
+def _entry(slug: str, row: dict[str, Any]) -> dict[str, Any]:
+    def day(moment: Any) -> str | None:
+        return moment.astimezone(SWEDISH_TIME).date().isoformat() if moment else None
+
+    return {
+        "entry_id": row["entry_id"], "diary_number": row["diary_number"],
+        "url": f"/v1/organisations/{slug}/diary/entries/{row['entry_id']}",
+        "page_url": f"/{slug}/diarium/{row['entry_id']}", "record_date": day(row["record_date"]),
+        "direction": row["direction"], "direction_label": Direction(row["direction"]).label_sv,
+        "record_type": row["record_type"], "record_type_label": RecordType(row["record_type"]).label_sv,
+        "counterpart": row["counterpart"], "description": row["description"], "case_id": row["case_id"],
+        "case_number": row["case_number"], "case_subject": row["case_subject"],
+        "registered_on": day(row["registered_at"]), "status": row["status"], "annulled_on": day(row["annulled_at"]),
+        "corrected": row["corrections"] > 0, "secrecy_marked": row["secrecy_marked"],
+        "links": None if row["secrecy_marked"] else {link: row[link] for link in LINKS},
+    }
+
+
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     global _pool
     if scope["type"] == "lifespan":
@@ -73,6 +133,11 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         status, body = await _register(parts[2])
     elif len(parts) == 3 and parts[:2] == ["v1", "channels"]:
         status, body = await _channel(parts[2])
+    elif len(parts) == 4 and parts[:2] == ["v1", "channels"] and parts[3] == "posts":
+        status, body = await _posts(parts[2])
+    elif len(parts) == 4 and parts[:2] == ["v1", "organisations"] and parts[3] == "diary":
+        query = parse_qs(scope.get("query_string", b"").decode())
+        status, body = await _diary(parts[2], query.get("q", [""])[0])
     elif parts == ["healthz"]:
         status, body = 200, b'{"status":"ok"}'
     else:

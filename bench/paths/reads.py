@@ -1,8 +1,9 @@
 """Path 4: public reads over HTTP, p50/p99 latency and requests/s at 1 and 16 clients.
 
 Ours: ``kanalarkiv serve`` (uvicorn, FastAPI, the service's pool and its JSON request log) on
-127.0.0.1, reading the register and one channel: ``GET /v1/organisations/{slug}/channels`` and
-``GET /v1/channels/{id}``.
+127.0.0.1, reading the register, one channel, a channel's newest posts and a search of the public
+diary: ``GET /v1/organisations/{slug}/channels``, ``GET /v1/channels/{id}``,
+``GET /v1/channels/{id}/posts`` and ``GET /v1/organisations/{slug}/diary?q=…``.
 Ceiling: the same queries through bare psycopg in a minimal ASGI app (``bench/rawapp.py``) under
 the same uvicorn, answering the same JSON. Both are driven by the same keep-alive client threads,
 each bounded in requests and time, over the same seeded sample of organisations and channels."""
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import psycopg
 
@@ -28,6 +30,8 @@ from bench.paths import BenchPath
 from bench.profiling import Sampler
 
 TARGET_P99_MS = 20.0
+SEARCHES = ("kommentar", "beslut", "inlägg", "facebook", "instagram", "synpunkt", "andersson", "karlsson",
+            "kommentar facebook", "ta bort", "skräppost")
 CLIENTS = (1, 16)
 REPO = Path(__file__).resolve().parent.parent.parent
 
@@ -35,8 +39,8 @@ REPO = Path(__file__).resolve().parent.parent.parent
 def run(bench: Bench) -> PathResult:
     result = PathResult(
         4, "Public reads over HTTP",
-        measures="latency (p50, p99) and requests/s of the public register and of one channel, "
-                 "real uvicorn on 127.0.0.1, 1 and 16 keep-alive clients",
+        measures="latency (p50, p99) and requests/s of the public register, one channel, a channel's newest "
+                 "posts and a search of the public diary, real uvicorn on 127.0.0.1, 1 and 16 keep-alive clients",
         ceiling="the same SQL through bare psycopg (async pool of the same size) in a minimal ASGI app under the "
                 "same uvicorn, same JSON",
     )
@@ -74,8 +78,11 @@ def run(bench: Bench) -> PathResult:
     result.tables["Latency and throughput"] = table
     result.series["latency"] = latency
     result.notes.append(
-        f"Requests go round a seeded sample of {len(endpoints['register'])} organisations (weighted by their number "
-        f"of channels, so big registers are read more often) and {len(endpoints['channel'])} public channels. "
+        f"Requests go round seeded samples: {len(endpoints['register'])} registers (organisations weighted by their "
+        f"number of channels, so big registers are read more often), {len(endpoints['channel'])} public channels, "
+        f"{len(endpoints['posts'])} channels' first page of posts (50, newest first; channels weighted by their "
+        f"posts) and {len(endpoints['diary search'])} diary searches (a word from the public descriptions or a "
+        "common surname, in organisations weighted by their entries; first page of 50 with the total). "
         "The client threads run in the benchmark's own process on the same two cores as the server and PostgreSQL, "
         "for both servers alike.")
     if not all(target.met for target in result.targets):
@@ -108,10 +115,17 @@ def _targets(bench: Bench) -> dict[str, list[str]]:
             " WHERE c.status IN ('active', 'paused') GROUP BY o.slug ORDER BY o.slug").fetchall()
         channels = [str(row[0]) for row in conn.execute(
             "SELECT id FROM channel_register WHERE status IN ('active', 'paused', 'closed') ORDER BY id")]
+        with_posts = conn.execute("SELECT channel_id, count(*) FROM content_posts GROUP BY 1 ORDER BY 1").fetchall()
+        diaries = conn.execute("SELECT o.slug, count(*) FROM diary_entries e JOIN channel_register_orgs o"
+                               " ON o.org_id = e.org_id GROUP BY o.slug ORDER BY o.slug").fetchall()
     slugs = rng.choices([slug for slug, _ in organisations], [n for _, n in organisations], k=500)
+    posted = rng.choices([str(channel) for channel, _ in with_posts], [n for _, n in with_posts], k=500)
+    searched = rng.choices([slug for slug, _ in diaries], [n for _, n in diaries], k=500)
     return {
         "register": [f"/v1/organisations/{slug}/channels" for slug in slugs],
         "channel": [f"/v1/channels/{channel}" for channel in rng.sample(channels, min(500, len(channels)))],
+        "posts": [f"/v1/channels/{channel}/posts" for channel in posted],
+        "diary search": [f"/v1/organisations/{slug}/diary?q={quote_plus(rng.choice(SEARCHES))}" for slug in searched],
     }
 
 
