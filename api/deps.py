@@ -22,22 +22,26 @@ from kanalarkiv.views import Views
 _bearer = HTTPBearer(auto_error=False, description="A token from `kanalarkiv token create`.")
 
 
-# The plain look-ups are ``async`` so that FastAPI does not hop to the thread pool for them.
+# The plain look-ups are ``async`` so that FastAPI does not hop to the thread pool for them, and
+# each takes the request itself rather than another dependency: FastAPI solves every node of a
+# route's dependency tree on every request (a cached node's own sub-tree included), at some tens
+# of microseconds each, so the tree of the public reads is kept shallow.
 async def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime  # type: ignore[no-any-return]
 
 
-async def get_application(runtime: Annotated[Runtime, Depends(get_runtime)]) -> RecordsApplication:
-    return runtime.app
+async def get_application(request: Request) -> RecordsApplication:
+    return request.app.state.runtime.app  # type: ignore[no-any-return]
 
 
-async def get_views(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Views:
-    return runtime.views
+async def get_views(request: Request) -> Views:
+    return request.app.state.runtime.views  # type: ignore[no-any-return]
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 AppDep = Annotated[RecordsApplication, Depends(get_application)]
 ViewsDep = Annotated[Views, Depends(get_views)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 def _authenticate(views: Views, secret: str) -> Actor:
@@ -47,16 +51,24 @@ def _authenticate(views: Views, secret: str) -> Actor:
     return Actor(id=row["subject_id"], name=row["display_name"], role=Role(row["role"]), org_id=row["org_id"])
 
 
-# These are ``async`` only so that the actor they set is in the request's context when the
-# (synchronous) route runs; the database look-up itself runs in the thread pool.
-async def optional_actor(
-    views: ViewsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Actor | None:
+async def _actor_of(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Actor | None:
+    """The request's actor, looked up once per request (the look-up itself in the thread pool)."""
     if credentials is None:
         return None
-    actor = await run_in_threadpool(_authenticate, views, credentials.credentials)
-    set_actor(actor)
+    state = request.state
+    actor: Actor | None = getattr(state, "actor", None)
+    if actor is None:
+        actor = await run_in_threadpool(_authenticate, request.app.state.runtime.views, credentials.credentials)
+        state.actor = actor
+    return actor
+
+
+# These are ``async`` only so that the actor they set is in the request's context when the
+# (synchronous) route runs; the database look-up itself runs in the thread pool.
+async def optional_actor(request: Request, credentials: Credentials) -> Actor | None:
+    actor = await _actor_of(request, credentials)
+    if actor is not None:
+        set_actor(actor)
     return actor
 
 
@@ -70,7 +82,7 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
 
 
-def expected_version(
+async def expected_version(
     if_match: Annotated[
         str | None,
         Header(description='The version you read (the ETag of GET), e.g. "3"; a newer stored version answers 409.'),
@@ -94,15 +106,18 @@ ExpectedVersion = Annotated[int | None, Depends(expected_version)]
 AS_OF_READERS = {Role.RECORDS_OFFICER, Role.AUDITOR, Role.OPERATOR}
 
 
-def as_of_position(
-    actor: OptionalActor,
-    views: ViewsDep,
+async def as_of_position(
+    request: Request,
+    credentials: Credentials,
     as_of: Annotated[AwareDatetime | None, Query(
         description="Auditors and records officers: read the view as it stood at this instant.")] = None,
     as_of_position: Annotated[int | None, Query(
         ge=0, description="Auditors and records officers: read the view as it stood at this log position.")] = None,
 ) -> int | None:
-    """The log position a point-in-time read asks for (as_of or as_of_position), or None for now."""
+    """The log position a point-in-time read asks for (as_of or as_of_position), or None for now.
+    ``async`` so that an anonymous read of the present (nearly every read) costs no thread-pool
+    hop; only the look-ups of a token and of an instant's position go to the thread pool."""
+    actor = await optional_actor(request, credentials)  # a bad token answers 401 here too, as_of or not
     if as_of is None and as_of_position is None:
         return None
     if actor is None:
@@ -111,7 +126,8 @@ def as_of_position(
         raise NotPermitted("reading as of a past instant is for auditors and records officers")
     if as_of_position is not None:
         return as_of_position
-    return views.audit_trail.position_at(actor.org_id, as_of)
+    views: Views = request.app.state.runtime.views
+    return await run_in_threadpool(views.audit_trail.position_at, actor.org_id, as_of)
 
 
 AsOf = Annotated[int | None, Depends(as_of_position)]
