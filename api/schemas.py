@@ -86,11 +86,25 @@ class ChannelPublic(BaseModel):
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> ChannelPublic:
-        platform = Platform(row["platform"])
-        return cls(platform_label=platform.label_sv, **{k: row[k] for k in _PUBLIC_FIELDS})
+        return cls(**public_channel(row))
 
 
 _PUBLIC_FIELDS = ("id", "platform", "name", "url", "owning_unit", "responsible", "purpose", "status")
+_PLATFORM_LABELS = {platform.value: platform.label_sv for platform in Platform}
+
+
+def public_channel(row: dict[str, Any]) -> dict[str, Any]:
+    """A register row as ``ChannelPublic``'s fields, in its order, as plain values: what the public
+    reads serialise directly (``api.responses.json_response``) instead of building the model."""
+    try:
+        label = _PLATFORM_LABELS[row["platform"]]
+    except KeyError:
+        raise ValueError(f"channel {row['id']} has an unknown platform {row['platform']!r}") from None
+    return {
+        "id": row["id"], "platform": row["platform"], "platform_label": label, "name": row["name"], "url": row["url"],
+        "owning_unit": row["owning_unit"], "responsible": row["responsible"], "purpose": row["purpose"],
+        "status": row["status"],
+    }
 
 
 class ChannelDetail(ChannelPublic):

@@ -92,3 +92,28 @@ def test_the_openapi_document_describes_the_commands_with_examples(client):
     assert "201" in create["responses"]
     schema = spec["components"]["schemas"]["ChannelCreate"]
     assert schema["examples"][0]["platform"] == "facebook"
+
+
+def test_the_public_reads_answer_exactly_what_their_documented_schema_serialises_to(client, runtime):
+    """The register and a public channel are serialised straight from the view's rows; a website
+    reading them gets byte for byte what the documented models (ChannelRegister, ChannelPublic) give."""
+    from api.schemas import ChannelPublic, ChannelRegister
+
+    register_organisation(runtime, name="Åre kommun — \"Fjällen\" & dalarna")
+    manager = issue_token(runtime)
+    odd = register(client, manager, name='Kultur <b>&</b> fritid "ÅÄÖ" \\ / ✓', platform="youtube",
+                   purpose="Rad ett\nrad två\ttabb", url="https://www.youtube.com/@åre?x=1&y=2")
+    plain = register(client, manager, platform="debate_forum", name="Dialog")
+    for channel in (odd, plain):
+        done = client.post(f"/v1/channels/{channel['id']}/activate", headers=manager).json()
+
+    register_ = client.get(f"/v1/organisations/valdemarsvik/channels?wait_for_position={done['position']}")
+    channel = client.get(f"/v1/channels/{odd['id']}")
+
+    assert register_.status_code == 200 and channel.status_code == 200
+    for response, model in ((register_, ChannelRegister), (channel, ChannelPublic)):
+        assert response.headers["content-type"] == "application/json"
+        assert response.content == model.model_validate_json(response.content).model_dump_json().encode()
+    assert [c["platform_label"] for c in register_.json()["channels"]] == ["Debattforum", "YouTube"]
+    assert register_.json()["organisation"] == "Åre kommun — \"Fjällen\" & dalarna"
+    assert channel.json()["name"] == 'Kultur <b>&</b> fritid "ÅÄÖ" \\ / ✓'

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.deps import AsOf, OptionalActor, ViewsDep, require_own_past
+from api.responses import json_response
 from api.routes.channels import WaitFor
-from api.schemas import ChannelPublic, ChannelRegister, OrganisationPublic
+from api.schemas import ChannelPublic, ChannelRegister, OrganisationPublic, public_channel
 from domain.actors import Actor
 from kanalarkiv.application import RecordNotFound
 from projections.channel_register import PUBLIC_STATUSES
@@ -29,21 +30,30 @@ def list_organisations(views: ViewsDep, wait_for_position: WaitFor = None) -> li
 
 @router.get("/{slug}/channels", response_model=ChannelRegister, summary="Förteckning över sociala medier")
 def channel_register(slug: str, views: ViewsDep, actor: OptionalActor, as_of: AsOf, status: StatusFilter = None,
-                     wait_for_position: WaitFor = None) -> ChannelRegister:
+                     wait_for_position: WaitFor = None) -> Response:
     """The organisation's public register of social media, as its website shows it. No token needed
     — except to read it as it stood at a past instant (``as_of``), which auditors and records officers may."""
     views.wait_for("channel_register", as_of or wait_for_position)
-    return public_register(views, slug, tuple(status or ("active", "paused")), as_of, actor)
+    organisation, rows = register_rows(views, slug, tuple(status or ("active", "paused")), as_of, actor)
+    # Serialised once, straight from the rows: the body is what ChannelRegister serialises to.
+    return json_response({"organisation": organisation["name"], "organisation_slug": organisation["slug"],
+                          "channels": [public_channel(row) for row in rows]})
 
 
-def public_register(views: ViewsDep, slug: str, statuses: tuple[str, ...], as_of: int | None = None,
-                    actor: Actor | None = None) -> ChannelRegister:
+def register_rows(views: ViewsDep, slug: str, statuses: tuple[str, ...], as_of: int | None = None,
+                  actor: Actor | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The organisation's register row and its channels' rows with these statuses (public ones only)."""
     organisation = views.channel_register.organisation_by_slug(slug)
     if organisation is None:
         raise RecordNotFound(f"no organisation with slug '{slug}'")
     require_own_past(actor, organisation["org_id"], as_of, "register")
     wanted = tuple(s for s in statuses if s in PUBLIC_STATUSES)
-    rows = views.channel_register.channels_of(organisation["org_id"], wanted, as_of)
+    return organisation, views.channel_register.channels_of(organisation["org_id"], wanted, as_of)
+
+
+def public_register(views: ViewsDep, slug: str, statuses: tuple[str, ...], as_of: int | None = None,
+                    actor: Actor | None = None) -> ChannelRegister:
+    organisation, rows = register_rows(views, slug, statuses, as_of, actor)
     return ChannelRegister(
         organisation=organisation["name"],
         organisation_slug=organisation["slug"],
