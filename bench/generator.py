@@ -9,7 +9,8 @@ Extending it: an *activity* is a generator function ``(plan, world) -> Iterator[
 that performs one domain action per step and yields the aggregate it changed (or created).
 Organisation activities run once per organisation, channel activities once per channel; the
 steps of an organisation's channels are interleaved round-robin, as if they happened side by
-side. Posts, comments, moderation and diary entries are new activities in these lists.
+side. What happens on an active channel (editors, posts, comments, moderation, diary
+registrations) is in ``bench/editorial.py``.
 """
 
 from __future__ import annotations

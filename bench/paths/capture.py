@@ -31,9 +31,6 @@ POST_TEXT = ("Välkommen till sommarens aktiviteter på biblioteket! Sagostunder
 COMMENT_TEXT = "Tack för informationen! Gäller sagostunden även under vecka 28?"
 
 
-QUICK_ONLY = ("Measured in quick mode only: this path was added after the committed full-mode report, which has not "
-              "been rerun (no time).")
-
 
 def sizes(bench: Bench) -> tuple[int, int]:
     return (500, 1500) if bench.mode.name == "quick" else (2000, 8000)
@@ -107,7 +104,6 @@ def run(bench: Bench) -> PathResult:
         "duplicate check by platform id (one read per capture), the mapper and the recorder's chunked transactions "
         "(100 aggregates or 1 MB each, with the log's table lock); the ceiling is one COPY with no checks.")
     result.notes.append("The issue sets no target for this path: the ratio is the figure.")
-    result.notes.append(QUICK_ONLY)
     result.series["capture"] = {"ours": ours_rates, "raw": raw_rates}
     return result
 
