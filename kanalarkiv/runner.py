@@ -12,13 +12,14 @@ from typing import Any
 
 import psycopg
 import structlog
-from eventsourcing.persistence import Notification, Tracking
+from eventsourcing.persistence import Mapper, Notification, Tracking
 from psycopg import sql
 from psycopg.rows import tuple_row
 
 from kanalarkiv.application import RecordsApplication
 from kanalarkiv.views import Views
 from projections.base import BatchProjection
+from retention.content import sealed_fields
 
 log = structlog.get_logger("kanalarkiv.projections")
 
@@ -130,20 +131,31 @@ class _Read:
 
 
 class _Lazy:
-    """A stored event decoded on first use, once, whichever projection uses it first."""
+    """A stored event decoded on first use, once, whichever projection uses it first: with its
+    sealed content opened for projections that read it, or left sealed (no key look-ups, no
+    decryption) for those that never do. Two threads may race to decode the same event; both
+    get equal events, so no lock is taken."""
 
-    __slots__ = ("_mapper", "_notification", "_event", "_lock")
+    __slots__ = ("_mapper", "_notification", "_event", "_sealed")
 
     def __init__(self, mapper: Any, notification: Any):
-        self._mapper, self._notification, self._event = mapper, notification, None
-        self._lock = threading.Lock()
+        self._mapper, self._notification, self._event, self._sealed = mapper, notification, None, None
 
-    def get(self) -> Any:
-        if self._event is None:
-            with self._lock:
-                if self._event is None:
-                    self._event = self._mapper.to_domain_event(self._notification)
-        return self._event
+    def get(self, opened: bool = True) -> Any:
+        if opened:
+            if self._event is None:
+                self._event = self._mapper.to_domain_event(self._notification)
+            return self._event
+        if self._sealed is None:
+            if self._event is not None:
+                self._sealed = self._event
+            else:
+                # The library's own decoding, without the sealing mapper's opening of content fields.
+                event = Mapper.to_domain_event(self._mapper, self._notification)
+                if not sealed_fields(type(event)):
+                    self._event = event
+                self._sealed = event
+        return self._sealed
 
 
 class Projector:
@@ -169,9 +181,12 @@ class Projector:
         batch = self.reader.batch(after, self.batch_size, fresh_since, follower=self.name)
         if not batch:
             return after, 0
-        events = [(n, n.id) for n, _ in batch] if self.projection.raw_notifications else [
-            (lazy.get(), n.id) for n, lazy in batch if self.projection.wants(n.topic)
-        ]
+        projection = self.projection
+        if projection.raw_notifications:
+            events = [(n, n.id) for n, _ in batch]
+        else:
+            wants, opened = projection.wants, projection.reads_sealed_content
+            events = [(lazy.get(opened), n.id) for n, lazy in batch if wants(n.topic)]
         last = batch[-1][0].id
         self.projection.process_batch(events, Tracking(self.app.name, last))
         return last, len(batch)

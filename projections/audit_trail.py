@@ -204,6 +204,7 @@ class AuditQuery:
 class AuditTrailProjection(BatchProjection[AuditTrailView]):
     name = "audit_trail"
     view_class: ClassVar = AuditTrailView
+    reads_sealed_content: ClassVar = False  # it reads no sealed content field
 
     @handles(RecordAggregate.Event)
     def any_event(self, event: RecordAggregate.Event, curs: Cursor[Any], position: int) -> None:

@@ -88,6 +88,9 @@ class BatchProjection(Projection[TView], Generic[TView]):
     # True: the runner hands ``process_batch`` the raw stored notifications (exactly as stored,
     # not decoded) instead of domain events; the log's hash tree needs the stored bytes.
     raw_notifications: ClassVar[bool] = False
+    reads_sealed_content: ClassVar[bool] = True
+    """False: the projection never reads an event's sealed content fields (``retention.content``),
+    so the runner hands it events whose content is left sealed (not decrypted)."""
     gather_seconds: ClassVar[float] = 0.005
     """How long a worker lets new events gather after a wake-up before reading them: a few ms let
     the events of a burst of commands go into one transaction (and the workers woken together read

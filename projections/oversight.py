@@ -44,7 +44,9 @@ class OversightView(View):
             needs_no_reply boolean GENERATED ALWAYS AS (moderated OR moved_to_case) STORED)""",
         "CREATE INDEX IF NOT EXISTS oversight_comments_channel_idx ON oversight_comments (channel_id, received_at)",
     )
-    bulk_tables: ClassVar = {"oversight_channels": ("channel_id",)}
+    bulk_tables: ClassVar = {"oversight_channels": ("channel_id",), "oversight_assignments": ("assignment_id",),
+                             "oversight_posts": ("post_id",), "oversight_deletions": ("post_id",),
+                             "oversight_comments": ("comment_id",)}
 
     def response_times(self, channel_id: UUID, now: datetime, threshold: timedelta) -> list[dict[str, Any]]:
         """Per month (Swedish time) of receipt: comments needing a reply, share answered, median
@@ -95,10 +97,19 @@ class OversightView(View):
 class OversightProjection(BatchProjection[OversightView]):
     name = "oversight"
     view_class: ClassVar = OversightView
+    reads_sealed_content: ClassVar = False  # it reads no sealed content field
 
     def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
-        return {"oversight_channels": {e.originator_id for e, _ in events
-                                       if isinstance(e, Channel.Event) and not isinstance(e, Channel.Registered)}}
+        channels, assignments, comments = set(), set(), set()
+        for event, _ in events:
+            if isinstance(event, Channel.Event) and not isinstance(event, Channel.Registered):
+                channels.add(event.originator_id)
+            elif isinstance(event, ChannelRoster.AssignmentRevoked):
+                assignments.add(event.assignment_id)
+            elif isinstance(event, (Comment.ReplyPosted, Comment.Moderated, Comment.ModerationReversed,
+                                    Comment.TransferredToCase)):
+                comments.add(event.originator_id)
+        return {"oversight_channels": channels, "oversight_assignments": assignments, "oversight_comments": comments}
 
     @handles(Channel.Registered)
     def channel_registered(self, event: Channel.Registered, curs: Cursor[Any], position: int) -> None:
@@ -111,45 +122,51 @@ class OversightProjection(BatchProjection[OversightView]):
 
     @handles(ChannelRoster.EditorAssigned)
     def assigned(self, event: ChannelRoster.EditorAssigned, curs: Cursor[Any], position: int) -> None:
-        curs.execute("INSERT INTO oversight_assignments VALUES (%s, %s, %s, %s, NULL)",
-                     (event.assignment_id, event.channel_id, event.valid_from, event.valid_until))
+        self.rows("oversight_assignments").insert(
+            {"assignment_id": event.assignment_id, "channel_id": event.channel_id, "valid_from": event.valid_from,
+             "valid_until": event.valid_until, "revoked_from": None}, position)
 
     @handles(ChannelRoster.AssignmentRevoked)
     def revoked(self, event: ChannelRoster.AssignmentRevoked, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE oversight_assignments SET revoked_from = %s WHERE assignment_id = %s",
-                     (event.effective_from, event.assignment_id))
+        self.rows("oversight_assignments").update(event.assignment_id, position, revoked_from=event.effective_from)
 
     @handles(Post.Published)
     def published(self, event: Post.Published, curs: Cursor[Any], position: int) -> None:
         if event.assignment_id is None:
-            curs.execute("INSERT INTO oversight_posts VALUES (%s, %s, %s, %s, %s, %s)",
-                         (event.originator_id, event.channel_id, event.org_id, event.occurred_at,
-                          event.author_name, event.source))
+            self.rows("oversight_posts").insert(
+                {"post_id": event.originator_id, "channel_id": event.channel_id, "org_id": event.org_id,
+                 "published_at": event.occurred_at, "author_name": event.author_name, "source": event.source},
+                position)
 
     @handles(Post.Deleted)
     def deleted(self, event: Post.Deleted, curs: Cursor[Any], position: int) -> None:
         if event.ground in REVIEW_GROUNDS:
-            curs.execute("INSERT INTO oversight_deletions VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                         (event.originator_id, event.channel_id, event.org_id, event.ground, event.reason,
-                          event.occurred_at, event.actor_name))
+            self.rows("oversight_deletions").insert(
+                {"post_id": event.originator_id, "channel_id": event.channel_id, "org_id": event.org_id,
+                 "ground": event.ground, "reason": event.reason, "deleted_at": event.occurred_at,
+                 "deleted_by_name": event.actor_name}, position)
 
     @handles(Comment.Received)
     def received(self, event: Comment.Received, curs: Cursor[Any], position: int) -> None:
-        curs.execute("INSERT INTO oversight_comments (comment_id, channel_id, org_id, received_at)"
-                     " VALUES (%s, %s, %s, %s)",
-                     (event.originator_id, event.channel_id, event.org_id, event.occurred_at))
+        self.rows("oversight_comments").insert(
+            {"comment_id": event.originator_id, "channel_id": event.channel_id, "org_id": event.org_id,
+             "received_at": event.occurred_at, "first_reply_at": None, "moderated": False, "moved_to_case": False},
+            position)
 
     @handles(Comment.ReplyPosted)
     def replied(self, event: Comment.ReplyPosted, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE oversight_comments SET first_reply_at = least(coalesce(first_reply_at, %s), %s)"
-                     " WHERE comment_id = %s", (event.occurred_at, event.occurred_at, event.originator_id))
+        comments = self.rows("oversight_comments")
+        row = comments.get(event.originator_id)
+        if row is not None:
+            first = row["first_reply_at"]
+            comments.update(event.originator_id, position,
+                            first_reply_at=event.occurred_at if first is None else min(first, event.occurred_at))
 
     @handles(Comment.Moderated, Comment.ModerationReversed)
     def moderation(self, event: Comment.Event, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE oversight_comments SET moderated = %s WHERE comment_id = %s",
-                     (isinstance(event, Comment.Moderated), event.originator_id))
+        self.rows("oversight_comments").update(event.originator_id, position,
+                                               moderated=isinstance(event, Comment.Moderated))
 
     @handles(Comment.TransferredToCase)
     def moved_to_case(self, event: Comment.TransferredToCase, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE oversight_comments SET moved_to_case = true WHERE comment_id = %s",
-                     (event.originator_id,))
+        self.rows("oversight_comments").update(event.originator_id, position, moved_to_case=True)

@@ -4,6 +4,7 @@ and holds in force when asked."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID
@@ -69,6 +70,7 @@ class RetentionView(View):
             plan_version integer NOT NULL, rule jsonb NOT NULL, record_ids uuid[] NOT NULL, key_count integer NOT NULL,
             assessment text, decided_at timestamptz NOT NULL, decided_by text NOT NULL, executed_at timestamptz)""",
     )
+    bulk_tables: ClassVar = {"retention_records": ("record_id",)}
 
     # Queries for the views
 
@@ -170,53 +172,70 @@ def facts(row: dict[str, Any]) -> RecordFacts:
 class RetentionProjection(BatchProjection[RetentionView]):
     name = "retention"
     view_class: ClassVar = RetentionView
+    reads_sealed_content: ClassVar = False  # it reads no sealed content field
 
-    def _record(self, curs: Cursor[Any], record_id: UUID, org_id: UUID, kind: RecordKind, channel_id: UUID | None,
+    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
+        keys: set[Any] = set()
+        for event, _ in events:
+            if isinstance(event, (Post.Published, Post.Deleted, ChannelSnapshot.Taken, Comment.Received,
+                                  Comment.Moderated, Comment.ModerationReversed, Comment.TransferredToCase)):
+                keys.add(event.originator_id)
+            elif isinstance(event, Comment.ReplyPosted):
+                keys.add(event.reply_id)
+            elif isinstance(event, RecordClassification.Reclassified):
+                keys.add(event.record_id)
+            elif isinstance(event, DisposalDecision.Executed) and not event.personal_data_only:
+                keys.update(event.record_ids)
+        return {"retention_records": keys}
+
+    def _record(self, position: int, record_id: UUID, org_id: UUID, kind: RecordKind, channel_id: UUID | None,
                 created_at: datetime) -> None:
-        curs.execute(
-            "INSERT INTO retention_records (record_id, org_id, kind, class_code, channel_id, created_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (record_id) DO NOTHING",
-            (record_id, org_id, kind.value, DEFAULT_CLASS[kind], channel_id, created_at))
+        self.rows("retention_records").insert({
+            "record_id": record_id, "org_id": org_id, "kind": kind.value, "class_code": DEFAULT_CLASS[kind],
+            "explicit_class": False, "channel_id": channel_id, "case_number": None, "created_at": created_at,
+            "removed_at": None, "disposed_at": None, "disposal_reference": None}, position, if_absent=True)
 
     @handles(Post.Published)
     def post(self, event: Post.Published, curs: Cursor[Any], position: int) -> None:
-        self._record(curs, event.originator_id, event.org_id, RecordKind.POST, event.channel_id, event.occurred_at)
+        self._record(position, event.originator_id, event.org_id, RecordKind.POST, event.channel_id, event.occurred_at)
 
     @handles(Post.Deleted)
     def post_deleted(self, event: Post.Deleted, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE retention_records SET removed_at = %s WHERE record_id = %s",
-                     (event.occurred_at, event.originator_id))
+        self.rows("retention_records").update(event.originator_id, position, removed_at=event.occurred_at)
 
     @handles(ChannelSnapshot.Taken)
     def snapshot(self, event: ChannelSnapshot.Taken, curs: Cursor[Any], position: int) -> None:
-        self._record(curs, event.originator_id, event.org_id, RecordKind.SNAPSHOT, event.channel_id, event.occurred_at)
+        self._record(position, event.originator_id, event.org_id, RecordKind.SNAPSHOT, event.channel_id,
+                     event.occurred_at)
 
     @handles(Comment.Received)
     def comment(self, event: Comment.Received, curs: Cursor[Any], position: int) -> None:
-        self._record(curs, event.originator_id, event.org_id, RecordKind.COMMENT, event.channel_id, event.occurred_at)
+        self._record(position, event.originator_id, event.org_id, RecordKind.COMMENT, event.channel_id,
+                     event.occurred_at)
 
     @handles(Comment.ReplyPosted)
     def reply(self, event: Comment.ReplyPosted, curs: Cursor[Any], position: int) -> None:
-        self._record(curs, event.reply_id, event.org_id, RecordKind.REPLY, event.channel_id, event.occurred_at)
+        self._record(position, event.reply_id, event.org_id, RecordKind.REPLY, event.channel_id, event.occurred_at)
 
     @handles(Comment.Moderated, Comment.ModerationReversed)
     def moderation(self, event: Comment.Event, curs: Cursor[Any], position: int) -> None:
         removed = isinstance(event, Comment.Moderated) and event.action == ModerationAction.REMOVE
         kind = RecordKind.REMOVED_COMMENT if removed else RecordKind.COMMENT
-        curs.execute(
-            "UPDATE retention_records SET kind = %s, removed_at = %s,"
-            " class_code = CASE WHEN explicit_class THEN class_code ELSE %s END WHERE record_id = %s",
-            (kind.value, event.timestamp if removed else None, DEFAULT_CLASS[kind], event.originator_id))
+        records = self.rows("retention_records")
+        row = records.get(event.originator_id)
+        if row is not None:
+            records.update(event.originator_id, position, kind=kind.value,
+                           removed_at=event.timestamp if removed else None,
+                           class_code=row["class_code"] if row["explicit_class"] else DEFAULT_CLASS[kind])
 
     @handles(Comment.TransferredToCase)
     def moved_to_case(self, event: Comment.TransferredToCase, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE retention_records SET case_number = %s WHERE record_id = %s",
-                     (event.diary_number, event.originator_id))
+        self.rows("retention_records").update(event.originator_id, position, case_number=event.diary_number)
 
     @handles(RecordClassification.Reclassified)
     def reclassified(self, event: RecordClassification.Reclassified, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE retention_records SET class_code = %s, explicit_class = true WHERE record_id = %s",
-                     (event.to_class, event.record_id))
+        self.rows("retention_records").update(event.record_id, position, class_code=event.to_class,
+                                              explicit_class=True)
 
     @handles(RecordsPlan.VersionAdopted)
     def plan_adopted(self, event: RecordsPlan.VersionAdopted, curs: Cursor[Any], position: int) -> None:
@@ -259,5 +278,6 @@ class RetentionProjection(BatchProjection[RetentionView]):
         curs.execute("UPDATE retention_disposals SET executed_at = %s WHERE decision_id = %s",
                      (event.timestamp, event.originator_id))
         if not event.personal_data_only:
-            curs.execute("UPDATE retention_records SET disposed_at = %s, disposal_reference = %s"
-                         " WHERE record_id = ANY(%s)", (event.timestamp, event.reference, event.record_ids))
+            records = self.rows("retention_records")
+            for record_id in dict.fromkeys(event.record_ids):
+                records.update(record_id, position, disposed_at=event.timestamp, disposal_reference=event.reference)
