@@ -243,11 +243,12 @@ class Generator:
         self.sizes = sizes
 
     def plans(self) -> Iterator[OrganisationPlan]:
+        """Organisations without end, each planned from the same seeded source in turn."""
         rng = random.Random(self.seed)
-        planned, index, taken = 0, 0, Counter[str]()
+        index, taken = 0, Counter[str]()
         serials: Counter[str] = Counter()
         operator = Actor.operator("bench-import")
-        while planned < self.target_events:
+        while True:
             kind, prefix, weight = self._kind(rng)
             stem = rng.choice(_STEMS) + rng.choice(_ENDINGS)
             base = stem.lower().translate(str.maketrans("åäöé", "aaoe"))
@@ -265,7 +266,6 @@ class Generator:
             self._plan_channels(plan, rng, weight)
             plan.newsroom = Newsroom.staffed(organisation.id, slug, _SERIES[kind], manager, len(plan.channels),
                                              random.Random(rng.getrandbits(64)))
-            planned += plan.expected_events(self.sizes.rates)
             index += 1
             yield plan
 
@@ -288,12 +288,18 @@ class Generator:
         plan.tokens = 2 + round(count * s.tokens_per_channel)
 
     def steps(self) -> Iterator[Aggregate]:
-        """Every domain action of the world in order; each yields the aggregate it changed."""
+        """Every domain action of the world in order; each yields the aggregate it changed (almost
+        always by one event). Whole organisations, until at least ``target_events`` actions."""
+        actions = 0
         for plan in self.plans():
+            if actions >= self.target_events:
+                return
             world = World(random.Random(self.seed * 1_000_003 + plan.index), plan.expected_events(self.sizes.rates),
                           self.sizes)
             for activity in ORGANISATION_ACTIVITIES:
-                yield from activity(plan, world)
+                for aggregate in activity(plan, world):
+                    actions += 1
+                    yield aggregate
             live = [activity(channel, world) for channel in plan.channels for activity in CHANNEL_ACTIVITIES]
             while live:
                 still = []
@@ -302,6 +308,7 @@ class Generator:
                         aggregate = next(steps, None)
                         if aggregate is None:
                             break
+                        actions += 1
                         yield aggregate
                     else:
                         still.append(steps)
