@@ -117,3 +117,27 @@ def test_the_public_reads_answer_exactly_what_their_documented_schema_serialises
     assert [c["platform_label"] for c in register_.json()["channels"]] == ["Debattforum", "YouTube"]
     assert register_.json()["organisation"] == "Åre kommun — \"Fjällen\" & dalarna"
     assert channel.json()["name"] == 'Kultur <b>&</b> fritid "ÅÄÖ" \\ / ✓'
+
+
+def test_a_website_revalidates_the_register_and_downloads_it_again_only_when_it_changed(client, runtime):
+    register_organisation(runtime)
+    manager = issue_token(runtime)
+    channel = register(client, manager)
+    done = client.post(f"/v1/channels/{channel['id']}/activate", headers=manager).json()
+    url = "/v1/organisations/valdemarsvik/channels"
+    first = client.get(f"{url}?wait_for_position={done['position']}")
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache"  # keep it, but ask again
+
+    unchanged = client.get(url, headers={"If-None-Match": etag})
+    among_others = client.get(url, headers={"If-None-Match": f'"old", W/{etag}'})
+    assert unchanged.status_code == 304 and unchanged.content == b"" and unchanged.headers["ETag"] == etag
+    assert among_others.status_code == 304
+
+    paused = client.post(f"/v1/channels/{channel['id']}/pause", json={"reason": "Sommaruppehåll"},
+                         headers=manager).json()
+    changed = client.get(f"{url}?wait_for_position={paused['position']}", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.json()["channels"][0]["status"] == "paused"
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+    assert client.get(f"{url}?status=active", headers={"If-None-Match": etag}).status_code == 200  # another list
