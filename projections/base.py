@@ -165,20 +165,45 @@ class BatchProjection(Projection[TView], Generic[TView]):
                 with conn.cursor() as curs:
                     self.view._insert_tracking(curs, tracking)  # noqa: SLF001
             return
+        barriers = self.barrier_events
         with self.view.datastore.get_connection() as conn, conn.transaction():
+            segment: list[tuple[Any, int]] = []
+            for event, position in events:
+                if barriers and isinstance(event, barriers):
+                    self._apply_set_based(conn, segment)
+                    segment = []
+                    with conn.cursor() as curs:
+                        # Rows the batch changed so far are written; this event's statements see them.
+                        if self.view.versioned:
+                            set_position(curs, position)
+                        handler = self.handler_for(type(event))
+                        if handler is not None:
+                            handler(self, event, curs, position)
+                else:
+                    segment.append((event, position))
+            self._apply_set_based(conn, segment)
             with conn.cursor() as curs:
-                writes = self.view.bulk_writes(curs)
-                writes.load(curs, self.prefetch(events))
-            self.writes = writes
-            try:
-                # Statements of handlers that write other tables stay pipelined; the bulk tables'
-                # rows change in Python and are written after them (no table is written both ways).
-                with conn.pipeline() as pipeline, conn.cursor() as curs:
-                    for event, position in events:
-                        self.apply(event, curs, position)
-                    pipeline.sync()
-            finally:
-                self.writes = None
-            with conn.cursor() as curs:
-                writes.flush(curs)
                 self.view._insert_tracking(curs, tracking)  # noqa: SLF001
+
+    barrier_events: ClassVar[tuple[type, ...]] = ()
+    """Events whose handlers write the bulk tables (or their history) by SQL statements, such as a
+    disposal overwriting content in every version: the rows changed before one are written first."""
+
+    def _apply_set_based(self, conn: Any, events: Sequence[tuple[Any, int]]) -> None:
+        if not events:
+            return
+        with conn.cursor() as curs:
+            writes = self.view.bulk_writes(curs)
+            writes.load(curs, self.prefetch(events))
+        self.writes = writes
+        try:
+            # Statements of handlers that write other tables stay pipelined; the bulk tables'
+            # rows change in Python and are written after them (no table is written both ways).
+            with conn.pipeline() as pipeline, conn.cursor() as curs:
+                for event, position in events:
+                    self.apply(event, curs, position)
+                pipeline.sync()
+        finally:
+            self.writes = None
+        with conn.cursor() as curs:
+            writes.flush(curs)

@@ -4,6 +4,7 @@ see; records officers and auditors read everything but commenters' identity fiel
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -95,6 +96,8 @@ class ChannelContentView(View):
         )""",
         "CREATE INDEX IF NOT EXISTS content_replies_comment_idx ON content_replies (comment_id, replied_at)",
     )
+    bulk_tables: ClassVar = {"content_posts": ("post_id",), "content_post_versions": ("post_id", "version"),
+                             "content_comments": ("comment_id",), "content_replies": ("reply_id",)}
     versioned = (
         Versioned("content_posts", ("post_id",), (("channel_id",), ("post_id",))),
         Versioned("content_post_versions", ("post_id", "version"), (("post_id",),)),
@@ -158,87 +161,92 @@ def _from(query: str, table: str, as_of: int | None) -> sql.Composed:
 class ChannelContentProjection(BatchProjection[ChannelContentView]):
     name = "channel_content"
     view_class: ClassVar = ChannelContentView
+    # A disposal overwrites content in every stored version by SQL, after the rows changed before it.
+    barrier_events: ClassVar = (DisposalDecision.Executed,)
+
+    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
+        posts, comments = set(), set()
+        for event, _ in events:
+            if isinstance(event, (Post.Edited, Post.Deleted)):
+                posts.add(event.originator_id)
+            elif isinstance(event, (Comment.ReplyPosted, Comment.Moderated, Comment.ModerationReversed,
+                                    Comment.TransferredToCase)):
+                comments.add(event.originator_id)
+        return {"content_posts": posts, "content_comments": comments}
 
     @handles(Post.Published)
     def published(self, event: Post.Published, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "INSERT INTO content_posts (post_id, org_id, channel_id, platform_post_id, text, author_id, author_name,"
-            " source, assignment_id, published_at, captured_at, recorded_at, recorded_by_name, version, position)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (event.originator_id, event.org_id, event.channel_id, event.platform_post_id, event.text,
-             event.author_id, event.author_name, event.source, event.assignment_id, event.occurred_at,
-             event.captured_at, event.timestamp, event.actor_name, event.originator_version, position),
-        )
-        self._version(curs, event, event.text)
+        self.rows("content_posts").insert({
+            "post_id": event.originator_id, "org_id": event.org_id, "channel_id": event.channel_id,
+            "platform_post_id": event.platform_post_id, "text": event.text, "author_id": event.author_id,
+            "author_name": event.author_name, "source": event.source, "assignment_id": event.assignment_id,
+            "published_at": event.occurred_at, "captured_at": event.captured_at, "recorded_at": event.timestamp,
+            "recorded_by_name": event.actor_name, "version": event.originator_version, "edits": 0,
+            "deleted_at": None, "deleted_recorded_at": None, "deleted_by_id": None, "deleted_by_name": None,
+            "deleted_by_role": None, "delete_ground": None, "delete_reason": None, "position": position,
+        }, position)
+        self._version(event, event.text, position)
 
     @handles(Post.Edited)
     def edited(self, event: Post.Edited, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "UPDATE content_posts SET text = %s, edits = edits + 1, version = %s WHERE post_id = %s",
-            (event.text_after, event.originator_version, event.originator_id),
-        )
-        self._version(curs, event, event.text_after)
+        posts = self.rows("content_posts")
+        row = posts.get(event.originator_id)
+        if row is not None:
+            posts.update(event.originator_id, position, text=event.text_after, edits=row["edits"] + 1,
+                         version=event.originator_version)
+        self._version(event, event.text_after, position)
 
     @handles(Post.Deleted)
     def deleted(self, event: Post.Deleted, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "UPDATE content_posts SET deleted_at = %s, deleted_recorded_at = %s, deleted_by_id = %s,"
-            " deleted_by_name = %s, deleted_by_role = %s, delete_ground = %s, delete_reason = %s, version = %s"
-            " WHERE post_id = %s",
-            (event.occurred_at, event.timestamp, event.actor_id, event.actor_name, event.actor_role, event.ground,
-             event.reason, event.originator_version, event.originator_id),
-        )
+        self.rows("content_posts").update(
+            event.originator_id, position, deleted_at=event.occurred_at, deleted_recorded_at=event.timestamp,
+            deleted_by_id=event.actor_id, deleted_by_name=event.actor_name, deleted_by_role=event.actor_role,
+            delete_ground=event.ground, delete_reason=event.reason, version=event.originator_version)
 
-    @staticmethod
-    def _version(curs: Cursor[Any], event: Post.Event, text: str) -> None:
-        curs.execute(
-            "INSERT INTO content_post_versions (post_id, version, text, changed_at, recorded_at, changed_by_name,"
-            " changed_by_role) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            (event.originator_id, event.originator_version, text, event.occurred_at, event.timestamp,
-             event.actor_name, event.actor_role),
-        )
+    def _version(self, event: Post.Event, text: str, position: int) -> None:
+        self.rows("content_post_versions").insert({
+            "post_id": event.originator_id, "version": event.originator_version, "text": text,
+            "changed_at": event.occurred_at, "recorded_at": event.timestamp, "changed_by_name": event.actor_name,
+            "changed_by_role": event.actor_role}, position)
 
     @handles(Comment.Received)
     def received(self, event: Comment.Received, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "INSERT INTO content_comments (comment_id, org_id, channel_id, post_id, platform_comment_id, author_name,"
-            " platform_author_id, text, received_at, captured_at, recorded_at, version)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (event.originator_id, event.org_id, event.channel_id, event.post_id, event.platform_comment_id,
-             event.author_name, event.platform_author_id, event.text, event.occurred_at, event.captured_at,
-             event.timestamp, event.originator_version),
-        )
+        self.rows("content_comments").insert({
+            "comment_id": event.originator_id, "org_id": event.org_id, "channel_id": event.channel_id,
+            "post_id": event.post_id, "platform_comment_id": event.platform_comment_id,
+            "author_name": event.author_name, "platform_author_id": event.platform_author_id, "text": event.text,
+            "received_at": event.occurred_at, "captured_at": event.captured_at, "recorded_at": event.timestamp,
+            "version": event.originator_version, "visibility": "visible", "moderation_ground": None,
+            "moderation_provision": None, "moderation_justification": None, "moderated_by_name": None,
+            "moderated_at": None, "case_diary_number": None, "moved_to_case": False, "replies": 0,
+        }, position)
 
     @handles(Comment.ReplyPosted)
     def replied(self, event: Comment.ReplyPosted, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "INSERT INTO content_replies (reply_id, comment_id, text, author_name, replied_at, assignment_id, source)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            (event.reply_id, event.originator_id, event.text, event.author_name, event.occurred_at,
-             event.assignment_id, "capture" if event.captured_at else "editor"),
-        )
-        curs.execute("UPDATE content_comments SET replies = replies + 1, version = %s WHERE comment_id = %s",
-                     (event.originator_version, event.originator_id))
+        self.rows("content_replies").insert({
+            "reply_id": event.reply_id, "comment_id": event.originator_id, "text": event.text,
+            "author_name": event.author_name, "replied_at": event.occurred_at, "assignment_id": event.assignment_id,
+            "source": "capture" if event.captured_at else "editor"}, position)
+        comments = self.rows("content_comments")
+        row = comments.get(event.originator_id)
+        if row is not None:
+            comments.update(event.originator_id, position, replies=row["replies"] + 1,
+                            version=event.originator_version)
 
     @handles(Comment.Moderated)
     def moderated(self, event: Comment.Moderated, curs: Cursor[Any], position: int) -> None:
         visibility = "hidden" if event.action == ModerationAction.HIDE else "removed"
-        curs.execute(
-            "UPDATE content_comments SET visibility = %s, moderation_ground = %s, moderation_provision = %s,"
-            " moderation_justification = %s, moderated_by_name = %s, moderated_at = %s, version = %s"
-            " WHERE comment_id = %s",
-            (visibility, event.ground, event.provision, event.justification, event.actor_name, event.timestamp,
-             event.originator_version, event.originator_id),
-        )
+        self.rows("content_comments").update(
+            event.originator_id, position, visibility=visibility, moderation_ground=event.ground,
+            moderation_provision=event.provision, moderation_justification=event.justification,
+            moderated_by_name=event.actor_name, moderated_at=event.timestamp, version=event.originator_version)
 
     @handles(Comment.ModerationReversed)
     def reversed_(self, event: Comment.ModerationReversed, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "UPDATE content_comments SET visibility = 'visible', moderation_ground = NULL, moderation_provision = NULL,"
-            " moderation_justification = NULL, moderated_by_name = %s, moderated_at = %s, version = %s"
-            " WHERE comment_id = %s",
-            (event.actor_name, event.timestamp, event.originator_version, event.originator_id),
-        )
+        self.rows("content_comments").update(
+            event.originator_id, position, visibility="visible", moderation_ground=None, moderation_provision=None,
+            moderation_justification=None, moderated_by_name=event.actor_name, moderated_at=event.timestamp,
+            version=event.originator_version)
 
     @handles(DisposalDecision.Executed)
     def disposed(self, event: DisposalDecision.Executed, curs: Cursor[Any], position: int) -> None:
@@ -257,8 +265,5 @@ class ChannelContentProjection(BatchProjection[ChannelContentView]):
 
     @handles(Comment.TransferredToCase)
     def transferred(self, event: Comment.TransferredToCase, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "UPDATE content_comments SET moved_to_case = true, case_diary_number = %s, version = %s"
-            " WHERE comment_id = %s",
-            (event.diary_number, event.originator_version, event.originator_id),
-        )
+        self.rows("content_comments").update(event.originator_id, position, moved_to_case=True,
+                                             case_diary_number=event.diary_number, version=event.originator_version)
