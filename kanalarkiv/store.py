@@ -1,21 +1,26 @@
 """The event store: the library's PostgreSQL infrastructure with two changes, both for speed.
 
-**One round trip per save.** The library's recorder pipelines the table lock, the NOTIFY and the
-insert, but psycopg's ``conn.transaction()`` in pipeline mode syncs on its own (after ``BEGIN``,
-after the statements, after ``COMMIT`` and once more on leaving the pipeline), so one save took
-four or five round trips to the server and held the log's EXCLUSIVE lock across two of them. Our
-recorder sends ``BEGIN``, ``SET LOCAL lock_timeout``, ``LOCK TABLE … IN EXCLUSIVE MODE``,
-``NOTIFY``, ``INSERT … RETURNING notification_id`` and ``COMMIT`` in one pipeline with one Sync.
-Everything the library guarantees still holds: the lock is taken before the insert and held until
-the commit (commit order = notification order), the NOTIFY is sent on commit, the notification
-ids are returned, and if any statement fails the server skips the rest up to the Sync (the
-``COMMIT`` too), the transaction is rolled back, and the error is mapped as the library maps it
-(a conflict on ``(originator_id, originator_version)`` is ``IntegrityError``, a lost connection
-``OperationalError``/``InterfaceError``, retried as the library retries).
+**One statement per save.** The library's recorder pipelines ``SET LOCAL lock_timeout``, the
+table lock, the NOTIFY and the insert, but psycopg's ``conn.transaction()`` in pipeline mode syncs
+on its own (after ``BEGIN``, after the statements, after ``COMMIT`` and on leaving the pipeline),
+so one save took four or five round trips and held the log's EXCLUSIVE lock across two of them,
+and each pipelined statement costs psycopg tens of microseconds of Python. Our recorder calls one
+function, ``{events table}_insert`` (created with the tables, as the library creates its own
+``es_insert_events``), in autocommit mode: the call is its own transaction, one round trip. The
+function does what the library's statements do, in the same order: ``set_config('lock_timeout',
+…, true)`` (``SET LOCAL``), ``LOCK TABLE … IN EXCLUSIVE MODE``, ``NOTIFY`` on the log's channel,
+``INSERT … SELECT … FROM unnest(…) RETURNING notification_id``. So every guarantee holds: the lock
+is taken before the insert draws its ids and held until the commit (commit order = notification
+order), the NOTIFY is delivered on commit and only then, the notification ids are returned in
+order, and any error aborts the whole statement, nothing stored, the error mapped as the library
+maps it (a conflict on ``(originator_id, originator_version)`` is ``IntegrityError``; a lost
+connection ``OperationalError``/``InterfaceError``, retried as the library retries). The library's
+own function (``POSTGRES_ENABLE_DB_FUNCTIONS``) is not used because it takes no table lock.
 
-A large batch (above ``PIPELINE_LIMIT`` bytes) is inserted without pipeline mode: with many events
-(about 800 kB in one insert) the pipeline was seen to stall on a Unix-socket connection (the
-embedded server's), with the server waiting for the rest of the statement.
+Nothing is sent in pipeline mode any more: the library's pipelined insert was seen to stall on a
+Unix-socket connection (the embedded server's) at about 800 kB in one insert, so large batches
+used to go statement by statement; a single statement, however large, is sent and answered in
+turn like any other query.
 
 **No ping per borrowed connection.** The library's ``POSTGRES_PRE_PING`` makes the pool send an
 empty query before lending every connection: one more round trip on every read and every save.
@@ -31,70 +36,113 @@ from __future__ import annotations
 
 import select
 from collections.abc import Sequence
-from contextlib import suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
+from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from eventsourcing.utils import retry
 from psycopg import pq
+from psycopg.sql import SQL, Identifier
 from psycopg_pool import ConnectionPool
 
-PIPELINE_LIMIT = 64_000
-"""Bytes of stored state above which a batch is inserted statement by statement."""
-
-_IDLE = pq.TransactionStatus.IDLE
-_OPEN = (pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR)
+if TYPE_CHECKING:
+    from uuid import UUID
 
 
 class EventRecorder(PostgresApplicationRecorder):
+    """Inserts a save's events with one statement: a call of ``{table}_insert``, a function that
+    takes the log's lock, sends the NOTIFY and inserts, in the statement's own transaction."""
+
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any):
+        super().__init__(datastore, **kwargs)
+        schema, table = Identifier(datastore.schema), Identifier(self.events_table_name)
+        self.insert_function_name = f"{self.events_table_name}_insert"
+        self.check_identifier_length(self.insert_function_name)
+        function = Identifier(datastore.schema, self.insert_function_name)
+        self.sql_create_statements.append(SQL(
+            "CREATE OR REPLACE FUNCTION {function}("
+            "ids {id_type}[], versions bigint[], topics text[], states bytea[], lock_timeout text) "
+            "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
+            "BEGIN "
+            # The library's _lock_table and _notify_channel, in this statement's transaction: the
+            # lock is held until it commits, so commit order is notification-id order.
+            "PERFORM set_config('lock_timeout', lock_timeout, true); "
+            "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+            "NOTIFY {channel}; "
+            "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+            "SELECT * FROM unnest(ids, versions, topics, states) RETURNING notification_id; "
+            "END; $BODY$"
+        ).format(function=function, id_type=Identifier(datastore.originator_id_type), schema=schema, table=table,
+                 channel=Identifier(self.channel_name)))
+        # Statements rendered once (psycopg caches the parsing of a query given as bytes; a composed
+        # query would be rendered again on every execution).
+        self.call_insert_function = SQL(
+            "SELECT notification_id FROM {function}(%s::{id_type}[], %s::bigint[], %s::text[], %b::bytea[], %s::text) "
+            "AS notification_id"
+        ).format(function=function, id_type=Identifier(datastore.originator_id_type)).as_bytes(None)
+        self.lock_timeout_setting = f"{datastore.lock_timeout}s"
+        self._select_events_statements: dict[tuple[bool, bool, bool, bool], bytes] = {}
+        self.max_notification_id_statement = self.max_notification_id_statement.as_bytes(None)  # type: ignore[assignment]
+
+    def _select_events_statement(self, gt: bool, lte: bool, desc: bool, limit: bool) -> bytes:
+        """The library's ``select_events`` statement for these arguments, the same text, rendered once."""
+        key = (gt, lte, desc, limit)
+        if key not in self._select_events_statements:
+            statement = self.select_events_statement
+            if gt:
+                statement += SQL(" AND originator_version > %s")
+            if lte:
+                statement += SQL(" AND originator_version <= %s")
+            statement += SQL(" ORDER BY originator_version") + SQL(" DESC" if desc else " ASC")
+            if limit:
+                statement += SQL(" LIMIT %s")
+            self._select_events_statements[key] = statement.as_bytes(None)
+        return self._select_events_statements[key]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        statement = self._select_events_statement(gt is not None, lte is not None, desc, limit is not None)
+        params = [originator_id, *(value for value in (gt, lte, limit) if value is not None)]
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params, prepare=True)
+            return [
+                StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in curs.fetchall()
+            ]
+
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events or self.datastore.enable_db_functions:
             return super().insert_events(stored_events, **kwargs)
-        if sum(len(event.state) for event in stored_events) > PIPELINE_LIMIT:
-            with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-                self._insert_events(curs, stored_events, **kwargs)
-                self._insert_stored_events(curs, stored_events, **kwargs)
-                return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        with self.datastore.get_connection() as conn:
-            assert conn.autocommit
-            return self._insert_in_one_round_trip(conn, stored_events, **kwargs)
-
-    def _insert_in_one_round_trip(
-        self, conn: psycopg.Connection[Any], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        """BEGIN, lock, NOTIFY, INSERT … RETURNING and COMMIT, sent together with one Sync.
-
-        The connection is in autocommit mode (the library's pool sets it), so psycopg sends no
-        BEGIN of its own and this block is the whole transaction. The statements' results arrive
-        when the pipeline ends; the first error among them is raised there (psycopg), the server
-        having skipped everything after it, the COMMIT included."""
-        control = conn.cursor()  # BEGIN and COMMIT; ``curs`` keeps the INSERT's result for the ids
-        curs = conn.cursor()
-        try:
-            with conn.pipeline():
-                control.execute(b"BEGIN", prepare=False)
-                self._insert_events(curs, stored_events, **kwargs)
-                self._insert_stored_events(curs, stored_events, **kwargs)
-                control.execute(b"COMMIT", prepare=False)
-        except BaseException:
-            # A failed statement leaves the transaction aborted (the server skipped the COMMIT);
-            # an error raised here before the COMMIT was queued leaves it open. Either way: roll
-            # back, so that nothing is stored and the connection goes back to the pool clean.
-            _roll_back(conn)
-            raise
-        if conn.pgconn.transaction_status != _IDLE:  # pragma: no cover (the COMMIT did not end it)
-            _roll_back(conn)
-            raise psycopg.InternalError(f"the insert's transaction did not end: {control.statusmessage}")
-        return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-
-
-def _roll_back(conn: psycopg.Connection[Any]) -> None:
-    if not conn.broken and not conn.closed and conn.pgconn.transaction_status in _OPEN:
-        with suppress(psycopg.Error):  # a connection that fails here is discarded by the pool
-            conn.rollback()
+        params = (
+            [event.originator_id for event in stored_events],
+            [event.originator_version for event in stored_events],
+            [event.topic for event in stored_events],
+            [event.state for event in stored_events],
+            self.lock_timeout_setting,
+        )
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            assert conn.autocommit  # the statement is its own transaction
+            curs.execute(self.call_insert_function, params, prepare=True)
+            notification_ids = [row["notification_id"] for row in curs.fetchall()]
+        if len(notification_ids) != len(stored_events):  # pragma: no cover (INSERT … RETURNING gives each event a row)
+            msg = f"Couldn't get all notification IDs (got {len(notification_ids)}, expected {len(stored_events)})"
+            raise ProgrammingError(msg)
+        return notification_ids
 
 
 def check_idle_connection(conn: psycopg.Connection[Any]) -> None:
@@ -111,9 +159,12 @@ def check_idle_connection(conn: psycopg.Connection[Any]) -> None:
 
 
 def _readable(fd: int) -> bool:
-    poller = select.poll()
-    poller.register(fd, select.POLLIN | select.POLLPRI)
-    return bool(poller.poll(0))
+    """Whether anything (data, or the end of the stream) waits to be read on ``fd``, without waiting."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLPRI)
+        return bool(poller.poll(0))
+    return bool(select.select([fd], [], [], 0)[0])  # pragma: no cover (no poll(): Windows)
 
 
 class Factory(PostgresFactory):
