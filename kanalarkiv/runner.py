@@ -7,12 +7,14 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 import structlog
 from eventsourcing.persistence import Mapper, Notification, Tracking
+from eventsourcing.utils import resolve_topic
 from psycopg import sql
 from psycopg.rows import tuple_row
 
@@ -44,8 +46,10 @@ class LogReader:
 
     CACHED_BATCHES = 24
 
-    def __init__(self, app: RecordsApplication):
+    def __init__(self, app: RecordsApplication, projections: Sequence[BatchProjection[Any]] = ()):
         self.app = app
+        self.projections = list(projections)
+        self._opened_at_read: dict[str, bool] = {}
         self._lock = threading.Lock()
         self._reads: dict[tuple[int, int], _Read] = {}
         self._followers: dict[str, int] = {}
@@ -114,7 +118,21 @@ class LogReader:
         prefetch = getattr(mapper, "prefetch", None)
         if prefetch is not None:
             prefetch([n.state for n in notifications])
-        return [(n, _Lazy(mapper, n)) for n in notifications]
+        batch = [(n, _Lazy(mapper, n)) for n in notifications]
+        # Sealed content a projection will read is opened now, while the batch's keys just fetched
+        # are in the key store's short-lived cache (opened later, each key would be fetched again).
+        for n, lazy in batch:
+            if self._open_at_read(n.topic):
+                lazy.get()
+        return batch
+
+    def _open_at_read(self, topic: str) -> bool:
+        opened = self._opened_at_read.get(topic)
+        if opened is None:
+            opened = bool(sealed_fields(resolve_topic(topic))) and any(
+                p.reads_sealed_content and not p.raw_notifications and p.wants(topic) for p in self.projections)
+            self._opened_at_read[topic] = opened
+        return opened
 
 
 class _Read:
@@ -166,7 +184,7 @@ class Projector:
         self.app = app
         self.projection = projection
         self.batch_size = batch_size
-        self.reader = reader or LogReader(app)
+        self.reader = reader or LogReader(app, [projection])
 
     @property
     def name(self) -> str:
@@ -303,8 +321,9 @@ class ProjectionSupervisor:
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> None:
-        reader = LogReader(self.app)
-        for projection in self.views.projections():
+        projections = self.views.projections()
+        reader = LogReader(self.app, projections)
+        for projection in projections:
             self.workers.append(ProjectionWorker(Projector(self.app, projection, self.batch_size, reader), self.stopping))
         listener = LogListener(self.conninfo, self.app.recorder.channel_name, self.workers, self.stopping)  # type: ignore[attr-defined]
         for thread in (*self.workers, listener):
