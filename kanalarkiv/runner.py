@@ -129,8 +129,11 @@ class LogReader:
     def _open_at_read(self, topic: str) -> bool:
         opened = self._opened_at_read.get(topic)
         if opened is None:
-            opened = bool(sealed_fields(resolve_topic(topic))) and any(
-                p.reads_sealed_content and not p.raw_notifications and p.wants(topic) for p in self.projections)
+            try:
+                opened = bool(sealed_fields(resolve_topic(topic))) and any(
+                    p.reads_sealed_content and not p.raw_notifications and p.wants(topic) for p in self.projections)
+            except Exception:  # noqa: BLE001 - an unknown topic is for the projections to meet (the hash tree reads it raw)
+                opened = False
             self._opened_at_read[topic] = opened
         return opened
 

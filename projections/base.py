@@ -154,6 +154,11 @@ class BatchProjection(Projection[TView], Generic[TView]):
     def process_batch(self, events: Sequence[tuple[Any, int]], tracking: Tracking) -> None:
         """Apply ``events`` (each with its log position) and record ``tracking`` (the position
         the batch read up to, which may be past its last handled event) in one transaction."""
+        if not events:
+            # Nothing to apply: the tracking write alone, one statement (atomic by itself).
+            with self.view.datastore.get_connection() as conn, conn.cursor() as curs:
+                self.view._insert_tracking(curs, tracking)  # noqa: SLF001
+            return
         if not self.view.bulk_tables:
             with self.view.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction():
                 with conn.cursor() as curs:
