@@ -1,4 +1,4 @@
-"""The event store: the library's PostgreSQL infrastructure with two changes, both for speed.
+"""The event store: the library's PostgreSQL infrastructure with three changes, all for speed.
 
 **One statement per save.** The library's recorder pipelines ``SET LOCAL lock_timeout``, the
 table lock, the NOTIFY and the insert, but psycopg's ``conn.transaction()`` in pipeline mode syncs
@@ -22,19 +22,32 @@ Unix-socket connection (the embedded server's) at about 800 kB in one insert, so
 used to go statement by statement; a single statement, however large, is sent and answered in
 turn like any other query.
 
+**Saves that wait share a statement.** The log's lock lets one insert in at a time, and each
+commit waits for its WAL flush while it holds the lock, so concurrent saves cannot share a flush
+the way unlocked inserts do. Within one process they can: a save that arrives while another
+thread's insert is under way waits; when that insert ends, one waiting thread inserts the events
+of every save then waiting, in order, in one statement (one transaction, one flush), and hands
+each save its own ids. If that statement fails for any reason but a lost connection, each of its
+saves is inserted again alone, so a conflict fails only its own save and nothing of it is stored;
+a lost connection fails them all and each caller's retry (the library's) tries again. A save never
+returns before its events are committed, and a lone save (one client) is inserted at once.
+
 **No ping per borrowed connection.** The library's ``POSTGRES_PRE_PING`` makes the pool send an
 empty query before lending every connection: one more round trip on every read and every save.
 ``Factory`` checks instead, without a round trip, whether anything arrived on an idle
 connection's socket since it was returned to the pool. A server that restarts or terminates the
 backend closes the socket (after a FATAL message), which makes it readable; only then does the
 check ask the server, and a dead connection is discarded and replaced by the pool as before. A
-connection that breaks unnoticed (the server's host vanishing without closing the socket) fails
-on first use with ``OperationalError``, which the library's recorders retry on a fresh
-connection, as they did when a connection broke between the ping and the query."""
+connection that breaks unnoticed (its socket not closed, e.g. the server's host gone) fails on first
+use with ``OperationalError``: the library's recorders retry on a fresh connection (as they did
+when a connection broke between the ping and the query); code that uses a pooled connection
+without retrying (views, the key store) sees that error once per such connection, where the ping
+would have caught a connection that the server's host had reset."""
 
 from __future__ import annotations
 
 import select
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +56,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError, Programm
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from eventsourcing.utils import retry
 from psycopg import pq
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 from psycopg_pool import ConnectionPool
 
@@ -83,6 +97,10 @@ class EventRecorder(PostgresApplicationRecorder):
         ).format(function=function, id_type=Identifier(datastore.originator_id_type)).as_bytes(None)
         self.lock_timeout_setting = f"{datastore.lock_timeout}s"
         self._select_events_statements: dict[tuple[bool, bool, bool, bool], bytes] = {}
+        # Saves from threads of this process that wait while another thread's insert is under way.
+        self._saves = threading.Condition()
+        self._waiting: list[_Request] = []
+        self._leading = False
         self.max_notification_id_statement = self.max_notification_id_statement.as_bytes(None)  # type: ignore[assignment]
 
     def _select_events_statement(self, gt: bool, lte: bool, desc: bool, limit: bool) -> bytes:
@@ -128,6 +146,52 @@ class EventRecorder(PostgresApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events or self.datastore.enable_db_functions:
             return super().insert_events(stored_events, **kwargs)
+        request = _Request(stored_events)
+        with self._saves:
+            self._waiting.append(request)
+            while self._leading and not request.finished:
+                self._saves.wait()
+            if request.finished:  # a leader inserted it
+                return request.result()
+            # No insert is under way and ours waits: lead one, of every save waiting.
+            self._leading = True
+            batch, self._waiting = self._waiting, []
+        try:
+            self._insert_batch(batch)
+        finally:
+            with self._saves:
+                self._leading = False
+                for unfinished in (r for r in batch if not r.finished):  # only if interrupted
+                    unfinished.fail(OperationalError("the insert was interrupted before it finished"))
+                self._saves.notify_all()
+        return request.result()
+
+    def _insert_batch(self, batch: list[_Request]) -> None:
+        """Insert the events of several saves in one statement; if it fails, insert each save alone,
+        so that a conflict fails only its own save. A lost connection fails each save as it is
+        (each caller's retry tries again)."""
+        if len(batch) > 1:
+            try:
+                ids = self._insert([event for request in batch for event in request.events])
+            except (InterfaceError, OperationalError) as error:
+                for request in batch:
+                    request.fail(type(error)(str(error)), cause=error)
+                return
+            except Exception:  # noqa: BLE001, S110 (one save's conflict or bad value: each alone, below)
+                pass
+            else:
+                start = 0
+                for request in batch:
+                    request.succeed(ids[start:start + len(request.events)])
+                    start += len(request.events)
+                return
+        for request in batch:
+            try:
+                request.succeed(self._insert(request.events))
+            except Exception as error:  # noqa: BLE001 (raised in the caller's thread)
+                request.fail(error)
+
+    def _insert(self, stored_events: Sequence[StoredEvent]) -> list[int]:
         params = (
             [event.originator_id for event in stored_events],
             [event.originator_version for event in stored_events],
@@ -135,14 +199,44 @@ class EventRecorder(PostgresApplicationRecorder):
             [event.state for event in stored_events],
             self.lock_timeout_setting,
         )
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+        with self.datastore.get_connection() as conn:
             assert conn.autocommit  # the statement is its own transaction
+            # One cursor per connection, kept on it (it goes with the connection): psycopg keeps the
+            # dumpers of the statement's arrays on the cursor; a new cursor would build them again.
+            curs = getattr(conn, "_kanalarkiv_insert_cursor", None)
+            if curs is None or curs.closed:
+                curs = conn._kanalarkiv_insert_cursor = conn.cursor(row_factory=tuple_row)  # type: ignore[attr-defined]
             curs.execute(self.call_insert_function, params, prepare=True)
-            notification_ids = [row["notification_id"] for row in curs.fetchall()]
+            notification_ids = [row[0] for row in curs.fetchall()]
         if len(notification_ids) != len(stored_events):  # pragma: no cover (INSERT … RETURNING gives each event a row)
             msg = f"Couldn't get all notification IDs (got {len(notification_ids)}, expected {len(stored_events)})"
             raise ProgrammingError(msg)
         return notification_ids
+
+
+class _Request:
+    """One save waiting to be inserted, and then its notification ids or its error."""
+
+    __slots__ = ("error", "events", "finished", "ids")
+
+    def __init__(self, events: Sequence[StoredEvent]):
+        self.events = events
+        self.finished = False
+        self.ids: list[int] = []
+        self.error: BaseException | None = None
+
+    def succeed(self, ids: list[int]) -> None:
+        self.ids, self.finished = ids, True
+
+    def fail(self, error: BaseException, cause: BaseException | None = None) -> None:
+        if cause is not None:
+            error.__cause__ = cause
+        self.error, self.finished = error, True
+
+    def result(self) -> list[int]:
+        if self.error is not None:
+            raise self.error
+        return self.ids
 
 
 def check_idle_connection(conn: psycopg.Connection[Any]) -> None:

@@ -9,7 +9,7 @@ from uuid import uuid4
 
 import psycopg
 import pytest
-from eventsourcing.persistence import DataError, IntegrityError, StoredEvent
+from eventsourcing.persistence import DataError, IntegrityError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg_pool import ConnectionPool
 
@@ -220,6 +220,79 @@ def test_the_insert_function_is_in_the_database_and_the_statement_is_prepared(op
                             (f"{recorder.events_table_name}_insert",)).fetchone() == (1,)
     for _ in range(3):
         recorder.insert_events(events(uuid4(), 1))
+
+
+def test_concurrent_saves_share_a_statement_and_a_conflict_fails_only_its_own_save(open_runtime, monkeypatch):
+    """Saves from several threads that wait while another thread's insert is under way are inserted
+    together (one transaction, one commit); a conflicting one among them fails alone."""
+    runtime = open_runtime(False)
+    recorder = runtime.app.recorder
+    taken = uuid4()
+    recorder.insert_events(events(taken, 1))
+    statements: list[int] = []
+    real_insert = recorder._insert
+
+    def slow_insert(stored_events):
+        statements.append(len(stored_events))
+        time.sleep(0.02)  # the others queue up meanwhile
+        return real_insert(stored_events)
+
+    monkeypatch.setattr(recorder, "_insert", slow_insert)
+    outcomes: dict = {}
+
+    def client(number: int) -> None:
+        for round_ in range(6):
+            originator = uuid4()
+            conflicting = (number + round_) % 4 == 0
+            batch = [*events(originator, 1, 2), *events(taken, 1)] if conflicting else events(originator, 1, 2)
+            try:
+                outcomes[originator] = ("stored", recorder.insert_events(batch))
+            except IntegrityError:
+                outcomes[originator] = ("conflict", None)
+
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert len(outcomes) == 48
+    assert max(statements) > 2, f"no saves were inserted together: {statements}"
+    for originator, (outcome, ids) in outcomes.items():
+        rows = stored(runtime, originator)
+        if outcome == "stored":
+            assert ids == [nid for _, nid in rows] and [v for v, _ in rows] == [1, 2]
+        else:
+            assert rows == []
+    assert sum(outcome == "conflict" for outcome, _ in outcomes.values()) == 12
+    assert [v for v, _ in stored(runtime, taken)] == [1]
+    every_id = sorted(nid for outcome, ids in outcomes.values() if outcome == "stored" for nid in ids)
+    assert len(every_id) == len(set(every_id)) == 72
+    pool_is_clean(runtime)
+
+
+def test_a_lost_connection_fails_every_save_of_a_shared_statement_and_each_is_retried(open_runtime, monkeypatch):
+    runtime = open_runtime(False)
+    recorder = runtime.app.recorder
+    first, second = uuid4(), uuid4()
+    failed: list[int] = []
+    real_insert = recorder._insert
+
+    def insert_losing_the_connection_once(stored_events):
+        if len(stored_events) == 2 and not failed:
+            failed.append(len(stored_events))
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_insert(stored_events)
+
+    monkeypatch.setattr(recorder, "_insert", insert_losing_the_connection_once)
+    batch = [store._Request(events(first, 1)), store._Request(events(second, 1))]
+    recorder._insert_batch(batch)
+    assert all(isinstance(request.error, OperationalError) for request in batch)
+    assert stored(runtime, first) == stored(runtime, second) == []
+    # Through insert_events, the caller's retry (the library's, on OperationalError) inserts it.
+    failed.clear()
+    assert recorder.insert_events(events(first, 1, 2)) == [nid for _, nid in stored(runtime, first)]
+    assert failed == [2] and [v for v, _ in stored(runtime, first)] == [1, 2]
 
 
 def terminate_pool_backends(runtime) -> int:
