@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from psycopg import Cursor, sql
@@ -30,6 +31,10 @@ class TableShape:
     key: tuple[str, ...]
     columns: tuple[str, ...]
     key_types: tuple[str, ...]
+
+    @cached_property
+    def column_set(self) -> frozenset[str]:
+        return frozenset(self.columns)
 
     @classmethod
     def read(cls, curs: Cursor[Any], table: str, key: tuple[str, ...]) -> TableShape:
@@ -93,8 +98,8 @@ class Rows:
     def insert(self, row: dict[str, Any], position: int, if_absent: bool = False) -> bool:
         """Insert a new row (every writable column given); ``if_absent``: do nothing if the key
         exists (ON CONFLICT DO NOTHING), otherwise an existing key is an error, as an INSERT's."""
-        missing = set(self.shape.columns) - row.keys()
-        if missing:
+        if not row.keys() >= self.shape.column_set:
+            missing = self.shape.column_set - row.keys()
             raise ValueError(f"{self.shape.table}: no value for {', '.join(sorted(missing))}")
         key = self.key_of(row)
         if self.current.get(key) is not None:
@@ -103,7 +108,8 @@ class Rows:
             raise ValueError(f"{self.shape.table}: a row with key {key!r} exists already")
         if key not in self.current and if_absent:
             raise KeyError(f"{self.shape.table}: row {key!r} was not prefetched for this batch")
-        self._write(key, {c: row[c] for c in self.shape.columns}, position)
+        self._write(key, row if len(row) == len(self.shape.columns) else {c: row[c] for c in self.shape.columns},
+                    position)
         return True
 
     def update(self, key: Any, position: int, **changes: Any) -> bool:
