@@ -55,11 +55,11 @@ async def _actor_of(request: Request, credentials: HTTPAuthorizationCredentials 
     """The request's actor, looked up once per request (the look-up itself in the thread pool)."""
     if credentials is None:
         return None
-    state = request.state
-    actor: Actor | None = getattr(state, "actor", None)
+    scope = request.scope  # the request's own (``state`` may be shared with the server's lifespan)
+    actor: Actor | None = scope.get("kanalarkiv.actor")
     if actor is None:
         actor = await run_in_threadpool(_authenticate, request.app.state.runtime.views, credentials.credentials)
-        state.actor = actor
+        scope["kanalarkiv.actor"] = actor
     return actor
 
 
