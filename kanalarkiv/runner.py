@@ -7,14 +7,12 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 import structlog
 from eventsourcing.persistence import Mapper, Notification, Tracking
-from eventsourcing.utils import resolve_topic
 from psycopg import sql
 from psycopg.rows import tuple_row
 
@@ -46,10 +44,8 @@ class LogReader:
 
     CACHED_BATCHES = 24
 
-    def __init__(self, app: RecordsApplication, projections: Sequence[BatchProjection[Any]] = ()):
+    def __init__(self, app: RecordsApplication):
         self.app = app
-        self.projections = list(projections)
-        self._opened_at_read: dict[str, bool] = {}
         self._lock = threading.Lock()
         self._reads: dict[tuple[int, int], _Read] = {}
         self._followers: dict[str, int] = {}
@@ -118,24 +114,7 @@ class LogReader:
         prefetch = getattr(mapper, "prefetch", None)
         if prefetch is not None:
             prefetch([n.state for n in notifications])
-        batch = [(n, _Lazy(mapper, n)) for n in notifications]
-        # Sealed content a projection will read is opened now, while the batch's keys just fetched
-        # are in the key store's short-lived cache (opened later, each key would be fetched again).
-        for n, lazy in batch:
-            if self._open_at_read(n.topic):
-                lazy.get()
-        return batch
-
-    def _open_at_read(self, topic: str) -> bool:
-        opened = self._opened_at_read.get(topic)
-        if opened is None:
-            try:
-                opened = bool(sealed_fields(resolve_topic(topic))) and any(
-                    p.reads_sealed_content and not p.raw_notifications and p.wants(topic) for p in self.projections)
-            except Exception:  # noqa: BLE001 - an unknown topic is for the projections to meet (the hash tree reads it raw)
-                opened = False
-            self._opened_at_read[topic] = opened
-        return opened
+        return [(n, _Lazy(mapper, n)) for n in notifications]
 
 
 class _Read:
@@ -187,7 +166,7 @@ class Projector:
         self.app = app
         self.projection = projection
         self.batch_size = batch_size
-        self.reader = reader or LogReader(app, [projection])
+        self.reader = reader or LogReader(app)
 
     @property
     def name(self) -> str:
@@ -325,7 +304,7 @@ class ProjectionSupervisor:
 
     def start(self) -> None:
         projections = self.views.projections()
-        reader = LogReader(self.app, projections)
+        reader = LogReader(self.app)
         for projection in projections:
             self.workers.append(ProjectionWorker(Projector(self.app, projection, self.batch_size, reader), self.stopping))
         listener = LogListener(self.conninfo, self.app.recorder.channel_name, self.workers, self.stopping)  # type: ignore[attr-defined]
