@@ -21,7 +21,8 @@ from kanalarkiv.context import current_actor
 
 CHUNK = 100
 CHUNK_BYTES = 1_000_000
-"""Transactions of a bulk capture stay moderate in size (see also ``kanalarkiv.store``)."""
+"""Transactions of a bulk capture stay moderate in size: the log's lock is held for one chunk at
+a time, so commands of other clients are not kept waiting behind a whole export."""
 MAX_ITEMS = 20_000
 
 
