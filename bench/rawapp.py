@@ -53,27 +53,21 @@ async def _register(slug: str) -> tuple[int, bytes]:
                               "channels": [_public(row) for row in rows]})
 
 
-async def _channel(channel_id: str) -> tuple[int, bytes]:
+async def _rows(query: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
     assert _pool is not None
-    try:
-        key = UUID(channel_id)
-    except ValueError:
-        return 422, b'{"status":422}'
     async with _pool.connection() as conn:
-        row = await (await conn.execute(CHANNEL, (key,), prepare=True)).fetchone()
-    if row is None or row["status"] not in ("active", "paused", "closed"):
+        return await (await conn.execute(query, params, prepare=True)).fetchall()
+
+
+async def _channel(key: UUID) -> tuple[int, bytes]:
+    rows = await _rows(CHANNEL, (key,))
+    if not rows or rows[0]["status"] not in ("active", "paused", "closed"):
         return 404, b'{"status":404}'
-    return 200, orjson.dumps(_public(row))
+    return 200, orjson.dumps(_public(rows[0]))
 
 
-async def _posts(channel_id: str) -> tuple[int, bytes]:
-    assert _pool is not None
-    try:
-        key = UUID(channel_id)
-    except ValueError:
-        return 422, b'{"status":422}'
-    async with _pool.connection() as conn:
-        rows = await (await conn.execute(POSTS, (key, PAGE, 0), prepare=True)).fetchall()
+async def _posts(key: UUID) -> tuple[int, bytes]:
+    rows = await _rows(POSTS, (key, PAGE, 0))
     return 200, orjson.dumps([{
         "post_id": row["post_id"], "channel_id": row["channel_id"], "published_at": row["published_at"],
         "author_name": row["author_name"], "text": None if row["deleted_at"] else row["text"],
@@ -113,6 +107,13 @@ def _entry(slug: str, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _uuid(text: str) -> UUID | None:
+    try:
+        return UUID(text)
+    except ValueError:
+        return None
+
+
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     global _pool
     if scope["type"] == "lifespan":
@@ -131,10 +132,12 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     parts = scope["path"].strip("/").split("/")
     if len(parts) == 4 and parts[:2] == ["v1", "organisations"] and parts[3] == "channels":
         status, body = await _register(parts[2])
-    elif len(parts) == 3 and parts[:2] == ["v1", "channels"]:
-        status, body = await _channel(parts[2])
-    elif len(parts) == 4 and parts[:2] == ["v1", "channels"] and parts[3] == "posts":
-        status, body = await _posts(parts[2])
+    elif len(parts) in (3, 4) and parts[:2] == ["v1", "channels"] and parts[3:] in ([], ["posts"]):
+        key = _uuid(parts[2])
+        if key is None:
+            status, body = 422, b'{"status":422}'
+        else:
+            status, body = await (_channel(key) if len(parts) == 3 else _posts(key))
     elif len(parts) == 4 and parts[:2] == ["v1", "organisations"] and parts[3] == "diary":
         query = parse_qs(scope.get("query_string", b"").decode())
         status, body = await _diary(parts[2], query.get("q", [""])[0])

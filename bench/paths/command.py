@@ -97,13 +97,15 @@ def run(bench: Bench) -> PathResult:
         "it and ours is the application's own work.")
     if not all(target.met for target in result.targets):
         result.notes.append(
-            "Why the target is missed: one save makes three round trips where the raw insert makes one. The pool "
-            "checks every connection it lends with a query first (POSTGRES_PRE_PING=y in kanalarkiv/database.py: "
-            "`check_connection` in the profile below); the library's recorder then pipelines lock, NOTIFY and "
-            "INSERT but syncs before COMMIT (to raise a conflict early), and commits in another round trip. 1b "
-            "doubles this: every command borrows a connection (and pings) to read its aggregate, then again to save. "
-            "With 8 clients the log's EXCLUSIVE lock lets one writer in at a time (compare raw with raw + lock & "
-            "notify), and the application's Python work shares one GIL.")
+            "Why the target is missed: a save is one round trip, as the raw insert is (one call of "
+            "kanalarkiv_events_insert: lock, NOTIFY, INSERT … RETURNING in its own transaction), so what remains at "
+            "one client is the application's Python work per command: building the domain objects, the mapper and "
+            "the orjson transcoder (`_encode_value` in the profile below), the recorder's argument arrays (psycopg's "
+            "dumpers), and typing-Protocol isinstance checks in the library; 1b adds reading and decoding the "
+            "aggregate for each command. With 8 clients the log's EXCLUSIVE lock lets one insert in at a time, "
+            "which would hold ours to the \"raw + lock & notify\" figure; saves that wait for it share the next "
+            "statement (group commit in kanalarkiv/store.py), which is how ours can pass that figure, and the "
+            "application's Python work shares one GIL with the client threads.")
     return result
 
 
