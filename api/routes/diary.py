@@ -37,6 +37,7 @@ from api.diary_schemas import (
     RecordRegistration,
     SecrecyMarking,
 )
+from api.responses import json_response
 from api.routes.channels import WaitFor
 from api.schemas import Recorded
 from domain.actors import Actor
@@ -213,7 +214,7 @@ def pending_transfers(actor: CurrentActor, views: ViewsDep, wait_for_position: W
 @router.get("/v1/organisations/{slug}/diary", response_model=DiaryPage, summary="Diariet: the public diary")
 def public_diary(slug: str, views: ViewsDep, actor: OptionalActor, as_of: AsOf, q: Text = None, date_from: DateFrom = None, date_to: DateTo = None,
                  diary_number: NumberParam = None, case: CaseParam = None, record_type: TypeParam = None,
-                 limit: Limit = 50, offset: Offset = 0, wait_for_position: WaitFor = None) -> DiaryPage:
+                 limit: Limit = 50, offset: Offset = 0, wait_for_position: WaitFor = None) -> Response:
     """Newest registration first. No token needed; marked fields read 'Sekretess enligt OSL …'.
     Auditors and records officers may read it as it stood at a past instant (``as_of``)."""
     views.wait_for("diary", as_of or wait_for_position)
@@ -221,8 +222,9 @@ def public_diary(slug: str, views: ViewsDep, actor: OptionalActor, as_of: AsOf, 
     require_own_past(actor, organisation["org_id"], as_of, "diary")
     query = diary_query(q, date_from, date_to, diary_number, case, record_type, limit, offset)
     rows, total = views.diary.public_entries(organisation["org_id"], query, as_of)
-    return DiaryPage(organisation=organisation["name"], organisation_slug=slug, total=total, limit=limit,
-                     offset=offset, entries=[entry_public(slug, row) for row in rows])
+    # Serialised once, straight from the rows: the body is what DiaryPage serialises to.
+    return json_response({"organisation": organisation["name"], "organisation_slug": slug, "total": total,
+                          "limit": limit, "offset": offset, "entries": [entry_public_fields(slug, row) for row in rows]})
 
 
 @router.get("/v1/organisations/{slug}/diary/entries/{entry_id}", response_model=DiaryEntryPublic,
@@ -286,22 +288,40 @@ def swedish_date(moment: datetime | None) -> date | None:
     return moment.astimezone(SWEDISH_TIME).date() if moment else None
 
 
+_LINK_FIELDS = tuple(DiaryLinks.model_fields)
+_DIRECTION_LABELS = {direction.value: direction.label_sv for direction in Direction}
+_RECORD_TYPE_LABELS = {record_type.value: record_type.label_sv for record_type in RecordType}
+
+
 def _links(row: dict[str, Any]) -> DiaryLinks:
-    return DiaryLinks(**{k: row[k] for k in DiaryLinks.model_fields})
+    return DiaryLinks(**{k: row[k] for k in _LINK_FIELDS})
 
 
 def entry_public(slug: str, row: dict[str, Any]) -> DiaryEntryPublic:
-    direction, record_type = Direction(row["direction"]), RecordType(row["record_type"])
-    return DiaryEntryPublic(
-        entry_id=row["entry_id"], diary_number=row["diary_number"],
-        url=f"/v1/organisations/{slug}/diary/entries/{row['entry_id']}", page_url=f"/{slug}/diarium/{row['entry_id']}",
-        record_date=swedish_date(row["record_date"]), direction=direction, direction_label=direction.label_sv,
-        record_type=record_type, record_type_label=record_type.label_sv, counterpart=row["counterpart"],
-        description=row["description"], case_id=row["case_id"], case_number=row["case_number"],
-        case_subject=row["case_subject"], registered_on=swedish_date(row["registered_at"]), status=row["status"],
-        annulled_on=swedish_date(row["annulled_at"]), corrected=row["corrections"] > 0,
-        secrecy_marked=row["secrecy_marked"], links=None if row["secrecy_marked"] else _links(row),
-    )
+    return DiaryEntryPublic(**entry_public_fields(slug, row))
+
+
+def entry_public_fields(slug: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A public row as ``DiaryEntryPublic``'s fields, in its order, as plain values (what the public
+    diary serialises directly): dates in Swedish time, no links while the entry is marked."""
+    try:
+        direction_label = _DIRECTION_LABELS[row["direction"]]
+        record_type_label = _RECORD_TYPE_LABELS[row["record_type"]]
+    except KeyError as error:
+        raise ValueError(f"diary entry {row['entry_id']} has an unknown direction or record type {error}") from None
+    entry_id = row["entry_id"]
+    return {
+        "entry_id": entry_id, "diary_number": row["diary_number"],
+        "url": f"/v1/organisations/{slug}/diary/entries/{entry_id}", "page_url": f"/{slug}/diarium/{entry_id}",
+        "record_date": swedish_date(row["record_date"]), "direction": row["direction"],
+        "direction_label": direction_label, "record_type": row["record_type"], "record_type_label": record_type_label,
+        "counterpart": row["counterpart"], "description": row["description"], "case_id": row["case_id"],
+        "case_number": row["case_number"], "case_subject": row["case_subject"],
+        "registered_on": swedish_date(row["registered_at"]), "status": row["status"],
+        "annulled_on": swedish_date(row["annulled_at"]), "corrected": row["corrections"] > 0,
+        "secrecy_marked": row["secrecy_marked"],
+        "links": None if row["secrecy_marked"] else {k: row[k] for k in _LINK_FIELDS},
+    }
 
 
 def entry_record(row: dict[str, Any]) -> DiaryEntryRecord:

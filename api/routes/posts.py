@@ -24,6 +24,7 @@ from api.editorial_schemas import (
     PostRecord,
     PostVersion,
 )
+from api.responses import json_response
 from api.routes.channels import WaitFor
 from api.schemas import Recorded
 from domain.actors import Actor, Role
@@ -92,10 +93,12 @@ def delete_post(post_id: UUID, body: PostDelete, actor: CurrentActor, app: AppDe
 @router.get("/v1/channels/{channel_id}/posts", response_model=list[PostPublic], summary="A channel's posts")
 def list_posts(channel_id: UUID, views: ViewsDep, as_of: AsOf, wait_for_position: WaitFor = None,
                limit: Annotated[int, Query(ge=1, le=200)] = 50,
-               offset: Annotated[int, Query(ge=0)] = 0) -> list[PostPublic]:
+               offset: Annotated[int, Query(ge=0)] = 0) -> Response:
     """Newest first. Deleted posts show that they were deleted, not what they said."""
     views.wait_for("channel_content", as_of or wait_for_position)
-    return [public_post(row) for row in views.channel_content.posts_of(channel_id, limit, offset, as_of)]
+    rows = views.channel_content.posts_of(channel_id, limit, offset, as_of)
+    # Serialised once, straight from the rows: the body is what list[PostPublic] serialises to.
+    return json_response([public_post_fields(row) for row in rows])
 
 
 @router.get("/v1/posts/{post_id}", response_model=PostRecord | PostPublic, summary="One post")
@@ -141,10 +144,16 @@ def record_comment(post_id: UUID, body: CommentCapture, actor: CurrentActor, app
 
 
 def public_post(row: dict[str, Any]) -> PostPublic:
+    return PostPublic(**public_post_fields(row))
+
+
+def public_post_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """A post's row as ``PostPublic``'s fields, in its order, as plain values (serialised directly
+    by ``list_posts``). A deleted post's text is left out."""
     deleted = row["deleted_at"] is not None
-    return PostPublic(post_id=row["post_id"], channel_id=row["channel_id"], published_at=row["published_at"],
-                      author_name=row["author_name"], text=None if deleted else row["text"], deleted=deleted,
-                      edited=row["edits"] > 0)
+    return {"post_id": row["post_id"], "channel_id": row["channel_id"], "published_at": row["published_at"],
+            "author_name": row["author_name"], "text": None if deleted else row["text"], "deleted": deleted,
+            "edited": row["edits"] > 0}
 
 
 def post_row(views: ViewsDep, post_id: UUID, as_of: int | None = None) -> dict[str, Any]:
