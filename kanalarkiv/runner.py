@@ -112,9 +112,8 @@ class LogReader:
                          for i, o, v, t, s in rows]
         mapper = self.app.mapper
         prefetch = getattr(mapper, "prefetch", None)
-        if prefetch is not None:
-            prefetch([n.state for n in notifications])
-        return [(n, _Lazy(mapper, n)) for n in notifications]
+        keys = prefetch([n.state for n in notifications]) if prefetch is not None else None
+        return [(n, _Lazy(mapper, n, keys)) for n in notifications]
 
 
 class _Read:
@@ -136,15 +135,17 @@ class _Lazy:
     decryption) for those that never do. Two threads may race to decode the same event; both
     get equal events, so no lock is taken."""
 
-    __slots__ = ("_mapper", "_notification", "_event", "_sealed")
+    __slots__ = ("_mapper", "_notification", "_keys", "_event", "_sealed")
 
-    def __init__(self, mapper: Any, notification: Any):
-        self._mapper, self._notification, self._event, self._sealed = mapper, notification, None, None
+    def __init__(self, mapper: Any, notification: Any, keys: Any = None):
+        self._mapper, self._notification, self._keys = mapper, notification, keys
+        self._event, self._sealed = None, None
 
     def get(self, opened: bool = True) -> Any:
         if opened:
             if self._event is None:
-                self._event = self._mapper.to_domain_event(self._notification)
+                self._event = (self._mapper.to_domain_event(self._notification) if self._keys is None
+                               else self._mapper.to_domain_event(self._notification, self._keys))
             return self._event
         if self._sealed is None:
             if self._event is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+import threading
 from typing import Any
 
 import orjson
@@ -81,28 +82,84 @@ class SealingMapper(Mapper):
 
     # Reading
 
-    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+    def to_domain_event(self, stored_event: StoredEvent, keys: BatchKeys | None = None) -> Any:
         event = super().to_domain_event(stored_event)
         fields = sealed_fields(type(event))
         if fields:
             state = vars(event)
+            look_up = keys.key if keys is not None else self._key
             for field in fields:
-                state[field.name] = self._open(state.get(field.name), field.name)
+                state[field.name] = self._open(state.get(field.name), field.name, look_up)
         return event
 
-    def _open(self, value: Any, field: str) -> Any:
+    def _key(self, key_id: str) -> bytes | Destroyed:
+        return self.keystore.keys_for_reading({key_id})[key_id]
+
+    @staticmethod
+    def _open(value: Any, field: str, key_of: Any) -> Any:
         while isinstance(value, dict) and SEAL in value:
             seal = value[SEAL]
-            key = self.keystore.keys_for_reading({seal["key"]})[seal["key"]]
+            key = key_of(seal["key"])
             if isinstance(key, Destroyed):
                 return disposed_marker(key.reference, key.at)
-            plaintext = AESGCM(key).decrypt(base64.b64decode(seal["nonce"]), base64.b64decode(seal["ct"]),
-                                            f"{seal['key']}|{field}".encode())
-            value = orjson.loads(plaintext)
+            value = orjson.loads(_decrypt(key, seal, field))
         return value
 
-    def prefetch(self, states: list[bytes]) -> None:
-        """Fetch the outer keys of a batch of stored events in one query (projection catch-up)."""
-        key_ids = {match.decode() for state in states for match in _KEY_IDS.findall(state)}
-        if key_ids:
-            self.keystore.keys_for_reading(key_ids)
+    def prefetch(self, states: list[bytes]) -> BatchKeys:
+        """The keys a batch of stored events is sealed under, for reading it (projection catch-up):
+        the outer keys fetched now in one query, the inner ones when first asked for."""
+        return BatchKeys(self, states)
+
+
+def _decrypt(key: bytes, seal: dict[str, str], field: str) -> bytes:
+    return AESGCM(key).decrypt(base64.b64decode(seal["nonce"]), base64.b64decode(seal["ct"]),
+                               f"{seal['key']}|{field}".encode())
+
+
+class BatchKeys:
+    """Every key a batch of stored events is sealed under, fetched for the batch as a whole and
+    kept with it while projections read it: the outer (record) keys in one query when the batch is
+    read; the inner (data subject) keys, which only the outer layers name, in one more query the
+    first time a projection opens the batch's content. Without it, a projection that lags behind
+    the read (the key store's cache lasts a second) fetched keys one query per commenter.
+
+    Keys kept here are used only for events that precede, in the log, any disposal not yet read:
+    a disposal's own events come later and scrub what was written, as the key store's cache allows
+    too."""
+
+    def __init__(self, mapper: SealingMapper, states: list[bytes]):
+        self._mapper, self._states = mapper, states
+        outer = {match.decode() for state in states for match in _KEY_IDS.findall(state)}
+        self._keys: dict[str, bytes | Destroyed] = dict(mapper.keystore.keys_for_reading(outer)) if outer else {}
+        self._inner_fetched = False
+        self._lock = threading.Lock()
+
+    def key(self, key_id: str) -> bytes | Destroyed:
+        found = self._keys.get(key_id)
+        if found is None and not self._inner_fetched:
+            self._fetch_inner()
+            found = self._keys.get(key_id)
+        return found if found is not None else self._mapper._key(key_id)
+
+    def _fetch_inner(self) -> None:
+        with self._lock:
+            if self._inner_fetched:
+                return
+            inner: set[str] = set()
+            for state in self._states:
+                if SEAL.encode() in state:
+                    inner |= self._inner_ids(orjson.loads(state))
+            if inner - self._keys.keys():
+                self._keys.update(self._mapper.keystore.keys_for_reading(inner - self._keys.keys()))
+            self._inner_fetched = True
+
+    def _inner_ids(self, state: dict[str, Any]) -> set[str]:
+        found = set()
+        for field, value in state.items():
+            if isinstance(value, dict) and SEAL in value:
+                key = self._keys.get(value[SEAL]["key"])
+                if isinstance(key, bytes):
+                    opened = orjson.loads(_decrypt(key, value[SEAL], field))
+                    if isinstance(opened, dict) and SEAL in opened:
+                        found.add(opened[SEAL]["key"])
+        return found
