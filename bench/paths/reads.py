@@ -96,7 +96,6 @@ def run(bench: Bench) -> PathResult:
             "routing and middleware stack and our request log (one JSON line per request) run for every request. "
             "The rows themselves are serialised once with orjson, as the raw app does.")
     return result
-    return result
 
 
 def _profile(bench: Bench, port: int, paths: list[str], clients: int, endpoint: str) -> str:
