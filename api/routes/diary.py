@@ -7,6 +7,7 @@ The public routes never look at a token: what they answer is the same for everyo
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from collections.abc import Iterable
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -224,7 +225,7 @@ def public_diary(slug: str, views: ViewsDep, actor: OptionalActor, as_of: AsOf, 
     rows, total = views.diary.public_entries(organisation["org_id"], query, as_of)
     # Serialised once, straight from the rows: the body is what DiaryPage serialises to.
     return json_response({"organisation": organisation["name"], "organisation_slug": slug, "total": total,
-                          "limit": limit, "offset": offset, "entries": [entry_public_fields(slug, row) for row in rows]})
+                          "limit": limit, "offset": offset, "entries": public_entries_fields(slug, rows)})
 
 
 @router.get("/v1/organisations/{slug}/diary/entries/{entry_id}", response_model=DiaryEntryPublic,
@@ -304,24 +305,38 @@ def entry_public(slug: str, row: dict[str, Any]) -> DiaryEntryPublic:
 def entry_public_fields(slug: str, row: dict[str, Any]) -> dict[str, Any]:
     """A public row as ``DiaryEntryPublic``'s fields, in its order, as plain values (what the public
     diary serialises directly): dates in Swedish time, no links while the entry is marked."""
-    try:
-        direction_label = _DIRECTION_LABELS[row["direction"]]
-        record_type_label = _RECORD_TYPE_LABELS[row["record_type"]]
-    except KeyError as error:
-        raise ValueError(f"diary entry {row['entry_id']} has an unknown direction or record type {error}") from None
-    entry_id = row["entry_id"]
-    return {
-        "entry_id": entry_id, "diary_number": row["diary_number"],
-        "url": f"/v1/organisations/{slug}/diary/entries/{entry_id}", "page_url": f"/{slug}/diarium/{entry_id}",
-        "record_date": swedish_date(row["record_date"]), "direction": row["direction"],
-        "direction_label": direction_label, "record_type": row["record_type"], "record_type_label": record_type_label,
-        "counterpart": row["counterpart"], "description": row["description"], "case_id": row["case_id"],
-        "case_number": row["case_number"], "case_subject": row["case_subject"],
-        "registered_on": swedish_date(row["registered_at"]), "status": row["status"],
-        "annulled_on": swedish_date(row["annulled_at"]), "corrected": row["corrections"] > 0,
-        "secrecy_marked": row["secrecy_marked"],
-        "links": None if row["secrecy_marked"] else {k: row[k] for k in _LINK_FIELDS},
-    }
+    return public_entries_fields(slug, (row,))[0]
+
+
+def public_entries_fields(slug: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``entry_public_fields`` of each row (a page of the public diary: some microseconds a row)."""
+    url, page_url, zone = f"/v1/organisations/{slug}/diary/entries/", f"/{slug}/diarium/", SWEDISH_TIME
+    entries = []
+    for row in rows:
+        try:
+            direction_label = _DIRECTION_LABELS[row["direction"]]
+            record_type_label = _RECORD_TYPE_LABELS[row["record_type"]]
+        except KeyError as error:
+            raise ValueError(f"diary entry {row['entry_id']} has an unknown direction or record type {error}") from None
+        entry_id, record_date, registered_at, annulled_at = (
+            row["entry_id"], row["record_date"], row["registered_at"], row["annulled_at"])
+        key = str(entry_id)
+        marked = row["secrecy_marked"]
+        entries.append({
+            "entry_id": entry_id, "diary_number": row["diary_number"], "url": url + key, "page_url": page_url + key,
+            "record_date": record_date.astimezone(zone).date() if record_date else None,
+            "direction": row["direction"], "direction_label": direction_label, "record_type": row["record_type"],
+            "record_type_label": record_type_label, "counterpart": row["counterpart"],
+            "description": row["description"], "case_id": row["case_id"], "case_number": row["case_number"],
+            "case_subject": row["case_subject"],
+            "registered_on": registered_at.astimezone(zone).date() if registered_at else None,
+            "status": row["status"], "annulled_on": annulled_at.astimezone(zone).date() if annulled_at else None,
+            "corrected": row["corrections"] > 0, "secrecy_marked": marked,
+            "links": None if marked else {
+                "channel_id": row["channel_id"], "post_id": row["post_id"], "comment_id": row["comment_id"],
+                "decision_id": row["decision_id"], "snapshot_id": row["snapshot_id"]},
+        })
+    return entries
 
 
 def entry_record(row: dict[str, Any]) -> DiaryEntryRecord:
