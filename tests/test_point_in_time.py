@@ -118,3 +118,20 @@ def test_the_cli_replays_a_register_as_of_an_instant(client, runtime, monkeypatc
     replayed = orjson.loads(result.stdout)
     assert [(c["name"], c["status"]) for c in replayed["channels"]] == [("Valdemarsviks kommun", "active")]
     assert replayed["position"] > 0 and bad.exit_code != 0
+
+
+def test_another_organisations_auditor_cannot_read_a_channels_posts_as_they_were(client, runtime):
+    from conftest import register_organisation, staff
+
+    town = given_a_municipality_with_an_active_page(client, runtime)
+    town.publish("Nyhet som senare tas bort")
+    register_organisation(runtime, "soderkoping", "Söderköpings kommun", "212000-0530")
+    foreign_auditor = staff(runtime, "soderkoping", "auditor", "Greta Granskare")
+    position = runtime.head()
+
+    theirs = town.get(f"/v1/channels/{town.channel_id}/posts", as_=foreign_auditor, as_of_position=position)
+    ours = town.get(f"/v1/channels/{town.channel_id}/posts", as_=town.auditor, as_of_position=position)
+
+    assert theirs.status_code == 403
+    assert "another organisation's posts" in theirs.json()["detail"]
+    assert [post["text"] for post in ours.json()] == ["Nyhet som senare tas bort"]

@@ -91,11 +91,17 @@ def delete_post(post_id: UUID, body: PostDelete, actor: CurrentActor, app: AppDe
 
 
 @router.get("/v1/channels/{channel_id}/posts", response_model=list[PostPublic], summary="A channel's posts")
-def list_posts(channel_id: UUID, views: ViewsDep, as_of: AsOf, wait_for_position: WaitFor = None,
-               limit: Annotated[int, Query(ge=1, le=200)] = 50,
+def list_posts(channel_id: UUID, views: ViewsDep, actor: OptionalActor, as_of: AsOf,
+               wait_for_position: WaitFor = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
                offset: Annotated[int, Query(ge=0)] = 0) -> Response:
-    """Newest first. Deleted posts show that they were deleted, not what they said."""
+    """Newest first. Deleted posts show that they were deleted, not what they said. As of a past
+    instant only for the channel's own organisation's auditors and records officers."""
     views.wait_for("channel_content", as_of or wait_for_position)
+    if as_of is not None:
+        channel = views.channel_register.channel(channel_id)
+        if channel is None:
+            raise RecordNotFound(f"no channel with id {channel_id}")
+        require_own_past(actor, channel["org_id"], as_of, "posts")
     rows = views.channel_content.posts_of(channel_id, limit, offset, as_of)
     # Serialised once, straight from the rows: the body is what list[PostPublic] serialises to.
     return json_response([public_post_fields(row) for row in rows])
