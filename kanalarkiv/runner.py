@@ -42,7 +42,7 @@ class LogReader:
     log) is shared only with a worker whose latest wake-up came before that read began, so it
     holds every event that worker was told of; workers woken together read the head once."""
 
-    CACHED_BATCHES = 24
+    CACHED_BATCHES = 8
 
     def __init__(self, app: RecordsApplication):
         self.app = app

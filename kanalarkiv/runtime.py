@@ -11,6 +11,7 @@ from kanalarkiv.application import RecordsApplication
 from kanalarkiv.config import Settings
 from kanalarkiv.context import Clock, system_clock
 from kanalarkiv.database import ensure_database, eventsourcing_env, server_url
+from kanalarkiv.memory import limit_malloc_arenas
 from kanalarkiv.runner import ProjectionSupervisor
 from kanalarkiv.signing import HeadSigner
 from kanalarkiv.transparency import Checkpointer, Transparency
@@ -44,6 +45,7 @@ class Runtime:
         clock: Clock = system_clock,
         url: str | None = None,
     ) -> Runtime:
+        limit_malloc_arenas()  # before the pool's and the workers' threads allocate
         url = url or database_url(settings)
         master_key = load_master_key(settings.master_key, settings.data_dir)
         app = RecordsApplication(env=eventsourcing_env(url, settings.pool_size), clock=clock, master_key=master_key,
