@@ -48,6 +48,7 @@ def run(bench: Bench) -> PathResult:
     table = [["endpoint", "clients", "ours p50 ms", "ours p99 ms", "raw p50 ms", "raw p99 ms", "ours req/s",
               "raw req/s", "ratio (req/s)", "bytes ours / raw", "every run, req/s: ours; raw"]]
     latency: dict[str, dict[str, float]] = {}
+    missed: list[tuple[float, str, list[str], int]] = []
     with _server(bench, "ours") as ours_port, _server(bench, "raw") as raw_port:
         for endpoint, paths in endpoints.items():
             sizes = (_body_size(ours_port, paths[0]), _body_size(raw_port, paths[0]))
@@ -71,10 +72,13 @@ def run(bench: Bench) -> PathResult:
                     result.targets.append(Target(f"p99 ≤ {TARGET_P99_MS:.0f} ms at {clients} clients ({endpoint})",
                                                  f"{p99:.1f} ms", p99 <= TARGET_P99_MS))
                     if p99 > TARGET_P99_MS:
-                        result.profiles[f"our server under {clients} clients, {endpoint}"] = _profile(
-                            bench, ours_port, paths, clients, endpoint)
+                        missed.append((p99, endpoint, paths, clients))
                 if ours.errors or raw.errors:
                     result.notes.append(f"{name}: failed requests (ours, raw) = ({ours.errors}, {raw.errors}).")
+        # Every endpoint that missed in full mode; in quick mode the worst one, to stay within its two minutes.
+        for _, endpoint, paths, clients in sorted(missed, reverse=True)[:None if bench.mode.name == "full" else 1]:
+            result.profiles[f"our server under {clients} clients, {endpoint}"] = _profile(
+                bench, ours_port, paths, clients, endpoint)
     result.tables["Latency and throughput"] = table
     result.series["latency"] = latency
     result.notes.append(
