@@ -28,7 +28,7 @@ class Mode:
     timeout: float = 600.0  # any one child process
 
 
-QUICK = Mode("quick", events=20_000, seconds=1.0, max_operations=20_000, reps=2, timeout=120.0)
+QUICK = Mode("quick", events=20_000, seconds=0.5, max_operations=20_000, reps=2, timeout=120.0)
 FULL = Mode("full", events=1_000_000, seconds=5.0, max_operations=200_000, reps=3, timeout=3000.0)
 
 
