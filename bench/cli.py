@@ -119,9 +119,15 @@ def _rounded(value: object) -> object:
 
 
 def _commit() -> str:
+    """The commit the code ran at; "-dirty" when a tracked file other than the reports (which a run
+    rewrites) differs from it."""
     try:
-        return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True, text=True,
-                              check=True, timeout=10).stdout.strip()
+        def git(*args: str) -> str:
+            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True,
+                                  timeout=10).stdout.strip()
+
+        changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench/reports")
+        return git("rev-parse", "--short", "HEAD") + ("-dirty" if changed else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
