@@ -31,6 +31,17 @@ class Diary:
     def officers(self, entry_id: str, wait: int | None = None, as_=None) -> dict:
         return self.town.get(f"/v1/diary/entries/{entry_id}", as_=as_ or self.town.officer, wait=wait).json()
 
+    def case_with_a_snapshot(self) -> tuple[dict, dict]:
+        """A case opened by the records officer, and a half-year snapshot registered in it."""
+        town = self.town
+        case = town.post("/v1/diary/cases", {"subject": "Badplatser 2026", "responsible_unit": "Fritid"},
+                         as_=town.officer, expect=201).json()
+        shot = town.post("/v1/diary/entries", {
+            "record_date": (town.now() - timedelta(days=1)).isoformat(), "direction": "drawn_up",
+            "record_type": "snapshot", "description": "Halvårsskärmdump av Facebooksidan",
+            "case_number": case["diary_number"], "channel_id": town.channel_id}, as_=town.officer, expect=201).json()
+        return case, shot
+
     def comment(self, text: str = "När öppnar simhallen?", author: str = "Kalle Medborgare",
                 received_ago: timedelta = timedelta(days=2)) -> dict:
         post = self.town.publish()

@@ -21,12 +21,7 @@ def given_a_diary_with_some_entries(client, runtime):
                                   description="Frågor om simhallens öppettider")
     snow = diary.register_comment(diary.comment(author="Karin Svensson", received_ago=timedelta(days=3))["id"],
                                   description="Klagomål på snöröjningen vid skolan")
-    case = town.post("/v1/diary/cases", {"subject": "Badplatser 2026", "responsible_unit": "Fritid"},
-                     as_=town.officer, expect=201).json()
-    shot = town.post("/v1/diary/entries", {
-        "record_date": (town.now() - timedelta(days=1)).isoformat(), "direction": "drawn_up",
-        "record_type": "snapshot", "description": "Halvårsskärmdump av Facebooksidan",
-        "case_number": case["diary_number"], "channel_id": town.channel_id}, as_=town.officer, expect=201).json()
+    case, shot = diary.case_with_a_snapshot()
     runtime.views.wait_for("diary", runtime.head())
     return diary, swim, snow, case, shot
 

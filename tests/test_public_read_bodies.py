@@ -57,12 +57,7 @@ def test_the_public_diary_answers_exactly_what_its_documented_schema_serialises_
     town.post(f"/v1/diary/entries/{marked['id']}/secrecy", {"provision": "26:1",
                                                              "fields": ["counterpart", "description"]},
               as_=town.officer)
-    case = town.post("/v1/diary/cases", {"subject": "Badplatser 2026", "responsible_unit": "Fritid"},
-                     as_=town.officer, expect=201).json()
-    in_case = town.post("/v1/diary/entries", {
-        "record_date": (town.now() - timedelta(days=1)).isoformat(), "direction": "drawn_up",
-        "record_type": "snapshot", "description": "Halvårsskärmdump av Facebooksidan",
-        "case_number": case["diary_number"], "channel_id": town.channel_id}, as_=town.officer, expect=201).json()
+    case, in_case = diary.case_with_a_snapshot()
     wrong = diary.register_comment(diary.comment()["id"], description="Registrerad i fel diarium")
     annulled = town.post(f"/v1/diary/entries/{wrong['id']}/annulment", {"reason": "Av misstag"},
                          as_=town.officer).json()
