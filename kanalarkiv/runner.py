@@ -89,10 +89,6 @@ class LogReader:
                 self._evict()
         return read.result
 
-    def forget(self, follower: str) -> None:
-        with self._lock:
-            self._followers.pop(follower, None)
-
     def _evict(self) -> None:
         """Drop batches every follower has passed, then the oldest beyond the limit."""
         behind = min(self._followers.values(), default=None)

@@ -310,7 +310,7 @@ def entry_public_fields(slug: str, row: dict[str, Any]) -> dict[str, Any]:
 
 def public_entries_fields(slug: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """``entry_public_fields`` of each row (a page of the public diary: some microseconds a row)."""
-    url, page_url, zone = f"/v1/organisations/{slug}/diary/entries/", f"/{slug}/diarium/", SWEDISH_TIME
+    url, page_url = f"/v1/organisations/{slug}/diary/entries/", f"/{slug}/diarium/"
     entries = []
     for row in rows:
         try:
@@ -318,23 +318,20 @@ def public_entries_fields(slug: str, rows: Iterable[dict[str, Any]]) -> list[dic
             record_type_label = _RECORD_TYPE_LABELS[row["record_type"]]
         except KeyError as error:
             raise ValueError(f"diary entry {row['entry_id']} has an unknown direction or record type {error}") from None
-        entry_id, record_date, registered_at, annulled_at = (
-            row["entry_id"], row["record_date"], row["registered_at"], row["annulled_at"])
+        entry_id = row["entry_id"]
         key = str(entry_id)
         marked = row["secrecy_marked"]
         entries.append({
             "entry_id": entry_id, "diary_number": row["diary_number"], "url": url + key, "page_url": page_url + key,
-            "record_date": record_date.astimezone(zone).date() if record_date else None,
+            "record_date": swedish_date(row["record_date"]),
             "direction": row["direction"], "direction_label": direction_label, "record_type": row["record_type"],
             "record_type_label": record_type_label, "counterpart": row["counterpart"],
             "description": row["description"], "case_id": row["case_id"], "case_number": row["case_number"],
             "case_subject": row["case_subject"],
-            "registered_on": registered_at.astimezone(zone).date() if registered_at else None,
-            "status": row["status"], "annulled_on": annulled_at.astimezone(zone).date() if annulled_at else None,
+            "registered_on": swedish_date(row["registered_at"]),
+            "status": row["status"], "annulled_on": swedish_date(row["annulled_at"]),
             "corrected": row["corrections"] > 0, "secrecy_marked": marked,
-            "links": None if marked else {
-                "channel_id": row["channel_id"], "post_id": row["post_id"], "comment_id": row["comment_id"],
-                "decision_id": row["decision_id"], "snapshot_id": row["snapshot_id"]},
+            "links": None if marked else {link: row[link] for link in _LINK_FIELDS},
         })
     return entries
 
