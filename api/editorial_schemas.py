@@ -266,6 +266,9 @@ class ComplianceReport(BaseModel):
     deletions_to_review: list[dict[str, Any]]
     unanswered_comments: list[dict[str, Any]]
     channels_without_editor: list[dict[str, Any]]
+    late_recordings: list[dict[str, Any]] = Field(
+        description="Sen registrering: what a person recorded more than 24 hours after it happened (posts "
+                    "published, edited or deleted, replies), with who recorded it and how many hours late.")
 
 
 class BulkPost(BaseModel):
