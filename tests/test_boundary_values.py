@@ -141,3 +141,12 @@ def test_a_day_beyond_the_range_is_refused_not_an_overflow(town):
     rendering = town.post(f"/v1/channels/{town.channel_id}/snapshots/rendering",
                           {"period_start": "2026-01-01", "period_end": "9999-12-31"}, as_=town.officer, expect=None)
     refused(rendering, "period_end")
+
+
+def test_the_cli_refuses_to_replay_as_of_year_one():
+    from typer.testing import CliRunner
+
+    from kanalarkiv.cli import app as cli
+
+    result = CliRunner().invoke(cli, ["replay", "--org", "valdemarsvik", "--as-of", "0001-01-01T00:00:00+14:00"])
+    assert result.exit_code == 2 and "1990-01-01" in result.output
