@@ -9,9 +9,8 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from pydantic import AwareDatetime
-
 from api.errors import Unauthenticated
+from api.types import Instant
 from domain.actors import Actor, Role
 from domain.errors import NotPermitted
 from kanalarkiv.application import RecordsApplication, hash_token
@@ -109,7 +108,7 @@ AS_OF_READERS = {Role.RECORDS_OFFICER, Role.AUDITOR, Role.OPERATOR}
 async def as_of_position(
     request: Request,
     credentials: Credentials,
-    as_of: Annotated[AwareDatetime | None, Query(
+    as_of: Annotated[Instant | None, Query(
         description="Auditors and records officers: read the view as it stood at this instant.")] = None,
     as_of_position: Annotated[int | None, Query(
         ge=0, description="Auditors and records officers: read the view as it stood at this log position.")] = None,

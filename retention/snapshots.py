@@ -15,6 +15,7 @@ from domain.actors import Actor, Role
 from domain.base import RecordAggregate
 from domain.channel import Channel
 from domain.errors import InvalidValue
+from domain.values import past_instant, plain_text
 
 SNAPSHOT_TAKERS = {Role.WEBMASTER, Role.RECORDS_OFFICER}
 FIXITY_CHECKERS = {Role.WEBMASTER, Role.RECORDS_OFFICER, Role.AUDITOR}
@@ -98,13 +99,12 @@ class ChannelSnapshot(RecordAggregate):
             raise InvalidValue("sha256", "must be 64 lower-case hex digits")
         if not 0 < size <= MAX_BYTES:
             raise InvalidValue("file", f"must hold between 1 byte and {MAX_BYTES // (1024 * 1024)} MiB")
-        taken = taken_at or at
-        if taken.tzinfo is None or taken > at:
-            raise InvalidValue("taken_at", "must carry a timezone and not lie in the future")
+        taken = past_instant("taken_at", taken_at or at, at)
         return cls._create(
             cls.Taken, id=snapshot_id, channel_id=channel.id, period_start=period_start.isoformat(),
             period_end=period_end.isoformat(), sha256=sha256, size=size, media_type=media_type,
-            filename=(filename or "snapshot")[:200], rendered=rendered, **cls.envelope(by, at, taken, channel.org_id),
+            filename=plain_text("file", filename or "snapshot")[:200], rendered=rendered,
+            **cls.envelope(by, at, taken, channel.org_id),
         )
 
     def record_fixity(self, found_sha256: str | None, by: Actor, at: datetime) -> None:

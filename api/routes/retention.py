@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import AppDep, CurrentActor, ViewsDep
 from api.routes.channels import WaitFor
 from api.schemas import Recorded
+from api.types import Text
 from domain.actors import Actor, Role
 from domain.errors import NotPermitted
 from kanalarkiv.outcomes import RecordNotFound
@@ -37,55 +38,55 @@ EXAMPLE_PLAN = [
 
 
 class PlanAdopt(BaseModel):
-    classes: list[dict[str, Any]] = Field(description="Each: code, name, rule (keep | after_period | "
+    classes: list[dict[Text, Any]] = Field(description="Each: code, name, rule (keep | after_period | "
                                           "when_no_longer_relevant), period (ISO, e.g. P2Y) and trigger "
                                           "(created | removed) for after_period, legal_basis.")
-    decision_reference: str = Field(min_length=1, max_length=200, description="The decision adopting this version.")
+    decision_reference: Text = Field(min_length=1, max_length=200, description="The decision adopting this version.")
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"classes": EXAMPLE_PLAN, "decision_reference": "KS 2026/0012, § 14"}]})
 
 
 class PlanDryRun(BaseModel):
-    classes: list[dict[str, Any]]
+    classes: list[dict[Text, Any]]
     model_config = ConfigDict(extra="forbid")
 
 
 class HoldPlace(BaseModel):
     scope: Literal["record", "channel", "case", "query"]
-    target: str | None = Field(None, max_length=200, description="The record id, channel id or case diary number.")
-    query: dict[str, str] | None = Field(None, description="For scope=query: channel_id, class_code, kind, "
+    target: Text | None = Field(None, max_length=200, description="The record id, channel id or case diary number.")
+    query: dict[Text, Text] | None = Field(None, description="For scope=query: channel_id, class_code, kind, "
                                          "created_from, created_to.")
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"scope": "channel", "target": "44bc5a00-2c68-4387-bb9b-d3dabcc3cbd6",
          "reason": "JO:s utredning dnr 1234-2026"}]})
 
 
 class HoldLift(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
     model_config = ConfigDict(extra="forbid")
 
 
 class Reclassify(BaseModel):
-    to_class: str = Field(min_length=1, max_length=60)
-    reason: str = Field(min_length=1, max_length=2000)
+    to_class: Text = Field(min_length=1, max_length=60)
+    reason: Text = Field(min_length=1, max_length=2000)
     model_config = ConfigDict(extra="forbid")
 
 
 class DisposalCreate(BaseModel):
-    reference: str = Field(min_length=1, max_length=60, description="The decision's diary number, e.g. KS 2026/0201.")
-    class_code: str = Field(min_length=1, max_length=60)
+    reference: Text = Field(min_length=1, max_length=60, description="The decision's diary number, e.g. KS 2026/0201.")
+    class_code: Text = Field(min_length=1, max_length=60)
     record_ids: list[UUID] | None = Field(None, max_length=10_000, description="The records; or leave out to take "
                                           "every due record of the class (on channel_id if given).")
     channel_id: UUID | None = None
-    assessment: str | None = Field(None, max_length=2000, description="For 'when no longer relevant': why they are.")
+    assessment: Text | None = Field(None, max_length=2000, description="For 'when no longer relevant': why they are.")
     model_config = ConfigDict(extra="forbid")
 
 
 class SubjectErasure(BaseModel):
-    platform_author_id: str = Field(min_length=1, max_length=200)
-    reference: str = Field(min_length=1, max_length=60, description="The data subject's request, e.g. KS 2026/0101.")
-    legal_basis: str = Field(min_length=1, max_length=500, description="Why the erasure is lawful (GDPR art. 17).")
+    platform_author_id: Text = Field(min_length=1, max_length=200)
+    reference: Text = Field(min_length=1, max_length=60, description="The data subject's request, e.g. KS 2026/0101.")
+    legal_basis: Text = Field(min_length=1, max_length=500, description="Why the erasure is lawful (GDPR art. 17).")
     model_config = ConfigDict(extra="forbid")
 
 

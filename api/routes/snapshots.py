@@ -3,17 +3,18 @@ fixity checks, and the overdue list the webmaster sees first."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from api.deps import AppDep, CurrentActor, ViewsDep
 from api.routes.assignments import require_staff_of_channel
 from api.routes.channels import WaitFor
 from api.schemas import Recorded
+from api.types import Day, Instant
 from domain.actors import Role
 from domain.errors import InvalidValue, NotPermitted
 from retention.rendering import render_channel_record
@@ -25,8 +26,8 @@ OVERSEERS = {Role.WEBMASTER, Role.RECORDS_OFFICER, Role.MANAGER, Role.AUDITOR}
 
 
 class RenderingCreate(BaseModel):
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"period_start": "2026-01-01", "period_end": "2026-06-30"}]})
 
@@ -40,8 +41,8 @@ class FixityResult(BaseModel):
              summary="Upload a snapshot of a channel")
 def upload(channel_id: UUID, actor: CurrentActor, app: AppDep,
            file: Annotated[UploadFile, File(description="PNG, JPEG, PDF or WARC, at most 50 MiB")],
-           period_start: Annotated[date, Form()], period_end: Annotated[date, Form()],
-           taken_at: Annotated[AwareDatetime | None, Form()] = None) -> Recorded:
+           period_start: Annotated[Day, Form()], period_end: Annotated[Day, Form()],
+           taken_at: Annotated[Instant | None, Form()] = None) -> Recorded:
     """The webmaster's half-year snapshot (skärmdump). Stored encrypted, addressed by its SHA-256."""
     content = file.file.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
