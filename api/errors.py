@@ -13,7 +13,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted, StaleVersion
 from kanalarkiv.application import AlreadyExists, RecordNotFound
-from kanalarkiv.views import ProjectionLagging
+from kanalarkiv.availability import DATABASE_ERRORS
+from kanalarkiv.views import ProjectionFailed, ProjectionLagging
 from retention.keystore import KeyMissing
 
 log = structlog.get_logger("kanalarkiv.api")
@@ -85,6 +86,23 @@ def install_error_handlers(app: FastAPI) -> None:
         response = problem(503, "Projection not yet up to date", str(exc), position=exc.reached)
         response.headers["Retry-After"] = "1"
         return response
+
+    @app.exception_handler(ProjectionFailed)
+    def projection_failed(request: Request, exc: ProjectionFailed) -> JSONResponse:
+        response = problem(503, "Projection failed", str(exc), projection=exc.projection, position=exc.reached,
+                           failed_position=exc.failed_position, error=exc.error)
+        response.headers["Retry-After"] = "30"
+        return response
+
+    def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("database_unavailable", path=request.url.path, error=str(exc))
+        response = problem(503, "Database unavailable",
+                           "the database cannot be reached just now; nothing was recorded: try again shortly")
+        response.headers["Retry-After"] = "5"
+        return response
+
+    for database_error in DATABASE_ERRORS:
+        app.add_exception_handler(database_error, database_unavailable)
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -15,6 +15,7 @@ from psycopg import Cursor
 from domain.comment import Comment, ModerationAction
 from domain.post import Post
 from projections.base import BatchProjection, View, handles
+from projections.storable import storable
 from retention.classification import RecordClassification
 from retention.disposal import DisposalDecision
 from retention.holds import DisposalHolds, RecordFacts
@@ -255,7 +256,7 @@ class RetentionProjection(BatchProjection[RetentionView]):
         curs.execute("INSERT INTO retention_holds (hold_id, org_id, scope, target, query, reason, placed_at, placed_by)"
                      " VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s, %s)",
                      (event.hold_id, event.org_id, event.scope, event.target,
-                      orjson.dumps(event.query).decode() if event.query else None, event.reason, event.timestamp,
+                      orjson.dumps(storable(event.query)).decode() if event.query else None, event.reason, event.timestamp,
                       event.actor_name))
 
     @handles(DisposalHolds.HoldLifted)
@@ -270,7 +271,7 @@ class RetentionProjection(BatchProjection[RetentionView]):
             " record_ids, key_count, assessment, decided_at, decided_by) VALUES (%s, %s, %s, %s, %s, %s::jsonb,"
             " %s, %s, %s, %s, %s)",
             (event.originator_id, event.org_id, event.reference, event.class_code, event.plan_version,
-             orjson.dumps(event.rule).decode(), event.record_ids, len(event.keys), event.assessment,
+             orjson.dumps(storable(event.rule)).decode(), event.record_ids, len(event.keys), event.assessment,
              event.timestamp, event.actor_name))
 
     @handles(DisposalDecision.Executed)
