@@ -17,9 +17,9 @@ def _instant(value: str) -> datetime:
     try:
         instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise typer.BadParameter("give an ISO 8601 instant, e.g. 2026-03-01T12:00:00Z") from None
+        raise fail("--as-of: give an ISO 8601 instant, e.g. 2026-03-01T12:00:00Z") from None
     if instant.tzinfo is None:
-        raise typer.BadParameter("the instant needs a timezone, e.g. 2026-03-01T12:00:00+01:00")
+        raise fail("--as-of: the instant needs a timezone, e.g. 2026-03-01T12:00:00+01:00")
     return instant
 
 
