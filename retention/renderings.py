@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from domain.audience import Audience
-from domain.channel import Channel
+from domain.channel import Channel, Platform
 from domain.errors import InvalidTransition
 from kanalarkiv.archival_content import SWEDISH_TIME, Period
 from kanalarkiv.outcomes import Recorded
@@ -119,9 +119,13 @@ def _remake(app: RecordsApplication, views: Views, snapshot_id: UUID, taken_posi
 
 def _document(app: RecordsApplication, views: Views, channel: Channel, period: Period, position: int,
               audience: Audience) -> RenderingDocument:
+    """The channel as its register entry read at ``position`` (its name and address then)."""
+    views.wait_for("channel_register", position)
+    entry = views.channel_register.channel(channel.id, position) or {"name": channel.name, "url": channel.url}
+    shown = {"id": channel.id, "name": entry["name"], "platform": Platform(channel.platform).label_sv,
+             "url": entry["url"]}
     organisation = app.repository.get(channel.org_id)
-    entry = {"id": channel.id, "name": channel.name, "platform": channel.platform.value, "url": channel.url}
-    return read_rendering(views, app.keystore, organisation.name, entry, period, position, audience)
+    return read_rendering(views, app.keystore, organisation.name, shown, period, position, audience)
 
 
 def _records(views: Views, decision: DisposalDecision) -> list[dict[str, Any]]:

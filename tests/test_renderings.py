@@ -239,3 +239,39 @@ def test_a_restored_key_store_has_the_old_rendering_s_key_destroyed_again(story,
     assert reapplied.exit_code == 0, reapplied.output
     assert "destroyed 1 key(s)" in reapplied.output
     assert story.content(whole["id"], story.town.auditor).status_code == 410
+
+
+def test_a_rendering_cannot_be_read_once_a_record_it_holds_loses_its_key_even_before_it_is_made_again(story):
+    public = story.render(story.webmaster)
+    app = story.runtime.app
+    app.keystore.destroy([f"record:{story.gossip['id']}"], uuid4(), "KS 2026/0303", app.clock())  # a disposal's first step
+
+    gone = story.content(public["id"], story.webmaster)
+
+    assert gone.status_code == 410
+    assert "the rendering holds content disposed of under decision KS 2026/0303" in gone.text
+
+
+def test_a_disposal_interrupted_before_its_renderings_were_made_again_is_completed_by_reapply(story, monkeypatch):
+    whole = story.render(story.town.officer)
+    runtime, town = story.runtime, story.town
+    runtime.views.wait_for("retention", runtime.head())
+    officer = Actor(town.officer.id, town.officer.name, Role.RECORDS_OFFICER, runtime.app.get_channel(
+        UUID(town.channel_id)).org_id)
+    with acting_as(officer):  # the decision executed, then the process stopped
+        records = runtime.views.retention.candidates(officer.org_id, "comment", runtime.app.clock(),
+                                                     [UUID(story.gossip["id"])], None)
+        runtime.app.dispose(officer.org_id, "KS 2026/0304", "comment", records, {}, "Inaktuell")
+    runtime.supervisor.stop()
+    monkeypatch.setenv("DATABASE_URL", runtime.database_url)
+    monkeypatch.setenv("KANALARKIV_DATA_DIR", str(REPO / "var"))
+
+    reapplied = CliRunner().invoke(cli_app, ["retention", "reapply-disposals"])
+
+    assert reapplied.exit_code == 0, reapplied.output
+    assert "made 1 rendering(s) again" in reapplied.output
+    snapshot = runtime.app.get_snapshot(UUID(whole["id"]))
+    assert snapshot.remade_as is not None
+    with acting_as(officer):
+        _remade, content = runtime.app.snapshot_content(snapshot.remade_as)
+    assert SECRET_COMMENT not in pdf_text(content) and "KS 2026/0304" in pdf_text(content)
