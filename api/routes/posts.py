@@ -28,12 +28,12 @@ from api.responses import json_response
 from api.routes.channels import WaitFor
 from api.schemas import Recorded
 from domain.actors import Actor, Role
+from domain.audience import RECORD_READERS, Audience, audience_of
 from domain.grounds import Ground
 from kanalarkiv.capture import CapturedComment, CapturedPost
 from kanalarkiv.outcomes import RecordNotFound
 
 router = APIRouter(tags=["posts"])
-RECORD_READERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
 DELETION_READERS = RECORD_READERS | {Role.MANAGER}
 
 
@@ -45,7 +45,7 @@ def captured(response: Response, outcome: Any) -> Captured:
 
 def reads_records(actor: Actor | None, org_id: UUID) -> bool:
     """Records officers and auditors of the organisation see removed and deleted content."""
-    return actor is not None and actor.belongs_to(org_id) and (actor.role in RECORD_READERS or actor.role is Role.OPERATOR)
+    return audience_of(actor, org_id) is Audience.RECORDS
 
 
 @router.post("/v1/channels/{channel_id}/posts", status_code=status.HTTP_201_CREATED, response_model=Recorded,

@@ -3,7 +3,7 @@ what is due, holds, disposal decisions, and the erasure of a commenter's persona
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -18,6 +18,7 @@ from domain.actors import Actor, Role
 from domain.errors import NotPermitted
 from kanalarkiv.outcomes import RecordNotFound
 from retention.disposal import DisposalRefused
+from retention.renderings import reach_copies
 
 router = APIRouter(tags=["retention"])
 READERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
@@ -88,6 +89,34 @@ class SubjectErasure(BaseModel):
     reference: Text = Field(min_length=1, max_length=60, description="The data subject's request, e.g. KS 2026/0101.")
     legal_basis: Text = Field(min_length=1, max_length=500, description="Why the erasure is lawful (GDPR art. 17).")
     model_config = ConfigDict(extra="forbid")
+
+
+class RenderingReached(BaseModel):
+    snapshot_id: UUID = Field(description="The rendering that held disposed content: its key is destroyed (410).")
+    remade_as: UUID = Field(description="The same rendering made again without it.")
+
+
+class UploadCovering(BaseModel):
+    snapshot_id: UUID
+    channel_id: UUID
+    period_start: date
+    period_end: date
+    taken_at: datetime
+    taken_by: str
+    filename: str
+    records: int = Field(description="How many of the decision's records came into being in its period.")
+
+
+class DisposalDone(Recorded):
+    renderings_remade: list[RenderingReached] = Field(description="The service's renderings the decision reached.")
+    uploaded_snapshots: list[UploadCovering] = Field(description=(
+        "Uploaded snapshots whose period covers a disposed record. They are the webmaster's own records under "
+        "their own class and are left as they are; dispose of one by a decision on that class if it must go."))
+
+
+def _done(reach: Any) -> DisposalDone:
+    return DisposalDone(**vars(reach.recorded), renderings_remade=[vars(r) for r in reach.renderings_remade],
+                        uploaded_snapshots=reach.uploaded_snapshots)
 
 
 def _org(actor: Actor, roles: set[Role], doing: str) -> UUID:
@@ -169,13 +198,14 @@ def reclassify(record_id: UUID, body: Reclassify, actor: CurrentActor, app: AppD
     return Recorded.model_validate(result, from_attributes=True)
 
 
-@router.post("/v1/disposals", status_code=status.HTTP_201_CREATED, response_model=Recorded,
+@router.post("/v1/disposals", status_code=status.HTTP_201_CREATED, response_model=DisposalDone,
              summary="Decide and execute a disposal")
 def dispose(body: DisposalCreate, actor: CurrentActor, app: AppDep, views: ViewsDep,
-            wait_for_position: WaitFor = None) -> Recorded:
+            wait_for_position: WaitFor = None) -> DisposalDone:
     """The records are checked against the rule of their class in the plan in force and against
-    every hold; their keys are then destroyed and the disposal is recorded. The answer's ``id``
-    is the decision's."""
+    every hold; their keys are then destroyed and the disposal is recorded. Every rendering
+    holding their content is made again without it (the old one destroyed); uploaded snapshots
+    covering them are listed. The answer's ``id`` is the decision's."""
     org_id = _org(actor, {Role.RECORDS_OFFICER}, "deciding on disposal")
     views.wait_for("retention", wait_for_position)
     records = views.retention.candidates(org_id, body.class_code, app.clock(), body.record_ids, body.channel_id)
@@ -188,7 +218,7 @@ def dispose(body: DisposalCreate, actor: CurrentActor, app: AppDep, views: Views
     selection = {"record_ids": [str(r) for r in body.record_ids]} if body.record_ids else {
         "due_in_class": body.class_code, "channel_id": str(body.channel_id) if body.channel_id else None}
     result = app.dispose(org_id, body.reference, body.class_code, records, selection, body.assessment)
-    return Recorded.model_validate(result, from_attributes=True)
+    return _done(reach_copies(app, views, result))
 
 
 def _refuse_if_all_held(views: ViewsDep, org_id: UUID, class_code: str, now: datetime) -> None:
@@ -206,15 +236,16 @@ def disposal_log(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFo
     return views.retention.disposal_log(org_id)
 
 
-@router.post("/v1/data-subject-erasures", status_code=status.HTTP_201_CREATED, response_model=Recorded,
+@router.post("/v1/data-subject-erasures", status_code=status.HTTP_201_CREATED, response_model=DisposalDone,
              summary="Erase a commenter's personal data")
 def erase_subject(body: SubjectErasure, actor: CurrentActor, app: AppDep, views: ViewsDep,
-                  wait_for_position: WaitFor = None) -> Recorded:
+                  wait_for_position: WaitFor = None) -> DisposalDone:
     """The commenter's name and author id are destroyed in every comment they wrote (their key
-    is destroyed); the comments remain records. Lawful only where archiving duties allow."""
+    is destroyed); the comments remain records. Lawful only where archiving duties allow.
+    Renderings never show commenters' identity; uploaded snapshots covering the comments are listed."""
     org_id = _org(actor, {Role.RECORDS_OFFICER}, "erasing personal data")
     views.wait_for("channel_content", wait_for_position)
     comments = views.channel_content.comments_by_author(org_id, body.platform_author_id, None)
     result = app.erase_data_subject(org_id, body.reference, body.platform_author_id,
                                     [row["comment_id"] for row in comments], body.legal_basis)
-    return Recorded.model_validate(result, from_attributes=True)
+    return _done(reach_copies(app, views, result))
