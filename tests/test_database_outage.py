@@ -71,7 +71,7 @@ def test_the_service_answers_at_once_while_the_database_is_down_and_recovers_by_
                 assert time.monotonic() < deadline, created.text
                 time.sleep(0.2)
             read = client.get(f"/v1/channels/{created.json()['id']}",
-                              params={"wait_for_position": created.json()["position"]})
+                              params={"wait_for_position": created.json()["position"]}, headers=manager)
             assert read.status_code == 200, read.text
             while client.get("/healthz").status_code != 200:
                 assert time.monotonic() < deadline
