@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import install_error_handlers
 from api.html import answer_pages_in_html
+from api.openapi import document_answers
 from api.routes import diary, diary_pages
 from api.routes import (
     archival,
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.include_router(module.router)
     app.include_router(transparency.router)
     answer_pages_in_html(app)
+    document_answers(app)
     return app
 
 

@@ -30,7 +30,8 @@ def projection_report(runtime: Runtime) -> dict[str, Any]:
     return {"head": head, "projections": report}
 
 
-@router.get("/healthz", summary="Health: database reachable, projections' positions and lag")
+@router.get("/healthz", summary="Health: database reachable, projections' positions and lag",
+            responses={503: {"description": "The database is unreachable", "content": {"application/json": {}}}})
 def health(runtime: RuntimeDep) -> JSONResponse:
     try:
         report = projection_report(runtime)

@@ -18,7 +18,7 @@ from domain.actors import Role
 from domain.errors import InvalidValue, NotPermitted
 from retention.rendering import render_channel_record
 from retention.snapshot_store import SnapshotDisposed
-from retention.snapshots import MAX_BYTES
+from retention.snapshots import MAX_BYTES, MediaType
 
 router = APIRouter(tags=["snapshots"])
 OVERSEERS = {Role.WEBMASTER, Role.RECORDS_OFFICER, Role.MANAGER, Role.AUDITOR}
@@ -97,7 +97,9 @@ def fixity(snapshot_id: UUID, actor: CurrentActor, app: AppDep) -> FixityResult:
     return FixityResult(intact=intact, position=recorded.position)
 
 
-@router.get("/v1/snapshots/{snapshot_id}/content", summary="The snapshot's file")
+@router.get("/v1/snapshots/{snapshot_id}/content", summary="The snapshot's file", responses={
+    200: {"description": "The file as taken.", "content": {t.value: {} for t in MediaType}},
+    410: {"description": "Disposed of: its key is destroyed.", "content": {"text/plain": {}}}})
 def content(snapshot_id: UUID, actor: CurrentActor, app: AppDep) -> Response:
     try:
         snapshot, data = app.snapshot_content(snapshot_id)
