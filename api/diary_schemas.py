@@ -84,14 +84,20 @@ class Reason(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Correction(BaseModel):
-    """Only the fields given are corrected; ``reason`` is required and kept with the new reading."""
+def _left_out_or_given(schema: dict) -> None:
+    """A field that may be left out but, when sent, holds a value (null would clear a required field)."""
+    schema.pop("default", None)
 
-    record_date: Instant | None = None
-    direction: Direction | None = None
-    record_type: RecordType | None = None
+
+class Correction(BaseModel):
+    """Only the fields given are corrected (counterpart and note may be cleared with null);
+    ``reason`` is required and kept with the new reading."""
+
+    record_date: Instant = Field(None, json_schema_extra=_left_out_or_given)
+    direction: Direction = Field(None, json_schema_extra=_left_out_or_given)
+    record_type: RecordType = Field(None, json_schema_extra=_left_out_or_given)
     counterpart: Text | None = Field(None, max_length=300)
-    description: Text | None = Field(None, max_length=1000)
+    description: Text = Field(None, max_length=1000, json_schema_extra=_left_out_or_given)
     note: Text | None = Field(None, max_length=10_000)
     reason: Text = Field(min_length=1, max_length=1000)
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{

@@ -9,6 +9,7 @@ from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted, StaleVersion
@@ -20,6 +21,26 @@ from retention.keystore import KeyMissing
 log = structlog.get_logger("kanalarkiv.api")
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="The field refused, as the request names it: `text`, `posts.0.published_at`, "
+                                   "`If-Match`.")
+    message: str
+
+
+class Problem(BaseModel):
+    """How every error is answered (RFC 9457, ``application/problem+json``)."""
+
+    type: str = Field("about:blank", description="Always about:blank: the status and title say what happened.")
+    title: str
+    status: int
+    detail: str = Field(description="What was wrong, for a person to read.")
+    errors: list[FieldError] | None = Field(None, description="422: each field refused and why.")
+    current_version: int | None = Field(None, description="409 on a stale If-Match: the version stored now.")
+    position: int | None = Field(None, description="503 while a view catches up: the position it has reached.")
+    request_id: str | None = Field(None, description="500: the request's id in the service's log.")
+    model_config = ConfigDict(extra="allow", title="Problem")
 
 
 class Unauthenticated(Exception):

@@ -26,7 +26,8 @@ EXPORT_PAGE = 5000
 COLUMNS = list(AuditEntry.model_fields)
 
 
-@router.get("/v1/audit-trail", response_model=list[AuditEntry], summary="The organisation's audit trail")
+@router.get("/v1/audit-trail", response_model=list[AuditEntry], summary="The organisation's audit trail",
+            responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}})
 def audit_trail(
     actor: CurrentActor,
     views: ViewsDep,

@@ -5,25 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
-from fastapi.templating import Jinja2Templates
 
 from api.deps import AppDep, ViewsDep
 from api.diary_export import csv_extract, pdf_extract
 from api.diary_schemas import DiaryEntryPublic, DiaryPage
+from api.html import templates
 from api.routes.diary import day_range, diary_query, entry_public, organisation_of, public_entry_row
 from api.types import Day, Text, checked_day
 from domain.diary import RecordType
 from domain.errors import InvalidValue
 
 router = APIRouter(tags=["public diary pages"])
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 PAGE_SIZE = 50
 EXTRACT_PAGE = 1000
 PDF_MAX = 5000

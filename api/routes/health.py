@@ -31,7 +31,8 @@ def projection_report(runtime: Runtime) -> dict[str, Any]:
     return {"head": head, "projections": report}
 
 
-@router.get("/healthz", summary="Health: database reachable, projections' positions and lag")
+@router.get("/healthz", summary="Health: database reachable, projections' positions and lag",
+            responses={503: {"description": "The database is unreachable", "content": {"application/json": {}}}})
 def health(runtime: RuntimeDep) -> JSONResponse:
     """200 only when healthy: the database answers and every projection in this process runs.
     503 when the database cannot be reached (within about two seconds) or a projection has

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from api.deps import ViewsDep
+from api.html import templates
 from api.routes.organisations import public_register
 from api.types import Text
 
 router = APIRouter(tags=["public pages"])
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 
 STATUS_SV = {"active": "Aktiv", "paused": "Pausad", "closed": "Avslutad"}
 

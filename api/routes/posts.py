@@ -93,7 +93,7 @@ def delete_post(post_id: UUID, body: PostDelete, actor: CurrentActor, app: AppDe
 @router.get("/v1/channels/{channel_id}/posts", response_model=list[PostPublic], summary="A channel's posts")
 def list_posts(channel_id: UUID, views: ViewsDep, actor: OptionalActor, as_of: AsOf,
                wait_for_position: WaitFor = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-               offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
     """Newest first. Deleted posts show that they were deleted, not what they said. As of a past
     instant only for the channel's own organisation's auditors and records officers."""
     views.wait_for("channel_content", as_of or wait_for_position)

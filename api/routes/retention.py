@@ -126,7 +126,8 @@ def _org(actor: Actor, roles: set[Role], doing: str) -> UUID:
     return actor.org_id
 
 
-@router.get("/v1/records-plan", summary="The records plan in force")
+@router.get("/v1/records-plan", summary="The records plan in force",
+            responses={404: {"description": "No records plan is adopted yet"}})
 def read_plan(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> dict[str, Any]:
     org_id = _org(actor, READERS | {Role.MANAGER}, "reading the records plan")
     views.wait_for("retention", wait_for_position)
@@ -199,7 +200,8 @@ def reclassify(record_id: UUID, body: Reclassify, actor: CurrentActor, app: AppD
 
 
 @router.post("/v1/disposals", status_code=status.HTTP_201_CREATED, response_model=DisposalDone,
-             summary="Decide and execute a disposal")
+             summary="Decide and execute a disposal",
+             responses={404: {"description": "A record named is unknown or already disposed of"}})
 def dispose(body: DisposalCreate, actor: CurrentActor, app: AppDep, views: ViewsDep,
             wait_for_position: WaitFor = None) -> DisposalDone:
     """The records are checked against the rule of their class in the plan in force and against

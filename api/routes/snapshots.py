@@ -20,7 +20,7 @@ from domain.errors import InvalidValue, NotPermitted
 from kanalarkiv.archival_content import Period
 from retention.renderings import make_rendering
 from retention.snapshot_store import SnapshotDisposed
-from retention.snapshots import MAX_BYTES
+from retention.snapshots import MAX_BYTES, MediaType
 
 router = APIRouter(tags=["snapshots"])
 OVERSEERS = {Role.WEBMASTER, Role.RECORDS_OFFICER, Role.MANAGER, Role.AUDITOR}
@@ -94,7 +94,9 @@ def fixity(snapshot_id: UUID, actor: CurrentActor, app: AppDep) -> FixityResult:
     return FixityResult(intact=intact, position=recorded.position)
 
 
-@router.get("/v1/snapshots/{snapshot_id}/content", summary="The snapshot's file")
+@router.get("/v1/snapshots/{snapshot_id}/content", summary="The snapshot's file", responses={
+    200: {"description": "The file as taken.", "content": {t.value: {} for t in MediaType}},
+    410: {"description": "Disposed of: its key is destroyed.", "content": {"text/plain": {}}}})
 def content(snapshot_id: UUID, actor: CurrentActor, app: AppDep) -> Response:
     """A rendering of the whole record is for records officers and auditors only (403 for others);
     a disposed snapshot, or a rendering a disposal reached, answers 410 naming the decision."""
