@@ -60,9 +60,16 @@ def optional_text(field: str, value: str | None, max_length: int = 200) -> str |
     return required_text(field, value, max_length) if value and value.strip() else None
 
 
+LARGEST_OFFSET = timedelta(hours=14)
+"""The widest UTC offset any place uses (UTC+14, Kiribati); PostgreSQL cannot store past ±15:59."""
+
+
 def aware(field: str, when: datetime) -> datetime:
-    if when.tzinfo is None or when.utcoffset() is None:
+    offset = when.utcoffset() if when.tzinfo is not None else None
+    if offset is None:
         raise InvalidValue(field, "must carry a timezone")
+    if abs(offset) > LARGEST_OFFSET:
+        raise InvalidValue(field, "its UTC offset must lie within ±14:00")
     return when
 
 

@@ -6,7 +6,7 @@ organisation's later records stay readable."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import timedelta, timezone
 from uuid import UUID
 
 import psycopg
@@ -21,20 +21,23 @@ ALL_VIEWS = ("channel_register", "audit_trail", "channel_content", "oversight", 
 
 @pytest.fixture
 def an_older_writer(monkeypatch):
-    """Records as a release before the text check did: control characters reach the log."""
+    """Records as a release before the checks did: control characters and any UTC offset reach the log."""
     monkeypatch.setattr(domain.values, "_NOT_TEXT", re.compile("(?!)"))
+    monkeypatch.setattr(domain.values, "LARGEST_OFFSET", timedelta(hours=24))
 
 
-def capture(town, platform_id: str, text: str) -> dict:
+def capture(town, platform_id: str, text: str, offset: timedelta = timedelta(0)) -> dict:
     now = town.now()
+    published = (now - timedelta(hours=1)).astimezone(timezone(offset))
     return town.post(f"/v1/channels/{town.channel_id}/captures/posts", {
-        "platform_post_id": platform_id, "text": text, "published_at": (now - timedelta(hours=1)).isoformat(),
+        "platform_post_id": platform_id, "text": text, "published_at": published.isoformat(),
         "captured_at": now.isoformat(), "author_name": "Valdemarsviks kommun"}, as_=town.capture, expect=201).json()
 
 
 def test_a_nul_in_the_log_stops_no_projection_and_no_other_organisation(client, runtime, an_older_writer):
     town = given_a_municipality_with_an_active_page(client, runtime)
     poisoned = capture(town, "fb_poison", "a\u0000b")
+    capture(town, "fb_far_east", "Postad i en tidszon PostgreSQL inte kan lagra", offset=timedelta(hours=20, minutes=40))
     town.post(f"/v1/channels/{town.channel_id}/purpose", {"purpose": "Syfte\u0000med NUL"}, as_=town.manager)
     town.post("/v1/diary/entries", {
         "direction": "received", "record_date": town.now().date().isoformat(), "counterparty": "Kalle",
@@ -64,3 +67,13 @@ def test_the_log_keeps_the_bytes_it_was_given(client, runtime, an_older_writer):
                                 " WHERE notification_id = %s", (recorded["position"],)).fetchone()
     assert b"\\u0000" in bytes(state)
     assert runtime.app.get_channel(UUID(town.channel_id)).purpose == "Syfte\u0000med NUL"
+
+
+def test_an_instant_with_an_offset_no_place_uses_is_refused_naming_the_field(client, runtime):
+    town = given_a_municipality_with_an_active_page(client, runtime)
+    now = town.now()
+    far = (now - timedelta(hours=1)).astimezone(timezone(timedelta(hours=20, minutes=40)))
+    response = town.post(f"/v1/channels/{town.channel_id}/captures/posts", {
+        "platform_post_id": "fb_far", "text": "Hej", "published_at": far.isoformat(),
+        "captured_at": now.isoformat(), "author_name": "Valdemarsviks kommun"}, as_=town.capture, expect=422)
+    assert response.json()["errors"][0]["field"] == "published_at"
