@@ -13,7 +13,7 @@ from typing import Any
 import psycopg
 import structlog
 from eventsourcing.application import Application
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 from psycopg import sql
 
 from kanalarkiv.availability import DATABASE_ERRORS
@@ -80,8 +80,8 @@ class Projector:
         last = batch[-1][0].id
         try:
             self.projection.process_batch(events, Tracking(self.app.name, last))
-        except DATABASE_ERRORS:
-            raise  # the database, not the events: retried as it is
+        except (*DATABASE_ERRORS, IntegrityError):
+            raise  # the database, or another process applied the batch first: not the events
         except Exception as error:
             raise BatchFailed(batch[0][0].id, last, error) from error
         return last, len(batch)

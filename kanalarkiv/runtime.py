@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import psycopg
+
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -66,6 +68,16 @@ class Runtime:
     def transparency(self) -> Transparency:
         """Signed tree heads and proofs; loads (or first creates) the signing key."""
         return Transparency(self.views, HeadSigner.from_settings(self.settings), self.app.clock)
+
+    def database_reachable(self) -> bool:
+        """Whether the database answers a fresh connection within libpq's shortest timeout (2 s),
+        whatever the pool is doing (it may be waiting on connections that will never come back)."""
+        try:
+            with psycopg.connect(self.database_url, connect_timeout=2) as conn:
+                conn.execute("SELECT 1")
+        except psycopg.Error:
+            return False
+        return True
 
     def head(self) -> int:
         return self.app.recorder.max_notification_id() or 0

@@ -128,7 +128,8 @@ def test_health_and_metrics_show_positions_and_lag(client, open_runtime):
     idle = open_runtime(run_projections=False)
     head = given_a_register_with_history(idle)
     deadline = time.monotonic() + 10
-    while client.get("/healthz").json()["projections"]["audit_trail"]["lag"] and time.monotonic() < deadline:
+    while (any(client.get("/healthz").json()["projections"][name]["lag"] for name in ("audit_trail", "channel_register"))
+           and time.monotonic() < deadline):
         time.sleep(0.05)
 
     health = client.get("/healthz").json()

@@ -35,9 +35,11 @@ def projection_report(runtime: Runtime) -> dict[str, Any]:
             responses={503: {"description": "The database is unreachable", "content": {"application/json": {}}}})
 def health(runtime: RuntimeDep) -> JSONResponse:
     """200 only when healthy: the database answers and every projection in this process runs.
-    503 when the database cannot be reached (within about two seconds) or a projection has
+    503 when the database cannot be reached (a fresh connection within two seconds) or a projection has
     failed or is restarting (``failing`` names them; each shows its error and failed position)."""
     try:
+        if not runtime.database_reachable():
+            raise ConnectionError("no connection within 2 s")
         report = projection_report(runtime)
     except Exception as error:  # noqa: BLE001 - any failure here means the database is unreachable
         return JSONResponse({"status": "unavailable", "database": f"unreachable: {type(error).__name__}"},
