@@ -26,10 +26,12 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.case import Case
 from domain.comment import Comment
-from domain.diary import REGISTRARS, Diary, DiaryEntry, Links, Reading, RecordRegistration
+from domain.diary import REGISTRARS, Diary, Links, Reading
+from domain.diary_entry import DiaryEntry
 from domain.diary_numbers import DiaryNumber, last_taken, series_year
 from domain.errors import InvalidTransition, InvalidValue
 from domain.organisation import Organisation
+from domain.record_registration import RecordRegistration
 from domain.registration import comment_case, comment_reading, decision_reading, post_reading
 from kanalarkiv.context import current_actor
 from kanalarkiv.outcomes import Recorded, RecordNotFound

@@ -19,7 +19,8 @@ from psycopg import Cursor
 
 from domain.case import Case
 from domain.comment import Comment
-from domain.diary import Diary, DiaryEntry
+from domain.diary import Diary
+from domain.diary_entry import DiaryEntry
 from domain.diary_numbers import DiaryNumber
 from projections.base import BatchProjection, View, handles
 from projections.temporal import Versioned, source_sql
