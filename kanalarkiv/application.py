@@ -19,6 +19,7 @@ from domain.channel import Channel
 from domain.errors import InvalidValue
 from domain.organisation import Organisation, OrganisationNumberClaim, organisation_id, valid_slug
 from kanalarkiv.capture import BulkCaptureCommands
+from kanalarkiv.conflicts import command
 from kanalarkiv.context import Clock, current_actor, system_clock
 from kanalarkiv.diary import DiaryCommands
 from kanalarkiv.editorial import EditorialCommands
@@ -68,6 +69,7 @@ class RecordsApplication(
 
     # Organisations and access
 
+    @command
     def register_organisation(self, slug: str, name: str, number: str) -> Recorded:
         if organisation_id(valid_slug(slug)) in self.repository:
             raise AlreadyExists(f"slug: an organisation with slug '{slug}' is already registered")
@@ -91,6 +93,7 @@ class RecordsApplication(
         )
         return IssuedToken(token_id, secret, self._recorded(token).position)
 
+    @command
     def revoke_token(self, token_id: UUID, reason: str) -> Recorded:
         token = self._get(token_id, AccessToken, "token")
         token.revoke(reason, by=current_actor(), at=self.clock())
@@ -103,26 +106,31 @@ class RecordsApplication(
         channel = Channel.register(uuid4(), org_id, **details, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def activate_channel(self, channel_id: UUID, expected_version: int | None = None) -> Recorded:
         channel = self._channel(channel_id, expected_version)
         channel.activate(by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def pause_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
         channel = self._channel(channel_id, expected_version)
         channel.pause(reason, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def close_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
         channel = self._channel(channel_id, expected_version)
         channel.close(reason, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def reopen_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
         channel = self._channel(channel_id, expected_version)
         channel.reopen(reason, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def change_channel_responsible(
         self, channel_id: UUID, responsible: str, expected_version: int | None = None
     ) -> Recorded:
@@ -130,11 +138,13 @@ class RecordsApplication(
         channel.change_responsible(responsible, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def change_channel_purpose(self, channel_id: UUID, purpose: str, expected_version: int | None = None) -> Recorded:
         channel = self._channel(channel_id, expected_version)
         channel.change_purpose(purpose, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def change_channel_address(self, channel_id: UUID, url: str, expected_version: int | None = None) -> Recorded:
         channel = self._channel(channel_id, expected_version)
         channel.change_address(url, by=current_actor(), at=self.clock())

@@ -33,6 +33,7 @@ from domain.errors import InvalidTransition, InvalidValue
 from domain.organisation import Organisation
 from domain.record_registration import RecordRegistration
 from domain.registration import comment_case, comment_reading, decision_reading, post_reading
+from kanalarkiv.conflicts import command
 from kanalarkiv.context import current_actor
 from kanalarkiv.outcomes import Recorded, RecordNotFound
 
@@ -55,6 +56,7 @@ class DiaryCommands:
 
     # The diary and its series
 
+    @command
     def set_up_diary(self, org_id: UUID, series_prefix: str, reason: str | None = None) -> Recorded:
         """Open the organisation's diary with its series prefix, or draw later numbers in another."""
         by, at = current_actor(), self.clock()
@@ -132,11 +134,13 @@ class DiaryCommands:
                 return Numbered(recorded, case.number, case.id, case.number)
         raise AssertionError("unreachable")
 
+    @command
     def close_case(self, case_id: UUID, note: str, expected_version: int | None = None) -> Recorded:
         case = self._versioned(case_id, Case, "case", expected_version)
         case.close(note, by=current_actor(), at=self.clock())
         return self._recorded(case)
 
+    @command
     def reopen_case(self, case_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
         case = self._versioned(case_id, Case, "case", expected_version)
         case.reopen(reason, by=current_actor(), at=self.clock())
@@ -144,12 +148,14 @@ class DiaryCommands:
 
     # Corrections and secrecy
 
+    @command
     def correct_diary_entry(self, entry_id: UUID, changes: dict[str, Any], reason: str,
                             expected_version: int | None = None) -> Recorded:
         entry = self._versioned(entry_id, DiaryEntry, "diary entry", expected_version)
         entry.correct(changes, reason, by=current_actor(), at=self.clock())
         return self._recorded(entry)
 
+    @command
     def annul_diary_entry(self, entry_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
         """Annul (makulera) an entry; the record it registered may then be registered anew."""
         entry = self._versioned(entry_id, DiaryEntry, "diary entry", expected_version)
@@ -161,12 +167,14 @@ class DiaryCommands:
             return self._recorded(entry, claim)
         return self._recorded(entry)
 
+    @command
     def mark_diary_entry_secret(self, entry_id: UUID, provision: str, fields: list[str],
                                 expected_version: int | None = None) -> Recorded:
         entry = self._versioned(entry_id, DiaryEntry, "diary entry", expected_version)
         entry.mark_secret(provision, fields, by=current_actor(), at=self.clock())
         return self._recorded(entry)
 
+    @command
     def lift_diary_entry_secrecy(self, entry_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
         entry = self._versioned(entry_id, DiaryEntry, "diary entry", expected_version)
         entry.lift_secrecy(reason, by=current_actor(), at=self.clock())

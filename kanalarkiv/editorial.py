@@ -14,6 +14,7 @@ from domain.comment import Comment
 from domain.personal_data import AuthorIdentityDisclosure, DataSubjectSearch
 from domain.post import Post, platform_record_id
 from domain.roster import ChannelRoster, valid_assignment
+from kanalarkiv.conflicts import command
 from kanalarkiv.context import current_actor
 from kanalarkiv.outcomes import Recorded, RecordNotFound
 
@@ -39,6 +40,7 @@ class EditorialCommands:
 
     # Editors' assignments
 
+    @command
     def assign_editor(self, channel_id: UUID, editor_id: str, editor_name: str, valid_from: datetime,
                       valid_until: datetime | None, scope: str) -> Recorded:
         channel = self.get_channel(channel_id)
@@ -48,6 +50,7 @@ class EditorialCommands:
         roster.assign(channel, assignment_id, editor_id, editor_name, valid_from, valid_until, scope, by=by, at=at)
         return self._recorded(roster).for_record(assignment_id)
 
+    @command
     def revoke_assignment(self, channel_id: UUID, assignment_id: UUID, reason: str,
                           effective_from: datetime | None) -> Recorded:
         roster = self._roster(channel_id)
@@ -77,6 +80,7 @@ class EditorialCommands:
             platform_post_id.strip(), text, published_at, captured_at, author_id, author_name, by=by, at=at,
         ))
 
+    @command
     def edit_post(self, post_id: UUID, text: str, occurred_at: datetime | None = None,
                   captured_at: datetime | None = None, expected_version: int | None = None) -> Recorded:
         post = self._post(post_id, expected_version)
@@ -85,6 +89,7 @@ class EditorialCommands:
         post.edit(text, assignment, occurred_at, captured_at, by=by, at=at)
         return self._recorded(post)
 
+    @command
     def delete_post(self, post_id: UUID, ground: str, reason: str, occurred_at: datetime | None = None,
                     captured_at: datetime | None = None, expected_version: int | None = None) -> Recorded:
         post = self._post(post_id, expected_version)
@@ -109,6 +114,7 @@ class EditorialCommands:
             by=by, at=at,
         ))
 
+    @command
     def reply_to_comment(self, comment_id: UUID, text: str, occurred_at: datetime | None = None,
                          captured_at: datetime | None = None, author_id: str | None = None,
                          author_name: str | None = None) -> Recorded:
@@ -120,6 +126,7 @@ class EditorialCommands:
         comment.reply(reply_id, text, assignment, author_id, author_name, occurred_at, captured_at, by=by, at=at)
         return self._recorded(comment).for_record(reply_id)
 
+    @command
     def moderate_comment(self, comment_id: UUID, action: str, ground: str, provision: str | None,
                          justification: str, expected_version: int | None = None) -> Recorded:
         comment, by, at, assignment = self._comment_decision(comment_id, expected_version)
@@ -127,6 +134,7 @@ class EditorialCommands:
         comment.moderate(decision_id, action, ground, provision, justification, assignment, by=by, at=at)
         return self._recorded(comment).for_record(decision_id)
 
+    @command
     def reverse_moderation(self, comment_id: UUID, justification: str,
                            expected_version: int | None = None) -> Recorded:
         comment, by, at, assignment = self._comment_decision(comment_id, expected_version)
@@ -134,6 +142,7 @@ class EditorialCommands:
         comment.reverse_moderation(decision_id, justification, assignment, by=by, at=at)
         return self._recorded(comment).for_record(decision_id)
 
+    @command
     def transfer_comment_to_case(self, comment_id: UUID, diary_number: str | None, note: str,
                                  expected_version: int | None = None) -> Recorded:
         comment, by, at, assignment = self._comment_decision(comment_id, expected_version)

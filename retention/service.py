@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain.errors import InvalidTransition
+from kanalarkiv.conflicts import command
 from kanalarkiv.context import current_actor
 from kanalarkiv.outcomes import Recorded, RecordNotFound
 from retention.classification import RecordClassification
@@ -24,6 +25,7 @@ class NoPlan(InvalidTransition):
 class RetentionCommands:
     """Mixed into ``RecordsApplication``; relies on its ``_get``, ``_recorded``, ``keystore`` and ``clock``."""
 
+    @command
     def adopt_records_plan(self, org_id: UUID, classes: list[dict[str, Any]], decision_reference: str) -> Recorded:
         by, at = current_actor(), self.clock()
         plan = self._plan(org_id) or RecordsPlan.open(org_id, by=by, at=at)
@@ -34,6 +36,7 @@ class RetentionCommands:
         """Check a proposed plan without adopting it (for the dry run)."""
         return validate_classes(classes)
 
+    @command
     def place_hold(self, org_id: UUID, scope: str, target: str | None, query: dict[str, Any] | None,
                    reason: str) -> Recorded:
         by, at = current_actor(), self.clock()
@@ -42,6 +45,7 @@ class RetentionCommands:
         holds.place(hold_id, scope, target, query, reason, by=by, at=at)
         return self._recorded(holds).for_record(hold_id)
 
+    @command
     def lift_hold(self, org_id: UUID, hold_id: UUID, reason: str) -> Recorded:
         holds = self._holds(org_id)
         if holds is None:
@@ -49,6 +53,7 @@ class RetentionCommands:
         holds.lift(hold_id, reason, by=current_actor(), at=self.clock())
         return self._recorded(holds).for_record(hold_id)
 
+    @command
     def reclassify_record(self, org_id: UUID, record_id: UUID, current_class: str, to_class: str,
                           reason: str) -> Recorded:
         by, at = current_actor(), self.clock()
