@@ -132,7 +132,7 @@ class Comment(RecordAggregate):
         platform_author_id: str | None, text: str, received_at: datetime, captured_at: datetime | None,
         by: Actor, at: datetime,
     ) -> Comment:
-        by.require(RECEIVERS, post.org_id, "recording a comment")
+        cls.authorise_receipt(post.org_id, by)
         if by.role is Role.CAPTURE_CLIENT and (not platform_comment_id or captured_at is None):
             raise InvalidValue("platform_comment_id", "a capture names the platform's comment id and captured_at")
         return cls._create(
@@ -144,6 +144,12 @@ class Comment(RecordAggregate):
             captured_at=not_in_future("captured_at", captured_at, at) if captured_at else None,
             **cls.envelope(by, at, not_in_future("received_at", received_at, at), post.org_id),
         )
+
+    @staticmethod
+    def authorise_receipt(org_id: UUID, by: Actor) -> None:
+        """Who may record a comment received on a post of ``org_id``: asked before anything else,
+        so that a refusal tells nothing about what was recorded before."""
+        by.require(RECEIVERS, org_id, "recording a comment")
 
     def reply(self, reply_id: UUID, text: str, assignment: Assignment | None, author_id: str | None,
               author_name: str | None, occurred_at: datetime | None, captured_at: datetime | None,

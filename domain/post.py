@@ -109,7 +109,7 @@ class Post(RecordAggregate):
         at: datetime,
     ) -> Post:
         """A capture client records a post as it appeared on the platform, whoever published it."""
-        by.require({Role.CAPTURE_CLIENT}, channel.org_id, "capturing a post")
+        cls.authorise_capture(channel.org_id, by)
         return cls._created(
             post_id, channel, text, required_text("platform_post_id", platform_post_id, 200), author_id,
             required_text("author_name", author_name, 200), "capture",
@@ -117,6 +117,12 @@ class Post(RecordAggregate):
             assignment.assignment_id if assignment else None, by, at,
             not_in_future("published_at", published_at, at),
         )
+
+    @staticmethod
+    def authorise_capture(org_id: UUID, by: Actor) -> None:
+        """Who may record what appeared on a channel of ``org_id``: asked before anything else, so
+        that a refusal tells nothing about what was captured before."""
+        by.require({Role.CAPTURE_CLIENT}, org_id, "capturing a post")
 
     @classmethod
     def _created(cls, post_id: UUID, channel: Channel, text: str, platform_post_id: str | None,

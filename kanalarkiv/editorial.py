@@ -3,13 +3,17 @@ moderation, transfers to cases, and the recorded look-ups of commenters' persona
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from domain.actors import Actor
 from domain.comment import Comment
 from domain.personal_data import AuthorIdentityDisclosure, DataSubjectSearch
 from domain.post import Post, platform_record_id
@@ -75,7 +79,8 @@ class EditorialCommands:
                      captured_at: datetime, author_name: str, author_id: str | None) -> Captured:
         channel = self.get_channel(channel_id)
         post_id = platform_record_id("post", channel_id, platform_post_id.strip())
-        return self._capture_once(post_id, lambda by, at: Post.capture(
+        authorise = partial(Post.authorise_capture, channel.org_id)
+        return self._capture_once(post_id, authorise, lambda by, at: Post.capture(
             post_id, channel, valid_assignment(self._roster(channel_id), author_id, published_at),
             platform_post_id.strip(), text, published_at, captured_at, author_id, author_name, by=by, at=at,
         ))
@@ -109,7 +114,8 @@ class EditorialCommands:
         post = self.get_post(post_id)
         platform_id = platform_comment_id.strip() if platform_comment_id else None
         comment_id = platform_record_id("comment", post.channel_id, platform_id) if platform_id else uuid4()
-        return self._capture_once(comment_id, lambda by, at: Comment.receive(
+        authorise = partial(Comment.authorise_receipt, post.org_id)
+        return self._capture_once(comment_id, authorise, lambda by, at: Comment.receive(
             comment_id, post, platform_id, author_name, platform_author_id, text, received_at, captured_at,
             by=by, at=at,
         ))
@@ -183,12 +189,16 @@ class EditorialCommands:
         by, at = current_actor(), self.clock()
         return comment, by, at, valid_assignment(self._roster(comment.channel_id), by.id, at)
 
-    def _capture_once(self, record_id: UUID, create: Any) -> Captured:
+    def _capture_once(self, record_id: UUID, authorise: Callable[[Actor], None],
+                      create: Callable[[Actor, datetime], Aggregate]) -> Captured:
         """Record a capture unless its platform id was recorded before; a simultaneous second
-        capture loses the insert race on the log's primary key and answers like a repeat."""
+        capture loses the insert race on the log's primary key and answers like a repeat. Who may
+        capture is asked first: only they may learn that the platform id is recorded."""
+        by = current_actor()
+        authorise(by)
         if record_id in self.repository:
             return Captured(self._existing(record_id), created=False)
-        aggregate = create(current_actor(), self.clock())
+        aggregate = create(by, self.clock())
         try:
             return Captured(self._recorded(aggregate), created=True)
         except IntegrityError:
