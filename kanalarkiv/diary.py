@@ -269,20 +269,23 @@ class DiaryCommands:
         time.sleep(random.uniform(0, 0.001 * min(attempt, 20)))  # noqa: S311 (jitter, not security)
 
     @staticmethod
-    def _case_number(case_number: str | None) -> DiaryNumber | None:
+    def _case_number(case_number: str | None, field: str = "case_number") -> DiaryNumber | None:
         if not case_number:
             return None
-        number = DiaryNumber.parse(case_number, "case_number")
+        number = DiaryNumber.parse(case_number, field)
         if number.part is not None:
-            raise InvalidValue("case_number", f"name the case ({number.case_number}), not one of its records")
+            raise InvalidValue(field, f"name the case ({number.case_number}), not one of its records")
         return number
 
-    def _case(self, org_id: UUID, number: DiaryNumber) -> Case:
+    def _case(self, org_id: UUID, number: DiaryNumber, field: str = "case_number") -> Case:
+        """The case under this number in the organisation's diary: the record whose id is the
+        number's, if it is a case (a number of the series may also be a record of its own)."""
         case_id = number.record_id(org_id)
-        if not self._exists(case_id):
-            raise InvalidValue("case_number", f"there is no case {number} in the organisation's diary: open it "
-                                              "first, or name a case that exists")
-        return self._get(case_id, Case, f"case {number}")
+        case = self.repository.get(case_id) if self._exists(case_id) else None
+        if not isinstance(case, Case):
+            raise InvalidValue(field, f"there is no case {number} in the organisation's diary: open it "
+                                      "first, or name a case that exists")
+        return case
 
     def _claim_of(self, links: Links) -> RecordRegistration | None:
         primary = links.primary()

@@ -40,7 +40,8 @@ class AuthorIdentity:
 
 
 class EditorialCommands:
-    """Mixed into ``RecordsApplication``; relies on its ``_get``, ``_recorded`` and ``clock``."""
+    """Mixed into ``RecordsApplication``; relies on its ``_get``, ``_recorded`` and ``clock``, and on
+    the diary's ``_case_number`` and ``_case`` (``DiaryCommands``)."""
 
     # Editors' assignments
 
@@ -151,8 +152,13 @@ class EditorialCommands:
     @command
     def transfer_comment_to_case(self, comment_id: UUID, diary_number: str | None, note: str,
                                  expected_version: int | None = None) -> Recorded:
+        """Move the comment to the case under ``diary_number`` in the organisation's diary, or, with
+        none, to a new case the records officer will open."""
+        number = self._case_number(diary_number, "diary_number")
         comment, by, at, assignment = self._comment_decision(comment_id, expected_version)
-        comment.transfer_to_case(diary_number, note, assignment, by=by, at=at)
+        comment.transfer_to_case(str(number) if number else None, note, assignment, by=by, at=at)
+        if number is not None:  # asked once the rules let this actor move the comment: no one else learns it
+            self._case(comment.org_id, number, "diary_number")
         return self._recorded(comment)
 
     def get_comment(self, comment_id: UUID) -> Comment:
