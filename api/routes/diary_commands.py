@@ -5,6 +5,7 @@ and correct, annul and mark entries — each a later event naming its reason. Th
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, status
@@ -26,10 +27,12 @@ from api.diary_schemas import (
 from api.schemas import Recorded
 from domain.actors import Actor
 from domain.diary import Links
+from domain.diary_entry import Secrecy
 from domain.errors import InvalidValue, NotPermitted
-from kanalarkiv.diary import Numbered
+from kanalarkiv.diary_numbering import Numbered
 
 router = APIRouter(tags=["diary"])
+Registration = CommentRegistration | CommentCaseOpening | RecordRegistration | ManualRegistration
 
 
 # Setting up and registering (records officers)
@@ -46,7 +49,7 @@ def set_up_diary(body: DiarySetUp, actor: CurrentActor, app: AppDep) -> Recorded
 def register_comment(comment_id: UUID, body: CommentRegistration, actor: CurrentActor, app: AppDep) -> DiaryRegistered:
     """Like a phone call (seed 003): the comment stays the record, the note adds to it. It is
     *inkommen* on the date it was posted. A comment an editor moved to a case goes into that case."""
-    return _registered(app.register_comment(comment_id, **body.model_dump()))
+    return _registered(app.register_comment(comment_id, **_registration(body)))
 
 
 @router.post("/v1/comments/{comment_id}/diary-case", status_code=status.HTTP_201_CREATED,
@@ -55,14 +58,14 @@ def open_case_for_comment(comment_id: UUID, body: CommentCaseOpening, actor: Cur
                           app: AppDep) -> DiaryRegistered:
     """For a comment moved to a new case: the case gets the next number in the series and the
     comment becomes its first record (…-1), in one transaction."""
-    return _registered(app.open_case_for_comment(comment_id, **body.model_dump()))
+    return _registered(app.open_case_for_comment(comment_id, **_registration(body)))
 
 
 @router.post("/v1/posts/{post_id}/registration", status_code=status.HTTP_201_CREATED,
              response_model=DiaryRegistered, summary="Register a post in the diary")
 def register_post(post_id: UUID, body: RecordRegistration, actor: CurrentActor, app: AppDep) -> DiaryRegistered:
     """The body's own post is *upprättad* when it was published."""
-    return _registered(app.register_post(post_id, **body.model_dump()))
+    return _registered(app.register_post(post_id, **_registration(body)))
 
 
 @router.post("/v1/comments/{comment_id}/moderation/{decision_id}/registration", status_code=status.HTTP_201_CREATED,
@@ -70,16 +73,16 @@ def register_post(post_id: UUID, body: RecordRegistration, actor: CurrentActor, 
 def register_decision(comment_id: UUID, decision_id: UUID, body: RecordRegistration, actor: CurrentActor,
                       app: AppDep) -> DiaryRegistered:
     """A decision to hide, remove or show again a comment, *upprättad* when it was made."""
-    return _registered(app.register_moderation_decision(comment_id, decision_id, **body.model_dump()))
+    return _registered(app.register_moderation_decision(comment_id, decision_id, **_registration(body)))
 
 
 @router.post("/v1/diary/entries", status_code=status.HTTP_201_CREATED, response_model=DiaryRegistered,
              summary="Register any record by hand")
 def register_record(body: ManualRegistration, actor: CurrentActor, app: AppDep) -> DiaryRegistered:
     """A snapshot (skärmdump) or any other record, with the diary fields as given."""
-    fields = body.model_dump(exclude={"channel_id", "snapshot_id"})
     links = Links(channel_id=body.channel_id, snapshot_id=body.snapshot_id)
-    return _registered(app.register_record(_org(actor), **fields, links=links))
+    return _registered(app.register_record(_org(actor), **_registration(body, {"channel_id", "snapshot_id"}),
+                                           links=links))
 
 
 # Cases
@@ -129,6 +132,13 @@ def mark_secret(entry_id: UUID, body: SecrecyMarking, actor: CurrentActor, app: 
 @router.post("/v1/diary/entries/{entry_id}/secrecy/lift", response_model=Recorded, summary="Lift a secrecy marking")
 def lift_secrecy(entry_id: UUID, body: Reason, actor: CurrentActor, app: AppDep, version: ExpectedVersion) -> Recorded:
     return Recorded.model_validate(app.lift_diary_entry_secrecy(entry_id, body.reason, version), from_attributes=True)
+
+
+def _registration(body: Registration, exclude: set[str] | None = None) -> dict[str, Any]:
+    """A registration's fields as its command takes them, the secrecy marking as the domain's value."""
+    marking = body.secrecy
+    return body.model_dump(exclude={"secrecy", *(exclude or ())}) | {
+        "secrecy": Secrecy(marking.provision, tuple(marking.fields)) if marking else None}
 
 
 def _registered(outcome: Numbered) -> DiaryRegistered:
