@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from domain.access import AccessToken
+from domain.base import RecordAggregate
 from domain.channel import Channel
 from domain.errors import InvalidValue
 from domain.organisation import Organisation, OrganisationNumberClaim, organisation_id, valid_slug
@@ -31,6 +32,7 @@ from retention.service import RetentionCommands, SnapshotCommands
 from retention.snapshot_store import SnapshotStore
 
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
+TRecord = TypeVar("TRecord", bound=RecordAggregate)
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,19 @@ class RecordsApplication(
             raise RecordNotFound(f"no {label} with id {aggregate_id}") from None
         if not isinstance(aggregate, kind):
             raise RecordNotFound(f"no {label} with id {aggregate_id}")
+        return aggregate
+
+    def _own(self, org_id: UUID, record_id: UUID | str, field: str,
+             kind: type[TRecord] = RecordAggregate, label: str = "record") -> TRecord:  # type: ignore[assignment]
+        """The organisation's own record that a command's ``field`` names. An id of another
+        organisation's record is refused like an id of none — 422 naming the field, in the same
+        words — so that a refusal tells nothing of what other organisations hold."""
+        try:
+            aggregate = self.repository.get(record_id if isinstance(record_id, UUID) else UUID(str(record_id)))
+        except (ValueError, AggregateNotFoundError):
+            aggregate = None
+        if not isinstance(aggregate, kind) or aggregate.org_id != org_id:
+            raise InvalidValue(field, f"the organisation has no {label} {record_id}")
         return aggregate
 
     def _recorded(self, primary: Aggregate, *others: Aggregate) -> Recorded:

@@ -9,14 +9,19 @@ from typing import Any
 from uuid import UUID
 
 from domain.case import Case
+from domain.channel import Channel
+from domain.comment import Comment
 from domain.diary import REGISTRARS, Diary, Links, Reading
 from domain.diary_entry import DiaryEntry, Secrecy
+from domain.errors import InvalidValue
 from domain.organisation import Organisation
+from domain.post import Post
 from domain.registration import comment_case, comment_reading, decision_reading, post_reading
 from kanalarkiv.conflicts import command
 from kanalarkiv.context import current_actor
 from kanalarkiv.diary_numbering import DiaryNumbering, Numbered
 from kanalarkiv.outcomes import Recorded, RecordNotFound
+from retention.snapshots import ChannelSnapshot
 
 
 class DiaryCommands(DiaryNumbering):
@@ -45,6 +50,8 @@ class DiaryCommands(DiaryNumbering):
         """Register any record by hand (a snapshot, a letter), with its diary fields as given.
         Every registration takes a secrecy marking (``secrecy``), made in the same event."""
         case = self._case_number(case_number)
+        current_actor().require(REGISTRARS, org_id, "registering a record in the diary")
+        self._own_links(org_id, links)
         return self._register(org_id, lambda at: (Reading.checked(
             record_date, direction, record_type, counterpart, description, note, at), links), case, secrecy=secrecy)
 
@@ -145,6 +152,21 @@ class DiaryCommands(DiaryNumbering):
         return self._get(entry_id, DiaryEntry, "diary entry")
 
     # Plumbing
+
+    def _own_links(self, org_id: UUID, links: Links) -> None:
+        """The records an entry registers are the organisation's own, and a snapshot is of the
+        channel the entry names."""
+        if links.channel_id:
+            self._own(org_id, links.channel_id, "channel_id", Channel, "channel")
+        if links.post_id:
+            self._own(org_id, links.post_id, "post_id", Post, "post")
+        if links.comment_id:
+            self._own(org_id, links.comment_id, "comment_id", Comment, "comment")
+        if links.snapshot_id:
+            snapshot = self._own(org_id, links.snapshot_id, "snapshot_id", ChannelSnapshot, "snapshot")
+            if links.channel_id and snapshot.channel_id != links.channel_id:
+                raise InvalidValue("snapshot_id", f"the snapshot is of channel {snapshot.channel_id}, not of "
+                                                  f"{links.channel_id}")
 
     def _first_event(self, aggregate_id: UUID) -> Any:
         return next(iter(self.events.get(aggregate_id, lte=1)))
