@@ -9,11 +9,10 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from pydantic import AwareDatetime
-
 from api.errors import Unauthenticated
+from api.types import Instant
 from domain.actors import Actor, Role
-from domain.errors import NotPermitted
+from domain.errors import InvalidValue, NotPermitted
 from kanalarkiv.application import RecordsApplication, hash_token
 from kanalarkiv.context import set_actor
 from kanalarkiv.runtime import Runtime
@@ -109,7 +108,7 @@ AS_OF_READERS = {Role.RECORDS_OFFICER, Role.AUDITOR, Role.OPERATOR}
 async def as_of_position(
     request: Request,
     credentials: Credentials,
-    as_of: Annotated[AwareDatetime | None, Query(
+    as_of: Annotated[Instant | None, Query(
         description="Auditors and records officers: read the view as it stood at this instant.")] = None,
     as_of_position: Annotated[int | None, Query(
         ge=0, description="Auditors and records officers: read the view as it stood at this log position.")] = None,
@@ -125,6 +124,10 @@ async def as_of_position(
     if actor.role not in AS_OF_READERS or actor.org_id is None:
         raise NotPermitted("reading as of a past instant is for auditors and records officers")
     if as_of_position is not None:
+        head = await run_in_threadpool(request.app.state.runtime.head)
+        if as_of_position > head:
+            # Not "wait until it is there" (wait_for_position): a past the log has not reached yet.
+            raise InvalidValue("as_of_position", f"is beyond the log's head (position {head}): no such past")
         return as_of_position
     views: Views = request.app.state.runtime.views
     return await run_in_threadpool(views.audit_trail.position_at, actor.org_id, as_of)

@@ -6,8 +6,9 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from api.types import Instant, Text
 from domain.diary import MARKABLE_FIELDS, Direction, RecordType
 
 CaseNumber = Field(None, max_length=40, description="Register the record in this case, e.g. 'KS 2026/0042'.")
@@ -18,16 +19,16 @@ Secrecy = Field(None, description="Sekretessmarkering (OSL 5:5) made in the same
 
 
 class DiarySetUp(BaseModel):
-    series_prefix: str = Field(min_length=1, max_length=10, description="Diarieprefix, e.g. KS: numbers read 'KS 2026/0042'.")
-    reason: str | None = Field(None, max_length=500, description="Why, when an existing diary changes series.")
+    series_prefix: Text = Field(min_length=1, max_length=10, description="Diarieprefix, e.g. KS: numbers read 'KS 2026/0042'.")
+    reason: Text | None = Field(None, max_length=500, description="Why, when an existing diary changes series.")
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"series_prefix": "KS"}]})
 
 
 class CommentRegistration(BaseModel):
-    note: str | None = Note
-    description: str | None = Description
-    counterpart: str | None = Field(None, max_length=300, description="Sender; by default the name the platform shows.")
-    case_number: str | None = CaseNumber
+    note: Text | None = Note
+    description: Text | None = Description
+    counterpart: Text | None = Field(None, max_length=300, description="Sender; by default the name the platform shows.")
+    case_number: Text | None = CaseNumber
     secrecy: SecrecyMarking | None = Secrecy
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "note": "Frågan om simhallens öppettider vidarebefordrad till fritidsförvaltningen.",
@@ -35,11 +36,11 @@ class CommentRegistration(BaseModel):
 
 
 class CommentCaseOpening(BaseModel):
-    subject: str = Field(min_length=1, max_length=300, description="Ärendemening: what the case is about.")
-    responsible_unit: str = Field(min_length=1, max_length=200, description="Ansvarig enhet.")
-    note: str | None = Note
-    description: str | None = Description
-    counterpart: str | None = Field(None, max_length=300)
+    subject: Text = Field(min_length=1, max_length=300, description="Ärendemening: what the case is about.")
+    responsible_unit: Text = Field(min_length=1, max_length=200, description="Ansvarig enhet.")
+    note: Text | None = Note
+    description: Text | None = Description
+    counterpart: Text | None = Field(None, max_length=300)
     secrecy: SecrecyMarking | None = Secrecy
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "subject": "Klagomål på hemtjänsten", "responsible_unit": "Socialförvaltningen",
@@ -49,21 +50,21 @@ class CommentCaseOpening(BaseModel):
 class RecordRegistration(BaseModel):
     """Register a record the diary cannot draw from the social-media record (the OSL 5:2 fields)."""
 
-    note: str | None = Note
-    description: str | None = Description
-    case_number: str | None = CaseNumber
+    note: Text | None = Note
+    description: Text | None = Description
+    case_number: Text | None = CaseNumber
     secrecy: SecrecyMarking | None = Secrecy
     model_config = ConfigDict(extra="forbid")
 
 
 class ManualRegistration(BaseModel):
-    record_date: AwareDatetime = Field(description="When the record was received or drawn up.")
+    record_date: Instant = Field(description="When the record was received or drawn up.")
     direction: Direction = Field(description="received (inkommen) or drawn_up (upprättad).")
     record_type: RecordType
-    counterpart: str | None = Field(None, max_length=300, description="Sender or recipient (avsändare/mottagare).")
-    description: str = Field(min_length=1, max_length=1000)
-    note: str | None = Note
-    case_number: str | None = CaseNumber
+    counterpart: Text | None = Field(None, max_length=300, description="Sender or recipient (avsändare/mottagare).")
+    description: Text = Field(min_length=1, max_length=1000)
+    note: Text | None = Note
+    case_number: Text | None = CaseNumber
     channel_id: UUID | None = None
     snapshot_id: UUID | None = Field(None, description="The snapshot (skärmdump) this entry registers.")
     secrecy: SecrecyMarking | None = Secrecy
@@ -73,38 +74,44 @@ class ManualRegistration(BaseModel):
 
 
 class CaseOpening(BaseModel):
-    subject: str = Field(min_length=1, max_length=300, description="Ärendemening.")
-    responsible_unit: str = Field(min_length=1, max_length=200)
+    subject: Text = Field(min_length=1, max_length=300, description="Ärendemening.")
+    responsible_unit: Text = Field(min_length=1, max_length=200)
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "subject": "Synpunkter på kommunens Facebooksida", "responsible_unit": "Kommunikationsenheten"}]})
 
 
 class CaseClosing(BaseModel):
-    note: str = Field(min_length=1, max_length=2000, description="How the case ended, e.g. the decision.")
+    note: Text = Field(min_length=1, max_length=2000, description="How the case ended, e.g. the decision.")
     model_config = ConfigDict(extra="forbid")
 
 
 class Reason(BaseModel):
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Text = Field(min_length=1, max_length=1000)
     model_config = ConfigDict(extra="forbid")
 
 
-class Correction(BaseModel):
-    """Only the fields given are corrected; ``reason`` is required and kept with the new reading."""
+def _left_out_or_given(schema: dict) -> None:
+    """A field that may be left out but, when sent, holds a value (null would clear a required field)."""
+    schema.pop("default", None)
 
-    record_date: AwareDatetime | None = None
-    direction: Direction | None = None
-    record_type: RecordType | None = None
-    counterpart: str | None = Field(None, max_length=300)
-    description: str | None = Field(None, max_length=1000)
-    note: str | None = Field(None, max_length=10_000)
-    reason: str = Field(min_length=1, max_length=1000)
+
+class Correction(BaseModel):
+    """Only the fields given are corrected (counterpart and note may be cleared with null);
+    ``reason`` is required and kept with the new reading."""
+
+    record_date: Instant = Field(None, json_schema_extra=_left_out_or_given)
+    direction: Direction = Field(None, json_schema_extra=_left_out_or_given)
+    record_type: RecordType = Field(None, json_schema_extra=_left_out_or_given)
+    counterpart: Text | None = Field(None, max_length=300)
+    description: Text = Field(None, max_length=1000, json_schema_extra=_left_out_or_given)
+    note: Text | None = Field(None, max_length=10_000)
+    reason: Text = Field(min_length=1, max_length=1000)
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "counterpart": "Karin Svensson", "reason": "Avsändarens namn felstavat vid registreringen"}]})
 
 
 class SecrecyMarking(BaseModel):
-    provision: str = Field(min_length=1, max_length=100, description="OSL chapter and section, e.g. 'OSL 26 kap. 1 §' or '26:1'.")
+    provision: Text = Field(min_length=1, max_length=100, description="OSL chapter and section, e.g. 'OSL 26 kap. 1 §' or '26:1'.")
     fields: list[Literal[MARKABLE_FIELDS]] = Field(min_length=1, description="counterpart, description, or both.")  # type: ignore[valid-type]
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "provision": "OSL 26 kap. 1 §", "fields": ["counterpart", "description"]}]})

@@ -6,17 +6,19 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-Text = Field(min_length=1, max_length=100_000)
+from api.types import Instant, Text
+
+LongText = Field(min_length=1, max_length=100_000)
 
 
 class AssignmentCreate(BaseModel):
-    editor_id: str = Field(min_length=1, max_length=200, description="The editor's actor id (from their token).")
-    editor_name: str = Field(min_length=1, max_length=200)
-    valid_from: AwareDatetime
-    valid_until: AwareDatetime | None = None
-    scope: str = Field(min_length=1, max_length=1000, description="Uppdragets omfattning: what the editor may do.")
+    editor_id: Text = Field(min_length=1, max_length=200, description="The editor's actor id (from their token).")
+    editor_name: Text = Field(min_length=1, max_length=200)
+    valid_from: Instant
+    valid_until: Instant | None = None
+    scope: Text = Field(min_length=1, max_length=1000, description="Uppdragets omfattning: what the editor may do.")
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "editor_id": "actor:5f1e2184-db18-4887-b8ec-8871a192d32b", "editor_name": "Erik Eriksson",
         "valid_from": "2026-03-01T00:00:00+01:00", "valid_until": "2026-12-31T23:59:59+01:00",
@@ -24,8 +26,8 @@ class AssignmentCreate(BaseModel):
 
 
 class AssignmentRevoke(BaseModel):
-    reason: str = Field(min_length=1, max_length=500)
-    effective_from: AwareDatetime | None = Field(None, description="When the assignment ends; now if left out.")
+    reason: Text = Field(min_length=1, max_length=500)
+    effective_from: Instant | None = Field(None, description="When the assignment ends; now if left out.")
     model_config = ConfigDict(extra="forbid")
 
 
@@ -46,83 +48,83 @@ class AssignmentPublic(BaseModel):
 
 
 class PostCreate(BaseModel):
-    text: str = Text
-    published_at: AwareDatetime | None = Field(None, description="When it was published on the platform; now if left out.")
-    platform_post_id: str | None = Field(None, max_length=200, description="The platform's id, if known.")
+    text: Text = LongText
+    published_at: Instant | None = Field(None, description="When it was published on the platform; now if left out.")
+    platform_post_id: Text | None = Field(None, max_length=200, description="The platform's id, if known.")
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "text": "Hej från Valdemarsviks kommun! Nu öppnar badplatserna. /Kommunikationsenheten",
         "published_at": "2026-06-01T09:00:00+02:00", "platform_post_id": "fb_123456789"}]})
 
 
 class PostCapture(BaseModel):
-    platform_post_id: str = Field(min_length=1, max_length=200)
-    text: str = Text
-    published_at: AwareDatetime
-    captured_at: AwareDatetime
-    author_name: str = Field(min_length=1, max_length=200, description="Who the platform shows as publisher.")
-    author_id: str | None = Field(None, max_length=200, description="The employee's actor id, when known.")
+    platform_post_id: Text = Field(min_length=1, max_length=200)
+    text: Text = LongText
+    published_at: Instant
+    captured_at: Instant
+    author_name: Text = Field(min_length=1, max_length=200, description="Who the platform shows as publisher.")
+    author_id: Text | None = Field(None, max_length=200, description="The employee's actor id, when known.")
     model_config = ConfigDict(extra="forbid")
 
 
 class PostEdit(BaseModel):
-    text: str = Text
-    occurred_at: AwareDatetime | None = Field(None, description="When it was edited on the platform; now if left out.")
-    captured_at: AwareDatetime | None = Field(None, description="Capture clients: when the edit was captured.")
+    text: Text = LongText
+    occurred_at: Instant | None = Field(None, description="When it was edited on the platform; now if left out.")
+    captured_at: Instant | None = Field(None, description="Capture clients: when the edit was captured.")
     model_config = ConfigDict(extra="forbid")
 
 
 class PostDelete(BaseModel):
-    ground: str = Field(description="One of GET /v1/grounds (for posts, also own_decision, published_by_mistake).")
-    reason: str = Field(min_length=1, max_length=2000)
-    occurred_at: AwareDatetime | None = None
-    captured_at: AwareDatetime | None = None
+    ground: Text = Field(description="One of GET /v1/grounds (for posts, also own_decision, published_by_mistake).")
+    reason: Text = Field(min_length=1, max_length=2000)
+    occurred_at: Instant | None = None
+    captured_at: Instant | None = None
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "ground": "published_by_mistake", "reason": "Fel datum för mötet angavs."}]})
 
 
 class CommentCapture(BaseModel):
-    platform_comment_id: str | None = Field(None, max_length=200)
-    author_name: str = Field(min_length=1, max_length=200, description="The display name the platform shows.")
-    platform_author_id: str | None = Field(None, max_length=200, description="The platform's author id, if it gives one.")
-    text: str = Text
-    received_at: AwareDatetime = Field(description="When it was posted on the platform (inkommen).")
-    captured_at: AwareDatetime | None = None
+    platform_comment_id: Text | None = Field(None, max_length=200)
+    author_name: Text = Field(min_length=1, max_length=200, description="The display name the platform shows.")
+    platform_author_id: Text | None = Field(None, max_length=200, description="The platform's author id, if it gives one.")
+    text: Text = LongText
+    received_at: Instant = Field(description="When it was posted on the platform (inkommen).")
+    captured_at: Instant | None = None
     model_config = ConfigDict(extra="forbid")
 
 
 class ReplyCreate(BaseModel):
-    text: str = Text
-    occurred_at: AwareDatetime | None = None
-    captured_at: AwareDatetime | None = None
-    author_id: str | None = Field(None, max_length=200, description="Capture clients: the replying employee's id.")
-    author_name: str | None = Field(None, max_length=200, description="Capture clients: the name the platform shows.")
+    text: Text = LongText
+    occurred_at: Instant | None = None
+    captured_at: Instant | None = None
+    author_id: Text | None = Field(None, max_length=200, description="Capture clients: the replying employee's id.")
+    author_name: Text | None = Field(None, max_length=200, description="Capture clients: the name the platform shows.")
     model_config = ConfigDict(extra="forbid")
 
 
 class ModerationCreate(BaseModel):
     action: Literal["hide", "remove"]
-    ground: str = Field(description="One of GET /v1/grounds.")
-    provision: str | None = Field(None, max_length=100, description="For secrecy: the OSL provision, e.g. 'OSL 26 kap. 1 §'.")
-    justification: str = Field(min_length=1, max_length=2000)
+    ground: Text = Field(description="One of GET /v1/grounds.")
+    provision: Text | None = Field(None, max_length=100, description="For secrecy: the OSL provision, e.g. 'OSL 26 kap. 1 §'.")
+    justification: Text = Field(min_length=1, max_length=2000)
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "action": "remove", "ground": "offensive_personal_data",
         "justification": "Kommentaren pekar ut en namngiven person som brottslig."}]})
 
 
 class ModerationReverse(BaseModel):
-    justification: str = Field(min_length=1, max_length=2000)
+    justification: Text = Field(min_length=1, max_length=2000)
     model_config = ConfigDict(extra="forbid")
 
 
 class CaseTransfer(BaseModel):
-    diary_number: str | None = Field(None, max_length=40, description="The case's diary number; none opens a new case.")
-    note: str = Field(min_length=1, max_length=2000)
+    diary_number: Text | None = Field(None, max_length=40, description="The case's diary number; none opens a new case.")
+    note: Text = Field(min_length=1, max_length=2000)
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "diary_number": "SN 2026/0042", "note": "Gäller pågående bygglovsärende; besvaras i ärendet."}]})
 
 
 class IdentityRequest(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
     model_config = ConfigDict(extra="forbid")
 
 
@@ -135,10 +137,10 @@ class AuthorIdentityShown(BaseModel):
 
 class DataSubjectRequest(BaseModel):
     article: Literal["15", "17"] = Field(description="GDPR art. 15 (access) or 17 (erasure).")
-    case_reference: str = Field(min_length=1, max_length=40, description="The request's diary number.")
-    platform_author_id: str | None = Field(None, max_length=200)
-    author_name: str | None = Field(None, max_length=200)
-    reason: str = Field(min_length=1, max_length=2000)
+    case_reference: Text = Field(min_length=1, max_length=40, description="The request's diary number.")
+    platform_author_id: Text | None = Field(None, max_length=200)
+    author_name: Text | None = Field(None, max_length=200)
+    reason: Text = Field(min_length=1, max_length=2000)
     model_config = ConfigDict(extra="forbid")
 
 
@@ -264,26 +266,29 @@ class ComplianceReport(BaseModel):
     deletions_to_review: list[dict[str, Any]]
     unanswered_comments: list[dict[str, Any]]
     channels_without_editor: list[dict[str, Any]]
+    late_recordings: list[dict[str, Any]] = Field(
+        description="Sen registrering: what a person recorded more than 24 hours after it happened (posts "
+                    "published, edited or deleted, replies), with who recorded it and how many hours late.")
 
 
 class BulkPost(BaseModel):
-    platform_post_id: str = Field(min_length=1, max_length=200)
-    text: str = Text
-    published_at: AwareDatetime
-    captured_at: AwareDatetime
-    author_name: str = Field(min_length=1, max_length=200)
-    author_id: str | None = Field(None, max_length=200)
+    platform_post_id: Text = Field(min_length=1, max_length=200)
+    text: Text = LongText
+    published_at: Instant
+    captured_at: Instant
+    author_name: Text = Field(min_length=1, max_length=200)
+    author_id: Text | None = Field(None, max_length=200)
     model_config = ConfigDict(extra="forbid")
 
 
 class BulkComment(BaseModel):
-    platform_comment_id: str = Field(min_length=1, max_length=200)
-    post_platform_id: str = Field(min_length=1, max_length=200, description="The platform's id of the post.")
-    author_name: str = Field(min_length=1, max_length=200)
-    platform_author_id: str | None = Field(None, max_length=200)
-    text: str = Text
-    received_at: AwareDatetime
-    captured_at: AwareDatetime
+    platform_comment_id: Text = Field(min_length=1, max_length=200)
+    post_platform_id: Text = Field(min_length=1, max_length=200, description="The platform's id of the post.")
+    author_name: Text = Field(min_length=1, max_length=200)
+    platform_author_id: Text | None = Field(None, max_length=200)
+    text: Text = LongText
+    received_at: Instant
+    captured_at: Instant
     model_config = ConfigDict(extra="forbid")
 
 

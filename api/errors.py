@@ -9,16 +9,38 @@ from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted, StaleVersion
 from kanalarkiv.application import AlreadyExists, RecordNotFound
-from kanalarkiv.views import ProjectionLagging
+from kanalarkiv.availability import DATABASE_ERRORS
+from kanalarkiv.views import ProjectionFailed, ProjectionLagging
 from retention.keystore import KeyMissing
 
 log = structlog.get_logger("kanalarkiv.api")
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="The field refused, as the request names it: `text`, `posts.0.published_at`, "
+                                   "`If-Match`.")
+    message: str
+
+
+class Problem(BaseModel):
+    """How every error is answered (RFC 9457, ``application/problem+json``)."""
+
+    type: str = Field("about:blank", description="Always about:blank: the status and title say what happened.")
+    title: str
+    status: int
+    detail: str = Field(description="What was wrong, for a person to read.")
+    errors: list[FieldError] | None = Field(None, description="422: each field refused and why.")
+    current_version: int | None = Field(None, description="409 on a stale If-Match: the version stored now.")
+    position: int | None = Field(None, description="503 while a view catches up: the position it has reached.")
+    request_id: str | None = Field(None, description="500: the request's id in the service's log.")
+    model_config = ConfigDict(extra="allow", title="Problem")
 
 
 class Unauthenticated(Exception):
@@ -85,6 +107,23 @@ def install_error_handlers(app: FastAPI) -> None:
         response = problem(503, "Projection not yet up to date", str(exc), position=exc.reached)
         response.headers["Retry-After"] = "1"
         return response
+
+    @app.exception_handler(ProjectionFailed)
+    def projection_failed(request: Request, exc: ProjectionFailed) -> JSONResponse:
+        response = problem(503, "Projection failed", str(exc), projection=exc.projection, position=exc.reached,
+                           failed_position=exc.failed_position, error=exc.error)
+        response.headers["Retry-After"] = "30"
+        return response
+
+    def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("database_unavailable", path=request.url.path, error=str(exc))
+        response = problem(503, "Database unavailable",
+                           "the database cannot be reached just now; nothing was recorded: try again shortly")
+        response.headers["Retry-After"] = "5"
+        return response
+
+    for database_error in DATABASE_ERRORS:
+        app.add_exception_handler(database_error, database_unavailable)
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.types import Text
 from domain.channel import Platform
 
 
@@ -25,14 +26,14 @@ class Recorded(BaseModel):
 
 class ChannelCreate(BaseModel):
     platform: Platform = Field(description="Plattform.")
-    name: str = Field(min_length=1, max_length=200, description="The channel's name as shown on the platform.")
-    url: str = Field(min_length=1, max_length=2000, description="The channel's address (http or https).")
-    owning_unit: str = Field(min_length=1, max_length=200, description="Ansvarig enhet: the unit that owns it.")
-    responsible: str = Field(
+    name: Text = Field(min_length=1, max_length=200, description="The channel's name as shown on the platform.")
+    url: Text = Field(min_length=1, max_length=2000, description="The channel's address (http or https).")
+    owning_unit: Text = Field(min_length=1, max_length=200, description="Ansvarig enhet: the unit that owns it.")
+    responsible: Text = Field(
         min_length=1, max_length=200,
         description="Ansvarig chef: the responsible manager (sektorschef for a unit's page, kommunchef for the body's own).",
     )
-    purpose: str = Field(min_length=1, max_length=2000, description="Syfte: why the channel exists.")
+    purpose: Text = Field(min_length=1, max_length=2000, description="Syfte: why the channel exists.")
 
     model_config = ConfigDict(
         extra="forbid",
@@ -52,22 +53,22 @@ class ChannelCreate(BaseModel):
 
 
 class Reason(BaseModel):
-    reason: str = Field(min_length=1, max_length=500, description="Why (skäl); kept in the audit trail.")
+    reason: Text = Field(min_length=1, max_length=500, description="Why (skäl); kept in the audit trail.")
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "Sommaruppehåll"}]})
 
 
 class ResponsibleChange(BaseModel):
-    responsible: str = Field(min_length=1, max_length=200)
+    responsible: Text = Field(min_length=1, max_length=200)
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"responsible": "Sektorschef Kultur"}]})
 
 
 class PurposeChange(BaseModel):
-    purpose: str = Field(min_length=1, max_length=2000)
+    purpose: Text = Field(min_length=1, max_length=2000)
     model_config = ConfigDict(extra="forbid")
 
 
 class AddressChange(BaseModel):
-    url: str = Field(min_length=1, max_length=2000)
+    url: Text = Field(min_length=1, max_length=2000)
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"url": "https://x.com/valdemarsvik"}]})
 
 

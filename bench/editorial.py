@@ -134,7 +134,8 @@ class Desk:
             yield from self._comment(post)
         if self.rng.random() < self.rates.edited:
             editor, at = self._editor(), self.now()
-            post.edit(f"{post.text} {_sentence(self.rng)}", self._assignment(editor, at), None, None, by=editor, at=at)
+            post.edit(f"{post.text} {_sentence(self.rng)}", self._assignment(editor, at), None, None, by=editor, at=at,
+                      channel_registered_at=self.channel.created_on)
             yield post
         if self.rng.random() < self.rates.post_registered:
             yield from self._register(lambda at: post_reading(post, published_at, self.channel, None, None, at))
@@ -142,7 +143,8 @@ class Desk:
             editor, at = self._editor(), self.now()
             post.delete(self.rng.choice(("own_decision", "published_by_mistake")),
                         self.rng.choice(("Fel datum i inlägget", "Inaktuell information", "Publicerades av misstag")),
-                        self._assignment(editor, at), None, None, by=editor, at=at)
+                        self._assignment(editor, at), None, None, by=editor, at=at,
+                        channel_registered_at=self.channel.created_on)
             yield post
 
     def _post(self) -> tuple[Post, datetime]:
@@ -172,7 +174,7 @@ class Desk:
         if rng.random() < self.rates.reply:
             editor, at = self._editor(), self.now()
             comment.reply(_uuid(rng), _text(rng, 1, 3), self._assignment(editor, at), None, None, None, None,
-                          by=editor, at=at)
+                          by=editor, at=at, channel_registered_at=self.channel.created_on)
             yield comment
         if rng.random() < self.rates.moderated:
             yield from self._moderate(comment)

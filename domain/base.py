@@ -11,6 +11,9 @@ from eventsourcing.domain import Aggregate
 
 from domain.actors import Actor, Role
 from domain.errors import InvalidValue, StaleVersion
+from domain.values import instant, required_text
+
+__all__ = ["RecordAggregate", "required_text"]
 
 
 class RecordAggregate(Aggregate):
@@ -40,6 +43,8 @@ class RecordAggregate(Aggregate):
     def envelope(by: Actor, at: datetime, occurred_at: datetime | None, org_id: UUID) -> dict[str, Any]:
         if at.tzinfo is None or (occurred_at is not None and occurred_at.tzinfo is None):
             raise InvalidValue("time", "times must carry a timezone")
+        if occurred_at is not None:
+            instant("occurred_at", occurred_at, at)
         return {
             "org_id": org_id,
             "actor_id": by.id,
@@ -63,11 +68,3 @@ class RecordAggregate(Aggregate):
         if expected is not None and expected != self.version:
             raise StaleVersion(expected, self.version)
 
-
-def required_text(field: str, value: str, max_length: int = 500) -> str:
-    text = " ".join(value.split()) if value else ""
-    if not text:
-        raise InvalidValue(field, "must not be empty")
-    if len(text) > max_length:
-        raise InvalidValue(field, f"must be at most {max_length} characters")
-    return text

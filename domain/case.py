@@ -8,10 +8,11 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.actors import Actor
-from domain.base import RecordAggregate, required_text
+from domain.base import RecordAggregate
 from domain.diary import REGISTRARS
 from domain.diary_numbers import DiaryNumber
 from domain.errors import InvalidTransition
+from domain.values import required_text
 
 
 class CaseStatus(StrEnum):

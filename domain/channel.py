@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from domain.actors import Actor, Role
-from domain.base import RecordAggregate, required_text
+from domain.base import RecordAggregate
 from domain.errors import InvalidTransition, InvalidValue
+from domain.values import control_character, required_text
 
 
 class Platform(StrEnum):
@@ -58,8 +59,8 @@ def valid_url(url: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
         raise InvalidValue("url", "must be an absolute http(s) address, e.g. https://www.facebook.com/valdemarsvik")
-    if len(text) > 2000 or any(ch.isspace() for ch in text):
-        raise InvalidValue("url", "must be at most 2000 characters and contain no spaces")
+    if len(text) > 2000 or any(ch.isspace() for ch in text) or control_character(text):
+        raise InvalidValue("url", "must be at most 2000 characters and contain no spaces or control characters")
     return text
 
 

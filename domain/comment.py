@@ -12,11 +12,12 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.actors import Actor, Role
-from domain.base import RecordAggregate, required_text
+from domain.base import RecordAggregate
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted
 from domain.grounds import MODERATION_GROUNDS, valid_ground, valid_provision
-from domain.post import MAX_TEXT, PUBLISHERS, STEWARDS, Post, not_in_future
+from domain.post import MAX_TEXT, PUBLISHERS, STEWARDS, Post
 from domain.roster import Assignment, require_assignment
+from domain.values import not_before, past_instant, plain_text, required_text
 
 RECEIVERS = {Role.CAPTURE_CLIENT, Role.RECORDS_OFFICER}
 _DIARY_NUMBER = re.compile(r"^[A-ZÅÄÖ]{1,10} \d{4}/\d{1,6}(-\d{1,4})?$")
@@ -114,8 +115,9 @@ class Comment(RecordAggregate):
             comment.case_transfer = self.diary_number or "new case"
 
     def __init__(self, org_id: UUID, post_id: UUID, channel_id: UUID, author_name: str,
-                 platform_author_id: str | None, text: str):
+                 platform_author_id: str | None, text: str, occurred_at: datetime):
         self.org_id = org_id
+        self.received_at = occurred_at
         self.post_id = post_id
         self.channel_id = channel_id
         self.author_name = author_name
@@ -135,14 +137,18 @@ class Comment(RecordAggregate):
         cls.authorise_receipt(post.org_id, by)
         if by.role is Role.CAPTURE_CLIENT and (not platform_comment_id or captured_at is None):
             raise InvalidValue("platform_comment_id", "a capture names the platform's comment id and captured_at")
+        received_at = past_instant("received_at", received_at, at)
+        if captured_at is not None:
+            not_before("captured_at", past_instant("captured_at", captured_at, at), received_at,
+                       "the comment was received")
+        platform_author_id = plain_text("platform_author_id", platform_author_id)
         return cls._create(
             cls.Received, id=comment_id, post_id=post.id, channel_id=post.channel_id,
-            platform_comment_id=platform_comment_id,
+            platform_comment_id=plain_text("platform_comment_id", platform_comment_id),
             author_name=required_text("author_name", author_name, 200),
             platform_author_id=platform_author_id.strip() if platform_author_id else None,
-            text=required_text("text", text, MAX_TEXT),
-            captured_at=not_in_future("captured_at", captured_at, at) if captured_at else None,
-            **cls.envelope(by, at, not_in_future("received_at", received_at, at), post.org_id),
+            text=required_text("text", text, MAX_TEXT), captured_at=captured_at,
+            **cls.envelope(by, at, received_at, post.org_id),
         )
 
     @staticmethod
@@ -153,16 +159,21 @@ class Comment(RecordAggregate):
 
     def reply(self, reply_id: UUID, text: str, assignment: Assignment | None, author_id: str | None,
               author_name: str | None, occurred_at: datetime | None, captured_at: datetime | None,
-              by: Actor, at: datetime) -> None:
+              by: Actor, at: datetime, *, channel_registered_at: datetime) -> None:
         """An editor's reply; or, from a capture client, a reply seen on the platform (a deviation
-        when its author held no valid assignment)."""
+        when its author held no valid assignment). A reply follows its comment; one an editor
+        records also follows the channel's registration."""
         by.require(PUBLISHERS | {Role.CAPTURE_CLIENT}, self.org_id, "replying to a comment")
-        when = not_in_future("replied_at", occurred_at or at, at)
+        when = not_before("occurred_at", past_instant("occurred_at", occurred_at or at, at), self.received_at,
+                          "the comment was received")
         if by.role is Role.CAPTURE_CLIENT:
             if captured_at is None:
                 raise InvalidValue("captured_at", "a capture says when it was captured")
-            author_id, author_name = author_id, required_text("author_name", author_name or "", 200)
+            not_before("captured_at", past_instant("captured_at", captured_at, at), when, "the reply was posted")
+            author_id = plain_text("author_id", author_id)
+            author_name = required_text("author_name", author_name or "", 200)
         else:
+            not_before("occurred_at", when, channel_registered_at, "the channel was registered")
             assignment = require_assignment(assignment, by, when, "replying to a comment")
             author_id, author_name, captured_at = by.id, by.name, None
         self._record(self.ReplyPosted, by, at, when, reply_id=reply_id, channel_id=self.channel_id,
@@ -202,6 +213,7 @@ class Comment(RecordAggregate):
 
     def _authorise_moderation(self, assignment: Assignment | None, by: Actor, at: datetime, doing: str) -> None:
         by.require(PUBLISHERS | STEWARDS, self.org_id, doing)
+        not_before("occurred_at", at, self.received_at, "the comment was received")
         if by.role is Role.EDITOR:
             require_assignment(assignment, by, at, doing)
         if by.role is Role.CAPTURE_CLIENT:

@@ -14,11 +14,11 @@ from enum import StrEnum
 from uuid import UUID, uuid5
 
 from domain.actors import Actor, Role
-from domain.base import RecordAggregate, required_text
+from domain.base import RecordAggregate
 from domain.diary_numbers import valid_series_prefix
 from domain.errors import InvalidValue
 from domain.organisation import NAMESPACE
-from domain.post import CLOCK_SKEW
+from domain.values import CLOCK_SKEW, instant, required_text
 
 REGISTRARS = {Role.RECORDS_OFFICER}
 DIARY_READERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
@@ -90,9 +90,7 @@ class Reading:
     @classmethod
     def checked(cls, record_date: datetime, direction: str, record_type: str, counterpart: str | None,
                 description: str, note: str | None, at: datetime) -> Reading:
-        if record_date.tzinfo is None:
-            raise InvalidValue("record_date", "must carry a timezone")
-        if record_date > at + CLOCK_SKEW:
+        if instant("record_date", record_date, at) > at + CLOCK_SKEW:
             raise InvalidValue("record_date", "a record cannot be received or drawn up after it is registered")
         return cls(
             record_date, _choice(Direction, direction, "direction").value, _choice(RecordType, record_type,

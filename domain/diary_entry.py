@@ -12,11 +12,12 @@ from uuid import UUID
 from eventsourcing.utils import register_topic
 
 from domain.actors import Actor
-from domain.base import RecordAggregate, required_text
+from domain.base import RecordAggregate
 from domain.diary import CORRECTABLE_FIELDS, MARKABLE_FIELDS, REGISTRARS, Links, Reading
 from domain.diary_numbers import DiaryNumber
 from domain.errors import InvalidTransition, InvalidValue
 from domain.grounds import Ground, valid_provision
+from domain.values import required_text
 
 
 @dataclass(frozen=True)

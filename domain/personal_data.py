@@ -11,9 +11,10 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.actors import Actor, Role
-from domain.base import RecordAggregate, required_text
+from domain.base import RecordAggregate
 from domain.comment import Comment, valid_diary_number
 from domain.errors import InvalidValue
+from domain.values import optional_text, plain_text, required_text
 
 
 class DataSubjectArticle(StrEnum):
@@ -78,7 +79,7 @@ class DataSubjectSearch(RecordAggregate):
             raise InvalidValue("platform_author_id", "name the data subject's platform author id or display name")
         return cls._create(
             cls.Performed, id=search_id, article=article, case_reference=valid_diary_number(case_reference),
-            platform_author_id=(platform_author_id or "").strip() or None,
-            author_name=" ".join((author_name or "").split()) or None,
+            platform_author_id=(plain_text("platform_author_id", platform_author_id) or "").strip() or None,
+            author_name=optional_text("author_name", author_name),
             reason=required_text("reason", reason, 2000), **cls.envelope(by, at, None, org_id),
         )

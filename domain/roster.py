@@ -8,10 +8,11 @@ from datetime import datetime
 from uuid import UUID, uuid5
 
 from domain.actors import Actor, Role
-from domain.base import RecordAggregate, required_text
+from domain.base import RecordAggregate
 from domain.channel import Channel, ChannelStatus
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted
 from domain.organisation import NAMESPACE
+from domain.values import instant, required_text
 
 ASSIGNERS = {Role.MANAGER, Role.RECORDS_OFFICER}
 
@@ -103,9 +104,8 @@ class ChannelRoster(RecordAggregate):
         by.require(ASSIGNERS, self.org_id, "assigning editors")
         if channel.status is ChannelStatus.CLOSED:
             raise InvalidTransition("a closed channel gets no editors; reopen it first")
-        if valid_from.tzinfo is None or (valid_until is not None and valid_until.tzinfo is None):
-            raise InvalidValue("valid_from", "times must carry a timezone")
-        if valid_until is not None and valid_until <= valid_from:
+        instant("valid_from", valid_from, at)
+        if valid_until is not None and instant("valid_until", valid_until, at) <= valid_from:
             raise InvalidValue("valid_until", "must be later than valid_from")
         self._record(
             self.EditorAssigned, by, at, assignment_id=assignment_id, channel_id=self.channel_id,
@@ -121,7 +121,8 @@ class ChannelRoster(RecordAggregate):
         if assignment.revoked_from is not None:
             raise InvalidTransition("the assignment is already revoked")
         self._record(self.AssignmentRevoked, by, at, assignment_id=assignment_id, channel_id=self.channel_id,
-                     reason=required_text("reason", reason), effective_from=effective_from or at)
+                     reason=required_text("reason", reason),
+                     effective_from=instant("effective_from", effective_from, at) if effective_from else at)
 
     def valid_assignment(self, editor_id: str | None, when: datetime) -> Assignment | None:
         if editor_id is None:

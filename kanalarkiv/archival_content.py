@@ -93,7 +93,7 @@ def read_channel_record(views: Views, organisation: Organisation, channel_id: UU
     record = ChannelRecord(
         organisation, channel, period, position,
         assignments=views.editor_assignments.of_channel(channel_id, position),
-        posts=_posts(views, channel_id, period, position),
+        posts=read_posts(views, channel_id, period, position),
         snapshots=views.snapshots.fetch_all(
             "SELECT * FROM snapshot_register WHERE channel_id = %s AND taken_at >= %s AND taken_at < %s"
             " ORDER BY taken_at, snapshot_id", (channel_id, period.start_at, period.end_at)),
@@ -109,7 +109,9 @@ def _as_of(query: str, table: str, position: int) -> sql.Composed:
     return sql.SQL(query).format(source(table, position))  # type: ignore[arg-type]
 
 
-def _posts(views: Views, channel_id: UUID, period: Period, position: int) -> list[dict[str, Any]]:
+def read_posts(views: Views, channel_id: UUID, period: Period, position: int) -> list[dict[str, Any]]:
+    """The posts published in ``period``, each with every version, every comment (whatever its
+    visibility) and their replies, as they stood at log position ``position``."""
     content = views.channel_content
     posts = content.fetch_all(_as_of(
         "SELECT * FROM {} WHERE channel_id = %s AND published_at >= %s AND published_at < %s"
@@ -128,7 +130,7 @@ def _disposals(views: Views, org_id: UUID, channel_id: UUID) -> list[dict[str, A
     """The decisions that disposed of (or erased personal data from) any record of the channel."""
     return views.retention.fetch_all(
         "SELECT d.decision_id, d.reference, d.class_code, d.plan_version, d.rule, d.record_ids, d.assessment,"
-        " d.decided_at, d.decided_by, d.executed_at FROM retention_disposals d WHERE d.org_id = %s AND EXISTS"
+        " d.decided_at, d.decided_by, d.executed_at, d.renderings FROM retention_disposals d WHERE d.org_id = %s AND EXISTS"
         " (SELECT 1 FROM retention_records r WHERE r.record_id = ANY(d.record_ids) AND r.channel_id = %s)"
         " ORDER BY d.decided_at, d.decision_id", (org_id, channel_id))
 

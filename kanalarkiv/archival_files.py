@@ -182,7 +182,7 @@ def plan_document(record: ChannelRecord) -> dict[str, Any]:
 def disposal_log_document(record: ChannelRecord) -> dict[str, Any]:
     return {"disposal_log": [
         {**_pick(d, "decision_id", "reference", "class_code", "plan_version", "rule", "assessment", "decided_at",
-                 "decided_by", "executed_at"), "records": len(d["record_ids"]),
+                 "decided_by", "executed_at", "renderings"), "records": len(d["record_ids"]),
          "record_ids": sorted(str(i) for i in d["record_ids"])} for d in record.disposals]}
 
 
@@ -225,5 +225,6 @@ metadata/preservation/premis.xml
 
 documentation/records-plan.json, documentation/disposal-log.json
     The records plan (dokumenthanteringsplan) in force, and the disposal decisions that reached
-    any of the channel's records.
+    any of the channel's records, each with the renderings it reached (made again without the
+    disposed content; the old one's key destroyed).
 """

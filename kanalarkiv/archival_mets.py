@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from kanalarkiv import archival_xml as xml
 from kanalarkiv.archival_files import CHANNEL_DESCRIPTION, PREMIS_FILE, REP, PackageFile, iso
 from kanalarkiv.archival_premis import SOFTWARE, Provenance
 from kanalarkiv.archival_schemas import CSIP_NS, METS_NS, SIP_NS, XLINK_NS, XSI_NS, schema_location
@@ -22,38 +23,35 @@ def _m(tag: str) -> str:
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, _m(tag), attributes)
-    if text is not None:
-        element.text = text
-    return element
+    return xml.sub(parent, _m(tag), text, **attributes)
 
 
 def _root(object_id: str, label: str | None, prefix: str) -> etree._Element:
-    root = etree.Element(_m("mets"), nsmap=NSMAP, OBJID=object_id, TYPE="Other", PROFILE=SIP_PROFILE)
+    root = xml.root(_m("mets"), NSMAP, OBJID=object_id, TYPE="Other", PROFILE=SIP_PROFILE)
     if label:
-        root.set("LABEL", label)
-    root.set(f"{{{CSIP_NS}}}OTHERTYPE", CONTENT_CATEGORY)
-    root.set(f"{{{CSIP_NS}}}CONTENTINFORMATIONTYPE", "OTHER")
-    root.set(f"{{{CSIP_NS}}}OTHERCONTENTINFORMATIONTYPE", CONTENT_INFORMATION_TYPE)
-    root.set(f"{{{XSI_NS}}}schemaLocation",
-             schema_location(METS_NS, XLINK_NS, CSIP_NS, SIP_NS, prefix=prefix))
+        xml.set_attribute(root, "LABEL", label)
+    xml.set_attribute(root, f"{{{CSIP_NS}}}OTHERTYPE", CONTENT_CATEGORY)
+    xml.set_attribute(root, f"{{{CSIP_NS}}}CONTENTINFORMATIONTYPE", "OTHER")
+    xml.set_attribute(root, f"{{{CSIP_NS}}}OTHERCONTENTINFORMATIONTYPE", CONTENT_INFORMATION_TYPE)
+    xml.set_attribute(root, f"{{{XSI_NS}}}schemaLocation",
+                      schema_location(METS_NS, XLINK_NS, CSIP_NS, SIP_NS, prefix=prefix))
     return root
 
 
 def _header(root: etree._Element, provenance: Provenance, with_organisation: bool) -> None:
     created = iso(provenance.created)
     header = _sub(root, "metsHdr", CREATEDATE=created, LASTMODDATE=created, RECORDSTATUS="NEW")
-    header.set(f"{{{CSIP_NS}}}OAISPACKAGETYPE", "SIP")
+    xml.set_attribute(header, f"{{{CSIP_NS}}}OAISPACKAGETYPE", "SIP")
     software = _sub(header, "agent", ROLE="CREATOR", TYPE="OTHER", OTHERTYPE="SOFTWARE")
     _sub(software, "name", SOFTWARE)
-    _sub(software, "note", provenance.version).set(f"{{{CSIP_NS}}}NOTETYPE", "SOFTWARE VERSION")
+    xml.set_attribute(_sub(software, "note", provenance.version), f"{{{CSIP_NS}}}NOTETYPE", "SOFTWARE VERSION")
     if with_organisation:
         organisation = provenance.organisation
         code = f"ORG:{organisation.number.replace('-', '')}"
         for role in ("ARCHIVIST", "CREATOR"):  # the archival creator, and the submitting agent
             agent = _sub(header, "agent", ROLE=role, TYPE="ORGANIZATION")
             _sub(agent, "name", organisation.name)
-            _sub(agent, "note", code).set(f"{{{CSIP_NS}}}NOTETYPE", "IDENTIFICATIONCODE")
+            xml.set_attribute(_sub(agent, "note", code), f"{{{CSIP_NS}}}NOTETYPE", "IDENTIFICATIONCODE")
 
 
 def _file_attributes(file: PackageFile) -> dict[str, str]:
@@ -62,14 +60,14 @@ def _file_attributes(file: PackageFile) -> dict[str, str]:
 
 
 def _location(element: etree._Element, href: str) -> None:
-    element.set("LOCTYPE", "URL")
-    element.set(f"{{{XLINK_NS}}}type", "simple")
-    element.set(f"{{{XLINK_NS}}}href", href)
+    xml.set_attribute(element, "LOCTYPE", "URL")
+    xml.set_attribute(element, f"{{{XLINK_NS}}}type", "simple")
+    xml.set_attribute(element, f"{{{XLINK_NS}}}href", href)
 
 
 def _file(group: etree._Element, file: PackageFile, href: str) -> None:
     element = _sub(group, "file", ID=file_id(file.path), **_file_attributes(file))
-    element.set(f"{{{SIP_NS}}}FILEFORMATNAME", file.format)
+    xml.set_attribute(element, f"{{{SIP_NS}}}FILEFORMATNAME", file.format)
     _location(_sub(element, "FLocat"), href)
 
 
@@ -81,15 +79,11 @@ def _md_section(parent: etree._Element, tag: str, section_id: str, file: Package
     section = _sub(parent, tag, ID=section_id, CREATED=iso(file.created), STATUS="CURRENT")
     reference = _sub(section, "mdRef")
     _location(reference, file.path)
-    reference.set("MDTYPE", md_type)
+    xml.set_attribute(reference, "MDTYPE", md_type)
     if md_type == "OTHER":
-        reference.set("OTHERMDTYPE", "kanalarkiv channel description")
+        xml.set_attribute(reference, "OTHERMDTYPE", "kanalarkiv channel description")
     for name, value in _file_attributes(file).items():
-        reference.set(name, value)
-
-
-def _serialise(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        xml.set_attribute(reference, name, value)
 
 
 def representation_mets(provenance: Provenance, data: list[PackageFile]) -> bytes:
@@ -102,7 +96,7 @@ def representation_mets(provenance: Provenance, data: list[PackageFile]) -> byte
     struct = _sub(root, "structMap", ID="structmap-rep1", TYPE="PHYSICAL", LABEL="CSIP")
     data_div = _sub(_sub(struct, "div", ID="div-rep1-root", LABEL="rep1"), "div", ID="div-data", LABEL="Data")
     _sub(data_div, "fptr", FILEID="grp-data")
-    return _serialise(root)
+    return xml.serialise(root)
 
 
 def package_mets(provenance: Provenance, label: str, files: dict[str, PackageFile]) -> bytes:
@@ -119,11 +113,11 @@ def package_mets(provenance: Provenance, label: str, files: dict[str, PackageFil
             if path.startswith(f"{use.lower()}/"):
                 _file(group, file, path)
     representation = _sub(file_sec, "fileGrp", ID="grp-rep1", USE="Representations/rep1")
-    representation.set(f"{{{CSIP_NS}}}CONTENTINFORMATIONTYPE", "OTHER")
-    representation.set(f"{{{CSIP_NS}}}OTHERCONTENTINFORMATIONTYPE", CONTENT_INFORMATION_TYPE)
+    xml.set_attribute(representation, f"{{{CSIP_NS}}}CONTENTINFORMATIONTYPE", "OTHER")
+    xml.set_attribute(representation, f"{{{CSIP_NS}}}OTHERCONTENTINFORMATIONTYPE", CONTENT_INFORMATION_TYPE)
     _file(representation, files[f"{REP}/METS.xml"], f"{REP}/METS.xml")
     _structure(root, provenance.package_id)
-    return _serialise(root)
+    return xml.serialise(root)
 
 
 def _structure(root: etree._Element, package_id: str) -> None:
@@ -135,4 +129,4 @@ def _structure(root: etree._Element, package_id: str) -> None:
     _sub(_sub(package, "div", ID="div-representations", LABEL="Representations"), "fptr", FILEID="grp-rep1")
     pointer = _sub(_sub(package, "div", ID="div-rep1", LABEL="Representations/rep1"), "mptr")
     _location(pointer, f"{REP}/METS.xml")
-    pointer.set(f"{{{XLINK_NS}}}title", "grp-rep1")
+    xml.set_attribute(pointer, f"{{{XLINK_NS}}}title", "grp-rep1")

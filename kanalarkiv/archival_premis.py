@@ -14,6 +14,7 @@ from lxml import etree
 
 from domain.actors import Actor, Role
 from domain.organisation import Organisation
+from kanalarkiv import archival_xml as xml
 from kanalarkiv.archival_content import CHANNEL_ENTITIES, NAMING_FIELDS
 from kanalarkiv.archival_files import (
     CHANNEL_DESCRIPTION,
@@ -73,8 +74,8 @@ def _named(row: dict[str, Any]) -> list[str]:
 
 def premis_document(provenance: Provenance, files: list[PackageFile], events: list[dict[str, Any]],
                     links: dict[int, list[str]]) -> bytes:
-    root = etree.Element(f"{{{PREMIS_NS}}}premis", nsmap={None: PREMIS_NS, "xsi": XSI_NS}, version="3.0")
-    root.set(f"{{{XSI_NS}}}schemaLocation", schema_location(PREMIS_NS, prefix="../../"))
+    root = xml.root(f"{{{PREMIS_NS}}}premis", {None: PREMIS_NS, "xsi": XSI_NS}, version="3.0")
+    xml.set_attribute(root, f"{{{XSI_NS}}}schemaLocation", schema_location(PREMIS_NS, prefix="../../"))
     _representation(root, [f for f in files if f.path.startswith(f"{REP}/")])
     for file in files:
         _file_object(root, file)
@@ -82,14 +83,11 @@ def premis_document(provenance: Provenance, files: list[PackageFile], events: li
     for row in events:
         _event(root, row, links[row["position"]])
     _agents(root, provenance, events)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return xml.serialise(root)
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{PREMIS_NS}}}{tag}", attributes)
-    if text is not None:
-        element.text = text
-    return element
+    return xml.sub(parent, f"{{{PREMIS_NS}}}{tag}", text, **attributes)
 
 
 def _identifier(parent: etree._Element, kind: str, id_type: str, value: str) -> etree._Element:
@@ -101,7 +99,7 @@ def _identifier(parent: etree._Element, kind: str, id_type: str, value: str) -> 
 
 def _object(root: etree._Element, category: str) -> etree._Element:
     element = _sub(root, "object")
-    element.set(f"{{{XSI_NS}}}type", category)
+    xml.set_attribute(element, f"{{{XSI_NS}}}type", category)
     return element
 
 

@@ -18,15 +18,16 @@ from rich.console import Console
 from rich.table import Table
 
 from domain.actors import TOKEN_ROLES, Actor
-from domain.errors import DomainError
+from kanalarkiv.cli_errors import ReportingGroup, err, fail
 from kanalarkiv.cli_transparency import transparency_app
-from kanalarkiv.config import ConfigurationError, Settings
+from kanalarkiv.config import Settings
 from kanalarkiv.context import acting_as
 from kanalarkiv.logs import configure_logging
 from kanalarkiv.runner import Projector
 from kanalarkiv.runtime import Runtime
 
 app = typer.Typer(
+    cls=ReportingGroup,  # every error: "error: …", exit status 2
     help="Kanalarkiv: records management for a public body's social media.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
@@ -42,28 +43,19 @@ app.add_typer(db_app, name="db")
 app.add_typer(transparency_app)  # verify, export, verify-export, heads, proof
 
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True, soft_wrap=True)
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
+__all__ = ["app", "caught_up", "err", "fail", "main", "opened", "out"]
 
 
 @contextmanager
 def opened(run_projections: bool = False) -> Iterator[Runtime]:
-    try:
-        settings = Settings.from_env()
-        if run_projections:
-            configure_logging(settings.log_level)
-        runtime = Runtime.open(settings, run_projections=run_projections)
-    except ConfigurationError as error:
-        raise fail(str(error)) from None
+    """The runtime, acting as the operator; what goes wrong is reported by ``ReportingGroup``."""
+    settings = Settings.from_env()
+    if run_projections:
+        configure_logging(settings.log_level)
+    runtime = Runtime.open(settings, run_projections=run_projections)
     try:
         with acting_as(Actor.operator(getpass.getuser())):
             yield runtime
-    except (DomainError, IntegrityError) as error:
-        raise fail(str(error) or type(error).__name__) from None
     finally:
         runtime.close()
 

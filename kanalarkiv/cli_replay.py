@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 import orjson
 import typer
 
+from domain.errors import InvalidValue
+from domain.values import instant as in_range
 from kanalarkiv.cli import caught_up, fail, opened
 from projections.channel_register import PUBLIC_STATUSES
 
@@ -17,10 +19,13 @@ def _instant(value: str) -> datetime:
     try:
         instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise typer.BadParameter("give an ISO 8601 instant, e.g. 2026-03-01T12:00:00Z") from None
+        raise fail("--as-of: give an ISO 8601 instant, e.g. 2026-03-01T12:00:00Z") from None
     if instant.tzinfo is None:
-        raise typer.BadParameter("the instant needs a timezone, e.g. 2026-03-01T12:00:00+01:00")
-    return instant
+        raise fail("--as-of: the instant needs a timezone, e.g. 2026-03-01T12:00:00+01:00")
+    try:
+        return in_range("as_of", instant, datetime.now(UTC))
+    except InvalidValue as refused:
+        raise fail(f"--as-of: {refused.message}") from None
 
 
 def replay(

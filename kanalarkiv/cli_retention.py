@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from kanalarkiv.cli import caught_up, fail, opened, out
+from retention.renderings import reach_renderings
 
 retention_app = typer.Typer(help="Retention: the key store and disposals.", no_args_is_help=True)
 
@@ -25,10 +26,17 @@ def check_keys() -> None:
 
 @retention_app.command("reapply-disposals")
 def reapply_disposals() -> None:
-    """After restoring the key store from a backup: destroy again every key a disposal destroyed."""
+    """After restoring the key store from a backup: destroy again every key a disposal destroyed
+    (renderings' included); and make again any rendering a disposal reached but did not remake."""
     with opened() as runtime:
         caught_up(runtime, "retention")
         decisions = runtime.views.retention.executed_decisions()
         restored = runtime.app.reapply_disposals(decisions)
+        remade = 0
+        for decision_id in decisions:
+            for name in ("snapshots", "channel_content"):
+                caught_up(runtime, name)
+            remade += len(reach_renderings(runtime.app, runtime.views, decision_id,
+                                           position=runtime.views.view("snapshots").position(runtime.app.name)))
         out.print(f"checked {len(decisions)} executed disposal decision(s); destroyed {restored} key(s) "
-                  "that a restore had brought back")
+                  f"that a restore had brought back; made {remade} rendering(s) again")

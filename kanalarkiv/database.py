@@ -92,6 +92,9 @@ def eventsourcing_env(url: str, pool_size: int) -> dict[str, str]:
         "POSTGRES_POOL_SIZE": str(pool_size),
         "POSTGRES_MAX_OVERFLOW": str(pool_size * 2),
         "POSTGRES_CONN_MAX_AGE": "600",
+        # How long a request waits for a pooled connection: while the database is down, a request is
+        # answered 503 within seconds (kanalarkiv/availability.py), not after minutes of retries.
+        "POSTGRES_CONNECT_TIMEOUT": "2",
         # No ping before every borrowed connection: kanalarkiv.store.Factory checks the socket instead.
         "POSTGRES_PRE_PING": "n",
         "POSTGRES_LOCK_TIMEOUT": "10",

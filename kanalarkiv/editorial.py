@@ -92,7 +92,8 @@ class EditorialCommands:
         post = self._post(post_id, expected_version)
         by, at = current_actor(), self.clock()
         assignment = valid_assignment(self._roster(post.channel_id), by.id, occurred_at or at)
-        post.edit(text, assignment, occurred_at, captured_at, by=by, at=at)
+        post.edit(text, assignment, occurred_at, captured_at, by=by, at=at,
+                  channel_registered_at=self._registered_at(post.channel_id))
         return self._recorded(post)
 
     @command
@@ -101,7 +102,8 @@ class EditorialCommands:
         post = self._post(post_id, expected_version)
         by, at = current_actor(), self.clock()
         assignment = valid_assignment(self._roster(post.channel_id), by.id, occurred_at or at)
-        post.delete(ground, reason, assignment, occurred_at, captured_at, by=by, at=at)
+        post.delete(ground, reason, assignment, occurred_at, captured_at, by=by, at=at,
+                    channel_registered_at=self._registered_at(post.channel_id))
         return self._recorded(post)
 
     def get_post(self, post_id: UUID) -> Post:
@@ -130,7 +132,8 @@ class EditorialCommands:
         editor_id = author_id if captured_at is not None else by.id
         assignment = valid_assignment(self._roster(comment.channel_id), editor_id, occurred_at or at)
         reply_id = uuid4()
-        comment.reply(reply_id, text, assignment, author_id, author_name, occurred_at, captured_at, by=by, at=at)
+        comment.reply(reply_id, text, assignment, author_id, author_name, occurred_at, captured_at, by=by, at=at,
+                      channel_registered_at=self._registered_at(comment.channel_id))
         return self._recorded(comment).for_record(reply_id)
 
     @command
@@ -183,6 +186,10 @@ class EditorialCommands:
     def _roster(self, channel_id: UUID) -> ChannelRoster | None:
         roster_id = ChannelRoster.id_for(channel_id)
         return self._get(roster_id, ChannelRoster, "roster") if roster_id in self.repository else None
+
+    def _registered_at(self, channel_id: UUID) -> datetime:
+        """When the channel was registered here: nothing a person records on it happened before."""
+        return self.get_channel(channel_id).created_on
 
     def _post(self, post_id: UUID, expected_version: int | None) -> Post:
         post = self.get_post(post_id)

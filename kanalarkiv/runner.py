@@ -12,14 +12,14 @@ from typing import Any
 
 import psycopg
 import structlog
-from eventsourcing.persistence import Mapper, Notification, Tracking
+from eventsourcing.application import Application
+from eventsourcing.persistence import Tracking
 from psycopg import sql
-from psycopg.rows import tuple_row
 
-from kanalarkiv.application import RecordsApplication
+from kanalarkiv.availability import DATABASE_ERRORS
+from kanalarkiv.log_reader import LogReader
 from kanalarkiv.views import Views
 from projections.base import BatchProjection
-from retention.content import sealed_fields
 
 log = structlog.get_logger("kanalarkiv.projections")
 
@@ -27,138 +27,28 @@ log = structlog.get_logger("kanalarkiv.projections")
 @dataclass
 class WorkerStatus:
     state: str = "starting"
+    """starting, running, restarting (after an error, e.g. a lost connection), or failed: an event
+    it cannot apply (``failed_position``) stops it there, while it keeps retrying with back-off."""
     position: int = 0
     restarts: int = 0
     last_error: str | None = None
+    failed_position: int | None = None
     last_batch_at: float | None = None
     events_processed: int = 0
 
 
-class LogReader:
-    """Reads the log in batches and decodes each event once, for every projection that follows it.
+class BatchFailed(Exception):
+    """Applying the events at log positions ``first`` to ``last`` failed (their transaction rolled back)."""
 
-    Workers that catch up together ask for the same batches: a full batch stays cached until
-    every follower has passed it (at most ``CACHED_BATCHES``). A short batch (the head of the
-    log) is shared only with a worker whose latest wake-up came before that read began, so it
-    holds every event that worker was told of; workers woken together read the head once."""
-
-    CACHED_BATCHES = 8
-
-    def __init__(self, app: RecordsApplication):
-        self.app = app
-        self._lock = threading.Lock()
-        self._reads: dict[tuple[int, int], _Read] = {}
-        self._followers: dict[str, int] = {}
-        recorder = app.recorder
-        self._query = sql.SQL(
-            "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{}"
-            " WHERE notification_id > %s ORDER BY notification_id LIMIT %s").format(
-            sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name))  # type: ignore[attr-defined]
-
-    def batch(self, after: int, limit: int, fresh_since: float | None = None,
-              follower: str | None = None) -> list[tuple[Any, Any]]:
-        """(notification, domain event) pairs after position ``after``, at most ``limit``; a short
-        batch read before ``fresh_since`` (``time.monotonic()``; default now) is not reused."""
-        key = (after, limit)
-        fresh_since = time.monotonic() if fresh_since is None else fresh_since
-        with self._lock:
-            if follower is not None:
-                self._followers[follower] = after
-            read = self._reads.get(key)
-            if read is None or read.failed or not (read.full or read.started >= fresh_since):
-                read = self._reads[key] = _Read(time.monotonic())
-                mine = True
-            else:
-                mine = False
-        if not mine:
-            read.done.wait()
-            if read.failed:
-                return self.batch(after, limit, fresh_since, follower)
-            return read.result
-        try:
-            read.result = self._read(after, limit)
-            read.full = len(read.result) == limit
-        except BaseException:
-            read.failed = True
-            raise
-        finally:
-            read.done.set()
-            with self._lock:
-                if read.failed and self._reads.get(key) is read:
-                    del self._reads[key]
-                self._evict()
-        return read.result
-
-    def _evict(self) -> None:
-        """Drop batches every follower has passed, then the oldest beyond the limit."""
-        behind = min(self._followers.values(), default=None)
-        for key, read in list(self._reads.items()):
-            if read.done.is_set() and (behind is not None and key[0] < behind):
-                del self._reads[key]
-        while len(self._reads) > self.CACHED_BATCHES:
-            oldest = min(self._reads, key=lambda k: self._reads[k].started)
-            del self._reads[oldest]
-
-    def _read(self, after: int, limit: int) -> list[tuple[Any, Any]]:
-        # A plain tuple query instead of the library's select_notifications (dict rows, then objects).
-        with self.app.recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:  # type: ignore[attr-defined]
-            curs.execute(self._query, (after, limit), prepare=True)
-            rows = curs.fetchall()
-        notifications = [Notification(id=i, originator_id=o, originator_version=v, topic=t, state=s)
-                         for i, o, v, t, s in rows]
-        mapper = self.app.mapper
-        prefetch = getattr(mapper, "prefetch", None)
-        keys = prefetch([n.state for n in notifications]) if prefetch is not None else None
-        return [(n, _Lazy(mapper, n, keys)) for n in notifications]
-
-
-class _Read:
-    """One read of a batch: who waits for it, and what it found."""
-
-    __slots__ = ("started", "done", "result", "full", "failed")
-
-    def __init__(self, started: float):
-        self.started = started
-        self.done = threading.Event()
-        self.result: list[tuple[Any, Any]] = []
-        self.full = False
-        self.failed = False
-
-
-class _Lazy:
-    """A stored event decoded on first use, once, whichever projection uses it first: with its
-    sealed content opened for projections that read it, or left sealed (no key look-ups, no
-    decryption) for those that never do. Two threads may race to decode the same event; both
-    get equal events, so no lock is taken."""
-
-    __slots__ = ("_mapper", "_notification", "_keys", "_event", "_sealed")
-
-    def __init__(self, mapper: Any, notification: Any, keys: Any = None):
-        self._mapper, self._notification, self._keys = mapper, notification, keys
-        self._event, self._sealed = None, None
-
-    def get(self, opened: bool = True) -> Any:
-        if opened:
-            if self._event is None:
-                self._event = (self._mapper.to_domain_event(self._notification) if self._keys is None
-                               else self._mapper.to_domain_event(self._notification, self._keys))
-            return self._event
-        if self._sealed is None:
-            if self._event is not None:
-                self._sealed = self._event
-            else:
-                # The library's own decoding, without the sealing mapper's opening of content fields.
-                event = Mapper.to_domain_event(self._mapper, self._notification)
-                if not sealed_fields(type(event)):
-                    self._event = event
-                self._sealed = event
-        return self._sealed
+    def __init__(self, first: int, last: int, error: Exception):
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.first, self.last, self.error = first, last, error
 
 
 class Projector:
     """Catches one projection up with the log, one batch at a time."""
 
-    def __init__(self, app: RecordsApplication, projection: BatchProjection, batch_size: int,
+    def __init__(self, app: Application[Any], projection: BatchProjection, batch_size: int,
                  reader: LogReader | None = None):
         self.app = app
         self.projection = projection
@@ -172,10 +62,13 @@ class Projector:
     def position(self) -> int:
         return self.projection.view.position(self.app.name)
 
-    def process_next_batch(self, after: int, fresh_since: float | None = None) -> tuple[int, int]:
+    def process_next_batch(self, after: int, fresh_since: float | None = None,
+                           limit: int | None = None) -> tuple[int, int]:
         """Apply the next batch after position ``after``; return (new position, notifications read).
-        ``fresh_since``: the time of the latest wake-up (a shared read begun after it will do)."""
-        batch = self.reader.batch(after, self.batch_size, fresh_since, follower=self.name)
+        ``fresh_since``: the time of the latest wake-up (a shared read begun after it will do);
+        ``limit``: at most this many events (default the batch size). A failure to apply the batch
+        is raised as ``BatchFailed`` naming its positions."""
+        batch = self.reader.batch(after, limit or self.batch_size, fresh_since, follower=self.name)
         if not batch:
             return after, 0
         projection = self.projection
@@ -185,7 +78,12 @@ class Projector:
             wants, opened = projection.wants, projection.reads_sealed_content
             events = [(lazy.get(opened), n.id) for n, lazy in batch if wants(n.topic)]
         last = batch[-1][0].id
-        self.projection.process_batch(events, Tracking(self.app.name, last))
+        try:
+            self.projection.process_batch(events, Tracking(self.app.name, last))
+        except DATABASE_ERRORS:
+            raise  # the database, not the events: retried as it is
+        except Exception as error:
+            raise BatchFailed(batch[0][0].id, last, error) from error
         return last, len(batch)
 
     def catch_up(self) -> int:
@@ -219,6 +117,11 @@ class ProjectionWorker(threading.Thread):
         while not self.stopping.is_set():
             try:
                 self._follow_log()
+            except BatchFailed as failure:
+                self._batch_failed(failure, backoff)
+                if failure.first == failure.last:  # the event is known: retry it now and then
+                    self.stopping.wait(backoff)
+                    backoff = min(backoff * 2, 10.0)
             except Exception as error:  # noqa: BLE001 - supervision: every failure restarts the worker
                 self._failed(error, backoff)
                 self.stopping.wait(backoff)
@@ -226,27 +129,43 @@ class ProjectionWorker(threading.Thread):
             else:
                 backoff = 0.1
 
-    def _failed(self, error: Exception, retry_in: float) -> None:
-        self.status.state = "restarting"
+    def _batch_failed(self, failure: BatchFailed, retry_in: float) -> None:
+        """A batch failed on its events: find the one that fails by applying them one at a time
+        (the others are applied), then report it as failed at that position until it applies."""
+        if failure.first == failure.last:
+            self.status.failed_position = failure.first
+            self._failed(failure, retry_in, state="failed")
+        else:
+            self._one_at_a_time_until = failure.last
+            self._failed(failure, 0.0)
+
+    def _failed(self, error: Exception, retry_in: float, state: str = "restarting") -> None:
+        self.status.state = state
         self.status.restarts += 1
         self.status.last_error = f"{type(error).__name__}: {error}"
         # A broken log sink must not end the supervision loop.
         with contextlib.suppress(Exception):
             log.error("projection_failed", projection=self.projector.name, error=self.status.last_error,
-                      restarts=self.status.restarts, retry_in_s=retry_in)
+                      failed_position=self.status.failed_position, restarts=self.status.restarts,
+                      retry_in_s=retry_in)
+
+    _one_at_a_time_until: int = 0
+    """After a batch failed up to this position, its events are applied one by one to find the culprit."""
 
     def _follow_log(self) -> None:
         position = self.projector.position()
         self.status.position = position
-        self.status.state = "running"
+        if self.status.failed_position is None:
+            self.status.state = "running"
         self.notified_at = time.monotonic()
         while not self.stopping.is_set():
             self.wake.clear()
             started = time.perf_counter()
-            position, count = self.projector.process_next_batch(position, self.notified_at)
+            careful = position < self._one_at_a_time_until
+            position, count = self.projector.process_next_batch(position, self.notified_at, 1 if careful else None)
             if count:
                 self._record_batch(position, count, started)
-            if count < self.projector.batch_size:
+            if not careful and count < self.projector.batch_size:
                 if not self.wake.wait(self.idle_poll):
                     self.notified_at = time.monotonic()  # polling: whatever is there by now
                 elif self.projector.projection.gather_seconds:
@@ -258,6 +177,8 @@ class ProjectionWorker(threading.Thread):
         self.status.events_processed += count
         self.status.last_batch_at = time.time()
         self.status.last_error = None
+        if self.status.failed_position is not None and position >= self.status.failed_position:
+            self.status.failed_position, self.status.state = None, "running"
         log.info("projection_batch", projection=self.projector.name, events=count, position=position,
                  ms=round((time.perf_counter() - started) * 1000, 2))
 
@@ -292,7 +213,7 @@ class LogListener(threading.Thread):
 class ProjectionSupervisor:
     """Starts a worker for every projection and reports their state."""
 
-    app: RecordsApplication
+    app: Application[Any]
     views: Views
     conninfo: str
     batch_size: int = 1000
@@ -317,6 +238,14 @@ class ProjectionSupervisor:
         for thread in (*self.workers, getattr(self, "_listener", None)):
             if thread is not None:
                 thread.join(timeout)
+
+    def failure_of(self, name: str) -> tuple[int, str] | None:
+        """Where projection ``name`` failed and why, while it stays failed."""
+        for worker in self.workers:
+            status = worker.status
+            if worker.projector.name == name and status.failed_position is not None:
+                return status.failed_position, status.last_error or "unknown error"
+        return None
 
     def statuses(self) -> dict[str, dict[str, Any]]:
         return {w.projector.name: vars(w.status).copy() for w in self.workers}

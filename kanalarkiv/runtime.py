@@ -16,6 +16,7 @@ from kanalarkiv.runner import ProjectionSupervisor
 from kanalarkiv.signing import HeadSigner
 from kanalarkiv.transparency import Checkpointer, Transparency
 from kanalarkiv.views import Views
+from projections.storable import install as install_storable_text
 from retention.keystore import load_master_key
 
 log = structlog.get_logger("kanalarkiv")
@@ -46,6 +47,7 @@ class Runtime:
         url: str | None = None,
     ) -> Runtime:
         limit_malloc_arenas()  # before the pool's and the workers' threads allocate
+        install_storable_text()  # before the first connection: no NUL ever reaches a view's table
         url = url or database_url(settings)
         master_key = load_master_key(settings.master_key, settings.data_dir)
         app = RecordsApplication(env=eventsourcing_env(url, settings.pool_size), clock=clock, master_key=master_key,
@@ -55,6 +57,7 @@ class Runtime:
         if settings.run_projections if run_projections is None else run_projections:
             runtime.supervisor = ProjectionSupervisor(app, views, url, settings.projection_batch_size)
             runtime.supervisor.start()
+            views.failure_of = runtime.supervisor.failure_of
             runtime.checkpointer = Checkpointer(runtime.transparency, settings.checkpoint_interval)
             runtime.checkpointer.start()
         return runtime

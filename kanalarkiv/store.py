@@ -60,6 +60,8 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 from psycopg_pool import ConnectionPool
 
+from kanalarkiv.availability import FailFastDatastore
+
 if TYPE_CHECKING:
     from uuid import UUID
 
@@ -271,6 +273,7 @@ class Factory(PostgresFactory):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.datastore.__class__ = FailFastDatastore  # the library builds the datastore; ours fails fast
         pool = self.datastore.pool
         if not self.datastore.pre_ping:
             # psycopg_pool takes the check only as a constructor argument, which the library's

@@ -4,6 +4,7 @@ their tables created at start-up, and read-your-writes waiting on their tracking
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
@@ -34,9 +35,26 @@ class ProjectionLagging(TimeoutError):
         self.reached = reached
 
 
+class ProjectionFailed(RuntimeError):
+    """A read waits for a position that its projection cannot reach: it failed on an event."""
+
+    def __init__(self, projection: str, wanted: int, reached: int, failed_position: int, error: str):
+        super().__init__(
+            f"the {projection} projection has stopped at position {reached}: it failed to apply the event at "
+            f"position {failed_position} ({error}); the operators are told by /healthz and /metrics")
+        self.projection, self.wanted, self.reached = projection, wanted, reached
+        self.failed_position, self.error = failed_position, error
+
+
+Failure = tuple[int, str]
+"""Where a projection failed (the event's position) and the error."""
+
+
 class Views:
     def __init__(self, datastore: PostgresDatastore, application_name: str):
         self.application_name = application_name
+        self.failure_of: Callable[[str], Failure | None] = lambda name: None
+        """The failure of a projection applied in this process (set by the runtime's supervisor)."""
         self._views: dict[str, View] = {}
         self._projection_classes = {p.name: p for p in PROJECTIONS}
         for projection_class in PROJECTIONS:
@@ -113,6 +131,9 @@ class Views:
             reached = view.position(self.application_name)
             if reached >= position:
                 return
+            failure = self.failure_of(name)
+            if failure is not None and failure[0] <= position:
+                raise ProjectionFailed(name, position, reached, *failure)
             if time.monotonic() >= deadline:
                 raise ProjectionLagging(name, position, reached)
             time.sleep(pause)

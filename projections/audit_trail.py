@@ -25,6 +25,7 @@ from domain.post import Post
 from domain.record_registration import RecordRegistration
 from domain.roster import ChannelRoster
 from projections.base import BatchProjection, View, handles
+from projections.storable import storable
 from retention.content import sealed_fields
 
 _ENVELOPE = {
@@ -218,5 +219,5 @@ class AuditTrailProjection(BatchProjection[AuditTrailView]):
             "event_type": event_type, "actor_id": event.actor_id, "actor_name": event.actor_name,
             "actor_role": event.actor_role, "occurred_at": event.occurred_at, "recorded_at": event.timestamp,
             "summary": summarise(event, details),
-            "details": orjson.dumps(details, default=_json_default).decode(),
+            "details": orjson.dumps(storable(details), default=_json_default).decode(),
         }, position)

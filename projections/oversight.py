@@ -1,6 +1,7 @@
 """Supervision (uppsikt) of the channels, stories 2–4: response times per channel and month,
 and the compliance view — posts without a valid assignment, deletions whose ground needs review,
-comments left unanswered past a threshold, and active channels with no editor."""
+comments left unanswered past a threshold, active channels with no editor, and late recordings:
+what a person (not a capture client) recorded more than a day after it happened."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from uuid import UUID
 from psycopg import Cursor
 
 from domain.channel import LIFE_CYCLE_EVENTS, STATUS_AFTER, Channel
+from domain.actors import Role
 from domain.comment import Comment
 from domain.grounds import REVIEW_GROUNDS
 from domain.post import Post
 from domain.roster import ChannelRoster
+from domain.values import recorded_late
 from projections.base import BatchProjection, View, handles
 
 TIMEZONE = "Europe/Stockholm"
@@ -24,7 +27,7 @@ TIMEZONE = "Europe/Stockholm"
 class OversightView(View):
     name = "oversight"
     tables = ("oversight_channels", "oversight_assignments", "oversight_posts", "oversight_deletions",
-              "oversight_comments")
+              "oversight_comments", "oversight_late_recordings")
     create_statements = (
         """CREATE TABLE IF NOT EXISTS oversight_channels (
             channel_id uuid PRIMARY KEY, org_id uuid NOT NULL, name text NOT NULL, status text NOT NULL)""",
@@ -43,10 +46,16 @@ class OversightView(View):
             moderated boolean NOT NULL DEFAULT false, moved_to_case boolean NOT NULL DEFAULT false,
             needs_no_reply boolean GENERATED ALWAYS AS (moderated OR moved_to_case) STORED)""",
         "CREATE INDEX IF NOT EXISTS oversight_comments_channel_idx ON oversight_comments (channel_id, received_at)",
+        """CREATE TABLE IF NOT EXISTS oversight_late_recordings (
+            record_id uuid NOT NULL, version integer NOT NULL, channel_id uuid NOT NULL, org_id uuid NOT NULL,
+            event_type text NOT NULL, occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL,
+            recorded_by_name text NOT NULL, recorded_by_role text NOT NULL, PRIMARY KEY (record_id, version))""",
+        "CREATE INDEX IF NOT EXISTS oversight_late_org_idx ON oversight_late_recordings (org_id, recorded_at)",
     )
     bulk_tables: ClassVar = {"oversight_channels": ("channel_id",), "oversight_assignments": ("assignment_id",),
                              "oversight_posts": ("post_id",), "oversight_deletions": ("post_id",),
-                             "oversight_comments": ("comment_id",)}
+                             "oversight_comments": ("comment_id",),
+                             "oversight_late_recordings": ("record_id", "version")}
 
     def response_times(self, channel_id: UUID, now: datetime, threshold: timedelta) -> list[dict[str, Any]]:
         """Per month (Swedish time) of receipt: comments needing a reply, share answered, median
@@ -89,6 +98,13 @@ class OversightView(View):
             {"org": org_id, "now": now},
         )
 
+    def late_recordings(self, org_id: UUID) -> list[dict[str, Any]]:
+        return self.fetch_all(
+            "SELECT record_id, version, channel_id, event_type, occurred_at, recorded_at, recorded_by_name,"
+            " recorded_by_role, round(extract(epoch FROM recorded_at - occurred_at) / 3600, 1)::float8 AS hours_late"
+            " FROM oversight_late_recordings WHERE org_id = %s"
+            " ORDER BY recorded_at, record_id, version", (org_id,))
+
     def channel_names(self, org_id: UUID) -> dict[UUID, str]:
         rows = self.fetch_all("SELECT channel_id, name FROM oversight_channels WHERE org_id = %s", (org_id,))
         return {row["channel_id"]: row["name"] for row in rows}
@@ -130,16 +146,30 @@ class OversightProjection(BatchProjection[OversightView]):
     def revoked(self, event: ChannelRoster.AssignmentRevoked, curs: Cursor[Any], position: int) -> None:
         self.rows("oversight_assignments").update(event.assignment_id, position, revoked_from=event.effective_from)
 
+    def _if_late(self, event: Post.Event | Comment.Event, channel_id: UUID, position: int) -> None:
+        if event.actor_role != Role.CAPTURE_CLIENT and recorded_late(event.occurred_at, event.timestamp):
+            self.rows("oversight_late_recordings").insert(
+                {"record_id": event.originator_id, "version": event.originator_version, "channel_id": channel_id,
+                 "org_id": event.org_id, "event_type": type(event).__qualname__, "occurred_at": event.occurred_at,
+                 "recorded_at": event.timestamp, "recorded_by_name": event.actor_name,
+                 "recorded_by_role": event.actor_role}, position)
+
     @handles(Post.Published)
     def published(self, event: Post.Published, curs: Cursor[Any], position: int) -> None:
+        self._if_late(event, event.channel_id, position)
         if event.assignment_id is None:
             self.rows("oversight_posts").insert(
                 {"post_id": event.originator_id, "channel_id": event.channel_id, "org_id": event.org_id,
                  "published_at": event.occurred_at, "author_name": event.author_name, "source": event.source},
                 position)
 
+    @handles(Post.Edited)
+    def edited(self, event: Post.Edited, curs: Cursor[Any], position: int) -> None:
+        self._if_late(event, event.channel_id, position)
+
     @handles(Post.Deleted)
     def deleted(self, event: Post.Deleted, curs: Cursor[Any], position: int) -> None:
+        self._if_late(event, event.channel_id, position)
         if event.ground in REVIEW_GROUNDS:
             self.rows("oversight_deletions").insert(
                 {"post_id": event.originator_id, "channel_id": event.channel_id, "org_id": event.org_id,
@@ -155,6 +185,7 @@ class OversightProjection(BatchProjection[OversightView]):
 
     @handles(Comment.ReplyPosted)
     def replied(self, event: Comment.ReplyPosted, curs: Cursor[Any], position: int) -> None:
+        self._if_late(event, event.channel_id, position)
         comments = self.rows("oversight_comments")
         row = comments.get(event.originator_id)
         if row is not None:

@@ -70,12 +70,25 @@ class DisposalDecision(RecordAggregate):
             """An erasure of commenters' personal data: the records themselves remain."""
             return all(key.startswith("subject:") for key in self.keys)
 
+    class RenderingRemade(RecordAggregate.Event):
+        """A rendering the service made held content of the decision's records: it was made again
+        without it (as ``remade_as``) and the old one's key, ``key``, destroyed — the decision
+        reached that copy too (gallring av kopia)."""
+
+        snapshot_id: UUID
+        remade_as: UUID
+        key: str
+
+        def apply(self, decision: DisposalDecision) -> None:
+            decision.rendering_keys = [*decision.rendering_keys, self.key]
+
     def __init__(self, org_id: UUID, reference: str, record_ids: list[UUID], keys: list[str]):
         self.org_id = org_id
         self.reference = reference
         self.record_ids = record_ids
         self.keys = keys
         self.executed = False
+        self.rendering_keys: list[str] = []
 
     @classmethod
     def decide(
@@ -120,6 +133,18 @@ class DisposalDecision(RecordAggregate):
         if self.executed:
             raise InvalidTransition("the decision is already executed")
         self._record(self.Executed, by, at, reference=self.reference, record_ids=self.record_ids, keys=self.keys)
+
+    def record_rendering_remade(self, snapshot_id: UUID, remade_as: UUID, by: Actor, at: datetime) -> None:
+        by.require(DISPOSERS, self.org_id, "making a rendering again after a disposal")
+        if not self.executed:
+            raise InvalidTransition("the decision is not executed yet: its records' content still exists")
+        self._record(self.RenderingRemade, by, at, snapshot_id=snapshot_id, remade_as=remade_as,
+                     key=f"record:{snapshot_id}")
+
+    @property
+    def reaches_content(self) -> bool:
+        """Whether the decision destroys records' content (not only commenters' personal data)."""
+        return any(key.startswith("record:") for key in self.keys)
 
 
 def _disposable_rule(plan: RecordsPlan, class_code: str, assessment: str | None) -> RecordClass:

@@ -13,6 +13,7 @@ from domain.base import RecordAggregate, required_text
 from domain.diary_numbers import DiaryNumber
 from domain.errors import InvalidTransition, InvalidValue
 from domain.organisation import NAMESPACE
+from domain.values import plain_text
 
 HOLDERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
 
@@ -83,7 +84,7 @@ def valid_query(query: dict[str, Any] | None) -> dict[str, Any]:
                 raise InvalidValue(f"query.{field}", "must be an ISO 8601 time with a timezone") from None
             if when.tzinfo is None:
                 raise InvalidValue(f"query.{field}", "must carry a timezone")
-    return {key: str(value) for key, value in query.items() if value is not None}
+    return {key: plain_text(f"query.{key}", str(value)) for key, value in query.items() if value is not None}
 
 
 class DisposalHolds(RecordAggregate):

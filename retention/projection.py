@@ -15,6 +15,7 @@ from psycopg import Cursor
 from domain.comment import Comment, ModerationAction
 from domain.post import Post
 from projections.base import BatchProjection, View, handles
+from projections.storable import storable
 from retention.classification import RecordClassification
 from retention.disposal import DisposalDecision
 from retention.holds import DisposalHolds, RecordFacts
@@ -69,6 +70,7 @@ class RetentionView(View):
             decision_id uuid PRIMARY KEY, org_id uuid NOT NULL, reference text NOT NULL, class_code text NOT NULL,
             plan_version integer NOT NULL, rule jsonb NOT NULL, record_ids uuid[] NOT NULL, key_count integer NOT NULL,
             assessment text, decided_at timestamptz NOT NULL, decided_by text NOT NULL, executed_at timestamptz)""",
+        "ALTER TABLE retention_disposals ADD COLUMN IF NOT EXISTS renderings jsonb NOT NULL DEFAULT '[]'",
     )
     bulk_tables: ClassVar = {"retention_records": ("record_id",)}
 
@@ -102,7 +104,7 @@ class RetentionView(View):
     def disposal_log(self, org_id: UUID) -> list[dict[str, Any]]:
         return self.fetch_all(
             "SELECT decision_id, reference, class_code, plan_version, rule, cardinality(record_ids) AS records,"
-            " key_count, assessment, decided_at, decided_by, executed_at FROM retention_disposals"
+            " key_count, assessment, decided_at, decided_by, executed_at, renderings FROM retention_disposals"
             " WHERE org_id = %s ORDER BY decided_at", (org_id,))
 
     def executed_decisions(self) -> list[UUID]:
@@ -255,7 +257,7 @@ class RetentionProjection(BatchProjection[RetentionView]):
         curs.execute("INSERT INTO retention_holds (hold_id, org_id, scope, target, query, reason, placed_at, placed_by)"
                      " VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s, %s)",
                      (event.hold_id, event.org_id, event.scope, event.target,
-                      orjson.dumps(event.query).decode() if event.query else None, event.reason, event.timestamp,
+                      orjson.dumps(storable(event.query)).decode() if event.query else None, event.reason, event.timestamp,
                       event.actor_name))
 
     @handles(DisposalHolds.HoldLifted)
@@ -270,7 +272,7 @@ class RetentionProjection(BatchProjection[RetentionView]):
             " record_ids, key_count, assessment, decided_at, decided_by) VALUES (%s, %s, %s, %s, %s, %s::jsonb,"
             " %s, %s, %s, %s, %s)",
             (event.originator_id, event.org_id, event.reference, event.class_code, event.plan_version,
-             orjson.dumps(event.rule).decode(), event.record_ids, len(event.keys), event.assessment,
+             orjson.dumps(storable(event.rule)).decode(), event.record_ids, len(event.keys), event.assessment,
              event.timestamp, event.actor_name))
 
     @handles(DisposalDecision.Executed)
@@ -281,3 +283,9 @@ class RetentionProjection(BatchProjection[RetentionView]):
             records = self.rows("retention_records")
             for record_id in dict.fromkeys(event.record_ids):
                 records.update(record_id, position, disposed_at=event.timestamp, disposal_reference=event.reference)
+
+    @handles(DisposalDecision.RenderingRemade)
+    def rendering_remade(self, event: DisposalDecision.RenderingRemade, curs: Cursor[Any], position: int) -> None:
+        reached = orjson.dumps([{"snapshot_id": event.snapshot_id, "remade_as": event.remade_as}]).decode()
+        curs.execute("UPDATE retention_disposals SET renderings = renderings || %s::jsonb WHERE decision_id = %s",
+                     (reached, event.originator_id))

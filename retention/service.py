@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
+from domain.audience import Audience
 from domain.channel import Channel
 from domain.errors import InvalidTransition, InvalidValue
 from kanalarkiv.conflicts import command
@@ -18,7 +19,11 @@ from retention.disposal import DISPOSERS, DisposalDecision, DisposalRefused
 from retention.holds import DisposalHolds, Hold, HoldScope, RecordFacts
 from retention.plan import RecordsPlan, RuleKind, validate_classes
 from retention.projection import RetentionView
-from retention.snapshots import FIXITY_CHECKERS, ChannelSnapshot, sniffed_media_type
+from retention.snapshot_store import SnapshotDisposed
+from retention.snapshots import ChannelSnapshot, sniffed_media_type
+
+if TYPE_CHECKING:
+    from retention.rendering_content import RenderingDocument
 
 
 class NoPlan(InvalidTransition):
@@ -130,14 +135,18 @@ class RetentionCommands:
         return self._recorded(decision)
 
     def reapply_disposals(self, decision_ids: list[UUID]) -> int:
-        """Destroy again the keys of executed decisions — after the key store was restored from a
-        backup older than them. Returns how many keys had come back."""
+        """Destroy again the keys of executed decisions, and of the renderings they reached — after
+        the key store was restored from a backup older than them. Returns how many had come back."""
         restored = 0
         for decision_id in decision_ids:
-            decision = self._get(decision_id, DisposalDecision, "disposal decision")
+            decision = self.get_disposal_decision(decision_id)
             if decision.executed:
-                restored += self.keystore.destroy(decision.keys, decision.id, decision.reference, self.clock())
+                keys = decision.keys + decision.rendering_keys
+                restored += self.keystore.destroy(keys, decision.id, decision.reference, self.clock())
         return restored
+
+    def get_disposal_decision(self, decision_id: UUID) -> DisposalDecision:
+        return self._get(decision_id, DisposalDecision, "disposal decision")
 
     def _refuse_if_all_held(self, org_id: UUID, class_code: str, channel_id: UUID | None, now: datetime) -> None:
         plan, holds = self._plan(org_id), self._holds(org_id)
@@ -194,27 +203,62 @@ class SnapshotCommands:
     """Mixed into ``RecordsApplication``: half-year snapshots, stored encrypted, checked for fixity."""
 
     def take_snapshot(self, channel_id: UUID, period_start: date, period_end: date, filename: str,
-                      media_type: str, content: bytes, taken_at: datetime | None = None,
-                      rendered: bool = False) -> Recorded:
+                      media_type: str, content: bytes, taken_at: datetime | None = None) -> Recorded:
+        """An uploaded snapshot: the webmaster's own record (renderings are kept by record_rendering)."""
         channel = self.get_channel(channel_id)
         by, at = current_actor(), self.clock()
         checked_type = sniffed_media_type(media_type, content[:16])
         snapshot_id = uuid4()
         sha256 = self.snapshot_store.put(channel.org_id, snapshot_id, content)
         snapshot = ChannelSnapshot.take(snapshot_id, channel, period_start, period_end, sha256, len(content),
-                                        checked_type.value, filename, rendered, taken_at, by=by, at=at)
+                                        checked_type.value, filename, False, taken_at, by=by, at=at)
         return self._recorded(snapshot)
+
+    def rendering_audience(self, channel_id: UUID, asked: Audience | None) -> tuple[Channel, Audience]:
+        """The channel, and the audience a rendering of it is made for (checked before it is read)."""
+        channel = self.get_channel(channel_id)
+        return channel, ChannelSnapshot.rendering_audience(channel, asked, current_actor())
+
+    def record_rendering(self, channel: Channel, document: RenderingDocument, pdf: bytes,
+                         remakes: ChannelSnapshot | None = None, decision: DisposalDecision | None = None) -> Recorded:
+        """Keep a rendering, its file bound to the keys of the records it holds. With ``remakes``,
+        it replaces that rendering under ``decision``: the old one is recorded as made again and
+        its key destroyed, in that order, so that nothing is lost unrecorded."""
+        by, at = current_actor(), self.clock()
+        snapshot_id, record_ids, period = uuid4(), document.record_ids, document.period
+        sha256 = self.snapshot_store.put(channel.org_id, snapshot_id, pdf, [f"record:{r}" for r in record_ids])
+        snapshot = ChannelSnapshot.render(
+            snapshot_id, channel, period.start, period.end, sha256, len(pdf),
+            f"{channel.name}-{period.start}-{period.end}.pdf", document.audience, record_ids, document.position,
+            by=by, at=at, taken_at=remakes.taken_at if remakes else None, remakes=remakes,
+            decision_reference=decision.reference if decision else None)
+        if remakes is None or decision is None:
+            return self._recorded(snapshot)
+        remakes.shred(snapshot, decision.id, decision.reference, by=by, at=at)
+        decision.record_rendering_remade(remakes.id, snapshot.id, by=by, at=at)
+        recorded = self._recorded(snapshot, remakes, decision)
+        self.keystore.destroy([f"record:{remakes.id}"], decision.id, decision.reference, at)
+        return recorded
 
     def check_fixity(self, snapshot_id: UUID) -> tuple[bool, Recorded]:
         snapshot = self.get_snapshot(snapshot_id)
-        found = self.snapshot_store.sha256_of(snapshot.org_id, snapshot.sha256, snapshot.id)
+        try:
+            found = self.snapshot_store.sha256_of(snapshot.org_id, snapshot.sha256, snapshot.id, snapshot.bound_keys)
+        except SnapshotDisposed as disposed:
+            raise InvalidTransition(f"{disposed}: its content is gone, there is no file to check") from None
         snapshot.record_fixity(found, by=current_actor(), at=self.clock())
         return snapshot.last_fixity is True, self._recorded(snapshot)
 
     def snapshot_content(self, snapshot_id: UUID) -> tuple[ChannelSnapshot, bytes]:
+        """The snapshot's file, for those who may see what it holds (a rendering: its audience)."""
         snapshot = self.get_snapshot(snapshot_id)
-        current_actor().require(FIXITY_CHECKERS, snapshot.org_id, "reading a snapshot")
-        content = self.snapshot_store.get(snapshot.org_id, snapshot.sha256, snapshot.id)
+        snapshot.require_reader(current_actor())
+        try:
+            content = self.snapshot_store.get(snapshot.org_id, snapshot.sha256, snapshot.id, snapshot.bound_keys)
+        except SnapshotDisposed as disposed:
+            if snapshot.remade_as is None:
+                raise
+            raise SnapshotDisposed(disposed.reference, remade_as=snapshot.remade_as) from None
         if content is None:
             raise RecordNotFound(f"the file of snapshot {snapshot_id} is missing from storage; check its fixity")
         return snapshot, content

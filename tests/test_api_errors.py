@@ -41,7 +41,7 @@ def test_an_unknown_channel_is_404(client, runtime):
     assert_problem(client.get(f"/v1/channels/{uuid4()}"), 404)
     assert_problem(client.post(f"/v1/channels/{uuid4()}/activate", headers=manager), 404)
     assert_problem(client.get("/v1/organisations/nowhere/channels"), 404)
-    assert_problem(client.get("/nowhere/sociala-medier"), 404)
+    assert client.get("/nowhere/sociala-medier").status_code == 404  # a Swedish page: test_html_pages_errors.py
 
 
 def test_a_stale_write_is_409_and_can_be_retried(client, runtime):

@@ -101,6 +101,7 @@ def test_a_comment_is_registered_only_in_a_case_the_diary_holds(client, runtime)
 def test_a_post_is_drawn_up_when_published_and_a_removal_decision_when_made(client, runtime):
     diary = given_a_municipality_with_a_diary(client, runtime)
     town = diary.town
+    town.runtime.app.clock.advance(days=5)  # the page was registered before the post was published
     published = (town.now() - timedelta(days=3)).isoformat()
     post = town.publish("Nu öppnar badplatserna! /Kommunikationsenheten", published_at=published)
     comment = town.capture_comment(post["id"], "c-9", text="Grannen är en tjuv", received_ago=timedelta(hours=2))
@@ -114,7 +115,7 @@ def test_a_post_is_drawn_up_when_published_and_a_removal_decision_when_made(clie
 
     post_entry, decision_entry = entries[as_post["diary_number"]], entries[as_decision["diary_number"]]
     assert (post_entry["direction"], post_entry["record_type"], post_entry["record_date"]) == (
-        "drawn_up", "post", "2026-02-27")
+        "drawn_up", "post", "2026-03-04")
     assert post_entry["counterpart"] == "Allmänheten via Valdemarsviks kommun (Facebook)"
     assert decision_entry["description"] == "Beslut att ta bort en kommentar på Facebook: Kränkande personuppgifter"
     assert decision_entry["links"]["decision_id"] == removal["id"] and decision_entry["counterpart"] is None

@@ -87,11 +87,12 @@ def test_a_deleted_post_is_neither_edited_nor_deleted_again():
     roster = roster_with_erik(channel)
     assignment = roster.valid_assignment("erik", T0)
     post = Post.publish(uuid4(), channel, assignment, "Hej", T0, None, by=EDITOR, at=T0)
-    post.delete("own_decision", "Inaktuell", assignment, None, None, by=EDITOR, at=T0)
+    registered = channel.created_on
+    post.delete("own_decision", "Inaktuell", assignment, None, None, by=EDITOR, at=T0, channel_registered_at=registered)
     with pytest.raises(InvalidTransition):
-        post.edit("Hej igen", assignment, None, None, by=EDITOR, at=T0)
+        post.edit("Hej igen", assignment, None, None, by=EDITOR, at=T0, channel_registered_at=registered)
     with pytest.raises(InvalidTransition):
-        post.delete("spam", "x", assignment, None, None, by=OFFICER, at=T0)
+        post.delete("spam", "x", assignment, None, None, by=OFFICER, at=T0, channel_registered_at=registered)
 
 
 def test_moderation_is_reversed_by_a_new_decision_and_captures_cannot_moderate():

@@ -4,10 +4,12 @@ versioned rows rather than by replaying the log; disposed content stays disposed
 
 from __future__ import annotations
 
+import time
+
 import orjson
 from typer.testing import CliRunner
 
-from conftest import FACEBOOK_PAGE
+from conftest import FACEBOOK_PAGE, issue_token, register_organisation
 from editorial_story import given_a_municipality_with_an_active_page
 
 
@@ -135,3 +137,16 @@ def test_another_organisations_auditor_cannot_read_a_channels_posts_as_they_were
     assert theirs.status_code == 403
     assert "another organisation's posts" in theirs.json()["detail"]
     assert [post["text"] for post in ours.json()] == ["Nyhet som senare tas bort"]
+
+
+def test_a_read_as_of_a_position_beyond_the_head_is_refused_at_once_naming_the_head(client, runtime):
+    org_id = register_organisation(runtime)
+    auditor = issue_token(runtime, role="auditor", name="Greta Granskare")
+    head = runtime.head()
+    started = time.monotonic()
+    response = client.get("/v1/organisations/valdemarsvik/channels", headers=auditor,
+                          params={"as_of_position": head + 1000})
+    assert response.status_code == 422 and time.monotonic() - started < 2
+    assert response.json()["errors"][0]["field"] == "as_of_position"
+    assert f"position {head}" in response.json()["detail"]
+    assert org_id

@@ -136,7 +136,7 @@ def test_health_and_metrics_show_positions_and_lag(client, open_runtime):
 
     assert health["status"] == "ok" and health["database"] == "reachable" and health["head"] == head
     assert health["projections"]["channel_register"] == {
-        "position": head, "lag": 0, "state": "running", "restarts": 0, "last_error": None}
+        "position": head, "lag": 0, "state": "running", "restarts": 0, "last_error": None, "failed_position": None}
     assert f'kanalarkiv_projection_position{{projection="audit_trail"}} {float(head)}' in metrics
     assert 'kanalarkiv_projection_lag_events{projection="channel_register"} 0.0' in metrics
 
@@ -151,7 +151,7 @@ def test_health_reports_lag_of_projections_run_elsewhere(open_runtime):
     with TestClient(create_app(runtime=runtime)) as client:
         health = client.get("/healthz").json()
     assert health["projections"]["organisations"] == {
-        "position": 0, "lag": head, "state": "external", "restarts": None, "last_error": None}
+        "position": 0, "lag": head, "state": "external", "restarts": None, "last_error": None, "failed_position": None}
 
 
 def test_reads_wait_for_the_position_a_command_returned(client, runtime):

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
 from api.deps import AppDep, CurrentActor, ViewsDep
+from api.types import Day
 from kanalarkiv.archival import build_package
 from kanalarkiv.archival_content import Period
 
@@ -21,8 +21,8 @@ router = APIRouter(tags=["archival"])
             responses={200: {"content": {"application/x-tar": {}}, "description": "The package as a tar file."}})
 def archival_package(
     channel_id: UUID, actor: CurrentActor, app: AppDep, views: ViewsDep,
-    from_: Annotated[date, Query(alias="from", description="The period's first day (Swedish time).")],
-    to: Annotated[date, Query(description="The period's last day, included.")],
+    from_: Annotated[Day, Query(alias="from", description="The period's first day (Swedish time).")],
+    to: Annotated[Day, Query(description="The period's last day, included.")],
 ) -> Response:
     """Records officers and auditors: the posts published and snapshots taken in the period, with
     every event of the log about them, as one tar file unpacking to a single package folder."""

@@ -6,12 +6,12 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
-from pydantic import AwareDatetime
 
 from api.deps import AppDep, AsOf, CurrentActor, ViewsDep
 from api.editorial_schemas import AssignmentCreate, AssignmentPublic, AssignmentRevoke
 from api.routes.channels import WaitFor
 from api.schemas import Recorded
+from api.types import Instant
 from domain.actors import Actor, Role
 from kanalarkiv.outcomes import RecordNotFound
 
@@ -45,7 +45,7 @@ def list_assignments(channel_id: UUID, actor: CurrentActor, views: ViewsDep, as_
 
 @router.get("/editors", response_model=list[AssignmentPublic], summary="Who could post at an instant")
 def editors_at(channel_id: UUID, actor: CurrentActor, views: ViewsDep,
-               at: Annotated[AwareDatetime, Query(description="The instant asked about, e.g. 2026-03-01T12:00:00+01:00.")],
+               at: Annotated[Instant, Query(description="The instant asked about, e.g. 2026-03-01T12:00:00+01:00.")],
                as_of: AsOf, wait_for_position: WaitFor = None) -> list[AssignmentPublic]:
     """"Who could post on this channel at that time, and who assigned them?" — for any past
     instant. With ``as_of``, as the assignments were known then (before later revocations)."""

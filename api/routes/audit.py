@@ -11,11 +11,11 @@ from uuid import UUID
 import orjson
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 
 from api.deps import CurrentActor, ViewsDep
 from api.routes.channels import WaitFor
 from api.schemas import AuditEntry
+from api.types import Instant, Text
 from domain.actors import Role
 from domain.errors import NotPermitted
 from projections.audit_trail import AuditQuery
@@ -26,18 +26,19 @@ EXPORT_PAGE = 5000
 COLUMNS = list(AuditEntry.model_fields)
 
 
-@router.get("/v1/audit-trail", response_model=list[AuditEntry], summary="The organisation's audit trail")
+@router.get("/v1/audit-trail", response_model=list[AuditEntry], summary="The organisation's audit trail",
+            responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}})
 def audit_trail(
     actor: CurrentActor,
     views: ViewsDep,
     response: Response,
     entity_id: UUID | None = None,
-    entity_type: Annotated[str | None, Query(max_length=60, description="e.g. Channel, Post, Comment")] = None,
-    actor_id: Annotated[str | None, Query(max_length=200)] = None,
-    event_type: Annotated[str | None, Query(max_length=60, description="e.g. Deleted, Moderated")] = None,
+    entity_type: Annotated[Text | None, Query(max_length=60, description="e.g. Channel, Post, Comment")] = None,
+    actor_id: Annotated[Text | None, Query(max_length=200)] = None,
+    event_type: Annotated[Text | None, Query(max_length=60, description="e.g. Deleted, Moderated")] = None,
     channel_id: UUID | None = None,
-    recorded_from: AwareDatetime | None = None,
-    recorded_to: AwareDatetime | None = None,
+    recorded_from: Instant | None = None,
+    recorded_to: Instant | None = None,
     order: Literal["newest", "oldest"] = "newest",
     after: Annotated[int | None, Query(ge=0, description="Continue after this position (from X-Next-After).")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,

@@ -29,6 +29,7 @@ from api.diary_schemas import (
 )
 from api.responses import json_response
 from api.routes.channels import WaitFor
+from api.types import Day, Text
 from domain.actors import Actor
 from domain.diary import DIARY_READERS, Direction, RecordType
 from domain.diary_numbers import SWEDISH_TIME, DiaryNumber
@@ -38,11 +39,11 @@ from projections.diary import DiaryQuery
 
 router = APIRouter(tags=["diary"])
 
-Text = Annotated[str | None, Query(max_length=200, description="Words to search for (PostgreSQL full-text search, Swedish).")]
-DateFrom = Annotated[date | None, Query(alias="from", description="Received or drawn up on or after this date.")]
-DateTo = Annotated[date | None, Query(alias="to", description="Received or drawn up on or before this date.")]
-NumberParam = Annotated[str | None, Query(max_length=40, description="One entry's diary number, e.g. 'KS 2026/0042-3'.")]
-CaseParam = Annotated[str | None, Query(alias="case", max_length=40, description="A case's number: its records.")]
+Words = Annotated[Text | None, Query(max_length=200, description="Words to search for (PostgreSQL full-text search, Swedish).")]
+DateFrom = Annotated[Day | None, Query(alias="from", description="Received or drawn up on or after this date.")]
+DateTo = Annotated[Day | None, Query(alias="to", description="Received or drawn up on or before this date.")]
+NumberParam = Annotated[Text | None, Query(max_length=40, description="One entry's diary number, e.g. 'KS 2026/0042-3'.")]
+CaseParam = Annotated[Text | None, Query(alias="case", max_length=40, description="A case's number: its records.")]
 TypeParam = Annotated[RecordType | None, Query(description="Only entries of this record type.")]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
@@ -51,7 +52,7 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 # The records officers' view
 
 @router.get("/v1/diary/entries", response_model=DiaryRecordPage, summary="The diary, every field (officers)")
-def officer_entries(actor: CurrentActor, views: ViewsDep, as_of: AsOf, q: Text = None, date_from: DateFrom = None,
+def officer_entries(actor: CurrentActor, views: ViewsDep, as_of: AsOf, q: Words = None, date_from: DateFrom = None,
                     date_to: DateTo = None, diary_number: NumberParam = None, case: CaseParam = None,
                     record_type: TypeParam = None, limit: Limit = 50, offset: Offset = 0,
                     wait_for_position: WaitFor = None) -> DiaryRecordPage:
@@ -101,7 +102,7 @@ def pending_transfers(actor: CurrentActor, views: ViewsDep, wait_for_position: W
 # The public diary
 
 @router.get("/v1/organisations/{slug}/diary", response_model=DiaryPage, summary="Diariet: the public diary")
-def public_diary(slug: str, views: ViewsDep, actor: OptionalActor, as_of: AsOf, q: Text = None, date_from: DateFrom = None, date_to: DateTo = None,
+def public_diary(slug: Text, views: ViewsDep, actor: OptionalActor, as_of: AsOf, q: Words = None, date_from: DateFrom = None, date_to: DateTo = None,
                  diary_number: NumberParam = None, case: CaseParam = None, record_type: TypeParam = None,
                  limit: Limit = 50, offset: Offset = 0, wait_for_position: WaitFor = None) -> Response:
     """Newest registration first. No token needed; marked fields read 'Sekretess enligt OSL …'.
@@ -118,13 +119,13 @@ def public_diary(slug: str, views: ViewsDep, actor: OptionalActor, as_of: AsOf, 
 
 @router.get("/v1/organisations/{slug}/diary/entries/{entry_id}", response_model=DiaryEntryPublic,
             summary="One public diary entry")
-def public_entry(slug: str, entry_id: UUID, views: ViewsDep, wait_for_position: WaitFor = None) -> DiaryEntryPublic:
+def public_entry(slug: Text, entry_id: UUID, views: ViewsDep, wait_for_position: WaitFor = None) -> DiaryEntryPublic:
     views.wait_for("diary", wait_for_position)
     return entry_public(slug, public_entry_row(views, slug, entry_id))
 
 
 @router.get("/v1/organisations/{slug}/diary/cases/{case_id}", response_model=CasePublic, summary="One public case")
-def public_case(slug: str, case_id: UUID, views: ViewsDep, wait_for_position: WaitFor = None) -> CasePublic:
+def public_case(slug: Text, case_id: UUID, views: ViewsDep, wait_for_position: WaitFor = None) -> CasePublic:
     views.wait_for("diary", wait_for_position)
     organisation = organisation_of(views, slug)
     row = views.diary.case(case_id)

@@ -5,35 +5,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
-from fastapi.templating import Jinja2Templates
 
 from api.deps import AppDep, ViewsDep
 from api.diary_export import csv_extract, pdf_extract
 from api.diary_schemas import DiaryEntryPublic, DiaryPage
+from api.html import templates
 from api.routes.diary import day_range, diary_query, entry_public, organisation_of, public_entry_row
+from api.types import Day, Text, checked_day
 from domain.diary import RecordType
 from domain.errors import InvalidValue
 
 router = APIRouter(tags=["public diary pages"])
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 PAGE_SIZE = 50
 EXTRACT_PAGE = 1000
 PDF_MAX = 5000
-FormText = Annotated[str, Query(max_length=200)]
+FormText = Annotated[Text, Query(max_length=200)]
 
 
 @router.get("/{slug}/diarium", response_class=HTMLResponse, summary="Diariet (HTML)")
-def diary_page(slug: str, request: Request, views: ViewsDep, q: FormText = "", date_from: Annotated[
-        str, Query(alias="from", max_length=10)] = "", date_to: Annotated[str, Query(alias="to", max_length=10)] = "",
-               diary_number: Annotated[str, Query(max_length=40)] = "", case: Annotated[str, Query(max_length=40)] = "",
-               record_type: Annotated[str, Query(max_length=40)] = "",
+def diary_page(slug: Text, request: Request, views: ViewsDep, q: FormText = "", date_from: Annotated[
+        Text, Query(alias="from", max_length=10)] = "", date_to: Annotated[Text, Query(alias="to", max_length=10)] = "",
+               diary_number: Annotated[Text, Query(max_length=40)] = "", case: Annotated[Text, Query(max_length=40)] = "",
+               record_type: Annotated[Text, Query(max_length=40)] = "",
                page: Annotated[int, Query(ge=1, le=20_000)] = 1) -> HTMLResponse:
     """The search form a municipality links from its website; empty form fields mean no filter."""
     organisation = organisation_of(views, slug)
@@ -53,7 +52,7 @@ def diary_page(slug: str, request: Request, views: ViewsDep, q: FormText = "", d
 
 
 @router.get("/{slug}/diarium/{entry_id}", response_class=HTMLResponse, summary="En handling i diariet (HTML)")
-def entry_page(slug: str, entry_id: UUID, request: Request, views: ViewsDep) -> HTMLResponse:
+def entry_page(slug: Text, entry_id: UUID, request: Request, views: ViewsDep) -> HTMLResponse:
     """Each entry's stable address."""
     organisation = organisation_of(views, slug)
     entry = entry_public(slug, public_entry_row(views, slug, entry_id))
@@ -63,8 +62,8 @@ def entry_page(slug: str, entry_id: UUID, request: Request, views: ViewsDep) -> 
 
 @router.get("/v1/organisations/{slug}/diary/extract", summary="Utdrag ur diariet (CSV or PDF)",
             response_class=Response, responses={200: {"content": {"text/csv": {}, "application/pdf": {}}}})
-def extract(slug: str, views: ViewsDep, app: AppDep, date_from: Annotated[date, Query(alias="from")],
-            date_to: Annotated[date, Query(alias="to")], format: Literal["csv", "pdf"] = "csv") -> Response:
+def extract(slug: Text, views: ViewsDep, app: AppDep, date_from: Annotated[Day, Query(alias="from")],
+            date_to: Annotated[Day, Query(alias="to")], format: Literal["csv", "pdf"] = "csv") -> Response:
     """Every public entry received or drawn up in the range (both days included), oldest
     registration first. A PDF holds at most 5000 entries; the CSV has no limit."""
     organisation = organisation_of(views, slug)
@@ -98,9 +97,10 @@ def _form_date(value: str, field: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise InvalidValue(field, "a date reads like 2026-03-31") from None
+    return checked_day(field, day)
 
 
 def _form_type(value: str) -> RecordType | None:

@@ -26,19 +26,27 @@ def projection_report(runtime: Runtime) -> dict[str, Any]:
             "state": worker["state"] if worker else "external",
             "restarts": worker["restarts"] if worker else None,
             "last_error": worker["last_error"] if worker else None,
+            "failed_position": worker["failed_position"] if worker else None,
         }
     return {"head": head, "projections": report}
 
 
-@router.get("/healthz", summary="Health: database reachable, projections' positions and lag")
+@router.get("/healthz", summary="Health: database reachable, projections' positions and lag",
+            responses={503: {"description": "The database is unreachable", "content": {"application/json": {}}}})
 def health(runtime: RuntimeDep) -> JSONResponse:
+    """200 only when healthy: the database answers and every projection in this process runs.
+    503 when the database cannot be reached (within about two seconds) or a projection has
+    failed or is restarting (``failing`` names them; each shows its error and failed position)."""
     try:
         report = projection_report(runtime)
     except Exception as error:  # noqa: BLE001 - any failure here means the database is unreachable
         return JSONResponse({"status": "unavailable", "database": f"unreachable: {type(error).__name__}"},
-                            status_code=503)
+                            status_code=503, headers={"Retry-After": "5"})
     failing = [n for n, p in report["projections"].items() if p["state"] not in ("running", "external")]
-    return JSONResponse({"status": "degraded" if failing else "ok", "database": "reachable", **report})
+    if failing:
+        return JSONResponse({"status": "degraded", "database": "reachable", "failing": failing, **report},
+                            status_code=503)
+    return JSONResponse({"status": "ok", "database": "reachable", **report})
 
 
 @router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
@@ -52,8 +60,14 @@ def metrics(runtime: RuntimeDep) -> PlainTextResponse:
                 registry=registry)
     restarts = Gauge("kanalarkiv_projection_restarts", "Worker restarts after failures", ["projection"],
                      registry=registry)
+    failed = Gauge("kanalarkiv_projection_failed", "1 while the projection is stopped on an event it cannot apply",
+                   ["projection"], registry=registry)
+    failed_at = Gauge("kanalarkiv_projection_failed_position", "Log position of the event it cannot apply (0: none)",
+                      ["projection"], registry=registry)
     for name, p in report["projections"].items():
         position.labels(name).set(p["position"])
         lag.labels(name).set(p["lag"])
         restarts.labels(name).set(p["restarts"] or 0)
+        failed.labels(name).set(1 if p["failed_position"] is not None else 0)
+        failed_at.labels(name).set(p["failed_position"] or 0)
     return PlainTextResponse(generate_latest(registry).decode(), media_type="text/plain; version=0.0.4")

@@ -10,6 +10,7 @@ from api.deps import AsOf, OptionalActor, ViewsDep, require_own_past
 from api.responses import conditional_json_response
 from api.routes.channels import WaitFor
 from api.schemas import ChannelPublic, ChannelRegister, OrganisationPublic, public_channel
+from api.types import Text
 from domain.actors import Actor
 from kanalarkiv.application import RecordNotFound
 from projections.channel_register import PUBLIC_STATUSES
@@ -34,7 +35,7 @@ def list_organisations(views: ViewsDep, wait_for_position: WaitFor = None) -> li
 
 @router.get("/{slug}/channels", response_model=ChannelRegister, summary="Förteckning över sociala medier",
             responses={304: {"description": "Not modified: the register is still the one whose ETag you sent."}})
-def channel_register(slug: str, views: ViewsDep, actor: OptionalActor, as_of: AsOf, status: StatusFilter = None,
+def channel_register(slug: Text, views: ViewsDep, actor: OptionalActor, as_of: AsOf, status: StatusFilter = None,
                      wait_for_position: WaitFor = None, if_none_match: IfNoneMatch = None) -> Response:
     """The organisation's public register of social media, as its website shows it. No token needed
     — except to read it as it stood at a past instant (``as_of``), which auditors and records officers may.

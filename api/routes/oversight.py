@@ -45,8 +45,8 @@ def response_times(channel_id: UUID, actor: CurrentActor, views: ViewsDep, app: 
 def compliance(actor: CurrentActor, views: ViewsDep, app: AppDep, threshold_hours: ThresholdHours = 48,
                wait_for_position: WaitFor = None) -> ComplianceReport:
     """For the caller's organisation: posts without a valid assignment, deletions whose ground
-    needs review (own decision, or not stated), comments unanswered past the threshold, and
-    active channels without an editor now."""
+    needs review (own decision, or not stated), comments unanswered past the threshold, active
+    channels without an editor now, and recordings a person made more than 24 hours after the fact."""
     if actor.org_id is None or actor.role not in SUPERVISORS:
         raise NotPermitted("the compliance view is for managers, records officers and auditors")
     views.wait_for("oversight", wait_for_position)
@@ -63,4 +63,5 @@ def compliance(actor: CurrentActor, views: ViewsDep, app: AppDep, threshold_hour
         deletions_to_review=named(oversight.deletions_to_review(actor.org_id)),
         unanswered_comments=named(oversight.unanswered(actor.org_id, now, threshold)),
         channels_without_editor=oversight.channels_without_editor(actor.org_id, now),
+        late_recordings=named(oversight.late_recordings(actor.org_id)),
     )

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from api.deps import ViewsDep
+from api.html import templates
 from api.routes.organisations import public_register
+from api.types import Text
 
 router = APIRouter(tags=["public pages"])
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 
 STATUS_SV = {"active": "Aktiv", "paused": "Pausad", "closed": "Avslutad"}
 
 
 @router.get("/{slug}/sociala-medier", response_class=HTMLResponse, summary="Förteckning över sociala medier (HTML)")
-def channel_register_page(slug: str, request: Request, views: ViewsDep) -> HTMLResponse:
+def channel_register_page(slug: Text, request: Request, views: ViewsDep) -> HTMLResponse:
     register = public_register(views, slug, ("active", "paused"))
     return templates.TemplateResponse(
         request, "sociala_medier.html", {"register": register, "status_sv": STATUS_SV}

@@ -28,12 +28,12 @@ from api.responses import json_response
 from api.routes.channels import WaitFor
 from api.schemas import Recorded
 from domain.actors import Actor, Role
+from domain.audience import RECORD_READERS, Audience, audience_of
 from domain.grounds import Ground
 from kanalarkiv.capture import CapturedComment, CapturedPost
 from kanalarkiv.outcomes import RecordNotFound
 
 router = APIRouter(tags=["posts"])
-RECORD_READERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
 DELETION_READERS = RECORD_READERS | {Role.MANAGER}
 
 
@@ -45,7 +45,7 @@ def captured(response: Response, outcome: Any) -> Captured:
 
 def reads_records(actor: Actor | None, org_id: UUID) -> bool:
     """Records officers and auditors of the organisation see removed and deleted content."""
-    return actor is not None and actor.belongs_to(org_id) and (actor.role in RECORD_READERS or actor.role is Role.OPERATOR)
+    return audience_of(actor, org_id) is Audience.RECORDS
 
 
 @router.post("/v1/channels/{channel_id}/posts", status_code=status.HTTP_201_CREATED, response_model=Recorded,
@@ -93,7 +93,7 @@ def delete_post(post_id: UUID, body: PostDelete, actor: CurrentActor, app: AppDe
 @router.get("/v1/channels/{channel_id}/posts", response_model=list[PostPublic], summary="A channel's posts")
 def list_posts(channel_id: UUID, views: ViewsDep, actor: OptionalActor, as_of: AsOf,
                wait_for_position: WaitFor = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-               offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
     """Newest first. Deleted posts show that they were deleted, not what they said. As of a past
     instant only for the channel's own organisation's auditors and records officers."""
     views.wait_for("channel_content", as_of or wait_for_position)

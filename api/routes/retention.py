@@ -3,7 +3,7 @@ what is due, holds, disposal decisions, and the erasure of a commenter's persona
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -13,9 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import AppDep, CurrentActor, ViewsDep
 from api.routes.channels import WaitFor
 from api.schemas import Recorded
+from api.types import Text
 from domain.actors import Actor, Role
 from domain.errors import NotPermitted
 from kanalarkiv.outcomes import RecordNotFound
+from retention.renderings import reach_copies
 
 router = APIRouter(tags=["retention"])
 READERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
@@ -36,56 +38,84 @@ EXAMPLE_PLAN = [
 
 
 class PlanAdopt(BaseModel):
-    classes: list[dict[str, Any]] = Field(description="Each: code, name, rule (keep | after_period | "
+    classes: list[dict[Text, Any]] = Field(description="Each: code, name, rule (keep | after_period | "
                                           "when_no_longer_relevant), period (ISO, e.g. P2Y) and trigger "
                                           "(created | removed) for after_period, legal_basis.")
-    decision_reference: str = Field(min_length=1, max_length=200, description="The decision adopting this version.")
+    decision_reference: Text = Field(min_length=1, max_length=200, description="The decision adopting this version.")
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"classes": EXAMPLE_PLAN, "decision_reference": "KS 2026/0012, § 14"}]})
 
 
 class PlanDryRun(BaseModel):
-    classes: list[dict[str, Any]]
+    classes: list[dict[Text, Any]]
     model_config = ConfigDict(extra="forbid")
 
 
 class HoldPlace(BaseModel):
     scope: Literal["record", "channel", "case", "query"]
-    target: str | None = Field(None, max_length=200, description="The record id, channel id or case diary number.")
-    query: dict[str, str] | None = Field(None, description="For scope=query: channel_id, class_code, kind, "
+    target: Text | None = Field(None, max_length=200, description="The record id, channel id or case diary number.")
+    query: dict[Text, Text] | None = Field(None, description="For scope=query: channel_id, class_code, kind, "
                                          "created_from, created_to.")
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"scope": "channel", "target": "44bc5a00-2c68-4387-bb9b-d3dabcc3cbd6",
          "reason": "JO:s utredning dnr 1234-2026"}]})
 
 
 class HoldLift(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
     model_config = ConfigDict(extra="forbid")
 
 
 class Reclassify(BaseModel):
-    to_class: str = Field(min_length=1, max_length=60)
-    reason: str = Field(min_length=1, max_length=2000)
+    to_class: Text = Field(min_length=1, max_length=60)
+    reason: Text = Field(min_length=1, max_length=2000)
     model_config = ConfigDict(extra="forbid")
 
 
 class DisposalCreate(BaseModel):
-    reference: str = Field(min_length=1, max_length=60, description="The decision's diary number, e.g. KS 2026/0201.")
-    class_code: str = Field(min_length=1, max_length=60)
+    reference: Text = Field(min_length=1, max_length=60, description="The decision's diary number, e.g. KS 2026/0201.")
+    class_code: Text = Field(min_length=1, max_length=60)
     record_ids: list[UUID] | None = Field(None, max_length=10_000, description="The records; or leave out to take "
                                           "every due record of the class (on channel_id if given).")
     channel_id: UUID | None = None
-    assessment: str | None = Field(None, max_length=2000, description="For 'when no longer relevant': why they are.")
+    assessment: Text | None = Field(None, max_length=2000, description="For 'when no longer relevant': why they are.")
     model_config = ConfigDict(extra="forbid")
 
 
 class SubjectErasure(BaseModel):
-    platform_author_id: str = Field(min_length=1, max_length=200)
-    reference: str = Field(min_length=1, max_length=60, description="The data subject's request, e.g. KS 2026/0101.")
-    legal_basis: str = Field(min_length=1, max_length=500, description="Why the erasure is lawful (GDPR art. 17).")
+    platform_author_id: Text = Field(min_length=1, max_length=200)
+    reference: Text = Field(min_length=1, max_length=60, description="The data subject's request, e.g. KS 2026/0101.")
+    legal_basis: Text = Field(min_length=1, max_length=500, description="Why the erasure is lawful (GDPR art. 17).")
     model_config = ConfigDict(extra="forbid")
+
+
+class RenderingReached(BaseModel):
+    snapshot_id: UUID = Field(description="The rendering that held disposed content: its key is destroyed (410).")
+    remade_as: UUID = Field(description="The same rendering made again without it.")
+
+
+class UploadCovering(BaseModel):
+    snapshot_id: UUID
+    channel_id: UUID
+    period_start: date
+    period_end: date
+    taken_at: datetime
+    taken_by: str
+    filename: str
+    records: int = Field(description="How many of the decision's records came into being in its period.")
+
+
+class DisposalDone(Recorded):
+    renderings_remade: list[RenderingReached] = Field(description="The service's renderings the decision reached.")
+    uploaded_snapshots: list[UploadCovering] = Field(description=(
+        "Uploaded snapshots whose period covers a disposed record. They are the webmaster's own records under "
+        "their own class and are left as they are; dispose of one by a decision on that class if it must go."))
+
+
+def _done(reach: Any) -> DisposalDone:
+    return DisposalDone(**vars(reach.recorded), renderings_remade=[vars(r) for r in reach.renderings_remade],
+                        uploaded_snapshots=reach.uploaded_snapshots)
 
 
 def _org(actor: Actor, roles: set[Role], doing: str) -> UUID:
@@ -95,7 +125,8 @@ def _org(actor: Actor, roles: set[Role], doing: str) -> UUID:
     return actor.org_id
 
 
-@router.get("/v1/records-plan", summary="The records plan in force")
+@router.get("/v1/records-plan", summary="The records plan in force",
+            responses={404: {"description": "No records plan is adopted yet"}})
 def read_plan(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> dict[str, Any]:
     org_id = _org(actor, READERS | {Role.MANAGER}, "reading the records plan")
     views.wait_for("retention", wait_for_position)
@@ -164,18 +195,19 @@ def reclassify(record_id: UUID, body: Reclassify, actor: CurrentActor, app: AppD
                                    from_attributes=True)
 
 
-@router.post("/v1/disposals", status_code=status.HTTP_201_CREATED, response_model=Recorded,
+@router.post("/v1/disposals", status_code=status.HTTP_201_CREATED, response_model=DisposalDone,
              summary="Decide and execute a disposal")
 def dispose(body: DisposalCreate, actor: CurrentActor, app: AppDep, views: ViewsDep,
-            wait_for_position: WaitFor = None) -> Recorded:
+            wait_for_position: WaitFor = None) -> DisposalDone:
     """The records are checked against the rule of their class in the plan in force and against
-    every hold; their keys are then destroyed and the disposal is recorded. The answer's ``id``
-    is the decision's."""
+    every hold; their keys are then destroyed and the disposal is recorded. Every rendering
+    holding their content is made again without it (the old one destroyed); uploaded snapshots
+    covering them are listed. The answer's ``id`` is the decision's."""
     org_id = _org(actor, {Role.RECORDS_OFFICER}, "deciding on disposal")
     views.wait_for("retention", wait_for_position)
     result = app.decide_disposal(org_id, body.reference, body.class_code, body.record_ids, body.channel_id,
                                  body.assessment)
-    return Recorded.model_validate(result, from_attributes=True)
+    return _done(reach_copies(app, views, result))
 
 
 @router.get("/v1/disposals", summary="The disposal log (kept permanently)")
@@ -185,15 +217,16 @@ def disposal_log(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFo
     return views.retention.disposal_log(org_id)
 
 
-@router.post("/v1/data-subject-erasures", status_code=status.HTTP_201_CREATED, response_model=Recorded,
+@router.post("/v1/data-subject-erasures", status_code=status.HTTP_201_CREATED, response_model=DisposalDone,
              summary="Erase a commenter's personal data")
 def erase_subject(body: SubjectErasure, actor: CurrentActor, app: AppDep, views: ViewsDep,
-                  wait_for_position: WaitFor = None) -> Recorded:
+                  wait_for_position: WaitFor = None) -> DisposalDone:
     """The commenter's name and author id are destroyed in every comment they wrote (their key
-    is destroyed); the comments remain records. Lawful only where archiving duties allow."""
+    is destroyed); the comments remain records. Lawful only where archiving duties allow.
+    Renderings never show commenters' identity; uploaded snapshots covering the comments are listed."""
     org_id = _org(actor, {Role.RECORDS_OFFICER}, "erasing personal data")
     views.wait_for("channel_content", wait_for_position)
     comments = views.channel_content.comments_by_author(org_id, body.platform_author_id, None)
     result = app.erase_data_subject(org_id, body.reference, body.platform_author_id,
                                     [row["comment_id"] for row in comments], body.legal_basis)
-    return Recorded.model_validate(result, from_attributes=True)
+    return _done(reach_copies(app, views, result))

@@ -3,30 +3,36 @@ fixity checks, and the overdue list the webmaster sees first."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AppDep, CurrentActor, ViewsDep
 from api.routes.assignments import require_staff_of_channel
 from api.routes.channels import WaitFor
 from api.schemas import Recorded
+from api.types import Day, Instant
 from domain.actors import Role
+from domain.audience import Audience
 from domain.errors import InvalidValue, NotPermitted
-from retention.rendering import render_channel_record
+from kanalarkiv.archival_content import Period
+from retention.renderings import make_rendering
 from retention.snapshot_store import SnapshotDisposed
-from retention.snapshots import MAX_BYTES
+from retention.snapshots import MAX_BYTES, MediaType
 
 router = APIRouter(tags=["snapshots"])
 OVERSEERS = {Role.WEBMASTER, Role.RECORDS_OFFICER, Role.MANAGER, Role.AUDITOR}
 
 
 class RenderingCreate(BaseModel):
-    period_start: date
-    period_end: date
+    period_start: Day = Field(description="The period's first day (Swedish time).")
+    period_end: Day = Field(description="The period's last day, included.")
+    audience: Audience | None = Field(None, description=(
+        "'public': the channel as published (no deleted text, no hidden or removed comments), readable by "
+        "webmasters, records officers and auditors; 'records': the whole record, readable by records officers "
+        "and auditors only. Default: the widest the requester may see."))
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"period_start": "2026-01-01", "period_end": "2026-06-30"}]})
 
@@ -40,8 +46,8 @@ class FixityResult(BaseModel):
              summary="Upload a snapshot of a channel")
 def upload(channel_id: UUID, actor: CurrentActor, app: AppDep,
            file: Annotated[UploadFile, File(description="PNG, JPEG, PDF or WARC, at most 50 MiB")],
-           period_start: Annotated[date, Form()], period_end: Annotated[date, Form()],
-           taken_at: Annotated[AwareDatetime | None, Form()] = None) -> Recorded:
+           period_start: Annotated[Day, Form()], period_end: Annotated[Day, Form()],
+           taken_at: Annotated[Instant | None, Form()] = None) -> Recorded:
     """The webmaster's half-year snapshot (skärmdump). Stored encrypted, addressed by its SHA-256."""
     content = file.file.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
@@ -55,20 +61,11 @@ def upload(channel_id: UUID, actor: CurrentActor, app: AppDep,
              response_model=Recorded, summary="Render the channel's own record as a PDF/A snapshot")
 def render(channel_id: UUID, body: RenderingCreate, actor: CurrentActor, app: AppDep, views: ViewsDep,
            wait_for_position: WaitFor = None) -> Recorded:
-    """Posts, comments and moderation markers of the period, as PDF/A-2b, kept as a snapshot."""
+    """The posts published in the period, with their comments and replies, as PDF/A-2b, kept as a
+    snapshot — showing what its audience may see through the API, and nothing more."""
     views.wait_for("channel_content", wait_for_position)
-    channel = require_staff_of_channel(views, channel_id, actor, "rendering a channel", {Role.WEBMASTER,
-                                                                                         Role.RECORDS_OFFICER})
-    start = datetime.combine(body.period_start, time.min, UTC)
-    end = datetime.combine(body.period_end, time.min, UTC) + timedelta(days=1)
-    posts = views.channel_content.posts_between(channel_id, start, end)
-    comments = {p["post_id"]: views.channel_content.comments_on(p["post_id"], visible_only=False) for p in posts}
-    organisation = views.organisations.all_by_id().get(channel["org_id"], {}).get("name", "")
-    pdf = render_channel_record(organisation, channel, body.period_start, body.period_end, posts, comments,
-                                app.clock())
-    result = app.take_snapshot(channel_id, body.period_start, body.period_end,
-                               f"{channel['name']}-{body.period_start}-{body.period_end}.pdf", "application/pdf",
-                               pdf, rendered=True)
+    period = Period.of(body.period_start, body.period_end)
+    result = make_rendering(app, views, channel_id, period, body.audience)
     return Recorded.model_validate(result, from_attributes=True)
 
 
@@ -97,8 +94,12 @@ def fixity(snapshot_id: UUID, actor: CurrentActor, app: AppDep) -> FixityResult:
     return FixityResult(intact=intact, position=recorded.position)
 
 
-@router.get("/v1/snapshots/{snapshot_id}/content", summary="The snapshot's file")
+@router.get("/v1/snapshots/{snapshot_id}/content", summary="The snapshot's file", responses={
+    200: {"description": "The file as taken.", "content": {t.value: {} for t in MediaType}},
+    410: {"description": "Disposed of: its key is destroyed.", "content": {"text/plain": {}}}})
 def content(snapshot_id: UUID, actor: CurrentActor, app: AppDep) -> Response:
+    """A rendering of the whole record is for records officers and auditors only (403 for others);
+    a disposed snapshot, or a rendering a disposal reached, answers 410 naming the decision."""
     try:
         snapshot, data = app.snapshot_content(snapshot_id)
     except SnapshotDisposed as disposed:

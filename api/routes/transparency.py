@@ -92,7 +92,8 @@ def heads(transparency: TransparencyDep,
     return [SignedTreeHead.of(head) for head in transparency.heads(limit)]
 
 
-@router.get("/heads/latest", response_model=SignedTreeHead, summary="The latest signed tree head")
+@router.get("/heads/latest", response_model=SignedTreeHead, summary="The latest signed tree head",
+            responses={404: {"description": "No tree head has been signed yet"}})
 def latest_head(transparency: TransparencyDep) -> SignedTreeHead:
     return SignedTreeHead.of(transparency.latest_head())
 
@@ -109,7 +110,8 @@ def sign_head(actor: CurrentActor, transparency: TransparencyDep, runtime: Runti
     return SignedTreeHead.of(transparency.sign_head())
 
 
-@router.get("/proofs/inclusion", response_model=InclusionProofPublic, summary="Inclusion proof (inklusionsbevis)")
+@router.get("/proofs/inclusion", response_model=InclusionProofPublic, summary="Inclusion proof (inklusionsbevis)",
+            responses={404: {"description": "The position or the tree size is not in the hash tree (yet)"}})
 def inclusion_proof(
     transparency: TransparencyDep,
     position: Annotated[int, Query(ge=1, description="The event's log position (what a command returned).")],
@@ -120,7 +122,8 @@ def inclusion_proof(
 
 
 @router.get("/proofs/consistency", response_model=ConsistencyProofPublic,
-            summary="Consistency proof (konsistensbevis)")
+            summary="Consistency proof (konsistensbevis)",
+            responses={404: {"description": "A tree size larger than the hash tree (yet)"}})
 def consistency_proof(
     transparency: TransparencyDep,
     first: Annotated[int, Query(ge=1, description="The older tree size.")],
