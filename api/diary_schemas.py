@@ -14,6 +14,8 @@ from domain.diary import MARKABLE_FIELDS, Direction, RecordType
 CaseNumber = Field(None, max_length=40, description="Register the record in this case, e.g. 'KS 2026/0042'.")
 Note = Field(None, max_length=10_000, description="Tjänsteanteckning: adds to the record; shown to records officers only.")
 Description = Field(None, max_length=1000, description="Kort beskrivning av innehållet; a neutral default if left out.")
+Secrecy = Field(None, description="Sekretessmarkering (OSL 5:5) made in the same event as the registration: the "
+                "marked fields are never public, not even for a moment.")
 
 
 class DiarySetUp(BaseModel):
@@ -27,6 +29,7 @@ class CommentRegistration(BaseModel):
     description: Text | None = Description
     counterpart: Text | None = Field(None, max_length=300, description="Sender; by default the name the platform shows.")
     case_number: Text | None = CaseNumber
+    secrecy: SecrecyMarking | None = Secrecy
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "note": "Frågan om simhallens öppettider vidarebefordrad till fritidsförvaltningen.",
         "description": "Fråga om simhallens öppettider"}]})
@@ -38,6 +41,7 @@ class CommentCaseOpening(BaseModel):
     note: Text | None = Note
     description: Text | None = Description
     counterpart: Text | None = Field(None, max_length=300)
+    secrecy: SecrecyMarking | None = Secrecy
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "subject": "Klagomål på hemtjänsten", "responsible_unit": "Socialförvaltningen",
         "description": "Klagomål på hemtjänsten framfört i kommentar"}]})
@@ -49,6 +53,7 @@ class RecordRegistration(BaseModel):
     note: Text | None = Note
     description: Text | None = Description
     case_number: Text | None = CaseNumber
+    secrecy: SecrecyMarking | None = Secrecy
     model_config = ConfigDict(extra="forbid")
 
 
@@ -62,6 +67,7 @@ class ManualRegistration(BaseModel):
     case_number: Text | None = CaseNumber
     channel_id: UUID | None = None
     snapshot_id: UUID | None = Field(None, description="The snapshot (skärmdump) this entry registers.")
+    secrecy: SecrecyMarking | None = Secrecy
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "record_date": "2026-06-30T15:00:00+02:00", "direction": "drawn_up", "record_type": "snapshot",
         "description": "Halvårsskärmdump av Facebooksidan", "snapshot_id": "5b0a6c1e-2f53-4c5e-9d1a-3f6c2b7e8a90"}]})

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import install_error_handlers
 from api.html import answer_pages_in_html
 from api.openapi import document_answers
-from api.routes import diary, diary_pages
+from api.routes import diary, diary_commands, diary_pages
 from api.routes import (
     archival,
     assignments,
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for module in (health, organisations, channels, assignments, posts, comments, oversight, audit, retention,
                    snapshots, archival, pages):
         app.include_router(module.router)
-    for module in (diary, diary_pages):
+    for module in (diary_commands, diary, diary_pages):
         app.include_router(module.router)
     app.include_router(transparency.router)
     answer_pages_in_html(app)

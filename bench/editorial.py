@@ -25,9 +25,11 @@ from domain.actors import Actor, Role
 from domain.case import Case
 from domain.channel import Channel
 from domain.comment import Comment
-from domain.diary import Diary, DiaryEntry, RecordRegistration
+from domain.diary import Diary
+from domain.diary_entry import DiaryEntry
 from domain.diary_numbers import DiaryNumber, series_year
 from domain.post import Post, platform_record_id
+from domain.record_registration import RecordRegistration
 from domain.registration import comment_reading, decision_reading, post_reading
 from domain.roster import Assignment, ChannelRoster
 

@@ -134,7 +134,7 @@ class Comment(RecordAggregate):
         platform_author_id: str | None, text: str, received_at: datetime, captured_at: datetime | None,
         by: Actor, at: datetime,
     ) -> Comment:
-        by.require(RECEIVERS, post.org_id, "recording a comment")
+        cls.authorise_receipt(post.org_id, by)
         if by.role is Role.CAPTURE_CLIENT and (not platform_comment_id or captured_at is None):
             raise InvalidValue("platform_comment_id", "a capture names the platform's comment id and captured_at")
         received_at = past_instant("received_at", received_at, at)
@@ -150,6 +150,12 @@ class Comment(RecordAggregate):
             text=required_text("text", text, MAX_TEXT), captured_at=captured_at,
             **cls.envelope(by, at, received_at, post.org_id),
         )
+
+    @staticmethod
+    def authorise_receipt(org_id: UUID, by: Actor) -> None:
+        """Who may record a comment received on a post of ``org_id``: asked before anything else,
+        so that a refusal tells nothing about what was recorded before."""
+        by.require(RECEIVERS, org_id, "recording a comment")
 
     def reply(self, reply_id: UUID, text: str, assignment: Assignment | None, author_id: str | None,
               author_name: str | None, occurred_at: datetime | None, captured_at: datetime | None,

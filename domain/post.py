@@ -107,7 +107,7 @@ class Post(RecordAggregate):
     ) -> Post:
         """A capture client records a post as it appeared on the platform, whoever published it.
         Its history may be older than the channel's registration here: only the range bounds it."""
-        by.require({Role.CAPTURE_CLIENT}, channel.org_id, "capturing a post")
+        cls.authorise_capture(channel.org_id, by)
         published_at = past_instant("published_at", published_at, at)
         captured_at = not_before("captured_at", past_instant("captured_at", captured_at, at), published_at,
                                  "the post was published")
@@ -116,6 +116,12 @@ class Post(RecordAggregate):
             plain_text("author_id", author_id), required_text("author_name", author_name, 200), "capture",
             captured_at, assignment.assignment_id if assignment else None, by, at, published_at,
         )
+
+    @staticmethod
+    def authorise_capture(org_id: UUID, by: Actor) -> None:
+        """Who may record what appeared on a channel of ``org_id``: asked before anything else, so
+        that a refusal tells nothing about what was captured before."""
+        by.require({Role.CAPTURE_CLIENT}, org_id, "capturing a post")
 
     @classmethod
     def _created(cls, post_id: UUID, channel: Channel, text: str, platform_post_id: str | None,

@@ -15,10 +15,12 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from domain.access import AccessToken
+from domain.base import RecordAggregate
 from domain.channel import Channel
 from domain.errors import InvalidValue
 from domain.organisation import Organisation, OrganisationNumberClaim, organisation_id, valid_slug
 from kanalarkiv.capture import BulkCaptureCommands
+from kanalarkiv.conflicts import command
 from kanalarkiv.context import Clock, current_actor, system_clock
 from kanalarkiv.diary import DiaryCommands
 from kanalarkiv.editorial import EditorialCommands
@@ -30,6 +32,7 @@ from retention.service import RetentionCommands, SnapshotCommands
 from retention.snapshot_store import SnapshotStore
 
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
+TRecord = TypeVar("TRecord", bound=RecordAggregate)
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class RecordsApplication(
 
     # Organisations and access
 
+    @command
     def register_organisation(self, slug: str, name: str, number: str) -> Recorded:
         if organisation_id(valid_slug(slug)) in self.repository:
             raise AlreadyExists(f"slug: an organisation with slug '{slug}' is already registered")
@@ -91,6 +95,7 @@ class RecordsApplication(
         )
         return IssuedToken(token_id, secret, self._recorded(token).position)
 
+    @command
     def revoke_token(self, token_id: UUID, reason: str) -> Recorded:
         token = self._get(token_id, AccessToken, "token")
         token.revoke(reason, by=current_actor(), at=self.clock())
@@ -103,26 +108,31 @@ class RecordsApplication(
         channel = Channel.register(uuid4(), org_id, **details, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def activate_channel(self, channel_id: UUID, expected_version: int | None = None) -> Recorded:
         channel = self._channel(channel_id, expected_version)
         channel.activate(by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def pause_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
         channel = self._channel(channel_id, expected_version)
         channel.pause(reason, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def close_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
         channel = self._channel(channel_id, expected_version)
         channel.close(reason, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def reopen_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
         channel = self._channel(channel_id, expected_version)
         channel.reopen(reason, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def change_channel_responsible(
         self, channel_id: UUID, responsible: str, expected_version: int | None = None
     ) -> Recorded:
@@ -130,11 +140,13 @@ class RecordsApplication(
         channel.change_responsible(responsible, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def change_channel_purpose(self, channel_id: UUID, purpose: str, expected_version: int | None = None) -> Recorded:
         channel = self._channel(channel_id, expected_version)
         channel.change_purpose(purpose, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
+    @command
     def change_channel_address(self, channel_id: UUID, url: str, expected_version: int | None = None) -> Recorded:
         channel = self._channel(channel_id, expected_version)
         channel.change_address(url, by=current_actor(), at=self.clock())
@@ -157,6 +169,19 @@ class RecordsApplication(
             raise RecordNotFound(f"no {label} with id {aggregate_id}") from None
         if not isinstance(aggregate, kind):
             raise RecordNotFound(f"no {label} with id {aggregate_id}")
+        return aggregate
+
+    def _own(self, org_id: UUID, record_id: UUID | str, field: str,
+             kind: type[TRecord] = RecordAggregate, label: str = "record") -> TRecord:  # type: ignore[assignment]
+        """The organisation's own record that a command's ``field`` names. An id of another
+        organisation's record is refused like an id of none — 422 naming the field, in the same
+        words — so that a refusal tells nothing of what other organisations hold."""
+        try:
+            aggregate = self.repository.get(record_id if isinstance(record_id, UUID) else UUID(str(record_id)))
+        except (ValueError, AggregateNotFoundError):
+            aggregate = None
+        if not isinstance(aggregate, kind) or aggregate.org_id != org_id:
+            raise InvalidValue(field, f"the organisation has no {label} {record_id}")
         return aggregate
 
     def _recorded(self, primary: Aggregate, *others: Aggregate) -> Recorded:

@@ -63,8 +63,13 @@ class BulkCaptureCommands:
         if len(posts) + len(comments) > MAX_ITEMS:
             raise InvalidValue("posts", f"at most {MAX_ITEMS} posts and comments in one capture")
         channel = self.get_channel(channel_id)
-        roster = self._roster(channel_id)
         by, at = current_actor(), self.clock()
+        # Asked before the look-up of what was captured before: only a capture client of the
+        # channel's organisation may learn which of these platform ids are recorded.
+        Post.authorise_capture(channel.org_id, by)
+        if comments:
+            Comment.authorise_receipt(channel.org_id, by)
+        roster = self._roster(channel_id)
         post_id = {p.platform_post_id: platform_record_id("post", channel_id, p.platform_post_id) for p in posts}
         comment_id = {c.platform_comment_id: platform_record_id("comment", channel_id, c.platform_comment_id)
                       for c in comments}

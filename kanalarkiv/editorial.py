@@ -3,17 +3,22 @@ moderation, transfers to cases, and the recorded look-ups of commenters' persona
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from domain.actors import Actor
 from domain.comment import Comment
 from domain.personal_data import AuthorIdentityDisclosure, DataSubjectSearch
 from domain.post import Post, platform_record_id
 from domain.roster import ChannelRoster, valid_assignment
+from kanalarkiv.conflicts import command
 from kanalarkiv.context import current_actor
 from kanalarkiv.outcomes import Recorded, RecordNotFound
 
@@ -35,10 +40,12 @@ class AuthorIdentity:
 
 
 class EditorialCommands:
-    """Mixed into ``RecordsApplication``; relies on its ``_get``, ``_recorded`` and ``clock``."""
+    """Mixed into ``RecordsApplication``; relies on its ``_get``, ``_recorded`` and ``clock``, and on
+    the diary's ``_case_number`` and ``_case`` (``DiaryCommands``)."""
 
     # Editors' assignments
 
+    @command
     def assign_editor(self, channel_id: UUID, editor_id: str, editor_name: str, valid_from: datetime,
                       valid_until: datetime | None, scope: str) -> Recorded:
         channel = self.get_channel(channel_id)
@@ -48,6 +55,7 @@ class EditorialCommands:
         roster.assign(channel, assignment_id, editor_id, editor_name, valid_from, valid_until, scope, by=by, at=at)
         return self._recorded(roster).for_record(assignment_id)
 
+    @command
     def revoke_assignment(self, channel_id: UUID, assignment_id: UUID, reason: str,
                           effective_from: datetime | None) -> Recorded:
         roster = self._roster(channel_id)
@@ -72,11 +80,13 @@ class EditorialCommands:
                      captured_at: datetime, author_name: str, author_id: str | None) -> Captured:
         channel = self.get_channel(channel_id)
         post_id = platform_record_id("post", channel_id, platform_post_id.strip())
-        return self._capture_once(post_id, lambda by, at: Post.capture(
+        authorise = partial(Post.authorise_capture, channel.org_id)
+        return self._capture_once(post_id, authorise, lambda by, at: Post.capture(
             post_id, channel, valid_assignment(self._roster(channel_id), author_id, published_at),
             platform_post_id.strip(), text, published_at, captured_at, author_id, author_name, by=by, at=at,
         ))
 
+    @command
     def edit_post(self, post_id: UUID, text: str, occurred_at: datetime | None = None,
                   captured_at: datetime | None = None, expected_version: int | None = None) -> Recorded:
         post = self._post(post_id, expected_version)
@@ -86,6 +96,7 @@ class EditorialCommands:
                   channel_registered_at=self._registered_at(post.channel_id))
         return self._recorded(post)
 
+    @command
     def delete_post(self, post_id: UUID, ground: str, reason: str, occurred_at: datetime | None = None,
                     captured_at: datetime | None = None, expected_version: int | None = None) -> Recorded:
         post = self._post(post_id, expected_version)
@@ -106,11 +117,13 @@ class EditorialCommands:
         post = self.get_post(post_id)
         platform_id = platform_comment_id.strip() if platform_comment_id else None
         comment_id = platform_record_id("comment", post.channel_id, platform_id) if platform_id else uuid4()
-        return self._capture_once(comment_id, lambda by, at: Comment.receive(
+        authorise = partial(Comment.authorise_receipt, post.org_id)
+        return self._capture_once(comment_id, authorise, lambda by, at: Comment.receive(
             comment_id, post, platform_id, author_name, platform_author_id, text, received_at, captured_at,
             by=by, at=at,
         ))
 
+    @command
     def reply_to_comment(self, comment_id: UUID, text: str, occurred_at: datetime | None = None,
                          captured_at: datetime | None = None, author_id: str | None = None,
                          author_name: str | None = None) -> Recorded:
@@ -123,6 +136,7 @@ class EditorialCommands:
                       channel_registered_at=self._registered_at(comment.channel_id))
         return self._recorded(comment).for_record(reply_id)
 
+    @command
     def moderate_comment(self, comment_id: UUID, action: str, ground: str, provision: str | None,
                          justification: str, expected_version: int | None = None) -> Recorded:
         comment, by, at, assignment = self._comment_decision(comment_id, expected_version)
@@ -130,6 +144,7 @@ class EditorialCommands:
         comment.moderate(decision_id, action, ground, provision, justification, assignment, by=by, at=at)
         return self._recorded(comment).for_record(decision_id)
 
+    @command
     def reverse_moderation(self, comment_id: UUID, justification: str,
                            expected_version: int | None = None) -> Recorded:
         comment, by, at, assignment = self._comment_decision(comment_id, expected_version)
@@ -137,10 +152,16 @@ class EditorialCommands:
         comment.reverse_moderation(decision_id, justification, assignment, by=by, at=at)
         return self._recorded(comment).for_record(decision_id)
 
+    @command
     def transfer_comment_to_case(self, comment_id: UUID, diary_number: str | None, note: str,
                                  expected_version: int | None = None) -> Recorded:
+        """Move the comment to the case under ``diary_number`` in the organisation's diary, or, with
+        none, to a new case the records officer will open."""
+        number = self._case_number(diary_number, "diary_number")
         comment, by, at, assignment = self._comment_decision(comment_id, expected_version)
-        comment.transfer_to_case(diary_number, note, assignment, by=by, at=at)
+        comment.transfer_to_case(str(number) if number else None, note, assignment, by=by, at=at)
+        if number is not None:  # asked once the rules let this actor move the comment: no one else learns it
+            self._case(comment.org_id, number, "diary_number")
         return self._recorded(comment)
 
     def get_comment(self, comment_id: UUID) -> Comment:
@@ -181,12 +202,16 @@ class EditorialCommands:
         by, at = current_actor(), self.clock()
         return comment, by, at, valid_assignment(self._roster(comment.channel_id), by.id, at)
 
-    def _capture_once(self, record_id: UUID, create: Any) -> Captured:
+    def _capture_once(self, record_id: UUID, authorise: Callable[[Actor], None],
+                      create: Callable[[Actor, datetime], Aggregate]) -> Captured:
         """Record a capture unless its platform id was recorded before; a simultaneous second
-        capture loses the insert race on the log's primary key and answers like a repeat."""
+        capture loses the insert race on the log's primary key and answers like a repeat. Who may
+        capture is asked first: only they may learn that the platform id is recorded."""
+        by = current_actor()
+        authorise(by)
         if record_id in self.repository:
             return Captured(self._existing(record_id), created=False)
-        aggregate = create(current_actor(), self.clock())
+        aggregate = create(by, self.clock())
         try:
             return Captured(self._recorded(aggregate), created=True)
         except IntegrityError:

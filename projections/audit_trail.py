@@ -17,10 +17,12 @@ from domain.base import RecordAggregate
 from domain.case import Case
 from domain.channel import Channel
 from domain.comment import Comment
-from domain.diary import Diary, DiaryEntry, RecordRegistration
+from domain.diary import Diary
+from domain.diary_entry import DiaryEntry
 from domain.organisation import Organisation, OrganisationNumberClaim
 from domain.personal_data import AuthorIdentityDisclosure, DataSubjectSearch
 from domain.post import Post
+from domain.record_registration import RecordRegistration
 from domain.roster import ChannelRoster
 from projections.base import BatchProjection, View, handles
 from projections.storable import storable

@@ -19,7 +19,8 @@ from psycopg import Cursor
 
 from domain.case import Case
 from domain.comment import Comment
-from domain.diary import Diary, DiaryEntry
+from domain.diary import Diary
+from domain.diary_entry import DiaryEntry
 from domain.diary_numbers import DiaryNumber
 from projections.base import BatchProjection, View, handles
 from projections.temporal import Versioned, source_sql
@@ -247,15 +248,20 @@ class DiaryProjection(BatchProjection[DiaryView]):
         curs.execute(
             "INSERT INTO diary_entries (entry_id, org_id, diary_number, case_id, case_number, case_subject,"
             " record_date, direction, record_type, counterpart, description, note, channel_id, post_id, comment_id,"
-            " decision_id, snapshot_id, registered_at, registered_by_name, version, position)"
+            " decision_id, snapshot_id, registered_at, registered_by_name, secret_fields, secrecy_provision,"
+            " marked_at, marked_by_name, version, position)"
             " VALUES (%s, %s, %s, %s, %s, (SELECT subject FROM diary_cases WHERE case_id = %s), %s, %s, %s, %s, %s,"
-            " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (event.originator_id, event.org_id, event.number, event.case_id, event.case_number, event.case_id,
              event.occurred_at, event.direction, event.record_type, event.counterpart, event.description, event.note,
              event.channel_id, event.post_id, event.comment_id, event.decision_id, event.snapshot_id,
-             event.timestamp, event.actor_name, event.originator_version, position),
+             event.timestamp, event.actor_name, event.secret_fields, event.secrecy_provision,
+             event.timestamp if event.secrecy_provision else None,
+             event.actor_name if event.secrecy_provision else None, event.originator_version, position),
         )
         self._reading(curs, event, event.occurred_at, None, None)
+        if event.secrecy_provision:  # marked as it was registered (OSL 5:5)
+            self._marking(curs, event, "marked", event.secrecy_provision, event.secret_fields, None, event.timestamp)
 
     @handles(DiaryEntry.Corrected)
     def corrected(self, event: DiaryEntry.Corrected, curs: Cursor[Any], position: int) -> None:
@@ -286,13 +292,8 @@ class DiaryProjection(BatchProjection[DiaryView]):
             (fields, provision, event.occurred_at if marked else None, event.actor_name if marked else None,
              event.originator_version, event.originator_id),
         )
-        curs.execute(
-            "INSERT INTO diary_markings (entry_id, version, action, provision, fields, reason, occurred_at,"
-            " recorded_at, by_name, by_role) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (event.originator_id, event.originator_version, "marked" if marked else "lifted", provision,
-             fields or None, None if marked else event.reason, event.occurred_at, event.timestamp,
-             event.actor_name, event.actor_role),
-        )
+        self._marking(curs, event, "marked" if marked else "lifted", provision, fields,
+                      None if marked else event.reason, event.occurred_at)
 
     @handles(Comment.TransferredToCase)
     def transferred(self, event: Comment.TransferredToCase, curs: Cursor[Any], position: int) -> None:
@@ -301,6 +302,16 @@ class DiaryProjection(BatchProjection[DiaryView]):
             " transferred_at, transferred_by_name, position) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (event.originator_id, event.org_id, event.channel_id, event.post_id, event.diary_number, event.new_case,
              event.note, event.timestamp, event.actor_name, position),
+        )
+
+    @staticmethod
+    def _marking(curs: Cursor[Any], event: DiaryEntry.Event, action: str, provision: str | None,
+                 fields: list[str], reason: str | None, occurred_at: datetime) -> None:
+        curs.execute(
+            "INSERT INTO diary_markings (entry_id, version, action, provision, fields, reason, occurred_at,"
+            " recorded_at, by_name, by_role) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (event.originator_id, event.originator_version, action, provision, fields or None, reason, occurred_at,
+             event.timestamp, event.actor_name, event.actor_role),
         )
 
     @staticmethod

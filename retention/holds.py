@@ -10,6 +10,7 @@ from uuid import UUID, uuid5
 
 from domain.actors import Actor, Role
 from domain.base import RecordAggregate, required_text
+from domain.diary_numbers import DiaryNumber
 from domain.errors import InvalidTransition, InvalidValue
 from domain.organisation import NAMESPACE
 from domain.values import plain_text
@@ -144,6 +145,8 @@ class DisposalHolds(RecordAggregate):
             raise InvalidValue("scope", f"must be one of {', '.join(HoldScope)}") from None
         if scope == HoldScope.QUERY:
             query, target = valid_query(query), None
+        elif scope == HoldScope.CASE:  # as the diary writes it, as the records moved to the case carry it
+            target, query = str(DiaryNumber.parse(required_text("target", target or "", 200), "target")), None
         else:
             target, query = required_text("target", target or "", 200), None
         self._record(self.HoldPlaced, by, at, hold_id=hold_id, scope=scope, target=target, query=query,

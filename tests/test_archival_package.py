@@ -60,8 +60,11 @@ class Story:
         town.post(f"/v1/comments/{self.slur['id']}/moderation", {
             "action": "remove", "ground": "offensive_personal_data", "justification": "Pekar ut en badvakt."})
         self.permit = town.capture_comment(self.baths["id"], "c-3", text="Varför dröjer mitt bygglov för bryggan?")
+        town.client.put("/v1/diary", json={"series_prefix": "SBN"}, headers=town.officer.headers)
+        town.post("/v1/diary/cases", {"subject": "Bygglov för brygga", "responsible_unit": "Bygglovsenheten"},
+                  as_=town.officer, expect=201)
         town.post(f"/v1/comments/{self.permit['id']}/case-transfer",
-                  {"diary_number": "SBN 2026/0042", "note": "Besvaras i bygglovsärendet"}, as_=town.officer)
+                  {"diary_number": "SBN 2026/0001", "note": "Besvaras i bygglovsärendet"}, as_=town.officer)
         self.gossip = town.capture_comment(self.secret["id"], "c-4", text=SECRET_COMMENT, author="Karin K")
         self.webmaster = staff(runtime, role="webmaster", name="Wilma Webb")
         self.png = tiny_png()
@@ -292,7 +295,7 @@ def test_disposed_content_is_only_its_marker_and_removal_or_deletion_is_no_dispo
     assert "[Gallrad enligt beslut KS 2028/0102, 2028-03-03]" in post  # the comment
     assert DELETED_TEXT.encode() in everything  # deleted from the channel, still a record
     assert '"visibility": "removed"' in baths and "Badvakten Lisa är en idiot" in baths
-    assert '"diary_number": "SBN 2026/0042"' in baths and "Ja, alla dagar 10–18. /Erik" in baths
+    assert '"diary_number": "SBN 2026/0001"' in baths and "Ja, alla dagar 10–18. /Erik" in baths
     disposals = (unpacked / "documentation/disposal-log.json").read_text()
     assert "KS 2028/0101" in disposals and "KS 2028/0102" in disposals
     assert "KS 2026/0012 § 14" in (unpacked / "documentation/records-plan.json").read_text()

@@ -122,10 +122,13 @@ def test_two_moderators_at_once_one_wins_one_gets_409(client, runtime):
 
 def test_a_comment_about_an_individuals_case_is_moved_to_the_case(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
+    town.client.put("/v1/diary", json={"series_prefix": "SBN"}, headers=town.officer.headers)
+    town.post("/v1/diary/cases", {"subject": "Bygglov Storgatan 3", "responsible_unit": "Bygg"}, as_=town.officer,
+              expect=201)
     post = town.publish()
     comment = town.capture_comment(post["id"], "c-1", text="Varför har mitt bygglov inte beslutats?")
     done = town.post(f"/v1/comments/{comment['id']}/case-transfer", {
-        "diary_number": "SBN 2026/0042", "note": "Besvaras i bygglovsärendet"}, as_=town.officer).json()
+        "diary_number": "SBN 2026/0001", "note": "Besvaras i bygglovsärendet"}, as_=town.officer).json()
     new_case = town.capture_comment(post["id"], "c-2", text="Jag vill klaga på hemtjänsten för min mamma")
     opened = town.post(f"/v1/comments/{new_case['id']}/case-transfer", {"note": "Nytt klagomålsärende"},
                        as_=town.officer).json()
@@ -134,8 +137,8 @@ def test_a_comment_about_an_individuals_case_is_moved_to_the_case(client, runtim
     trail = town.get("/v1/audit-trail", as_=town.officer, event_type="TransferredToCase", order="oldest",
                      wait=opened["position"]).json()
 
-    assert [c["moved_to_case"] for c in public] == ["dnr SBN 2026/0042", "new case"]
-    assert trail[0]["details"] | {"diary_number": "SBN 2026/0042", "new_case": False} == trail[0]["details"]
+    assert [c["moved_to_case"] for c in public] == ["dnr SBN 2026/0001", "new case"]
+    assert trail[0]["details"] | {"diary_number": "SBN 2026/0001", "new_case": False} == trail[0]["details"]
     assert trail[0]["details"]["post_id"] == post["id"] and trail[1]["details"]["new_case"] is True
     assert done["version"] == 2
     compliance = town.get("/v1/compliance", as_=town.officer, threshold_hours=0.001, wait=opened["position"]).json()

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from domain.actors import Actor, Role
 from domain.case import Case
-from domain.diary import DiaryEntry, Links, Reading
+from domain.diary import Links, Reading
+from domain.diary_entry import DiaryEntry
 from domain.diary_numbers import DiaryNumber, last_taken, series_year
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted
 

@@ -17,7 +17,6 @@ from api.types import Text
 from domain.actors import Actor, Role
 from domain.errors import NotPermitted
 from kanalarkiv.outcomes import RecordNotFound
-from retention.disposal import DisposalRefused
 from retention.renderings import reach_copies
 
 router = APIRouter(tags=["retention"])
@@ -190,18 +189,14 @@ def lift_hold(hold_id: UUID, body: HoldLift, actor: CurrentActor, app: AppDep) -
 
 
 @router.post("/v1/records/{record_id}/reclassify", response_model=Recorded, summary="Reclassify a record")
-def reclassify(record_id: UUID, body: Reclassify, actor: CurrentActor, app: AppDep, views: ViewsDep) -> Recorded:
+def reclassify(record_id: UUID, body: Reclassify, actor: CurrentActor, app: AppDep) -> Recorded:
     org_id = _org(actor, {Role.RECORDS_OFFICER}, "reclassifying a record")
-    record = views.retention.record(record_id)
-    if record is None or record["org_id"] != org_id:
-        raise RecordNotFound(f"no record with id {record_id}")
-    result = app.reclassify_record(org_id, record_id, record["class_code"], body.to_class, body.reason)
-    return Recorded.model_validate(result, from_attributes=True)
+    return Recorded.model_validate(app.reclassify_record(org_id, record_id, body.to_class, body.reason),
+                                   from_attributes=True)
 
 
 @router.post("/v1/disposals", status_code=status.HTTP_201_CREATED, response_model=DisposalDone,
-             summary="Decide and execute a disposal",
-             responses={404: {"description": "A record named is unknown or already disposed of"}})
+             summary="Decide and execute a disposal")
 def dispose(body: DisposalCreate, actor: CurrentActor, app: AppDep, views: ViewsDep,
             wait_for_position: WaitFor = None) -> DisposalDone:
     """The records are checked against the rule of their class in the plan in force and against
@@ -210,25 +205,9 @@ def dispose(body: DisposalCreate, actor: CurrentActor, app: AppDep, views: Views
     covering them are listed. The answer's ``id`` is the decision's."""
     org_id = _org(actor, {Role.RECORDS_OFFICER}, "deciding on disposal")
     views.wait_for("retention", wait_for_position)
-    records = views.retention.candidates(org_id, body.class_code, app.clock(), body.record_ids, body.channel_id)
-    if not records and not body.record_ids:
-        _refuse_if_all_held(views, org_id, body.class_code, app.clock())
-    if body.record_ids and len(records) != len(set(body.record_ids)):
-        found = {r.record_id for r in records}
-        missing = next(r for r in body.record_ids if r not in found)
-        raise RecordNotFound(f"record {missing} is unknown or already disposed of")
-    selection = {"record_ids": [str(r) for r in body.record_ids]} if body.record_ids else {
-        "due_in_class": body.class_code, "channel_id": str(body.channel_id) if body.channel_id else None}
-    result = app.dispose(org_id, body.reference, body.class_code, records, selection, body.assessment)
+    result = app.decide_disposal(org_id, body.reference, body.class_code, body.record_ids, body.channel_id,
+                                 body.assessment)
     return _done(reach_copies(app, views, result))
-
-
-def _refuse_if_all_held(views: ViewsDep, org_id: UUID, class_code: str, now: datetime) -> None:
-    held = [row for row in views.retention.held(org_id)
-            if row["class_code"] == class_code and row["due_at"] is not None and row["due_at"] <= now]
-    if held:
-        raise DisposalRefused(f"every due record of class {class_code} is held ({len(held)} held): "
-                              "see GET /v1/retention/held and /v1/retention/holds")
 
 
 @router.get("/v1/disposals", summary="The disposal log (kept permanently)")
