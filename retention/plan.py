@@ -41,6 +41,8 @@ DEFAULT_CLASS = {kind: kind.value for kind in RecordKind}
 """A record's class when it is created: the class whose code is its kind."""
 
 _PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?$")
+LONGEST_PERIOD_MONTHS = 100 * 12
+"""A disposal period longer than a century is no period: such records are kept (the rule keep)."""
 
 
 def period_months(period: str) -> int:
@@ -48,7 +50,10 @@ def period_months(period: str) -> int:
     match = _PERIOD.match(period or "")
     if not match or not any(match.groups()):
         raise InvalidValue("period", "give the period as ISO 8601 years and months, e.g. P2Y or P1Y6M")
-    return int(match.group(1) or 0) * 12 + int(match.group(2) or 0)
+    months = int(match.group(1) or 0) * 12 + int(match.group(2) or 0)
+    if months > LONGEST_PERIOD_MONTHS:
+        raise InvalidValue("period", "must be at most a hundred years (P100Y); records kept for good have the rule keep")
+    return months
 
 
 @dataclass(frozen=True)

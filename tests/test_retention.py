@@ -219,3 +219,12 @@ def test_a_restored_key_store_gets_its_disposals_reapplied_and_lost_keys_are_rep
         wrapped = conn.execute("SELECT wrapped FROM record_keys WHERE key_id = %s",
                                (f"record:{old_post['id']}",)).fetchone()
     assert wrapped == (None,)
+
+
+def test_a_plan_whose_period_no_column_can_hold_is_refused_and_stops_nothing(client, runtime):
+    town = given_a_municipality_with_an_active_page(client, runtime)
+    endless = [c | {"period": "P999999999999Y"} if c["code"] == "post" else c for c in EXAMPLE_PLAN]
+    before = runtime.head()
+    refused = town.post("/v1/records-plan", {"classes": endless, "decision_reference": "KS 2026/0012 § 14"},
+                        as_=town.officer, expect=422)
+    assert "a hundred years" in refused.json()["detail"] and runtime.head() == before
