@@ -13,10 +13,10 @@ from api.errors import Unauthenticated
 from api.types import Instant
 from domain.actors import Actor, Role
 from domain.errors import InvalidValue, NotPermitted
-from kanalarkiv.application import RecordsApplication, hash_token
-from kanalarkiv.context import set_actor
+from kanalarkiv.application.records import RecordsApplication, hash_token
+from kanalarkiv.application.context import set_actor
 from kanalarkiv.runtime import Runtime
-from kanalarkiv.views import Views
+from kanalarkiv.readside.views import Views
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `kanalarkiv token create`.")
 

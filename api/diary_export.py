@@ -9,7 +9,7 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
-from api.diary_schemas import DiaryEntryPublic
+from api.schemas.diary import DiaryEntryPublic
 from domain.diary_numbers import SWEDISH_TIME
 
 HEADINGS = ("Diarienummer", "Datum", "Inkommen/upprättad", "Handlingstyp", "Avsändare/mottagare", "Beskrivning",

@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted, StaleVersion
-from kanalarkiv.application import AlreadyExists, RecordNotFound
-from kanalarkiv.availability import DATABASE_ERRORS
-from kanalarkiv.views import ProjectionFailed, ProjectionLagging
-from retention.keystore import KeyMissing
+from kanalarkiv.application.records import AlreadyExists, RecordNotFound
+from kanalarkiv.adapters.availability import DATABASE_ERRORS
+from kanalarkiv.readside.views import ProjectionFailed, ProjectionLagging
+from retention.crypto.keystore import KeyMissing
 
 log = structlog.get_logger("kanalarkiv.api")
 

@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 
 from api.deps import as_of_position, current_actor, expected_version, get_application, get_runtime, get_views
-from api.editorial_schemas import Captured
+from api.schemas.editorial import Captured
 from api.errors import PROBLEM_JSON, Problem
 from api.html import serves_html
 

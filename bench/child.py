@@ -41,7 +41,7 @@ def _service(url: str, run_projections: bool, pool_size: int = 8) -> Any:
     """The service as ``kanalarkiv serve`` builds it (runtime and HTTP app), without serving."""
     from api.main import create_app
     from kanalarkiv.config import Settings
-    from kanalarkiv.logs import configure_logging
+    from kanalarkiv.adapters.logs import configure_logging
     from kanalarkiv.runtime import Runtime
 
     settings = Settings.from_env({"DATABASE_URL": url, "KANALARKIV_POOL_SIZE": str(pool_size)})
@@ -118,7 +118,7 @@ def import_world(args: dict[str, Any]) -> dict[str, Any]:
 def rebuild(args: dict[str, Any]) -> dict[str, Any]:
     """The service empties every view and replays the log from position zero with its
     projection workers (one thread each, as when it runs); done when all reach the head."""
-    from kanalarkiv.runner import ProjectionSupervisor
+    from kanalarkiv.readside.runner import ProjectionSupervisor
 
     runtime = _service(args["url"], run_projections=False)
     rebuilt, not_rebuilt = [], {}

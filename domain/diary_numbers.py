@@ -18,12 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid5
-from zoneinfo import ZoneInfo
 
+from domain.period import SWEDISH_TIME
 from domain.errors import InvalidValue
 from domain.organisation import NAMESPACE
 
-SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 _PREFIX = re.compile(r"^[A-ZÅÄÖ]{1,10}$")
 _NUMBER = re.compile(r"^([A-ZÅÄÖ]{1,10}) (\d{4})/(\d{1,6})(?:-(\d{1,4}))?$")
 

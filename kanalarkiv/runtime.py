@@ -9,17 +9,17 @@ from functools import cached_property
 
 import structlog
 
-from kanalarkiv.application import RecordsApplication
+from kanalarkiv.application.records import RecordsApplication
+from kanalarkiv.adapters.keys import head_signer, load_master_key
 from kanalarkiv.config import Settings
-from kanalarkiv.context import Clock, system_clock
-from kanalarkiv.database import ensure_database, eventsourcing_env, server_url
-from kanalarkiv.memory import limit_malloc_arenas
-from kanalarkiv.runner import ProjectionSupervisor
-from kanalarkiv.signing import HeadSigner
-from kanalarkiv.transparency import Checkpointer, Transparency
-from kanalarkiv.views import Views
-from projections.storable import install as install_storable_text
-from retention.keystore import load_master_key
+from kanalarkiv.application.context import Clock, system_clock
+from kanalarkiv.adapters.database import ensure_database, eventsourcing_env, server_url
+from kanalarkiv.adapters.memory import limit_malloc_arenas
+from kanalarkiv.readside.runner import ProjectionSupervisor
+from kanalarkiv.transparency.signing import HeadSigner
+from kanalarkiv.application.transparency import Checkpointer, Transparency
+from kanalarkiv.readside.views import Views
+from projections.core.storable import install as install_storable_text
 
 log = structlog.get_logger("kanalarkiv")
 
@@ -67,7 +67,7 @@ class Runtime:
     @cached_property
     def transparency(self) -> Transparency:
         """Signed tree heads and proofs; loads (or first creates) the signing key."""
-        return Transparency(self.views, HeadSigner.from_settings(self.settings), self.app.clock)
+        return Transparency(self.views, head_signer(self.settings), self.app.clock)
 
     def database_reachable(self) -> bool:
         """Whether the database answers a fresh connection within libpq's shortest timeout (2 s),

@@ -8,7 +8,7 @@ from uuid import UUID
 from psycopg import Cursor
 
 from domain.access import AccessToken
-from projections.base import BatchProjection, View, handles
+from projections.core.base import BatchProjection, View, handles
 
 
 class AccessTokensView(View):

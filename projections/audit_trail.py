@@ -24,9 +24,9 @@ from domain.personal_data import AuthorIdentityDisclosure, DataSubjectSearch
 from domain.post import Post
 from domain.record_registration import RecordRegistration
 from domain.roster import ChannelRoster
-from projections.base import BatchProjection, View, handles
-from projections.storable import storable
-from retention.content import sealed_fields
+from projections.core.base import BatchProjection, View, handles
+from projections.core.storable import storable
+from retention.crypto.content import sealed_fields
 
 _ENVELOPE = {
     "originator_id", "originator_version", "originator_topic", "timestamp",

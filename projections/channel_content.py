@@ -13,8 +13,8 @@ from psycopg import Cursor, sql
 
 from domain.comment import Comment, ModerationAction
 from domain.post import Post
-from projections.base import BatchProjection, View, handles
-from projections.temporal import Versioned, source
+from projections.core.base import BatchProjection, View, handles
+from projections.core.temporal import Versioned, source
 from retention.disposal import DisposalDecision, disposed_marker
 
 PAGE_MAX = 200

@@ -11,8 +11,8 @@ from psycopg import Cursor, sql
 
 from domain.channel import LIFE_CYCLE_EVENTS, STATUS_AFTER, Channel
 from domain.organisation import Organisation
-from projections.base import BatchProjection, View, handles
-from projections.temporal import Versioned, source
+from projections.core.base import BatchProjection, View, handles
+from projections.core.temporal import Versioned, source
 
 PUBLIC_STATUSES = ("active", "paused", "closed")
 

@@ -22,8 +22,8 @@ from domain.comment import Comment
 from domain.diary import Diary
 from domain.diary_entry import DiaryEntry
 from domain.diary_numbers import DiaryNumber
-from projections.base import BatchProjection, View, handles
-from projections.temporal import Versioned, source_sql
+from projections.core.base import BatchProjection, View, handles
+from projections.core.temporal import Versioned, source_sql
 
 PAGE_MAX = 500
 _HIDDEN = "'Sekretess enligt ' || secrecy_provision"

@@ -9,8 +9,8 @@ from uuid import UUID
 from psycopg import Cursor, sql
 
 from domain.roster import ChannelRoster
-from projections.base import BatchProjection, View, handles
-from projections.temporal import Versioned, source
+from projections.core.base import BatchProjection, View, handles
+from projections.core.temporal import Versioned, source
 
 
 class EditorAssignmentsView(View):

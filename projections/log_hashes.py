@@ -25,9 +25,9 @@ from eventsourcing.persistence import IntegrityError, Notification, Tracking
 from psycopg import Cursor
 
 from domain.errors import DomainError
-from kanalarkiv.merkle import CompactRange, Subtree, hash_event, perfect_subtrees, prefix_root
-from kanalarkiv.signing import TreeHead
-from projections.base import BatchProjection, View
+from kanalarkiv.transparency.merkle import CompactRange, Subtree, hash_event, perfect_subtrees, prefix_root
+from kanalarkiv.transparency.signing import TreeHead
+from projections.core.base import BatchProjection, View
 
 
 class NotRebuildable(DomainError):

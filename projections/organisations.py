@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from psycopg import Cursor
 
 from domain.organisation import Organisation
-from projections.base import BatchProjection, View, handles
+from projections.core.base import BatchProjection, View, handles
 
 
 class OrganisationsView(View):

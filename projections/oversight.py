@@ -19,7 +19,7 @@ from domain.grounds import REVIEW_GROUNDS
 from domain.post import Post
 from domain.roster import ChannelRoster
 from domain.values import recorded_late
-from projections.base import BatchProjection, View, handles
+from projections.core.base import BatchProjection, View, handles
 
 TIMEZONE = "Europe/Stockholm"
 

@@ -2,7 +2,7 @@
 
 from projections.access_tokens import AccessTokensProjection
 from projections.audit_trail import AuditTrailProjection
-from projections.base import BatchProjection
+from projections.core.base import BatchProjection
 from projections.channel_content import ChannelContentProjection
 from projections.channel_register import ChannelRegisterProjection
 from projections.diary import DiaryProjection
@@ -10,8 +10,8 @@ from projections.editor_assignments import EditorAssignmentsProjection
 from projections.log_hashes import LogHashesProjection
 from projections.organisations import OrganisationsProjection
 from projections.oversight import OversightProjection
-from retention.projection import RetentionProjection
-from retention.snapshot_view import SnapshotsProjection
+from projections.retention import RetentionProjection
+from projections.snapshots import SnapshotsProjection
 
 PROJECTIONS: tuple[type[BatchProjection], ...] = (
     OrganisationsProjection,

@@ -21,8 +21,8 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from domain.actors import Actor
 from kanalarkiv.config import Settings
-from kanalarkiv.context import acting_as
-from kanalarkiv.database import drop_database, ensure_database, start_embedded_server
+from kanalarkiv.application.context import acting_as
+from kanalarkiv.adapters.database import drop_database, ensure_database, start_embedded_server
 from kanalarkiv.runtime import Runtime
 
 REPO = Path(__file__).resolve().parent.parent

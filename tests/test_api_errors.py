@@ -104,7 +104,7 @@ def test_a_missing_or_wrong_token_is_401(client, runtime):
 
 def test_a_revoked_token_is_401(client, runtime):
     from conftest import OPERATOR
-    from kanalarkiv.context import acting_as
+    from kanalarkiv.application.context import acting_as
 
     register_organisation(runtime)
     manager = issue_token(runtime)

@@ -23,10 +23,10 @@ from api.routes.retention import EXAMPLE_PLAN
 from conftest import REPO, register_organisation, staff
 from domain.actors import Actor, Role
 from editorial_story import given_a_municipality_with_an_active_page
-from kanalarkiv.archival import build_package
-from kanalarkiv.archival_content import Period
-from kanalarkiv.cli import app as cli_app
-from kanalarkiv.context import acting_as
+from kanalarkiv.archival.package import build_package
+from domain.period import Period
+from kanalarkiv.cli.main import app as cli_app
+from kanalarkiv.application.context import acting_as
 from test_snapshots import tiny_png, upload
 
 NS = {"mets": "http://www.loc.gov/METS/", "xlink": "http://www.w3.org/1999/xlink",

@@ -19,8 +19,8 @@ from conftest import REPO
 from domain.actors import Actor, Role
 from domain.channel import Channel
 from editorial_story import given_a_municipality_with_an_active_page
-from kanalarkiv.archival_xml import REPLACEMENT, xml_safe
-from kanalarkiv.cli import app as cli_app
+from kanalarkiv.archival.xml import REPLACEMENT, xml_safe
+from kanalarkiv.cli.main import app as cli_app
 
 NOT_XML = "\x01\x08\x0b\x1f\ufffe\uffff"
 PREMIS = {"premis": "http://www.loc.gov/premis/v3"}

@@ -153,7 +153,7 @@ def test_a_day_beyond_the_range_is_refused_not_an_overflow(town):
 def test_the_cli_refuses_to_replay_as_of_year_one():
     from typer.testing import CliRunner
 
-    from kanalarkiv.cli import app as cli
+    from kanalarkiv.cli.main import app as cli
 
     result = CliRunner().invoke(cli, ["replay", "--org", "valdemarsvik", "--as-of", "0001-01-01T00:00:00+14:00"])
     assert result.exit_code == 2 and "1990-01-01" in result.output

@@ -97,7 +97,7 @@ def test_the_openapi_document_describes_the_commands_with_examples(client):
 def test_the_public_reads_answer_exactly_what_their_documented_schema_serialises_to(client, runtime):
     """The register and a public channel are serialised straight from the view's rows; a website
     reading them gets byte for byte what the documented models (ChannelRegister, ChannelPublic) give."""
-    from api.schemas import ChannelPublic, ChannelRegister
+    from api.schemas.channels import ChannelPublic, ChannelRegister
 
     register_organisation(runtime, name="Åre kommun — \"Fjällen\" & dalarna")
     manager = issue_token(runtime)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from kanalarkiv.cli import app
+from kanalarkiv.cli.main import app
 
 
 @pytest.fixture

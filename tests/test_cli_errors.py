@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO, staff
 from editorial_story import given_a_municipality_with_an_active_page
-from kanalarkiv.cli import app
+from kanalarkiv.cli.main import app
 from kanalarkiv.runtime import Runtime
 from test_snapshots import tiny_png, upload
 

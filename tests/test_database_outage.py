@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from conftest import FACEBOOK_PAGE, issue_token, register_organisation
 from kanalarkiv.config import Settings
-from kanalarkiv.database import ensure_database, start_embedded_server, stop_embedded_server
+from kanalarkiv.adapters.database import ensure_database, start_embedded_server, stop_embedded_server
 from kanalarkiv.runtime import Runtime
 
 

@@ -13,8 +13,8 @@ from collections import Counter
 import httpx
 
 from conftest import OPERATOR, Staff, register_organisation
-from kanalarkiv.context import acting_as
-from kanalarkiv.runner import Projector
+from kanalarkiv.application.context import acting_as
+from kanalarkiv.readside.runner import Projector
 from live_server import serving
 
 CLIENTS, EACH, EVERY_NTH_IN_CASE = 8, 200, 10

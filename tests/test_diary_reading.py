@@ -11,7 +11,7 @@ from datetime import timedelta
 import psycopg
 
 from diary_story import given_a_municipality_with_a_diary, pdf_text
-from kanalarkiv.runner import Projector
+from kanalarkiv.readside.runner import Projector
 
 
 def given_a_diary_with_some_entries(client, runtime):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from diary_story import all_entries, every_public_output, given_a_municipality_with_a_diary
 from domain.actors import Actor, Role
-from kanalarkiv.context import acting_as
+from kanalarkiv.application.context import acting_as
 
 NEUTRAL = "Sekretess enligt OSL 26 kap. 1 §"
 

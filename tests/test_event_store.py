@@ -1,4 +1,4 @@
-"""The event store (kanalarkiv/store.py): one round trip per save with every guarantee of the
+"""The event store (kanalarkiv/adapters/store.py): one round trip per save with every guarantee of the
 library's recorder, and a pool that lends no dead connection without pinging every one."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from eventsourcing.persistence import DataError, IntegrityError, OperationalErro
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg_pool import ConnectionPool
 
-from kanalarkiv import store
-from kanalarkiv.store import EventRecorder, Factory, check_idle_connection
+from kanalarkiv.adapters import store
+from kanalarkiv.adapters.store import EventRecorder, Factory, check_idle_connection
 
 TOPIC = "tests.test_event_store:Happened"
 
@@ -83,7 +83,7 @@ def test_select_events_reads_as_the_librarys_select_events(open_runtime):
 def test_a_save_through_the_application_gets_the_stored_positions(open_runtime):
     from conftest import FACEBOOK_PAGE, register_organisation
     from domain.actors import Actor, Role
-    from kanalarkiv.context import acting_as
+    from kanalarkiv.application.context import acting_as
 
     runtime = open_runtime(False)
     org_id = register_organisation(runtime)
@@ -135,7 +135,7 @@ def test_a_conflict_repeated_many_times_keeps_prepared_statements_working(open_r
 def test_a_conflict_through_the_application_is_its_integrity_error(open_runtime):
     from conftest import FACEBOOK_PAGE, register_organisation
     from domain.actors import Actor, Role
-    from kanalarkiv.context import acting_as
+    from kanalarkiv.application.context import acting_as
 
     runtime = open_runtime(False)
     org_id = register_organisation(runtime)

@@ -9,7 +9,7 @@ import logging
 import pytest
 import structlog
 
-from kanalarkiv.logs import configure_logging
+from kanalarkiv.adapters.logs import configure_logging
 
 
 @pytest.fixture

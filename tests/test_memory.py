@@ -8,7 +8,7 @@ import platform
 
 import pytest
 
-from kanalarkiv.memory import DEFAULT_ARENAS, limit_malloc_arenas
+from kanalarkiv.adapters.memory import DEFAULT_ARENAS, limit_malloc_arenas
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="arenas are glibc's")

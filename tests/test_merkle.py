@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kanalarkiv import merkle
-from kanalarkiv.merkle import ProofError
+from kanalarkiv.transparency import merkle
+from kanalarkiv.transparency.merkle import ProofError
 
 # RFC 6962 test vectors, as published with the Certificate Transparency and transparency-dev
 # Merkle tree implementations: leaf inputs, and the root of every tree size 0..8.

@@ -104,7 +104,7 @@ def test_disposed_content_stays_disposed_in_the_past(client, runtime):
 
 
 def test_the_cli_replays_a_register_as_of_an_instant(client, runtime, monkeypatch):
-    from kanalarkiv.cli import app as cli
+    from kanalarkiv.cli.main import app as cli
 
     town = given_a_municipality_with_an_active_page(client, runtime)
     instant = town.now()

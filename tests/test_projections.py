@@ -10,8 +10,8 @@ import psycopg
 
 from conftest import FACEBOOK_PAGE, issue_token, register_organisation
 from domain.actors import Actor, Role
-from kanalarkiv.context import acting_as
-from kanalarkiv.runner import Projector
+from kanalarkiv.application.context import acting_as
+from kanalarkiv.readside.runner import Projector
 from projections.channel_register import ChannelRegisterProjection
 
 
@@ -111,7 +111,7 @@ def test_a_failing_projection_is_restarted_and_catches_up(open_runtime):
     runtime = open_runtime(run_projections=False)
     runtime.views._projection_classes["channel_register"] = FailsOnce
     head = given_a_register_with_history(runtime)
-    from kanalarkiv.runner import ProjectionSupervisor
+    from kanalarkiv.readside.runner import ProjectionSupervisor
 
     supervisor = ProjectionSupervisor(runtime.app, runtime.views, runtime.database_url)
     supervisor.start()

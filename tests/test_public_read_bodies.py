@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from pydantic import TypeAdapter
 
-from api.diary_schemas import DiaryPage
-from api.editorial_schemas import PostPublic
+from api.schemas.diary import DiaryPage
+from api.schemas.editorial import PostPublic
 from api.routes.diary import diary_query, entry_public
 from api.routes.posts import public_post
 from diary_story import given_a_municipality_with_a_diary

@@ -23,8 +23,8 @@ from api.routes.retention import EXAMPLE_PLAN
 from conftest import REPO, staff
 from domain.actors import Actor, Role
 from editorial_story import given_a_municipality_with_an_active_page
-from kanalarkiv.cli import app as cli_app
-from kanalarkiv.context import acting_as
+from kanalarkiv.cli.main import app as cli_app
+from kanalarkiv.application.context import acting_as
 from retention.snapshots import ChannelSnapshot
 from test_snapshots import tiny_png, upload
 

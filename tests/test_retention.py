@@ -115,7 +115,7 @@ def test_replay_from_zero_after_disposal_gives_the_same_views(client, runtime):
     before = view_rows(runtime)
     runtime.supervisor.stop()
 
-    from kanalarkiv.runner import Projector
+    from kanalarkiv.readside.runner import Projector
 
     for name in names:
         runtime.views.view(name).reset(runtime.app.name)
@@ -129,7 +129,7 @@ def test_a_lost_key_is_an_error_that_names_the_record(client, runtime):
     town, old_post, _new, _comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
     with psycopg.connect(runtime.database_url, autocommit=True) as conn:
         conn.execute("DELETE FROM record_keys WHERE key_id = %s", (f"record:{old_post['id']}",))
-    from retention.keystore import KeyMissing
+    from retention.crypto.keystore import KeyMissing
 
     runtime.app.keystore._cache.clear()
     with pytest.raises(KeyMissing, match=f"record:{old_post['id']}"):
@@ -196,7 +196,7 @@ def test_a_restored_key_store_gets_its_disposals_reapplied_and_lost_keys_are_rep
                                                                                       monkeypatch):
     from typer.testing import CliRunner
 
-    from kanalarkiv.cli import app as cli
+    from kanalarkiv.cli.main import app as cli
 
     town, old_post, new_post, _comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
     with psycopg.connect(runtime.database_url, autocommit=True) as conn:

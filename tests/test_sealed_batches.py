@@ -6,7 +6,7 @@ one, disposed content included."""
 from __future__ import annotations
 
 from bench.generator import Generator
-from kanalarkiv.runner import LogReader
+from kanalarkiv.readside.runner import LogReader
 from kanalarkiv.runtime import Runtime
 
 

@@ -1,4 +1,4 @@
-"""Projections that write their tables set-based (projections/bulk.py) give the same rows, and
+"""Projections that write their tables set-based (projections/core/bulk.py) give the same rows, and
 the same history rows with the same log positions, however the log is cut into batches; the
 shared log reader reads a batch once for the workers that want it, and never hands a worker a
 head of the log read before it was told of new events."""
@@ -10,7 +10,7 @@ import time
 import psycopg
 
 from editorial_story import given_a_municipality_with_an_active_page
-from kanalarkiv.runner import LogReader, Projector
+from kanalarkiv.readside.runner import LogReader, Projector
 from test_projections import given_a_register_with_history
 
 HISTORY = {

@@ -11,8 +11,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from kanalarkiv.adapters.keys import head_signer
 from kanalarkiv.config import ConfigurationError, Settings
-from kanalarkiv.signing import BadSignature, HeadSigner, TreeHead, load_public_key, public_key_pem
+from kanalarkiv.transparency.signing import BadSignature, HeadSigner, TreeHead, load_public_key, public_key_pem
 
 ROOT = bytes.fromhex("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328")
 AT = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)
@@ -20,7 +21,7 @@ AT = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)
 
 def test_without_a_configured_key_one_is_generated_once_readable_only_by_its_owner(tmp_path):
     settings = Settings.from_env({"KANALARKIV_DATA_DIR": str(tmp_path)})
-    first, second = HeadSigner.from_settings(settings), HeadSigner.from_settings(settings)
+    first, second = head_signer(settings), head_signer(settings)
     key_file = tmp_path / "keys" / "tree-head-ed25519.pem"
     assert first.key_id == second.key_id
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -36,11 +37,11 @@ def test_a_key_in_the_environment_is_used_as_base64_or_pem(tmp_path):
                             serialization.NoEncryption()).decode()
     for value in (raw, pem):
         settings = Settings.from_env({"KANALARKIV_DATA_DIR": str(tmp_path), "KANALARKIV_SIGNING_KEY": value})
-        assert HeadSigner.from_settings(settings).public_key == key.public_key()
+        assert head_signer(settings).public_key == key.public_key()
         assert value not in repr(settings)
     assert not (tmp_path / "keys").exists()
     with pytest.raises(ConfigurationError, match="KANALARKIV_SIGNING_KEY"):
-        HeadSigner.from_settings(Settings.from_env({"KANALARKIV_SIGNING_KEY": "not a key"}))
+        head_signer(Settings.from_env({"KANALARKIV_SIGNING_KEY": "not a key"}))
 
 
 def test_a_signed_head_is_checked_with_the_public_key_alone_and_any_change_is_refused():

@@ -16,12 +16,12 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from conftest import FACEBOOK_PAGE, register_organisation
 from domain.actors import Actor, Role
-from kanalarkiv import merkle
-from kanalarkiv.context import acting_as
-from kanalarkiv.runner import Projector
-from kanalarkiv.signing import HeadSigner
-from kanalarkiv.transparency import Checkpointer
-from kanalarkiv.verification import verify_log
+from kanalarkiv.transparency import merkle
+from kanalarkiv.application.context import acting_as
+from kanalarkiv.readside.runner import Projector
+from kanalarkiv.transparency.signing import HeadSigner
+from kanalarkiv.application.transparency import Checkpointer
+from kanalarkiv.transparency.verification import verify_log
 from projections.log_hashes import LogHashesProjection, NotRebuildable
 
 

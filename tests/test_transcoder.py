@@ -9,7 +9,7 @@ from uuid import uuid4
 
 import pytest
 
-from kanalarkiv.transcoder import OrjsonTranscoder
+from kanalarkiv.adapters.transcoder import OrjsonTranscoder
 
 
 def test_values_round_trip_with_their_types():

@@ -6,9 +6,9 @@ from __future__ import annotations
 import base64
 
 from conftest import FACEBOOK_PAGE, issue_token, register_organisation
-from kanalarkiv import merkle
-from kanalarkiv.offline import check_proof
-from kanalarkiv.signing import TreeHead, load_public_key
+from kanalarkiv.transparency import merkle
+from kanalarkiv.transparency.offline import check_proof
+from kanalarkiv.transparency.signing import TreeHead, load_public_key
 
 
 def a_channel_with_history(client, runtime) -> tuple[dict, str, list[int]]:

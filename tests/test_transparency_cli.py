@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from conftest import FACEBOOK_PAGE, register_organisation
 from domain.actors import Actor, Role
-from kanalarkiv.cli import app
-from kanalarkiv.context import acting_as
-from kanalarkiv.signing import public_key_pem
+from kanalarkiv.cli.main import app
+from kanalarkiv.application.context import acting_as
+from kanalarkiv.transparency.signing import public_key_pem
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import AppDep, CurrentActor, ViewsDep
 from api.types import Day
-from kanalarkiv.archival import build_package
-from kanalarkiv.archival_content import Period
+from kanalarkiv.archival.package import build_package
+from domain.period import Period
 
 router = APIRouter(tags=["archival"])
 

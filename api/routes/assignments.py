@@ -8,12 +8,12 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 
 from api.deps import AppDep, AsOf, CurrentActor, ViewsDep
-from api.editorial_schemas import AssignmentCreate, AssignmentPublic, AssignmentRevoke
+from api.schemas.editorial import AssignmentCreate, AssignmentPublic, AssignmentRevoke
 from api.routes.channels import WaitFor
-from api.schemas import Recorded
+from api.schemas.channels import Recorded
 from api.types import Instant
 from domain.actors import Actor, Role
-from kanalarkiv.outcomes import RecordNotFound
+from kanalarkiv.application.outcomes import RecordNotFound
 
 router = APIRouter(prefix="/v1/channels/{channel_id}", tags=["editors' assignments"])
 STAFF = {Role.RECORDS_OFFICER, Role.AUDITOR, Role.MANAGER, Role.EDITOR, Role.WEBMASTER}

@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import CurrentActor, ViewsDep
 from api.routes.channels import WaitFor
-from api.schemas import AuditEntry
+from api.schemas.channels import AuditEntry
 from api.types import Instant, Text
 from domain.actors import Role
 from domain.errors import NotPermitted

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep, require_own_past
 from api.responses import json_response
-from api.schemas import (
+from api.schemas.channels import (
     AddressChange,
     AuditEntry,
     ChannelCreate,
@@ -23,7 +23,7 @@ from api.schemas import (
 )
 from domain.actors import Role
 from domain.errors import NotPermitted
-from kanalarkiv.application import RecordNotFound
+from kanalarkiv.application.records import RecordNotFound
 from projections.channel_register import PUBLIC_STATUSES
 
 router = APIRouter(prefix="/v1/channels", tags=["channels"])

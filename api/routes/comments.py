@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, status
 
 from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep, require_own_past
-from api.editorial_schemas import (
+from api.schemas.editorial import (
     AuthorIdentityShown,
     CaseTransfer,
     CommentPublic,
@@ -23,9 +23,9 @@ from api.editorial_schemas import (
 )
 from api.routes.channels import WaitFor
 from api.routes.posts import post_row, reads_records
-from api.schemas import Recorded
+from api.schemas.channels import Recorded
 from domain.errors import NotPermitted
-from kanalarkiv.outcomes import RecordNotFound
+from kanalarkiv.application.outcomes import RecordNotFound
 
 router = APIRouter(tags=["comments"])
 

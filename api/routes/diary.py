@@ -14,7 +14,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 
 from api.deps import AsOf, CurrentActor, OptionalActor, ViewsDep, require_own_past
-from api.diary_schemas import (
+from api.schemas.diary import (
     CasePublic,
     CaseRecord,
     DiaryEntryPublic,
@@ -34,7 +34,7 @@ from domain.actors import Actor
 from domain.diary import DIARY_READERS, Direction, RecordType
 from domain.diary_numbers import SWEDISH_TIME, DiaryNumber
 from domain.errors import InvalidValue, NotPermitted
-from kanalarkiv.outcomes import RecordNotFound
+from kanalarkiv.application.outcomes import RecordNotFound
 from projections.diary import DiaryQuery
 
 router = APIRouter(tags=["diary"])

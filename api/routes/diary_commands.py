@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, status
 
 from api.deps import AppDep, CurrentActor, ExpectedVersion
-from api.diary_schemas import (
+from api.schemas.diary import (
     CaseClosing,
     CaseOpening,
     CommentCaseOpening,
@@ -24,12 +24,12 @@ from api.diary_schemas import (
     RecordRegistration,
     SecrecyMarking,
 )
-from api.schemas import Recorded
+from api.schemas.channels import Recorded
 from domain.actors import Actor
 from domain.diary import Links
 from domain.diary_entry import Secrecy
 from domain.errors import InvalidValue, NotPermitted
-from kanalarkiv.diary_numbering import Numbered
+from kanalarkiv.application.diary_numbering import Numbered
 
 router = APIRouter(tags=["diary"])
 Registration = CommentRegistration | CommentCaseOpening | RecordRegistration | ManualRegistration

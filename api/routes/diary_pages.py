@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from api.deps import AppDep, ViewsDep
 from api.diary_export import csv_extract, pdf_extract
-from api.diary_schemas import DiaryEntryPublic, DiaryPage
+from api.schemas.diary import DiaryEntryPublic, DiaryPage
 from api.html import templates
 from api.routes.diary import day_range, diary_query, entry_public, organisation_of, public_entry_row
 from api.types import Day, Text, checked_day

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Header, Query, Response
 from api.deps import AsOf, OptionalActor, ViewsDep, require_own_past
 from api.responses import conditional_json_response
 from api.routes.channels import WaitFor
-from api.schemas import ChannelPublic, ChannelRegister, OrganisationPublic, public_channel
+from api.schemas.channels import ChannelPublic, ChannelRegister, OrganisationPublic, public_channel
 from api.types import Text
 from domain.actors import Actor
-from kanalarkiv.application import RecordNotFound
+from kanalarkiv.application.records import RecordNotFound
 from projections.channel_register import PUBLIC_STATUSES
 
 router = APIRouter(prefix="/v1/organisations", tags=["public register"])

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.deps import AppDep, CurrentActor, ViewsDep
-from api.editorial_schemas import ComplianceReport, GroundPublic, MonthlyResponse
+from api.schemas.editorial import ComplianceReport, GroundPublic, MonthlyResponse
 from api.routes.assignments import require_staff_of_channel
 from api.routes.channels import WaitFor
 from domain.actors import Role

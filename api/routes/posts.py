@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep, require_own_past
-from api.editorial_schemas import (
+from api.schemas.editorial import (
     BulkCapture,
     BulkCaptured,
     Captured,
@@ -26,12 +26,12 @@ from api.editorial_schemas import (
 )
 from api.responses import json_response
 from api.routes.channels import WaitFor
-from api.schemas import Recorded
+from api.schemas.channels import Recorded
 from domain.actors import Actor, Role
 from domain.audience import RECORD_READERS, Audience, audience_of
 from domain.grounds import Ground
-from kanalarkiv.capture import CapturedComment, CapturedPost
-from kanalarkiv.outcomes import RecordNotFound
+from kanalarkiv.application.capture import CapturedComment, CapturedPost
+from kanalarkiv.application.outcomes import RecordNotFound
 
 router = APIRouter(tags=["posts"])
 DELETION_READERS = RECORD_READERS | {Role.MANAGER}

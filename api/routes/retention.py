@@ -12,12 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AppDep, CurrentActor, ViewsDep
 from api.routes.channels import WaitFor
-from api.schemas import Recorded
+from api.schemas.channels import Recorded
 from api.types import Text
 from domain.actors import Actor, Role
 from domain.errors import NotPermitted
-from kanalarkiv.outcomes import RecordNotFound
-from retention.renderings import reach_copies
+from kanalarkiv.application.outcomes import RecordNotFound
+from kanalarkiv.archival.renderings import reach_copies
 
 router = APIRouter(tags=["retention"])
 READERS = {Role.RECORDS_OFFICER, Role.AUDITOR}

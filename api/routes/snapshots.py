@@ -12,14 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import AppDep, CurrentActor, ViewsDep
 from api.routes.assignments import require_staff_of_channel
 from api.routes.channels import WaitFor
-from api.schemas import Recorded
+from api.schemas.channels import Recorded
 from api.types import Day, Instant
 from domain.actors import Role
 from domain.audience import Audience
 from domain.errors import InvalidValue, NotPermitted
-from kanalarkiv.archival_content import Period
-from retention.renderings import make_rendering
-from retention.snapshot_store import SnapshotDisposed
+from domain.period import Period
+from kanalarkiv.archival.renderings import make_rendering
+from kanalarkiv.adapters.snapshot_store import SnapshotDisposed
 from retention.snapshots import MAX_BYTES, MediaType
 
 router = APIRouter(tags=["snapshots"])

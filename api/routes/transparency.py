@@ -14,8 +14,8 @@ from pydantic import BaseModel, Field
 from api.deps import CurrentActor, RuntimeDep
 from domain.actors import Role
 from domain.errors import NotPermitted
-from kanalarkiv.signing import TreeHead, public_key_pem, raw_public_key
-from kanalarkiv.transparency import Transparency
+from kanalarkiv.transparency.signing import TreeHead, public_key_pem, raw_public_key
+from kanalarkiv.application.transparency import Transparency
 
 router = APIRouter(prefix="/v1/transparency", tags=["tamper evidence"])
 SIGNERS = {Role.RECORDS_OFFICER, Role.AUDITOR}

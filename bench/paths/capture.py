@@ -23,8 +23,8 @@ from bench.paths import BenchPath
 from bench.paths.fixtures import active_channel, organisation
 from bench.profiling import profile_in_process
 from domain.actors import Actor, Role
-from kanalarkiv.capture import CapturedComment, CapturedPost
-from kanalarkiv.context import acting_as
+from kanalarkiv.application.capture import CapturedComment, CapturedPost
+from kanalarkiv.application.context import acting_as
 
 POST_TEXT = ("Välkommen till sommarens aktiviteter på biblioteket! Sagostunder varje tisdag, läsecirkel för "
              "vuxna och lovprogram för barn. Läs mer på kommunens webbplats. /Kommunikationsenheten")

@@ -14,7 +14,7 @@ import time
 from bench.harness import Bench
 from bench.measure import Figure, PathResult, Target
 from bench.paths import BenchPath
-from kanalarkiv.runner import Projector
+from kanalarkiv.readside.runner import Projector
 
 TARGET_EVENTS_PER_SECOND = 25_000
 

@@ -31,7 +31,7 @@ from bench.paths import BenchPath
 from bench.profiling import profile_in_process
 from domain.actors import Actor, Role
 from domain.channel import Channel
-from kanalarkiv.context import acting_as
+from kanalarkiv.application.context import acting_as
 from kanalarkiv.runtime import Runtime
 
 TARGET_RATIO = 0.8
@@ -104,7 +104,7 @@ def run(bench: Bench) -> PathResult:
             "dumpers), and typing-Protocol isinstance checks in the library; 1b adds reading and decoding the "
             "aggregate for each command. With 8 clients the log's EXCLUSIVE lock lets one insert in at a time, "
             "which would hold ours to the \"raw + lock & notify\" figure; saves that wait for it share the next "
-            "statement (group commit in kanalarkiv/store.py), which is how ours can pass that figure, and the "
+            "statement (group commit in kanalarkiv/adapters/store.py), which is how ours can pass that figure, and the "
             "application's Python work shares one GIL with the client threads.")
     return result
 

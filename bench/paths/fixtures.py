@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 from domain.actors import Actor, Role
 from domain.channel import Channel
-from kanalarkiv.context import acting_as
+from kanalarkiv.application.context import acting_as
 from kanalarkiv.runtime import Runtime
 
 

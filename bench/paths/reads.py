@@ -164,7 +164,7 @@ def _server(bench: Bench, which: str) -> Iterator[int]:
     env = {**os.environ, "DATABASE_URL": bench.url, "KANALARKIV_POOL_SIZE": str(bench.mode.pool_size),
            "BENCH_DATABASE_URL": bench.url, "BENCH_POOL_SIZE": str(bench.mode.pool_size)}
     if which == "ours":
-        command = [sys.executable, "-c", "import sys; from kanalarkiv.cli import main; "
+        command = [sys.executable, "-c", "import sys; from kanalarkiv.cli.main import main; "
                    f"sys.argv = ['kanalarkiv', 'serve', '--host', '127.0.0.1', '--port', '{port}']; main()"]
     else:
         command = [sys.executable, "-m", "uvicorn", "bench.rawapp:app", "--host", "127.0.0.1", "--port", str(port),

@@ -1,6 +1,6 @@
 """Path 6: verification of the whole log, and the tamper evidence's overhead on path 1.
 
-6a. ``kanalarkiv.verification.verify_log`` (as ``kanalarkiv verify`` calls it) over the whole log,
+6a. ``kanalarkiv.transparency.verification.verify_log`` (as ``kanalarkiv verify`` calls it) over the whole log,
     once the hashing worker (the ``log_hashes`` projection) has reached the head. Ceiling: bare
     psycopg reading the same rows (server-side cursor, same fetch size) and hashing each in Python
     with hashlib SHA-256: the least any verifier in Python must do.
@@ -23,8 +23,8 @@ from bench.paths import BenchPath
 from bench.paths.command import _save_three
 from bench.paths.fixtures import organisation, wait_for_projection
 from domain.actors import Actor, Role
-from kanalarkiv.runner import ProjectionSupervisor
-from kanalarkiv.verification import verify_log
+from kanalarkiv.readside.runner import ProjectionSupervisor
+from kanalarkiv.transparency.verification import verify_log
 
 TARGET_RATE = 100_000
 TARGET_OVERHEAD = 0.10
@@ -60,7 +60,7 @@ class _OnlyProjection:
 def run(bench: Bench) -> PathResult:
     result = PathResult(
         6, "Verification and tamper-evidence overhead",
-        measures="6a: events per second verified by kanalarkiv.verification.verify_log over the whole log (after "
+        measures="6a: events per second verified by kanalarkiv.transparency.verification.verify_log over the whole log (after "
                  "the hashing worker reached the head); 6b: path 1a's command (one client) with the hashing worker "
                  "running beside it",
         ceiling="6a: bare psycopg reading the same rows (server-side cursor) and hashing each with hashlib SHA-256 "

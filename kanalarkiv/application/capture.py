@@ -1,0 +1,148 @@
+"""Bulk capture: a capture client hands over a platform export (posts and the comments on them)
+in one request. Records already captured are skipped by their platform ids; the rest are stored
+in large transactions, their keys created in one round trip per chunk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+from psycopg import sql
+
+from domain.comment import Comment
+from domain.errors import InvalidValue
+from domain.post import Post, platform_record_id
+from domain.roster import valid_assignment
+from kanalarkiv.application.context import current_actor
+
+CHUNK = 100
+CHUNK_BYTES = 1_000_000
+"""Transactions of a bulk capture stay moderate in size: the log's lock is held for one chunk at
+a time, so commands of other clients are not kept waiting behind a whole export."""
+MAX_ITEMS = 20_000
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    received: int
+    created: int
+    duplicates: int
+    position: int
+
+
+@dataclass(frozen=True)
+class CapturedPost:
+    platform_post_id: str
+    text: str
+    published_at: datetime
+    captured_at: datetime
+    author_name: str
+    author_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CapturedComment:
+    platform_comment_id: str
+    post_platform_id: str
+    author_name: str
+    text: str
+    received_at: datetime
+    captured_at: datetime
+    platform_author_id: str | None = None
+
+
+class BulkCaptureCommands:
+    """Mixed into ``RecordsApplication``."""
+
+    def capture_bulk(self, channel_id: UUID, posts: Sequence[CapturedPost],
+                     comments: Sequence[CapturedComment]) -> BulkOutcome:
+        if len(posts) + len(comments) > MAX_ITEMS:
+            raise InvalidValue("posts", f"at most {MAX_ITEMS} posts and comments in one capture")
+        channel = self.get_channel(channel_id)
+        by, at = current_actor(), self.clock()
+        # Asked before the look-up of what was captured before: only a capture client of the
+        # channel's organisation may learn which of these platform ids are recorded.
+        Post.authorise_capture(channel.org_id, by)
+        if comments:
+            Comment.authorise_receipt(channel.org_id, by)
+        roster = self._roster(channel_id)
+        post_id = {p.platform_post_id: platform_record_id("post", channel_id, p.platform_post_id) for p in posts}
+        comment_id = {c.platform_comment_id: platform_record_id("comment", channel_id, c.platform_comment_id)
+                      for c in comments}
+        already = self._recorded_ids([*post_id.values(), *comment_id.values()])
+        new_posts: dict[UUID, Post] = {}
+        for item in posts:
+            record_id = post_id[item.platform_post_id]
+            if record_id not in already and record_id not in new_posts:
+                new_posts[record_id] = Post.capture(
+                    record_id, channel, valid_assignment(roster, item.author_id, item.published_at),
+                    item.platform_post_id, item.text, item.published_at, item.captured_at, item.author_id,
+                    item.author_name, by=by, at=at)
+        new_comments: dict[UUID, Comment] = {}
+        for item in comments:
+            record_id = comment_id[item.platform_comment_id]
+            if record_id not in already and record_id not in new_comments:
+                post = self._post_of(channel_id, item.post_platform_id, new_posts)
+                new_comments[record_id] = Comment.receive(
+                    record_id, post, item.platform_comment_id, item.author_name, item.platform_author_id,
+                    item.text, item.received_at, item.captured_at, by=by, at=at)
+        aggregates = [*new_posts.values(), *new_comments.values()]
+        position = max((self._save_chunk(chunk) for chunk in _chunks(aggregates)), default=0)
+        received = len(posts) + len(comments)
+        return BulkOutcome(received, len(aggregates), received - len(aggregates),
+                           position or self.recorder.max_notification_id() or 0)
+
+    def _post_of(self, channel_id: UUID, platform_post_id: str, new_posts: dict[UUID, Post]) -> Post:
+        record_id = platform_record_id("post", channel_id, platform_post_id)
+        if record_id in new_posts:
+            return new_posts[record_id]
+        if record_id not in self.repository:
+            raise InvalidValue("comments.post_platform_id", f"no post {platform_post_id!r} on this channel")
+        return self.get_post(record_id)
+
+    def _recorded_ids(self, record_ids: list[UUID]) -> set[UUID]:
+        """Which of these records exist already: one index look-up on the log's primary key."""
+        if not record_ids:
+            return set()
+        query = sql.SQL("SELECT originator_id FROM {} WHERE originator_id = ANY(%s) AND originator_version = 1").format(
+            sql.Identifier(self.recorder.events_table_name))  # type: ignore[attr-defined]
+        with self.factory.datastore.get_connection() as conn, conn.cursor() as curs:  # type: ignore[attr-defined]
+            return {row["originator_id"] for row in curs.execute(query, (record_ids,))}
+
+    def _save_chunk(self, chunk: list[Aggregate]) -> int:
+        pending = [list(aggregate.pending_events) for aggregate in chunk]
+        try:
+            return self._recorded(*chunk).position
+        except IntegrityError:
+            # A single capture of the same platform id won the race: store the others one by one.
+            positions = []
+            for events in pending:
+                try:
+                    positions.append(max(r.notification.id for r in self.save(*events)))
+                except IntegrityError:
+                    continue
+            return max(positions, default=0)
+
+
+def _chunks(aggregates: list[Aggregate]) -> Iterable[list[Aggregate]]:
+    chunk: list[Aggregate] = []
+    size = 0
+    for aggregate in aggregates:
+        weight = _approximate_bytes(aggregate)
+        if chunk and (len(chunk) >= CHUNK or size + weight > CHUNK_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(aggregate)
+        size += weight
+    if chunk:
+        yield chunk
+
+
+def _approximate_bytes(aggregate: Aggregate) -> int:
+    """The stored size, roughly: sealing adds a third (base64) and a fixed envelope."""
+    text = sum(len(str(getattr(event, "text", "")).encode()) for event in aggregate.pending_events)
+    return text * 4 // 3 + 1_000

@@ -1,0 +1,193 @@
+"""The application: commands that decide through aggregates and record their events in the
+one global, totally ordered log. Each command returns the log position of what it recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import EnvType
+
+from domain.access import AccessToken
+from domain.base import RecordAggregate
+from domain.channel import Channel
+from domain.errors import InvalidValue
+from domain.organisation import Organisation, OrganisationNumberClaim, organisation_id, valid_slug
+from kanalarkiv.application.capture import BulkCaptureCommands
+from kanalarkiv.application.conflicts import command
+from kanalarkiv.application.context import Clock, current_actor, system_clock
+from kanalarkiv.application.diary import DiaryCommands
+from kanalarkiv.application.editorial import EditorialCommands
+from kanalarkiv.application.outcomes import AlreadyExists, Recorded, RecordNotFound
+from kanalarkiv.adapters.transcoder import OrjsonTranscoder
+from retention.crypto.keystore import KeyStore
+from retention.crypto.sealing import SealingMapper
+from kanalarkiv.application.retention import RetentionCommands, SnapshotCommands
+from kanalarkiv.adapters.snapshot_store import SnapshotStore
+
+TAggregate = TypeVar("TAggregate", bound=Aggregate)
+TRecord = TypeVar("TRecord", bound=RecordAggregate)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token_id: UUID
+    secret: str
+    position: int
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class RecordsApplication(
+    EditorialCommands, BulkCaptureCommands, DiaryCommands, RetentionCommands, SnapshotCommands, Application[UUID]
+):
+    name = "kanalarkiv"
+
+    def __init__(self, env: EnvType | None = None, clock: Clock = system_clock, master_key: bytes | None = None,
+                 snapshot_dir: Path | None = None):
+        if master_key is None or snapshot_dir is None:
+            raise ValueError("the application needs the master key and the snapshot storage directory")
+        self._master_key = master_key
+        super().__init__(env)
+        self.clock = clock
+        self.snapshot_store = SnapshotStore(snapshot_dir, self.keystore)
+
+    def construct_transcoder(self) -> OrjsonTranscoder:  # type: ignore[override]
+        return OrjsonTranscoder()
+
+    def construct_mapper(self) -> SealingMapper:  # type: ignore[override]
+        """Events are stored through the sealing mapper: content under per-record keys."""
+        self.keystore = KeyStore(self.factory.datastore, self._master_key)  # type: ignore[attr-defined]
+        self.keystore.create_table()
+        return SealingMapper(self.construct_transcoder(), self.keystore)
+
+    # Organisations and access
+
+    @command
+    def register_organisation(self, slug: str, name: str, number: str) -> Recorded:
+        if organisation_id(valid_slug(slug)) in self.repository:
+            raise AlreadyExists(f"slug: an organisation with slug '{slug}' is already registered")
+        by, at = current_actor(), self.clock()
+        organisation = Organisation.register(slug, name, number, by=by, at=at)
+        if OrganisationNumberClaim.id_for(organisation.number) in self.repository:
+            raise AlreadyExists(f"number: organisation number {organisation.number} is already registered")
+        claim = OrganisationNumberClaim.claim(organisation, by=by, at=at)
+        return self._recorded(organisation, claim)
+
+    def organisation_by_slug(self, slug: str) -> Organisation:
+        return self._get(organisation_id(valid_slug(slug)), Organisation, f"organisation '{slug}'")
+
+    def issue_token(self, org_slug: str, role: str, display_name: str, subject_id: str | None = None) -> IssuedToken:
+        organisation = self.organisation_by_slug(org_slug)
+        token_id = uuid4()
+        secret = f"ka_{secrets.token_urlsafe(32)}"
+        token = AccessToken.issue(
+            token_id, organisation.id, subject_id or f"actor:{token_id}", display_name, role,
+            hash_token(secret), by=current_actor(), at=self.clock(),
+        )
+        return IssuedToken(token_id, secret, self._recorded(token).position)
+
+    @command
+    def revoke_token(self, token_id: UUID, reason: str) -> Recorded:
+        token = self._get(token_id, AccessToken, "token")
+        token.revoke(reason, by=current_actor(), at=self.clock())
+        return self._recorded(token)
+
+    # The channel register
+
+    def register_channel(self, org_id: UUID, **details: Any) -> Recorded:
+        self._get(org_id, Organisation, "organisation")
+        channel = Channel.register(uuid4(), org_id, **details, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    @command
+    def activate_channel(self, channel_id: UUID, expected_version: int | None = None) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.activate(by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    @command
+    def pause_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.pause(reason, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    @command
+    def close_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.close(reason, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    @command
+    def reopen_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.reopen(reason, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    @command
+    def change_channel_responsible(
+        self, channel_id: UUID, responsible: str, expected_version: int | None = None
+    ) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.change_responsible(responsible, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    @command
+    def change_channel_purpose(self, channel_id: UUID, purpose: str, expected_version: int | None = None) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.change_purpose(purpose, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    @command
+    def change_channel_address(self, channel_id: UUID, url: str, expected_version: int | None = None) -> Recorded:
+        channel = self._channel(channel_id, expected_version)
+        channel.change_address(url, by=current_actor(), at=self.clock())
+        return self._recorded(channel)
+
+    def get_channel(self, channel_id: UUID) -> Channel:
+        return self._get(channel_id, Channel, "channel")
+
+    # Plumbing
+
+    def _channel(self, channel_id: UUID, expected_version: int | None) -> Channel:
+        channel = self.get_channel(channel_id)
+        channel.check_version(expected_version)
+        return channel
+
+    def _get(self, aggregate_id: UUID, kind: type[TAggregate], label: str) -> TAggregate:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise RecordNotFound(f"no {label} with id {aggregate_id}") from None
+        if not isinstance(aggregate, kind):
+            raise RecordNotFound(f"no {label} with id {aggregate_id}")
+        return aggregate
+
+    def _own(self, org_id: UUID, record_id: UUID | str, field: str,
+             kind: type[TRecord] = RecordAggregate, label: str = "record") -> TRecord:  # type: ignore[assignment]
+        """The organisation's own record that a command's ``field`` names. An id of another
+        organisation's record is refused like an id of none — 422 naming the field, in the same
+        words — so that a refusal tells nothing of what other organisations hold."""
+        try:
+            aggregate = self.repository.get(record_id if isinstance(record_id, UUID) else UUID(str(record_id)))
+        except (ValueError, AggregateNotFoundError):
+            aggregate = None
+        if not isinstance(aggregate, kind) or aggregate.org_id != org_id:
+            raise InvalidValue(field, f"the organisation has no {label} {record_id}")
+        return aggregate
+
+    def _recorded(self, primary: Aggregate, *others: Aggregate) -> Recorded:
+        self.mapper.prepare([event for aggregate in (primary, *others) for event in aggregate.pending_events])
+        recordings = self.save(primary, *others)
+        if not recordings:
+            raise InvalidValue("command", "nothing to record")
+        position = max(recording.notification.id for recording in recordings)
+        return Recorded(primary.id, primary.version, position)

@@ -1,0 +1,136 @@
+"""The log as the projections read it: in batches, each event decoded once for every projection
+that follows the log in this process."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Mapper, Notification
+from psycopg import sql
+from psycopg.rows import tuple_row
+
+from retention.crypto.content import sealed_fields
+
+
+class LogReader:
+    """Reads the log in batches and decodes each event once, for every projection that follows it.
+
+    Workers that catch up together ask for the same batches: a full batch stays cached until
+    every follower has passed it (at most ``CACHED_BATCHES``). A short batch (the head of the
+    log) is shared only with a worker whose latest wake-up came before that read began, so it
+    holds every event that worker was told of; workers woken together read the head once."""
+
+    CACHED_BATCHES = 8
+
+    def __init__(self, app: Application[Any]):
+        self.app = app
+        self._lock = threading.Lock()
+        self._reads: dict[tuple[int, int], _Read] = {}
+        self._followers: dict[str, int] = {}
+        recorder = app.recorder
+        self._query = sql.SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{}"
+            " WHERE notification_id > %s ORDER BY notification_id LIMIT %s").format(
+            sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name))  # type: ignore[attr-defined]
+
+    def batch(self, after: int, limit: int, fresh_since: float | None = None,
+              follower: str | None = None) -> list[tuple[Any, Any]]:
+        """(notification, domain event) pairs after position ``after``, at most ``limit``; a short
+        batch read before ``fresh_since`` (``time.monotonic()``; default now) is not reused."""
+        key = (after, limit)
+        fresh_since = time.monotonic() if fresh_since is None else fresh_since
+        with self._lock:
+            if follower is not None:
+                self._followers[follower] = after
+            read = self._reads.get(key)
+            if read is None or read.failed or not (read.full or read.started >= fresh_since):
+                read = self._reads[key] = _Read(time.monotonic())
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            read.done.wait()
+            if read.failed:
+                return self.batch(after, limit, fresh_since, follower)
+            return read.result
+        try:
+            read.result = self._read(after, limit)
+            read.full = len(read.result) == limit
+        except BaseException:
+            read.failed = True
+            raise
+        finally:
+            read.done.set()
+            with self._lock:
+                if read.failed and self._reads.get(key) is read:
+                    del self._reads[key]
+                self._evict()
+        return read.result
+
+    def _evict(self) -> None:
+        """Drop batches every follower has passed, then the oldest beyond the limit."""
+        behind = min(self._followers.values(), default=None)
+        for key, read in list(self._reads.items()):
+            if read.done.is_set() and (behind is not None and key[0] < behind):
+                del self._reads[key]
+        while len(self._reads) > self.CACHED_BATCHES:
+            oldest = min(self._reads, key=lambda k: self._reads[k].started)
+            del self._reads[oldest]
+
+    def _read(self, after: int, limit: int) -> list[tuple[Any, Any]]:
+        # A plain tuple query instead of the library's select_notifications (dict rows, then objects).
+        with self.app.recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:  # type: ignore[attr-defined]
+            curs.execute(self._query, (after, limit), prepare=True)
+            rows = curs.fetchall()
+        notifications = [Notification(id=i, originator_id=o, originator_version=v, topic=t, state=s)
+                         for i, o, v, t, s in rows]
+        mapper = self.app.mapper
+        prefetch = getattr(mapper, "prefetch", None)
+        keys = prefetch([n.state for n in notifications]) if prefetch is not None else None
+        return [(n, _Lazy(mapper, n, keys)) for n in notifications]
+
+
+class _Read:
+    """One read of a batch: who waits for it, and what it found."""
+
+    __slots__ = ("started", "done", "result", "full", "failed")
+
+    def __init__(self, started: float):
+        self.started = started
+        self.done = threading.Event()
+        self.result: list[tuple[Any, Any]] = []
+        self.full = False
+        self.failed = False
+
+
+class _Lazy:
+    """A stored event decoded on first use, once, whichever projection uses it first: with its
+    sealed content opened for projections that read it, or left sealed (no key look-ups, no
+    decryption) for those that never do. Two threads may race to decode the same event; both
+    get equal events, so no lock is taken."""
+
+    __slots__ = ("_mapper", "_notification", "_keys", "_event", "_sealed")
+
+    def __init__(self, mapper: Any, notification: Any, keys: Any = None):
+        self._mapper, self._notification, self._keys = mapper, notification, keys
+        self._event, self._sealed = None, None
+
+    def get(self, opened: bool = True) -> Any:
+        if opened:
+            if self._event is None:
+                self._event = (self._mapper.to_domain_event(self._notification) if self._keys is None
+                               else self._mapper.to_domain_event(self._notification, self._keys))
+            return self._event
+        if self._sealed is None:
+            if self._event is not None:
+                self._sealed = self._event
+            else:
+                # The library's own decoding, without the sealing mapper's opening of content fields.
+                event = Mapper.to_domain_event(self._mapper, self._notification)
+                if not sealed_fields(type(event)):
+                    self._event = event
+                self._sealed = event
+        return self._sealed

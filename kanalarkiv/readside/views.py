@@ -1,0 +1,140 @@
+"""The projections' views in one process: built on the application's connection pool,
+their tables created at start-up, and read-your-writes waiting on their tracking positions."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore
+
+from projections.access_tokens import AccessTokensView
+from projections.audit_trail import AuditTrailView
+from projections.core.base import BatchProjection, View
+from projections.channel_content import ChannelContentView
+from projections.channel_register import ChannelRegisterView
+from projections.diary import DiaryView
+from projections.editor_assignments import EditorAssignmentsView
+from projections.organisations import OrganisationsView
+from projections.oversight import OversightView
+from projections.registry import PROJECTIONS
+from projections.retention import RetentionView
+from projections.snapshots import SnapshotsView
+
+
+class ProjectionLagging(TimeoutError):
+    """A read asked to wait for a log position that the projection did not reach in time."""
+
+    def __init__(self, projection: str, wanted: int, reached: int):
+        super().__init__(
+            f"the {projection} projection has reached position {reached}, not yet {wanted}; try again shortly"
+        )
+        self.projection = projection
+        self.wanted = wanted
+        self.reached = reached
+
+
+class ProjectionFailed(RuntimeError):
+    """A read waits for a position that its projection cannot reach: it failed on an event."""
+
+    def __init__(self, projection: str, wanted: int, reached: int, failed_position: int, error: str):
+        super().__init__(
+            f"the {projection} projection has stopped at position {reached}: it failed to apply the event at "
+            f"position {failed_position} ({error}); the operators are told by /healthz and /metrics")
+        self.projection, self.wanted, self.reached = projection, wanted, reached
+        self.failed_position, self.error = failed_position, error
+
+
+Failure = tuple[int, str]
+"""Where a projection failed (the event's position) and the error."""
+
+
+class Views:
+    def __init__(self, datastore: PostgresDatastore, application_name: str):
+        self.application_name = application_name
+        self.failure_of: Callable[[str], Failure | None] = lambda name: None
+        """The failure of a projection applied in this process (set by the runtime's supervisor)."""
+        self._views: dict[str, View] = {}
+        self._projection_classes = {p.name: p for p in PROJECTIONS}
+        for projection_class in PROJECTIONS:
+            view = projection_class.view_class(datastore)
+            view.create_table()
+            self._views[projection_class.name] = view
+
+    @property
+    def organisations(self) -> OrganisationsView:
+        return self._views["organisations"]  # type: ignore[return-value]
+
+    @property
+    def access_tokens(self) -> AccessTokensView:
+        return self._views["access_tokens"]  # type: ignore[return-value]
+
+    @property
+    def channel_register(self) -> ChannelRegisterView:
+        return self._views["channel_register"]  # type: ignore[return-value]
+
+    @property
+    def audit_trail(self) -> AuditTrailView:
+        return self._views["audit_trail"]  # type: ignore[return-value]
+
+    @property
+    def editor_assignments(self) -> EditorAssignmentsView:
+        return self._views["editor_assignments"]  # type: ignore[return-value]
+
+    @property
+    def channel_content(self) -> ChannelContentView:
+        return self._views["channel_content"]  # type: ignore[return-value]
+
+    @property
+    def oversight(self) -> OversightView:
+        return self._views["oversight"]  # type: ignore[return-value]
+
+    @property
+    def diary(self) -> DiaryView:
+        return self._views["diary"]  # type: ignore[return-value]
+
+    @property
+    def retention(self) -> RetentionView:
+        return self._views["retention"]  # type: ignore[return-value]
+
+    @property
+    def snapshots(self) -> SnapshotsView:
+        return self._views["snapshots"]  # type: ignore[return-value]
+
+    def names(self) -> list[str]:
+        return list(self._views)
+
+    def view(self, name: str) -> View:
+        try:
+            return self._views[name]
+        except KeyError:
+            raise KeyError(f"no projection named {name!r}; known: {', '.join(self._views)}") from None
+
+    def projections(self) -> list[BatchProjection[Any]]:
+        return [self._projection_classes[name](view) for name, view in self._views.items()]
+
+    def projection(self, name: str) -> BatchProjection[Any]:
+        return self._projection_classes[name](self.view(name))
+
+    def positions(self) -> dict[str, int]:
+        return {name: view.position(self.application_name) for name, view in self._views.items()}
+
+    def wait_for(self, name: str, position: int | None, timeout: float = 5.0) -> None:
+        """Block until projection ``name`` has processed log position ``position``."""
+        if not position:
+            return
+        view = self.view(name)
+        deadline = time.monotonic() + timeout
+        pause = 0.002
+        while True:
+            reached = view.position(self.application_name)
+            if reached >= position:
+                return
+            failure = self.failure_of(name)
+            if failure is not None and failure[0] <= position:
+                raise ProjectionFailed(name, position, reached, *failure)
+            if time.monotonic() >= deadline:
+                raise ProjectionLagging(name, position, reached)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)

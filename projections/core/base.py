@@ -1,0 +1,214 @@
+"""The shape every projection follows: the library's 9.5 projection API (a ``Projection`` whose
+``view`` is a ``PostgresTrackingRecorder``), extended so that a batch of events is applied and
+tracked in one transaction, with one tracking write per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.projection import Projection
+from eventsourcing.utils import resolve_topic
+from psycopg import Cursor, sql
+
+from projections.core.bulk import BulkWrites, TableShape
+from projections.core.temporal import Versioned, set_position
+
+
+class View(PostgresTrackingRecorder):
+    """A projection's tables and tracking position. Subclasses name their tables and the
+    statements that create them, and add query methods that read only their own tables."""
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[str, ...]]
+    create_statements: ClassVar[tuple[str, ...]]
+    versioned: ClassVar[tuple[Versioned, ...]] = ()
+    """Tables whose every version is kept by log position, for reads as of any position."""
+    bulk_tables: ClassVar[dict[str, tuple[str, ...]]] = {}
+    """Tables (with their key columns) that the projection writes set-based (``projections/core/bulk.py``)."""
+
+    def __init__(self, datastore: PostgresDatastore):
+        super().__init__(datastore, tracking_table_name=f"{self.name}_tracking")
+        self._bulk_shapes: dict[str, TableShape] | None = None
+        statements = [*self.create_statements, *(s for v in self.versioned for s in v.create_statements())]
+        self.sql_create_statements.extend(sql.SQL(statement) for statement in statements)  # type: ignore[arg-type]
+
+    def bulk_writes(self, curs: Cursor[Any]) -> BulkWrites:
+        """A fresh set of the bulk tables' rows for one batch (their shapes read once)."""
+        if self._bulk_shapes is None:
+            self._bulk_shapes = {table: TableShape.read(curs, table, key) for table, key in self.bulk_tables.items()}
+        return BulkWrites(self._bulk_shapes, {v.table for v in self.versioned})
+
+    def position(self, application_name: str) -> int:
+        return self.max_tracking_id(application_name) or 0
+
+    def reset(self, application_name: str) -> None:
+        """Empty the view and its tracking position, so that it is rebuilt from zero."""
+        with self.datastore.transaction(commit=True) as curs:
+            for table in (*self.tables, *(v.history for v in self.versioned)):
+                curs.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(table)))
+            curs.execute(
+                sql.SQL("DELETE FROM {} WHERE application_name = %s").format(sql.Identifier(self.tracking_table_name)),
+                (application_name,),
+            )
+
+    def fetch_all(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(query, params)  # type: ignore[arg-type]
+            return list(curs.fetchall())
+
+    def fetch_one(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+        rows = self.fetch_all(query, params)
+        return rows[0] if rows else None
+
+
+TView = TypeVar("TView", bound=View)
+
+
+Handler = Callable[[Any, Any, Cursor[Any], int], None]
+
+
+def handles(*event_classes: type) -> Callable[[Handler], Handler]:
+    """Mark a projection method as the handler of these event classes (and their subclasses)."""
+
+    def mark(method: Handler) -> Handler:
+        method._handles = event_classes  # type: ignore[attr-defined]
+        return method
+
+    return mark
+
+
+class BatchProjection(Projection[TView], Generic[TView]):
+    """Applies events to its view through methods marked ``@handles(EventClass)``. An event
+    the projection does not handle still advances the tracking position."""
+
+    view_class: ClassVar[type[View]]
+    # True: the runner hands ``process_batch`` the raw stored notifications (exactly as stored,
+    # not decoded) instead of domain events; the log's hash tree needs the stored bytes.
+    raw_notifications: ClassVar[bool] = False
+    reads_sealed_content: ClassVar[bool] = True
+    """False: the projection never reads an event's sealed content fields (``retention.crypto.content``),
+    so the runner hands it events whose content is left sealed (not decrypted)."""
+    gather_seconds: ClassVar[float] = 0.005
+    """How long a worker lets new events gather after a wake-up before reading them: a few ms let
+    the events of a burst of commands go into one transaction (and the workers woken together read
+    the log once); a projection nobody reads while writing (the hash tree) waits longer."""
+    _handlers: ClassVar[dict[type, Handler]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._handlers = {}
+        for klass in reversed(cls.__mro__):
+            for member in vars(klass).values():
+                for event_class in getattr(member, "_handles", ()):
+                    cls._handlers[event_class] = member
+
+    def __init__(self, view: TView):
+        super().__init__(view)
+        self._dispatch_cache: dict[type, Handler | None] = {}
+        self._wanted_topics: dict[str, bool] = {}
+        bulk = view.bulk_tables
+        # Only writes to versioned tables by SQL statements need the position set for the trigger.
+        self._sets_position = any(v.table not in bulk for v in view.versioned)
+        self.writes: BulkWrites | None = None
+        """The batch's set-based tables while a batch is applied (handlers use ``self.rows``)."""
+
+    def rows(self, table: str) -> Any:
+        """The batch's rows of a bulk table (``projections.core.bulk.Rows``)."""
+        assert self.writes is not None, "rows() is for handlers, while a batch is applied"
+        return self.writes.rows(table)
+
+    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
+        """For each bulk table, the keys of the rows this batch may read or change (read in one
+        query before the handlers run). Rows a batch only inserts need not be named."""
+        return {}
+
+    def handler_for(self, event_class: type) -> Handler | None:
+        try:
+            return self._dispatch_cache[event_class]
+        except KeyError:
+            found = next((self._handlers[k] for k in event_class.__mro__ if k in self._handlers), None)
+            self._dispatch_cache[event_class] = found
+            return found
+
+    def wants(self, topic: str) -> bool:
+        """Whether events of this topic change the view, so that others need not be decoded."""
+        wanted = self._wanted_topics.get(topic)
+        if wanted is None:
+            wanted = self.handler_for(resolve_topic(topic)) is not None
+            self._wanted_topics[topic] = wanted
+        return wanted
+
+    def apply(self, event: Any, curs: Cursor[Any], position: int) -> None:
+        handler = self.handler_for(type(event))
+        if handler is not None:
+            if self._sets_position:
+                set_position(curs, position)
+            handler(self, event, curs, position)
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
+        self.process_batch([(domain_event, tracking.notification_id)], tracking)
+
+    def process_batch(self, events: Sequence[tuple[Any, int]], tracking: Tracking) -> None:
+        """Apply ``events`` (each with its log position) and record ``tracking`` (the position
+        the batch read up to, which may be past its last handled event) in one transaction."""
+        if not events:
+            # Nothing to apply: the tracking write alone, one statement (atomic by itself).
+            with self.view.datastore.get_connection() as conn, conn.cursor() as curs:
+                self.view._insert_tracking(curs, tracking)  # noqa: SLF001
+            return
+        if not self.view.bulk_tables:
+            with self.view.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction():
+                with conn.cursor() as curs:
+                    for event, position in events:
+                        self.apply(event, curs, position)
+                # The tracking insert reads its RETURNING row: sync first and use a cursor of its own,
+                # so that it never reads a result left over from the batch's pipelined statements.
+                pipeline.sync()
+                with conn.cursor() as curs:
+                    self.view._insert_tracking(curs, tracking)  # noqa: SLF001
+            return
+        barriers = self.barrier_events
+        with self.view.datastore.get_connection() as conn, conn.transaction():
+            segment: list[tuple[Any, int]] = []
+            for event, position in events:
+                if barriers and isinstance(event, barriers):
+                    self._apply_set_based(conn, segment)
+                    segment = []
+                    with conn.cursor() as curs:
+                        # Rows the batch changed so far are written; this event's statements see them.
+                        if self.view.versioned:
+                            set_position(curs, position)
+                        handler = self.handler_for(type(event))
+                        if handler is not None:
+                            handler(self, event, curs, position)
+                else:
+                    segment.append((event, position))
+            self._apply_set_based(conn, segment)
+            with conn.cursor() as curs:
+                self.view._insert_tracking(curs, tracking)  # noqa: SLF001
+
+    barrier_events: ClassVar[tuple[type, ...]] = ()
+    """Events whose handlers write the bulk tables (or their history) by SQL statements, such as a
+    disposal overwriting content in every version: the rows changed before one are written first."""
+
+    def _apply_set_based(self, conn: Any, events: Sequence[tuple[Any, int]]) -> None:
+        if not events:
+            return
+        with conn.cursor() as curs:
+            writes = self.view.bulk_writes(curs)
+            writes.load(curs, self.prefetch(events))
+        self.writes = writes
+        try:
+            # Statements of handlers that write other tables stay pipelined; the bulk tables'
+            # rows change in Python and are written after them (no table is written both ways).
+            with conn.pipeline() as pipeline, conn.cursor() as curs:
+                for event, position in events:
+                    self.apply(event, curs, position)
+                pipeline.sync()
+        finally:
+            self.writes = None
+        with conn.cursor() as curs:
+            writes.flush(curs)
