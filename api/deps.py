@@ -13,10 +13,10 @@ from api.errors import Unauthenticated
 from api.types import Instant
 from domain.actors import Actor, Role
 from domain.errors import InvalidValue, NotPermitted
-from kanalarkiv.application.records import RecordsApplication, hash_token
 from kanalarkiv.application.context import set_actor
-from kanalarkiv.runtime import Runtime
+from kanalarkiv.application.records import RecordsApplication, hash_token
 from kanalarkiv.readside.views import Views
+from kanalarkiv.runtime import Runtime
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `kanalarkiv token create`.")
 
@@ -94,7 +94,7 @@ async def expected_version(
         from fastapi.exceptions import RequestValidationError
 
         raise RequestValidationError(
-            [{"loc": ("header", "If-Match"), "msg": "must be a version number such as \"3\"", "type": "value_error"}]
+            [{"loc": ("header", "If-Match"), "msg": 'must be a version number such as "3"', "type": "value_error"}]
         )
     return int(raw)
 
@@ -108,10 +108,13 @@ AS_OF_READERS = {Role.RECORDS_OFFICER, Role.AUDITOR, Role.OPERATOR}
 async def as_of_position(
     request: Request,
     credentials: Credentials,
-    as_of: Annotated[Instant | None, Query(
-        description="Auditors and records officers: read the view as it stood at this instant.")] = None,
-    as_of_position: Annotated[int | None, Query(
-        ge=0, description="Auditors and records officers: read the view as it stood at this log position.")] = None,
+    as_of: Annotated[
+        Instant | None, Query(description="Auditors and records officers: read the view as it stood at this instant.")
+    ] = None,
+    as_of_position: Annotated[
+        int | None,
+        Query(ge=0, description="Auditors and records officers: read the view as it stood at this log position."),
+    ] = None,
 ) -> int | None:
     """The log position a point-in-time read asks for (as_of or as_of_position), or None for now.
     ``async`` so that an anonymous read of the present (nearly every read) costs no thread-pool

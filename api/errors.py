@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted, StaleVersion
-from kanalarkiv.application.records import AlreadyExists, RecordNotFound
 from kanalarkiv.adapters.availability import DATABASE_ERRORS
+from kanalarkiv.application.records import AlreadyExists, RecordNotFound
 from kanalarkiv.readside.views import ProjectionFailed, ProjectionLagging
 from retention.crypto.keystore import KeyMissing
 
@@ -24,8 +24,9 @@ PROBLEM_JSON = "application/problem+json"
 
 
 class FieldError(BaseModel):
-    field: str = Field(description="The field refused, as the request names it: `text`, `posts.0.published_at`, "
-                                   "`If-Match`.")
+    field: str = Field(
+        description="The field refused, as the request names it: `text`, `posts.0.published_at`, `If-Match`."
+    )
     message: str
 
 
@@ -80,7 +81,8 @@ def install_error_handlers(app: FastAPI) -> None:
     def concurrent_write(request: Request, exc: IntegrityError) -> JSONResponse:
         log.info("write_conflict", path=request.url.path, error=str(exc))
         return problem(
-            409, "Conflict",
+            409,
+            "Conflict",
             "someone else changed this record at the same moment; nothing of yours was recorded: read it again and retry",
         )
 
@@ -110,15 +112,25 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ProjectionFailed)
     def projection_failed(request: Request, exc: ProjectionFailed) -> JSONResponse:
-        response = problem(503, "Projection failed", str(exc), projection=exc.projection, position=exc.reached,
-                           failed_position=exc.failed_position, error=exc.error)
+        response = problem(
+            503,
+            "Projection failed",
+            str(exc),
+            projection=exc.projection,
+            position=exc.reached,
+            failed_position=exc.failed_position,
+            error=exc.error,
+        )
         response.headers["Retry-After"] = "30"
         return response
 
     def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
         log.warning("database_unavailable", path=request.url.path, error=str(exc))
-        response = problem(503, "Database unavailable",
-                           "the database cannot be reached just now; nothing was recorded: try again shortly")
+        response = problem(
+            503,
+            "Database unavailable",
+            "the database cannot be reached just now; nothing was recorded: try again shortly",
+        )
         response.headers["Retry-After"] = "5"
         return response
 
@@ -141,8 +153,12 @@ def install_error_handlers(app: FastAPI) -> None:
     def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error", path=request.url.path)
         request_id = getattr(request.state, "request_id", None)
-        return problem(500, "Internal error", "the service failed; nothing was recorded unless a position was returned",
-                       request_id=request_id)
+        return problem(
+            500,
+            "Internal error",
+            "the service failed; nothing was recorded unless a position was returned",
+            request_id=request_id,
+        )
 
 
 def _reason(status: int) -> str:

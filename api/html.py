@@ -18,11 +18,17 @@ from api.errors import PROBLEM_JSON
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 
-HEADINGS = {400: "Felaktig begäran", 401: "Inloggning krävs", 403: "Åtkomst nekad", 404: "Sidan finns inte",
-            422: "Uppgifterna kunde inte användas", 503: "Tjänsten är tillfälligt otillgänglig"}
+HEADINGS = {
+    400: "Felaktig begäran",
+    401: "Inloggning krävs",
+    403: "Åtkomst nekad",
+    404: "Sidan finns inte",
+    422: "Uppgifterna kunde inte användas",
+    503: "Tjänsten är tillfälligt otillgänglig",
+}
 EXPLANATIONS = {
     404: "Det finns ingen sida på den här adressen. Kontrollera adressen, eller gå till myndighetens webbplats "
-         "och följ länken därifrån.",
+    "och följ länken därifrån.",
     422: "Någon av uppgifterna i sökningen gick inte att använda. Ändra den och sök igen.",
     503: "Tjänsten kan inte svara just nu. Försök igen om en stund.",
 }
@@ -44,11 +50,18 @@ def answer_pages_in_html(app: FastAPI) -> None:
 
 def error_page(request: Request, problem: dict[str, Any], headers: dict[str, str] | None = None) -> HTMLResponse:
     status = problem["status"]
-    return templates.TemplateResponse(request, "fel.html", {
-        "status": status, "heading": HEADINGS.get(status, "Något gick fel"),
-        "explanation": EXPLANATIONS.get(status, "Sidan kunde inte visas. Försök igen om en stund."),
-        "errors": problem.get("errors") or [],
-    }, status_code=status, headers=headers)
+    return templates.TemplateResponse(
+        request,
+        "fel.html",
+        {
+            "status": status,
+            "heading": HEADINGS.get(status, "Något gick fel"),
+            "explanation": EXPLANATIONS.get(status, "Sidan kunde inte visas. Försök igen om en stund."),
+            "errors": problem.get("errors") or [],
+        },
+        status_code=status,
+        headers=headers,
+    )
 
 
 def _on_pages_in_html(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,10 +72,13 @@ def _on_pages_in_html(handler: Callable[..., Any]) -> Callable[..., Any]:
         return error_page(request, orjson.loads(response.body), kept)
 
     if inspect.iscoroutinefunction(handler):
+
         async def handle_async(request: Request, exc: Exception) -> Response:
             return as_page(request, await handler(request, exc))
+
         return handle_async
 
     def handle(request: Request, exc: Exception) -> Response:
         return as_page(request, handler(request, exc))
+
     return handle

@@ -18,13 +18,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import install_error_handlers
 from api.html import answer_pages_in_html
 from api.openapi import document_answers
-from api.routes import diary, diary_commands, diary_pages
 from api.routes import (
     archival,
     assignments,
     audit,
     channels,
     comments,
+    diary,
+    diary_commands,
+    diary_pages,
     health,
     organisations,
     oversight,
@@ -32,8 +34,8 @@ from api.routes import (
     posts,
     retention,
     snapshots,
+    transparency,
 )
-from api.routes import transparency
 from kanalarkiv.config import Settings
 from kanalarkiv.runtime import Runtime
 
@@ -76,8 +78,20 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     install_error_handlers(app)
     app.add_middleware(RequestLog)
-    for module in (health, organisations, channels, assignments, posts, comments, oversight, audit, retention,
-                   snapshots, archival, pages):
+    for module in (
+        health,
+        organisations,
+        channels,
+        assignments,
+        posts,
+        comments,
+        oversight,
+        audit,
+        retention,
+        snapshots,
+        archival,
+        pages,
+    ):
         app.include_router(module.router)
     for module in (diary_commands, diary, diary_pages):
         app.include_router(module.router)
@@ -112,5 +126,11 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            log.info("request", request_id=request_id, method=scope["method"], path=scope["path"], status=status,
-                     ms=round((time.perf_counter() - started) * 1000, 2))
+            log.info(
+                "request",
+                request_id=request_id,
+                method=scope["method"],
+                path=scope["path"],
+                status=status,
+                ms=round((time.perf_counter() - started) * 1000, 2),
+            )

@@ -17,9 +17,9 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 
 from api.deps import as_of_position, current_actor, expected_version, get_application, get_runtime, get_views
-from api.schemas.editorial import Captured
 from api.errors import PROBLEM_JSON, Problem
 from api.html import serves_html
+from api.schemas.editorial import Captured
 
 SCHEMAS = "#/components/schemas/"
 COMMANDS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -69,13 +69,19 @@ def _document(operation: dict[str, Any], route: Any) -> None:
         operation["security"] = [*operation.get("security", []), NO_TOKEN]
     responses = operation["responses"]
     if route.response_model is Captured:
-        responses.setdefault("200", {
-            "description": "Captured before: the existing record; nothing new is recorded.",
-            "content": {"application/json": {"schema": {"$ref": SCHEMAS + "Captured"}}},
-        })
+        responses.setdefault(
+            "200",
+            {
+                "description": "Captured before: the existing record; nothing new is recorded.",
+                "content": {"application/json": {"schema": {"$ref": SCHEMAS + "Captured"}}},
+            },
+        )
     answers = _answers(route, calls, uses_token)
-    declared = {int(status) for status, answer in responses.items()
-                if status.isdigit() and int(status) >= 400 and not _fastapi_validation_error(answer)}
+    declared = {
+        int(status)
+        for status, answer in responses.items()
+        if status.isdigit() and int(status) >= 400 and not _fastapi_validation_error(answer)
+    }
     for status in sorted(answers.keys() | declared):
         if status not in declared:
             responses[str(status)] = {"description": "; ".join(answers[status])}

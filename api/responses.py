@@ -14,7 +14,6 @@ from typing import Any
 import orjson
 from fastapi import Response
 
-
 # Pydantic writes a UTC datetime as ...Z; orjson, unless told, as ...+00:00.
 OPTIONS = orjson.OPT_UTC_Z
 

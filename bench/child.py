@@ -7,6 +7,7 @@ The parent samples the child's RSS over time (``run_child``); the child reports 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -40,8 +41,8 @@ def peak_rss_mb() -> float:
 def _service(url: str, run_projections: bool, pool_size: int = 8) -> Any:
     """The service as ``kanalarkiv serve`` builds it (runtime and HTTP app), without serving."""
     from api.main import create_app
-    from kanalarkiv.config import Settings
     from kanalarkiv.adapters.logs import configure_logging
+    from kanalarkiv.config import Settings
     from kanalarkiv.runtime import Runtime
 
     settings = Settings.from_env({"DATABASE_URL": url, "KANALARKIV_POOL_SIZE": str(pool_size)})
@@ -67,11 +68,16 @@ def _wait_caught_up(runtime: Any, head: int, timeout: float, stuck_after: float 
                 progress[name] = (status["position"], now)
         if all(status["position"] >= head for status in statuses.values()):
             return True, seen
-        stuck = [name for name, status in statuses.items() if status["position"] < head
-                 and status["restarts"] and now - progress[name][1] > stuck_after]
+        stuck = [
+            name
+            for name, status in statuses.items()
+            if status["position"] < head and status["restarts"] and now - progress[name][1] > stuck_after
+        ]
         if stuck:
-            return False, {**seen, **{name: f"stuck at {statuses[name]['position']}: {seen.get(name, '')}"
-                                      for name in stuck}}
+            return False, {
+                **seen,
+                **{name: f"stuck at {statuses[name]['position']}: {seen.get(name, '')}" for name in stuck},
+            }
         time.sleep(0.02)
     return False, {**seen, "timeout": f"not caught up within {timeout:.0f} s"}
 
@@ -88,6 +94,7 @@ def import_world(args: dict[str, Any]) -> dict[str, Any]:
     events = transactions = in_batch = 0
     _ready(args)
     started = time.perf_counter()
+
     def save() -> int:
         """One transaction, its records' keys created beforehand in one statement (as commands do)."""
         aggregates = list(pending.values())
@@ -110,9 +117,18 @@ def import_world(args: dict[str, Any]) -> dict[str, Any]:
     caught_up, failures = _wait_caught_up(runtime, head, args["timeout"])
     total = time.perf_counter() - started
     runtime.close()
-    return {"events": events, "transactions": transactions, "seconds": imported, "caught_up": caught_up,
-            "failures": failures, "numpy_loaded": "numpy" in sys.modules,
-            "seconds_until_caught_up": total, "head": head, "rss_at_rest_mb": at_rest, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "events": events,
+        "transactions": transactions,
+        "seconds": imported,
+        "caught_up": caught_up,
+        "failures": failures,
+        "numpy_loaded": "numpy" in sys.modules,
+        "seconds_until_caught_up": total,
+        "head": head,
+        "rss_at_rest_mb": at_rest,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def rebuild(args: dict[str, Any]) -> dict[str, Any]:
@@ -140,10 +156,17 @@ def rebuild(args: dict[str, Any]) -> dict[str, Any]:
     rows = {name: _count(runtime.views.view(name), tables) for name, tables in tables_of.items()}
     tables = [table for names in tables_of.values() for table in names]
     runtime.close()
-    return {"events": head, "seconds": seconds, "caught_up": caught_up, "failures": failures, "view_rows": rows,
-            "tables": tables,
-            "not_rebuilt": not_rebuilt,
-            "rss_at_rest_mb": at_rest, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "events": head,
+        "seconds": seconds,
+        "caught_up": caught_up,
+        "failures": failures,
+        "view_rows": rows,
+        "tables": tables,
+        "not_rebuilt": not_rebuilt,
+        "rss_at_rest_mb": at_rest,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def _tables(view: Any) -> list[str]:
@@ -152,7 +175,7 @@ def _tables(view: Any) -> list[str]:
 
 
 def _count(view: Any, tables: list[str]) -> int:
-    return sum(view.fetch_one(f"SELECT count(*) AS n FROM {table}")["n"] for table in tables)  # noqa: S608
+    return sum(view.fetch_one(f"SELECT count(*) AS n FROM {table}")["n"] for table in tables)
 
 
 # The raw side: bare psycopg, no application, no domain
@@ -169,11 +192,18 @@ def raw_import(args: dict[str, Any]) -> dict[str, Any]:
         head = source.execute(f"SELECT coalesce(max(notification_id), 0) FROM {log}").fetchone()[0]  # type: ignore[index]
         source.commit()
         for low in range(0, head, args["batch_events"]):
-            chunk = _copy_out(source, f"SELECT originator_id, originator_version, topic, state FROM {log}"
-                              f" WHERE notification_id > {low} AND notification_id <= {low + args['batch_events']}")
+            chunk = _copy_out(
+                source,
+                f"SELECT originator_id, originator_version, topic, state FROM {log}"
+                f" WHERE notification_id > {low} AND notification_id <= {low + args['batch_events']}",
+            )
             began = time.perf_counter()
-            with target.transaction(), target.cursor().copy(
-                    f"COPY {RAW_EVENTS} (originator_id, originator_version, topic, state) FROM STDIN") as copy:
+            with (
+                target.transaction(),
+                target.cursor().copy(
+                    f"COPY {RAW_EVENTS} (originator_id, originator_version, topic, state) FROM STDIN"
+                ) as copy,
+            ):
                 copy.write(chunk)
             seconds += time.perf_counter() - began
             copied += chunk.count(b"\n")
@@ -191,9 +221,12 @@ def raw_rebuild(args: dict[str, Any]) -> dict[str, Any]:
         began, last, read = time.perf_counter(), 0, 0
         with conn.cursor() as curs:
             while True:
-                curs.execute(f"SELECT notification_id, originator_id, originator_version, topic, state"  # noqa: S608
-                             f" FROM {args['events_table']} WHERE notification_id > %s ORDER BY notification_id LIMIT %s",
-                             (last, args["batch_size"]), prepare=True)
+                curs.execute(
+                    f"SELECT notification_id, originator_id, originator_version, topic, state"
+                    f" FROM {args['events_table']} WHERE notification_id > %s ORDER BY notification_id LIMIT %s",
+                    (last, args["batch_size"]),
+                    prepare=True,
+                )
                 rows = curs.fetchall()
                 if not rows:
                     break
@@ -206,22 +239,36 @@ def raw_rebuild(args: dict[str, Any]) -> dict[str, Any]:
             seconds, count = _copy_table(conn, table)
             copy_seconds += seconds
             copied += count
-    return {"events": read, "read_seconds": read_seconds, "copy_seconds": copy_seconds, "view_rows": copied,
-            "seconds": read_seconds + copy_seconds, "rss_at_rest_mb": at_rest, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "events": read,
+        "read_seconds": read_seconds,
+        "copy_seconds": copy_seconds,
+        "view_rows": copied,
+        "seconds": read_seconds + copy_seconds,
+        "rss_at_rest_mb": at_rest,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def _copy_table(conn: psycopg.Connection[Any], table: str, chunk_rows: int = 20_000) -> tuple[float, int]:
     raw = f"bench_raw_{table}"
     primary = conn.execute(
         "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
-        " WHERE i.indrelid = %s::regclass AND i.indisprimary", (table,)).fetchone()
+        " WHERE i.indrelid = %s::regclass AND i.indisprimary",
+        (table,),
+    ).fetchone()
     key = primary[0] if primary else "ctid"  # a history table has no key: walk it in physical order
     conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(raw)))
     conn.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(sql.Identifier(raw), sql.Identifier(table)))
     # Generated columns are computed by the server on the raw side too, as on ours: not copied.
-    columns = [row[0] for row in conn.execute(
-        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped"
-        " AND attgenerated = '' ORDER BY attnum", (table,))]
+    columns = [
+        row[0]
+        for row in conn.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped"
+            " AND attgenerated = '' ORDER BY attnum",
+            (table,),
+        )
+    ]
     listed = ", ".join(f'"{column}"' for column in columns)
     conn.commit()
     seconds, copied, last = 0.0, 0, None
@@ -235,8 +282,10 @@ def _copy_table(conn: psycopg.Connection[Any], table: str, chunk_rows: int = 20_
         last = conn.execute(f"SELECT {key} FROM ({keys}) AS chunk ORDER BY {key} DESC LIMIT 1").fetchone()[0]  # type: ignore[index]
         conn.commit()
         began = time.perf_counter()
-        with conn.transaction(), conn.cursor().copy(
-                sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(raw), sql.SQL(listed))) as copy:
+        with (
+            conn.transaction(),
+            conn.cursor().copy(sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(raw), sql.SQL(listed))) as copy,
+        ):
             copy.write(chunk)
         seconds += time.perf_counter() - began
         copied += chunk.count(b"\n")
@@ -263,13 +312,17 @@ def create_raw_events_table(conn: psycopg.Connection[Any], unlogged: bool) -> No
         " notification_id bigserial, PRIMARY KEY (originator_id, originator_version))"
         " WITH (autovacuum_enabled = true, autovacuum_vacuum_threshold = 100000000,"
         " autovacuum_vacuum_scale_factor = 0.5, autovacuum_analyze_threshold = 1000,"
-        " autovacuum_analyze_scale_factor = 0.01)")
+        " autovacuum_analyze_scale_factor = 0.01)"
+    )
     conn.execute(f"CREATE UNIQUE INDEX {RAW_EVENTS}_notification_id_idx ON {RAW_EVENTS} (notification_id ASC)")
     conn.commit()
 
 
 KINDS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "import": import_world, "rebuild": rebuild, "raw-import": raw_import, "raw-rebuild": raw_rebuild,
+    "import": import_world,
+    "rebuild": rebuild,
+    "raw-import": raw_import,
+    "raw-rebuild": raw_rebuild,
 }
 
 
@@ -298,8 +351,13 @@ def run_child(kind: str, args: dict[str, Any], log_dir: Path, timeout: float, pr
     ready.unlink(missing_ok=True)
     sampler: Sampler | None = None
     with open(log_dir / f"{kind}.log", "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "bench.child", kind, json.dumps({**args, "ready": str(ready)})],
-                                   stdout=subprocess.PIPE, stderr=log, text=True, cwd=Path(__file__).parent.parent)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bench.child", kind, json.dumps({**args, "ready": str(ready)})],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            cwd=Path(__file__).parent.parent,
+        )
         timeline: list[tuple[float, float]] = []
         began = time.monotonic()
         statm = Path(f"/proc/{process.pid}/statm")
@@ -312,10 +370,8 @@ def run_child(kind: str, args: dict[str, Any], log_dir: Path, timeout: float, pr
                     raise TimeoutError(f"bench child {kind} ran over {timeout:.0f} s")
                 if profile is not None and sampler is None and ready.exists():
                     sampler = Sampler(process.pid, profile, timeout).__enter__()
-                try:
+                with contextlib.suppress(OSError, IndexError):
                     timeline.append((elapsed, int(statm.read_text().split()[1]) * page / 2**20))
-                except (OSError, IndexError):
-                    pass
                 time.sleep(0.1)
         finally:
             if sampler is not None:
@@ -324,7 +380,7 @@ def run_child(kind: str, args: dict[str, Any], log_dir: Path, timeout: float, pr
     if process.returncode != 0:
         raise RuntimeError(f"bench child {kind} failed (exit {process.returncode}); see {log_dir / (kind + '.log')}")
     line = next(line for line in output.splitlines() if line.startswith(RESULT_PREFIX))
-    return ChildRun(kind, json.loads(line[len(RESULT_PREFIX):]), timeline, sampler.summary() if sampler else "")
+    return ChildRun(kind, json.loads(line[len(RESULT_PREFIX) :]), timeline, sampler.summary() if sampler else "")
 
 
 def _ready(args: dict[str, Any]) -> None:

@@ -48,9 +48,13 @@ def main(argv: list[str] | None = None) -> None:
     seconds = time.monotonic() - began
     args.out.mkdir(parents=True, exist_ok=True)
     stem = f"{mode.name}-latest"
-    plotted = draw(results, args.out / f"{stem}.png", f"kanalarkiv benchmark, {mode.name} mode, "
-                   f"{environment.machine['date']}, {environment.machine['cores']} cores, "
-                   f"PostgreSQL {environment.machine['postgresql']}")
+    plotted = draw(
+        results,
+        args.out / f"{stem}.png",
+        f"kanalarkiv benchmark, {mode.name} mode, "
+        f"{environment.machine['date']}, {environment.machine['cores']} cores, "
+        f"PostgreSQL {environment.machine['postgresql']}",
+    )
     (args.out / f"{stem}.md").write_text(render(bench, results, f"{stem}.png" if plotted else None, seconds))
     (args.out / f"{stem}.json").write_text(json.dumps(_raw(bench, results, seconds), indent=1, default=str) + "\n")
     if not args.keep_database:
@@ -64,9 +68,12 @@ def main(argv: list[str] | None = None) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a small world and short loads (under two minutes)")
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or None,
-                        help="a PostgreSQL server to use instead of the embedded one (default: $DATABASE_URL); "
-                             "the benchmark creates and drops its own database kanalarkiv_bench there")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL") or None,
+        help="a PostgreSQL server to use instead of the embedded one (default: $DATABASE_URL); "
+        "the benchmark creates and drops its own database kanalarkiv_bench there",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the generator's seed")
     parser.add_argument("--events", type=int, help="the world's size in events (default: the mode's)")
     parser.add_argument("--only", type=int, action="append", help="run only this path (repeatable)")
@@ -90,21 +97,41 @@ def _run(path: BenchPath, bench: Bench) -> PathResult:
     if load > BUSY_LOAD:
         result.notes.append(
             f"The machine was busy when this path began (load average {load} on {os.cpu_count()} cores): other "
-            "processes took CPU from both sides. Ours and raw run interleaved, so ratios are steadier than absolutes.")
+            "processes took CPU from both sides. Ours and raw run interleaved, so ratios are steadier than absolutes."
+        )
     return result
 
 
 def _raw(bench: Bench, results: list[PathResult], seconds: float) -> dict[str, object]:
     return {
-        "mode": dataclasses.asdict(bench.mode), "seed": bench.seed, "seconds": seconds,
-        "machine": bench.environment.machine, "facts": bench.facts,
-        "children": {kind: run.result for kind, run in (("import", bench.imported), ("raw-import", bench.raw_imported),
-                                                         ("rebuild", bench.rebuilt), ("raw-rebuild", bench.raw_rebuilt))
-                     if run is not None},
-        "paths": [{"number": r.number, "title": r.title, "built": r.built, "seconds": r.seconds,
-                   "figures": [{**dataclasses.asdict(f), "ratio": f.ratio} for f in r.figures],
-                   "targets": [dataclasses.asdict(t) for t in r.targets], "tables": r.tables,
-                   "series": _rounded(r.series)} for r in results],
+        "mode": dataclasses.asdict(bench.mode),
+        "seed": bench.seed,
+        "seconds": seconds,
+        "machine": bench.environment.machine,
+        "facts": bench.facts,
+        "children": {
+            kind: run.result
+            for kind, run in (
+                ("import", bench.imported),
+                ("raw-import", bench.raw_imported),
+                ("rebuild", bench.rebuilt),
+                ("raw-rebuild", bench.raw_rebuilt),
+            )
+            if run is not None
+        },
+        "paths": [
+            {
+                "number": r.number,
+                "title": r.title,
+                "built": r.built,
+                "seconds": r.seconds,
+                "figures": [{**dataclasses.asdict(f), "ratio": f.ratio} for f in r.figures],
+                "targets": [dataclasses.asdict(t) for t in r.targets],
+                "tables": r.tables,
+                "series": _rounded(r.series),
+            }
+            for r in results
+        ],
     }
 
 
@@ -122,9 +149,11 @@ def _commit() -> str:
     """The commit the code ran at; "-dirty" when a tracked file other than the reports (which a run
     rewrites) differs from it."""
     try:
+
         def git(*args: str) -> str:
-            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True,
-                                  timeout=10).stdout.strip()
+            return subprocess.run(
+                ["git", *args], cwd=REPO, capture_output=True, text=True, check=True, timeout=10
+            ).stdout.strip()
 
         changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench/reports")
         return git("rev-parse", "--short", "HEAD") + ("-dirty" if changed else "")

@@ -62,7 +62,9 @@ class Rates:
     def expected_events_per_post(self) -> float:
         """About how many events one post's thread makes (for spreading the world's clock)."""
         comments = self.comments_scale / (self.comments_alpha - 1) * 0.7  # the cap trims the tail's mean
-        per_comment = 1 + self.reply + self.moderated * (1 + self.reversed + self.removed * self.decision_registered * 3)
+        per_comment = (
+            1 + self.reply + self.moderated * (1 + self.reversed + self.removed * self.decision_registered * 3)
+        )
         per_comment += self.moved_to_case * 5 + self.registered * 2
         return 1 + self.edited + self.deleted + self.post_registered * 2 + comments * per_comment
 
@@ -87,13 +89,22 @@ class Newsroom:
     series: Counter[int] = field(default_factory=Counter)
 
     @classmethod
-    def staffed(cls, org_id: UUID, slug: str, prefix: str, manager: Actor, channels: int,
-                rng: random.Random) -> Newsroom:
-        editors = [Actor(f"actor:editor-{slug}-{n}", _person(rng), Role.EDITOR, org_id)
-                   for n in range(max(1, round(channels / 2.5)))]
-        return cls(org_id, slug, prefix, manager,
-                   Actor(f"actor:registrator-{slug}", _person(rng), Role.RECORDS_OFFICER, org_id),
-                   Actor(f"actor:capture-{slug}", "Insamlingsklient", Role.CAPTURE_CLIENT, org_id), editors)
+    def staffed(
+        cls, org_id: UUID, slug: str, prefix: str, manager: Actor, channels: int, rng: random.Random
+    ) -> Newsroom:
+        editors = [
+            Actor(f"actor:editor-{slug}-{n}", _person(rng), Role.EDITOR, org_id)
+            for n in range(max(1, round(channels / 2.5)))
+        ]
+        return cls(
+            org_id,
+            slug,
+            prefix,
+            manager,
+            Actor(f"actor:registrator-{slug}", _person(rng), Role.RECORDS_OFFICER, org_id),
+            Actor(f"actor:capture-{slug}", "Insamlingsklient", Role.CAPTURE_CLIENT, org_id),
+            editors,
+        )
 
     def open_diary(self, at: datetime) -> Diary:
         return Diary.open(self.org_id, self.prefix, by=self.records_officer, at=at)
@@ -121,8 +132,17 @@ class Desk:
         pool = self.newsroom.editors
         self.editors = self.rng.sample(pool, min(len(pool), 1 + int(self.rng.random() * 3)))
         for editor in self.editors:
-            self.roster.assign(self.channel, _uuid(self.rng), editor.id, editor.name, valid_from=at, valid_until=None,
-                               scope=f"Publicera och moderera på {self.channel.name}", by=manager, at=at)
+            self.roster.assign(
+                self.channel,
+                _uuid(self.rng),
+                editor.id,
+                editor.name,
+                valid_from=at,
+                valid_until=None,
+                scope=f"Publicera och moderera på {self.channel.name}",
+                by=manager,
+                at=at,
+            )
         yield self.roster
 
     def thread(self) -> Iterator[Aggregate]:
@@ -134,17 +154,30 @@ class Desk:
             yield from self._comment(post)
         if self.rng.random() < self.rates.edited:
             editor, at = self._editor(), self.now()
-            post.edit(f"{post.text} {_sentence(self.rng)}", self._assignment(editor, at), None, None, by=editor, at=at,
-                      channel_registered_at=self.channel.created_on)
+            post.edit(
+                f"{post.text} {_sentence(self.rng)}",
+                self._assignment(editor, at),
+                None,
+                None,
+                by=editor,
+                at=at,
+                channel_registered_at=self.channel.created_on,
+            )
             yield post
         if self.rng.random() < self.rates.post_registered:
             yield from self._register(lambda at: post_reading(post, published_at, self.channel, None, None, at))
         if self.rng.random() < self.rates.deleted:
             editor, at = self._editor(), self.now()
-            post.delete(self.rng.choice(("own_decision", "published_by_mistake")),
-                        self.rng.choice(("Fel datum i inlägget", "Inaktuell information", "Publicerades av misstag")),
-                        self._assignment(editor, at), None, None, by=editor, at=at,
-                        channel_registered_at=self.channel.created_on)
+            post.delete(
+                self.rng.choice(("own_decision", "published_by_mistake")),
+                self.rng.choice(("Fel datum i inlägget", "Inaktuell information", "Publicerades av misstag")),
+                self._assignment(editor, at),
+                None,
+                None,
+                by=editor,
+                at=at,
+                channel_registered_at=self.channel.created_on,
+            )
             yield post
 
     def _post(self) -> tuple[Post, datetime]:
@@ -154,73 +187,140 @@ class Desk:
         post_id = platform_record_id("post", self.channel.id, platform_id)
         editor = self._editor()
         if rng.random() >= self.rates.captured:
-            return Post.publish(post_id, self.channel, self._assignment(editor, at), text, at, platform_id,
-                                by=editor, at=at), at
+            return Post.publish(
+                post_id, self.channel, self._assignment(editor, at), text, at, platform_id, by=editor, at=at
+            ), at
         else:
-            author = editor if rng.random() >= self.rates.deviation else Actor(
-                f"actor:unassigned-{rng.getrandbits(32)}", _person(rng), Role.EDITOR, self.newsroom.org_id)
+            author = (
+                editor
+                if rng.random() >= self.rates.deviation
+                else Actor(f"actor:unassigned-{rng.getrandbits(32)}", _person(rng), Role.EDITOR, self.newsroom.org_id)
+            )
             published = max(self.staffed_at, at - timedelta(minutes=rng.randrange(1, 240)))  # type: ignore[type-var]
-            return Post.capture(post_id, self.channel, self._assignment(author, published), platform_id, text,
-                                published, at, author.id, author.name, by=self.newsroom.capture_client, at=at), published
+            return Post.capture(
+                post_id,
+                self.channel,
+                self._assignment(author, published),
+                platform_id,
+                text,
+                published,
+                at,
+                author.id,
+                author.name,
+                by=self.newsroom.capture_client,
+                at=at,
+            ), published
 
     def _comment(self, post: Post) -> Iterator[Aggregate]:
         rng, capture, at = self.rng, self.newsroom.capture_client, self.now()
         platform_id = f"c-{rng.getrandbits(56)}"
-        comment = Comment.receive(platform_record_id("comment", self.channel.id, platform_id), post, platform_id,
-                                  _person(rng), f"{self.channel.platform.value}:{rng.getrandbits(40)}",
-                                  _text(rng, 1, 4), at, at, by=capture, at=at)
+        comment = Comment.receive(
+            platform_record_id("comment", self.channel.id, platform_id),
+            post,
+            platform_id,
+            _person(rng),
+            f"{self.channel.platform.value}:{rng.getrandbits(40)}",
+            _text(rng, 1, 4),
+            at,
+            at,
+            by=capture,
+            at=at,
+        )
         yield comment
         received_at = at
         if rng.random() < self.rates.reply:
             editor, at = self._editor(), self.now()
-            comment.reply(_uuid(rng), _text(rng, 1, 3), self._assignment(editor, at), None, None, None, None,
-                          by=editor, at=at, channel_registered_at=self.channel.created_on)
+            comment.reply(
+                _uuid(rng),
+                _text(rng, 1, 3),
+                self._assignment(editor, at),
+                None,
+                None,
+                None,
+                None,
+                by=editor,
+                at=at,
+                channel_registered_at=self.channel.created_on,
+            )
             yield comment
         if rng.random() < self.rates.moderated:
             yield from self._moderate(comment)
         elif rng.random() < self.rates.moved_to_case:
             yield from self._move_to_case(comment, received_at)
         elif rng.random() < self.rates.registered:
-            yield from self._register(lambda at: comment_reading(comment, received_at, self.channel, None, None,
-                                                                 "Frågan besvarad i kanalen.", at))
+            yield from self._register(
+                lambda at: comment_reading(
+                    comment, received_at, self.channel, None, None, "Frågan besvarad i kanalen.", at
+                )
+            )
 
     def _moderate(self, comment: Comment) -> Iterator[Aggregate]:
         rng, editor, at = self.rng, self._editor(), self.now()
         removed = rng.random() < self.rates.removed
-        ground = rng.choice(("etiquette", "spam", "off_topic", "offensive_personal_data", "unlawful_threat")
-                            if removed else ("etiquette", "spam", "off_topic"))
-        comment.moderate(_uuid(rng), "remove" if removed else "hide", ground, None,
-                         rng.choice(_JUSTIFICATIONS), self._assignment(editor, at), by=editor, at=at)
+        ground = rng.choice(
+            ("etiquette", "spam", "off_topic", "offensive_personal_data", "unlawful_threat")
+            if removed
+            else ("etiquette", "spam", "off_topic")
+        )
+        comment.moderate(
+            _uuid(rng),
+            "remove" if removed else "hide",
+            ground,
+            None,
+            rng.choice(_JUSTIFICATIONS),
+            self._assignment(editor, at),
+            by=editor,
+            at=at,
+        )
         decision = comment.pending_events[-1]
         yield comment
         if removed and rng.random() < self.rates.decision_registered:
             yield from self._register(lambda at: decision_reading(comment, decision, self.channel, None, None, at))
         elif not removed and rng.random() < self.rates.reversed:
             at = self.now()
-            comment.reverse_moderation(_uuid(rng), "Kommentaren bedömdes vid omprövning hålla sig till ämnet.",
-                                       self._assignment(editor, at), by=editor, at=at)
+            comment.reverse_moderation(
+                _uuid(rng),
+                "Kommentaren bedömdes vid omprövning hålla sig till ämnet.",
+                self._assignment(editor, at),
+                by=editor,
+                at=at,
+            )
             yield comment
 
     def _move_to_case(self, comment: Comment, received_at: datetime) -> Iterator[Aggregate]:
         editor, at = self._editor(), self.now()
-        comment.transfer_to_case(None, "Synpunkt som ska handläggas; hänvisad till kontaktcenter.",
-                                 self._assignment(editor, at), by=editor, at=at)
+        comment.transfer_to_case(
+            None,
+            "Synpunkt som ska handläggas; hänvisad till kontaktcenter.",
+            self._assignment(editor, at),
+            by=editor,
+            at=at,
+        )
         yield comment
         at, officer = self.now(), self.newsroom.records_officer
-        case = Case.open(self.newsroom.org_id, self.newsroom.next_number(at),
-                         f"Synpunkt via {self.channel.platform.label_sv}", self.channel.owning_unit, by=officer, at=at)
-        yield from self._register(lambda at: comment_reading(comment, received_at, self.channel, None, None, None, at),
-                                  case, at)
+        case = Case.open(
+            self.newsroom.org_id,
+            self.newsroom.next_number(at),
+            f"Synpunkt via {self.channel.platform.label_sv}",
+            self.channel.owning_unit,
+            by=officer,
+            at=at,
+        )
+        yield from self._register(
+            lambda at: comment_reading(comment, received_at, self.channel, None, None, None, at), case, at
+        )
 
-    def _register(self, reading_of: Callable[[datetime], tuple], case: Case | None = None,
-                  at: datetime | None = None) -> Iterator[Aggregate]:
+    def _register(
+        self, reading_of: Callable[[datetime], tuple], case: Case | None = None, at: datetime | None = None
+    ) -> Iterator[Aggregate]:
         """A registration as DiaryCommands makes it: the case's next record or the series' next
         number, the entry, and the claim that the record is registered once."""
         at, officer = at or self.now(), self.newsroom.records_officer
         reading, links = reading_of(at)
         number = case.next_record_number() if case else self.newsroom.next_number(at)
-        entry = DiaryEntry.register(self.newsroom.org_id, number, case.id if case else None, reading, links,
-                                    by=officer, at=at)
+        entry = DiaryEntry.register(
+            self.newsroom.org_id, number, case.id if case else None, reading, links, by=officer, at=at
+        )
         if case is not None:
             case.add_record(entry.id, number, by=officer, at=at)
             yield case
@@ -239,10 +339,52 @@ def _uuid(rng: random.Random) -> UUID:
     return UUID(int=rng.getrandbits(128), version=4)
 
 
-_GIVEN = ("Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Anders", "Sara", "Mikael", "Lena", "Fredrik",
-          "Emma", "Per", "Ingrid", "Ali", "Fatima", "Nils", "Elin", "Oskar", "Amir", "Linnea", "Hugo", "Maja")
-_FAMILY = ("Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson",
-           "Gustafsson", "Lindberg", "Hassan", "Lindqvist", "Berg", "Holm", "Ahmed", "Sandberg", "Öberg")
+_GIVEN = (
+    "Anna",
+    "Erik",
+    "Maria",
+    "Lars",
+    "Karin",
+    "Johan",
+    "Eva",
+    "Anders",
+    "Sara",
+    "Mikael",
+    "Lena",
+    "Fredrik",
+    "Emma",
+    "Per",
+    "Ingrid",
+    "Ali",
+    "Fatima",
+    "Nils",
+    "Elin",
+    "Oskar",
+    "Amir",
+    "Linnea",
+    "Hugo",
+    "Maja",
+)
+_FAMILY = (
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Lindberg",
+    "Hassan",
+    "Lindqvist",
+    "Berg",
+    "Holm",
+    "Ahmed",
+    "Sandberg",
+    "Öberg",
+)
 _SENTENCES = (
     "Nu öppnar vi anmälan till sommarens simskola för barn mellan fem och tio år.",
     "På grund av vattenläcka är Storgatan avstängd mellan torget och stationen under eftermiddagen.",
@@ -261,8 +403,12 @@ _SENTENCES = (
     "Det finns mer information på vår webbplats under Bygga och bo.",
     "Felanmälan av gatubelysning gör du enklast i appen eller via kontaktcenter.",
 )
-_JUSTIFICATIONS = ("Kommentaren bröt mot kanalens regler för god ton.", "Reklam för en kommersiell tjänst.",
-                   "Inlägget handlade inte om ämnet för tråden.", "Kommentaren innehöll uppgifter om en enskild.")
+_JUSTIFICATIONS = (
+    "Kommentaren bröt mot kanalens regler för god ton.",
+    "Reklam för en kommersiell tjänst.",
+    "Inlägget handlade inte om ämnet för tråden.",
+    "Kommentaren innehöll uppgifter om en enskild.",
+)
 
 
 def _person(rng: random.Random) -> str:

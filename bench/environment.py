@@ -13,8 +13,8 @@ from typing import Any
 
 import psycopg
 
-from kanalarkiv.config import Settings
 from kanalarkiv.adapters.database import drop_database, ensure_database, server_url
+from kanalarkiv.config import Settings
 
 BENCH_DATABASE = os.environ.get("KANALARKIV_BENCH_DATABASE", "kanalarkiv_bench")
 """The benchmark's own database; another name lets two runs share one server without meeting."""

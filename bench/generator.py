@@ -35,37 +35,163 @@ from domain.organisation import Organisation, OrganisationNumberClaim
 START = datetime(2019, 1, 2, 8, 0, tzinfo=UTC)
 SPAN = timedelta(days=7 * 365)
 
-_STEMS = ("Sol", "Berg", "Strand", "Lind", "Ek", "Björk", "Sjö", "Älv", "Dal", "Hög", "Norr", "Söder", "Väster",
-          "Öster", "Mark", "Skog", "Ås", "Hav", "Fjäll", "Mo", "Ny", "Gran", "Ljung", "Sten", "Kvarn", "Bro",
-          "Hammar", "Ör", "Ring", "Val")
-_ENDINGS = ("vik", "köping", "sund", "å", "berga", "holm", "torp", "fors", "stad", "hamn", "by", "näs", "ryd",
-            "mark", "sjö", "dal", "lunda", "hult", "ås", "bo")
-_KINDS = (("kommun", 0.55, "212000", 1.0), ("region", 0.03, "232100", 3.0),
-          ("bolag", 0.30, "556000", 0.4), ("myndighet", 0.12, "202100", 1.5))
+_STEMS = (
+    "Sol",
+    "Berg",
+    "Strand",
+    "Lind",
+    "Ek",
+    "Björk",
+    "Sjö",
+    "Älv",
+    "Dal",
+    "Hög",
+    "Norr",
+    "Söder",
+    "Väster",
+    "Öster",
+    "Mark",
+    "Skog",
+    "Ås",
+    "Hav",
+    "Fjäll",
+    "Mo",
+    "Ny",
+    "Gran",
+    "Ljung",
+    "Sten",
+    "Kvarn",
+    "Bro",
+    "Hammar",
+    "Ör",
+    "Ring",
+    "Val",
+)
+_ENDINGS = (
+    "vik",
+    "köping",
+    "sund",
+    "å",
+    "berga",
+    "holm",
+    "torp",
+    "fors",
+    "stad",
+    "hamn",
+    "by",
+    "näs",
+    "ryd",
+    "mark",
+    "sjö",
+    "dal",
+    "lunda",
+    "hult",
+    "ås",
+    "bo",
+)
+_KINDS = (
+    ("kommun", 0.55, "212000", 1.0),
+    ("region", 0.03, "232100", 3.0),
+    ("bolag", 0.30, "556000", 0.4),
+    ("myndighet", 0.12, "202100", 1.5),
+)
 _SERIES = {"kommun": "KS", "region": "RS", "bolag": "STYR", "myndighet": "DNR"}
-_PLATFORMS = (("facebook", 34), ("instagram", 22), ("x", 10), ("youtube", 8), ("linkedin", 9), ("blog", 6),
-              ("newsroom", 5), ("debate_forum", 2), ("other", 4))
-_HOSTS = {"facebook": "www.facebook.com", "instagram": "www.instagram.com", "x": "x.com",
-          "youtube": "www.youtube.com", "linkedin": "www.linkedin.com/company", "blog": "blogg.{org}.se",
-          "newsroom": "www.mynewsdesk.com/se", "debate_forum": "forum.{org}.se", "other": "www.tiktok.com"}
-_UNITS = ("Kommunledningskontoret", "Kultur- och fritidsförvaltningen", "Barn- och utbildningsförvaltningen",
-          "Socialförvaltningen", "Samhällsbyggnadsförvaltningen", "Räddningstjänsten", "Biblioteket",
-          "Turistbyrån", "Näringslivsenheten", "Kommunikationsenheten", "Fritidsgården", "Musikskolan",
-          "Äldreomsorgen", "Gymnasieskolan", "Miljö- och hälsoskyddsenheten", "Vatten och avfall")
-_PURPOSES = ("Information och dialog med invånarna om {unit_l} verksamhet.",
-             "Nyheter, evenemang och driftinformation från {unit_l}.",
-             "Att nå unga med information om fritid, kultur och föreningsliv; frågor besvaras vardagar.",
-             "Krisinformation och störningar. Kanalen bevakas dygnet runt under pågående händelser, annars "
-             "vardagar 8–17. Frågor om enskilda ärenden hänvisas till kontaktcenter och registreras.",
-             "Rekrytering och arbetsgivarvarumärke.",
-             "Dialog om {unit_l} utvecklingsarbete, med möjlighet att lämna synpunkter som diarieförs.")
-_GIVEN = ("Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Anders", "Sara", "Mikael", "Lena",
-          "Fredrik", "Emma", "Per", "Ingrid", "Ali", "Fatima", "Nils", "Elin", "Oskar")
-_FAMILY = ("Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-           "Svensson", "Gustafsson", "Lindberg", "Hassan", "Lindqvist", "Berg", "Holm")
-_REASONS = ("Sommaruppehåll", "Omorganisation av enheten", "Kanalen ersätts av kommunens gemensamma sida",
-            "Vakans, ingen redaktör har uppdrag", "Låg aktivitet enligt årlig översyn",
-            "Säkerhetsincident hos plattformen")
+_PLATFORMS = (
+    ("facebook", 34),
+    ("instagram", 22),
+    ("x", 10),
+    ("youtube", 8),
+    ("linkedin", 9),
+    ("blog", 6),
+    ("newsroom", 5),
+    ("debate_forum", 2),
+    ("other", 4),
+)
+_HOSTS = {
+    "facebook": "www.facebook.com",
+    "instagram": "www.instagram.com",
+    "x": "x.com",
+    "youtube": "www.youtube.com",
+    "linkedin": "www.linkedin.com/company",
+    "blog": "blogg.{org}.se",
+    "newsroom": "www.mynewsdesk.com/se",
+    "debate_forum": "forum.{org}.se",
+    "other": "www.tiktok.com",
+}
+_UNITS = (
+    "Kommunledningskontoret",
+    "Kultur- och fritidsförvaltningen",
+    "Barn- och utbildningsförvaltningen",
+    "Socialförvaltningen",
+    "Samhällsbyggnadsförvaltningen",
+    "Räddningstjänsten",
+    "Biblioteket",
+    "Turistbyrån",
+    "Näringslivsenheten",
+    "Kommunikationsenheten",
+    "Fritidsgården",
+    "Musikskolan",
+    "Äldreomsorgen",
+    "Gymnasieskolan",
+    "Miljö- och hälsoskyddsenheten",
+    "Vatten och avfall",
+)
+_PURPOSES = (
+    "Information och dialog med invånarna om {unit_l} verksamhet.",
+    "Nyheter, evenemang och driftinformation från {unit_l}.",
+    "Att nå unga med information om fritid, kultur och föreningsliv; frågor besvaras vardagar.",
+    "Krisinformation och störningar. Kanalen bevakas dygnet runt under pågående händelser, annars "
+    "vardagar 8–17. Frågor om enskilda ärenden hänvisas till kontaktcenter och registreras.",
+    "Rekrytering och arbetsgivarvarumärke.",
+    "Dialog om {unit_l} utvecklingsarbete, med möjlighet att lämna synpunkter som diarieförs.",
+)
+_GIVEN = (
+    "Anna",
+    "Erik",
+    "Maria",
+    "Lars",
+    "Karin",
+    "Johan",
+    "Eva",
+    "Anders",
+    "Sara",
+    "Mikael",
+    "Lena",
+    "Fredrik",
+    "Emma",
+    "Per",
+    "Ingrid",
+    "Ali",
+    "Fatima",
+    "Nils",
+    "Elin",
+    "Oskar",
+)
+_FAMILY = (
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Lindberg",
+    "Hassan",
+    "Lindqvist",
+    "Berg",
+    "Holm",
+)
+_REASONS = (
+    "Sommaruppehåll",
+    "Omorganisation av enheten",
+    "Kanalen ersätts av kommunens gemensamma sida",
+    "Vakans, ingen redaktör har uppdrag",
+    "Låg aktivitet enligt årlig översyn",
+    "Säkerhetsincident hos plattformen",
+)
 
 
 @dataclass(frozen=True)
@@ -80,7 +206,7 @@ class Sizes:
     history_max: int = 1500
     tokens_per_channel: float = 0.35
     revoked_share: float = 0.3
-    rates: Rates = Rates()
+    rates: Rates = field(default_factory=Rates)
 
 
 @dataclass
@@ -139,17 +265,24 @@ def organisation_registered(plan: OrganisationPlan, world: World) -> Iterator[Ag
 def staff_tokens(plan: OrganisationPlan, world: World) -> Iterator[Aggregate]:
     rng = world.rng
     for index in range(plan.tokens):
-        role = (Role.MANAGER, Role.RECORDS_OFFICER)[index] if index < 2 else rng.choice(
-            (Role.EDITOR, Role.EDITOR, Role.EDITOR, Role.WEBMASTER, Role.AUDITOR))
+        role = (
+            (Role.MANAGER, Role.RECORDS_OFFICER)[index]
+            if index < 2
+            else rng.choice((Role.EDITOR, Role.EDITOR, Role.EDITOR, Role.WEBMASTER, Role.AUDITOR))
+        )
         name = f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}"
         token_id = UUID(int=rng.getrandbits(128), version=4)
         digest = hashlib.sha256(f"{plan.slug}/{index}".encode()).hexdigest()
-        token = AccessToken.issue(token_id, plan.org_id, f"actor:{token_id}", name, role.value, digest,
-                                  by=plan.operator, at=world.now())
+        token = AccessToken.issue(
+            token_id, plan.org_id, f"actor:{token_id}", name, role.value, digest, by=plan.operator, at=world.now()
+        )
         yield token
         if index >= 2 and rng.random() < world.sizes.revoked_share:
-            token.revoke(rng.choice(("Slutat sin anställning", "Bytt roll", "Uppdraget upphört")),
-                         by=plan.operator, at=world.now())
+            token.revoke(
+                rng.choice(("Slutat sin anställning", "Bytt roll", "Uppdraget upphört")),
+                by=plan.operator,
+                at=world.now(),
+            )
             yield token
 
 
@@ -165,8 +298,16 @@ def channel_life(plan: ChannelPlan, world: World) -> Iterator[Aggregate]:
     rng, org = plan.rng, plan.organisation
     name = f"{org.name.split(' ')[0]} {plan.unit}" if rng.random() < 0.7 else org.name
     channel = Channel.register(
-        UUID(int=rng.getrandbits(128), version=4), org.org_id, plan.platform, name, _url(plan, rng), plan.unit,
-        _manager_title(plan.unit, rng), _purpose(plan.unit, rng), by=org.manager, at=world.now(),
+        UUID(int=rng.getrandbits(128), version=4),
+        org.org_id,
+        plan.platform,
+        name,
+        _url(plan, rng),
+        plan.unit,
+        _manager_title(plan.unit, rng),
+        _purpose(plan.unit, rng),
+        by=org.manager,
+        at=world.now(),
     )
     yield channel
     changes, posts = plan.changes, plan.posts
@@ -218,8 +359,10 @@ def _url(plan: ChannelPlan, rng: random.Random) -> str:
 
 
 def _manager_title(unit: str, rng: random.Random) -> str:
-    return f"{rng.choice(('Sektorschef', 'Enhetschef', 'Förvaltningschef', 'Kommunchef'))} {unit.split(' ')[0]}, " \
-           f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}"
+    return (
+        f"{rng.choice(('Sektorschef', 'Enhetschef', 'Förvaltningschef', 'Kommunchef'))} {unit.split(' ')[0]}, "
+        f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}"
+    )
 
 
 def _purpose(unit: str, rng: random.Random) -> str:
@@ -254,18 +397,24 @@ class Generator:
             base = stem.lower().translate(str.maketrans("åäöé", "aaoe"))
             taken[base] += 1
             slug = base if taken[base] == 1 else f"{base}-{taken[base]}"
-            name = {"kommun": f"{stem}s kommun", "region": f"Region {stem}", "bolag": f"{stem} Energi AB",
-                    "myndighet": f"{stem}myndigheten"}[kind]
+            name = {
+                "kommun": f"{stem}s kommun",
+                "region": f"Region {stem}",
+                "bolag": f"{stem} Energi AB",
+                "myndighet": f"{stem}myndigheten",
+            }[kind]
             serials[prefix] += 1
             serial = serials[prefix]
             nine = f"{int(prefix) + serial // 1000:06d}{serial % 1000:03d}"
-            organisation = Organisation.register(slug, name, f"{nine[:6]}-{nine[6:]}{_check_digit(nine)}",
-                                                 by=operator, at=START)
+            organisation = Organisation.register(
+                slug, name, f"{nine[:6]}-{nine[6:]}{_check_digit(nine)}", by=operator, at=START
+            )
             manager = Actor(f"actor:manager-{slug}", f"Chef {stem}", Role.MANAGER, organisation.id)
             plan = OrganisationPlan(index, slug, name, organisation.number, organisation.id, operator, manager)
             self._plan_channels(plan, rng, weight)
-            plan.newsroom = Newsroom.staffed(organisation.id, slug, _SERIES[kind], manager, len(plan.channels),
-                                             random.Random(rng.getrandbits(64)))
+            plan.newsroom = Newsroom.staffed(
+                organisation.id, slug, _SERIES[kind], manager, len(plan.channels), random.Random(rng.getrandbits(64))
+            )
             index += 1
             yield plan
 
@@ -279,12 +428,22 @@ class Generator:
 
     def _plan_channels(self, plan: OrganisationPlan, rng: random.Random, weight: float) -> None:
         s = self.sizes
-        count = max(1, min(s.channels_max, round(weight * rng.lognormvariate(math.log(s.channels_median), s.channels_sigma))))
+        count = max(
+            1, min(s.channels_max, round(weight * rng.lognormvariate(math.log(s.channels_median), s.channels_sigma)))
+        )
         platforms, weights = zip(*_PLATFORMS, strict=True)
         for _ in range(count):
             changes = min(s.history_max, int(s.history_scale * (rng.paretovariate(s.history_alpha) - 1)))
-            plan.channels.append(ChannelPlan(plan, rng.choices(platforms, weights)[0], rng.choice(_UNITS), changes,
-                                             s.rates.posts(rng), random.Random(rng.getrandbits(64))))
+            plan.channels.append(
+                ChannelPlan(
+                    plan,
+                    rng.choices(platforms, weights)[0],
+                    rng.choice(_UNITS),
+                    changes,
+                    s.rates.posts(rng),
+                    random.Random(rng.getrandbits(64)),
+                )
+            )
         plan.tokens = 2 + round(count * s.tokens_per_channel)
 
     def steps(self) -> Iterator[Aggregate]:
@@ -294,8 +453,9 @@ class Generator:
         for plan in self.plans():
             if actions >= self.target_events:
                 return
-            world = World(random.Random(self.seed * 1_000_003 + plan.index), plan.expected_events(self.sizes.rates),
-                          self.sizes)
+            world = World(
+                random.Random(self.seed * 1_000_003 + plan.index), plan.expected_events(self.sizes.rates), self.sizes
+            )
             for activity in ORGANISATION_ACTIVITIES:
                 for aggregate in activity(plan, world):
                     actions += 1

@@ -51,11 +51,14 @@ class Bench:
         return self.environment.url
 
     def settings(self) -> Settings:
-        return Settings.from_env({
-            "DATABASE_URL": self.url, "KANALARKIV_DATA_DIR": str(REPO / "var"),
-            "KANALARKIV_POOL_SIZE": str(self.mode.pool_size),
-            "KANALARKIV_PROJECTION_BATCH_SIZE": str(self.mode.projection_batch),
-        })
+        return Settings.from_env(
+            {
+                "DATABASE_URL": self.url,
+                "KANALARKIV_DATA_DIR": str(REPO / "var"),
+                "KANALARKIV_POOL_SIZE": str(self.mode.pool_size),
+                "KANALARKIV_PROJECTION_BATCH_SIZE": str(self.mode.projection_batch),
+            }
+        )
 
     @contextmanager
     def runtime(self, run_projections: bool = False) -> Iterator[Runtime]:
@@ -66,8 +69,13 @@ class Bench:
             runtime.close()
 
     def child(self, kind: str, profile: bool = False, **args: Any) -> ChildRun:
-        return run_child(kind, {"url": self.url, **args}, self.out / "logs", self.mode.timeout,
-                         self.out / "profiles" / f"{kind}.txt" if profile else None)
+        return run_child(
+            kind,
+            {"url": self.url, **args},
+            self.out / "logs",
+            self.mode.timeout,
+            self.out / "profiles" / f"{kind}.txt" if profile else None,
+        )
 
     def import_world(self) -> None:
         """The service imports the seeded world (timed, its memory sampled), then the raw
@@ -75,10 +83,16 @@ class Bench:
         with self.runtime() as runtime:
             self.events_table = runtime.app.recorder.events_table_name  # type: ignore[attr-defined]
             self.projections = runtime.views.names()
-        self.imported = self.child("import", seed=self.seed, events=self.mode.events,
-                                   batch_events=self.mode.import_batch, timeout=self.mode.timeout)
-        self.raw_imported = self.child("raw-import", batch_events=self.mode.import_batch,
-                                       events_table=self.events_table)
+        self.imported = self.child(
+            "import",
+            seed=self.seed,
+            events=self.mode.events,
+            batch_events=self.mode.import_batch,
+            timeout=self.mode.timeout,
+        )
+        self.raw_imported = self.child(
+            "raw-import", batch_events=self.mode.import_batch, events_table=self.events_table
+        )
         self.facts["dataset"] = describe_dataset(self)
 
 
@@ -86,37 +100,58 @@ def describe_dataset(bench: Bench) -> dict[str, Any]:
     import psycopg
 
     with psycopg.connect(bench.url) as conn:
+
         def one(query: str) -> Any:
             return conn.execute(query).fetchone()
 
-        events, mean_bytes = one(f"SELECT count(*), avg(octet_length(state)) FROM {bench.events_table}")  # noqa: S608
+        events, mean_bytes = one(f"SELECT count(*), avg(octet_length(state)) FROM {bench.events_table}")
         topics = conn.execute(
-            f"SELECT split_part(topic, ':', 2) AS t, count(*) FROM {bench.events_table} GROUP BY t ORDER BY 2 DESC"  # noqa: S608
+            f"SELECT split_part(topic, ':', 2) AS t, count(*) FROM {bench.events_table} GROUP BY t ORDER BY 2 DESC"
         ).fetchall()
+
         def spread(counts: str) -> Any:
-            return one("SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY n), percentile_disc(0.9) WITHIN"
-                       " GROUP (ORDER BY n), percentile_disc(0.99) WITHIN GROUP (ORDER BY n), max(n), sum(n)"
-                       f" FROM ({counts}) AS counted")
+            return one(
+                "SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY n), percentile_disc(0.9) WITHIN"
+                " GROUP (ORDER BY n), percentile_disc(0.99) WITHIN GROUP (ORDER BY n), max(n), sum(n)"
+                f" FROM ({counts}) AS counted"
+            )
 
         sizes = spread("SELECT count(*) AS n FROM audit_events WHERE channel_id IS NOT NULL GROUP BY channel_id")
-        posts = spread("SELECT count(p.post_id) AS n FROM channel_register c LEFT JOIN content_posts p"
-                       " ON p.channel_id = c.id GROUP BY c.id")
-        comments = spread("SELECT count(m.comment_id) AS n FROM content_posts p LEFT JOIN content_comments m"
-                          " ON m.post_id = p.post_id GROUP BY p.post_id")
-        diary = spread("SELECT count(e.entry_id) AS n FROM channel_register_orgs o LEFT JOIN diary_entries e"
-                       " ON e.org_id = o.org_id GROUP BY o.org_id")
+        posts = spread(
+            "SELECT count(p.post_id) AS n FROM channel_register c LEFT JOIN content_posts p"
+            " ON p.channel_id = c.id GROUP BY c.id"
+        )
+        comments = spread(
+            "SELECT count(m.comment_id) AS n FROM content_posts p LEFT JOIN content_comments m"
+            " ON m.post_id = p.post_id GROUP BY p.post_id"
+        )
+        diary = spread(
+            "SELECT count(e.entry_id) AS n FROM channel_register_orgs o LEFT JOIN diary_entries e"
+            " ON e.org_id = o.org_id GROUP BY o.org_id"
+        )
         per_org = one(
             "SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY n), percentile_disc(0.9) WITHIN GROUP"
-            " (ORDER BY n), max(n) FROM (SELECT count(*) AS n FROM channel_register GROUP BY org_id) AS per_org")
-        platforms = conn.execute("SELECT platform, count(*) FROM channel_register GROUP BY 1 ORDER BY 2 DESC").fetchall()
+            " (ORDER BY n), max(n) FROM (SELECT count(*) AS n FROM channel_register GROUP BY org_id) AS per_org"
+        )
+        platforms = conn.execute(
+            "SELECT platform, count(*) FROM channel_register GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
         log_bytes = one(f"SELECT pg_total_relation_size('{bench.events_table}')")[0]
     return {
-        "events": events, "mean_state_bytes": round(float(mean_bytes or 0)), "log_mb": round(log_bytes / 2**20, 1),
+        "events": events,
+        "mean_state_bytes": round(float(mean_bytes or 0)),
+        "log_mb": round(log_bytes / 2**20, 1),
         "event_types": [(topic, n) for topic, n in topics],
-        "channels": sizes[0], "events_per_channel": {"median": sizes[1], "p90": sizes[2], "p99": sizes[3], "max": sizes[4]},
-        **{f"{name}_per_{per}": {"median": row[1], "p90": row[2], "p99": row[3], "max": row[4], "total": row[5]}
-           for name, per, row in (("posts", "channel", posts), ("comments", "post", comments),
-                                  ("diary_entries", "organisation", diary))},
+        "channels": sizes[0],
+        "events_per_channel": {"median": sizes[1], "p90": sizes[2], "p99": sizes[3], "max": sizes[4]},
+        **{
+            f"{name}_per_{per}": {"median": row[1], "p90": row[2], "p99": row[3], "max": row[4], "total": row[5]}
+            for name, per, row in (
+                ("posts", "channel", posts),
+                ("comments", "post", comments),
+                ("diary_entries", "organisation", diary),
+            )
+        },
         "organisations_with_channels": per_org[0],
         "channels_per_organisation": {"median": per_org[1], "p90": per_org[2], "max": per_org[3]},
         "platforms": platforms,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+
 @dataclass
 class Figure:
     """One figure of ours beside the raw ceiling measured in the same run on the same server."""
@@ -73,8 +74,9 @@ class Load:
 Operation = Callable[[int], Any]
 
 
-def run_clients(clients: int, make_operation: Callable[[int], Operation], max_operations: int,
-                seconds: float, warmup: int = 0) -> Load:
+def run_clients(
+    clients: int, make_operation: Callable[[int], Operation], max_operations: int, seconds: float, warmup: int = 0
+) -> Load:
     """Run ``clients`` threads, each repeating its operation until together they did
     ``max_operations`` or ``seconds`` passed, whichever comes first; latency per operation."""
     operations = [make_operation(client) for client in range(clients)]
@@ -121,8 +123,10 @@ def best_of(reps: int, runs: dict[str, Callable[[], Load]]) -> dict[str, tuple[L
     for _ in range(reps):
         for name, run in runs.items():
             loads[name].append(run())
-    return {name: (max(runs_, key=lambda load: load.per_second), [load.per_second for load in runs_])
-            for name, runs_ in loads.items()}
+    return {
+        name: (max(runs_, key=lambda load: load.per_second), [load.per_second for load in runs_])
+        for name, runs_ in loads.items()
+    }
 
 
 def spread(rates: list[float]) -> str:

@@ -36,7 +36,9 @@ def _ratios(ax, results: list[PathResult]) -> None:  # type: ignore[no-untyped-d
     labels, ratios = [], []
     for result in results:
         for figure in result.figures:
-            labels.append(f"{result.number}: {figure.label.split(' (')[0]}{figure.label.split(')')[-1] if ')' in figure.label else ''}")
+            labels.append(
+                f"{result.number}: {figure.label.split(' (')[0]}{figure.label.split(')')[-1] if ')' in figure.label else ''}"
+            )
             ratios.append(figure.ratio)
     positions = range(len(labels))
     ax.barh(positions, ratios, color="tab:blue")
@@ -61,10 +63,16 @@ def _latency(ax, result: PathResult) -> None:  # type: ignore[no-untyped-def]
     latency = result.series.get("latency", {})
     names = list(latency)
     width = 0.2
-    for offset, (key, colour) in enumerate((("ours p50", "tab:cyan"), ("ours p99", "tab:blue"),
-                                            ("raw p50", "silver"), ("raw p99", "tab:grey"))):
-        ax.bar([i + (offset - 1.5) * width for i in range(len(names))], [latency[n][key] for n in names], width,
-               label=key, color=colour)
+    for offset, (key, colour) in enumerate(
+        (("ours p50", "tab:cyan"), ("ours p99", "tab:blue"), ("raw p50", "silver"), ("raw p99", "tab:grey"))
+    ):
+        ax.bar(
+            [i + (offset - 1.5) * width for i in range(len(names))],
+            [latency[n][key] for n in names],
+            width,
+            label=key,
+            color=colour,
+        )
     ax.set_xticks(range(len(names)), [n.replace(", ", "\n") for n in names], fontsize=8)
     ax.axhline(20, color="black", linestyle=":", label="target p99 20 ms (16 clients)")
     ax.set_ylabel("ms")
@@ -75,9 +83,12 @@ def _latency(ax, result: PathResult) -> None:  # type: ignore[no-untyped-def]
 def _memory(ax, result: PathResult) -> None:  # type: ignore[no-untyped-def]
     for label, timeline in result.series.get("rss", {}).items():
         if timeline:
-            ax.plot([t for t, _ in timeline], [rss for _, rss in timeline],
-                    label=label if label.startswith("raw") else f"ours {label}",
-                    linestyle="--" if label.startswith("raw") else "-")
+            ax.plot(
+                [t for t, _ in timeline],
+                [rss for _, rss in timeline],
+                label=label if label.startswith("raw") else f"ours {label}",
+                linestyle="--" if label.startswith("raw") else "-",
+            )
     ax.axhline(250, color="black", linestyle=":", label="target 250 MB")
     ax.set_xlabel("seconds since the process started")
     ax.set_ylabel("RSS, MB")

@@ -30,18 +30,31 @@ def profile_in_process(work: Callable[[], Any], top: int = 12) -> str:
         profiler.disable()
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     total = sum(entry[2] for entry in stats.values()) or 1.0
-    lines = ["cProfile, one client. Own time per function:", "",
-             "| function | calls | own s | own % | cumulative s |", "|---|--:|--:|--:|--:|"]
+    lines = [
+        "cProfile, one client. Own time per function:",
+        "",
+        "| function | calls | own s | own % | cumulative s |",
+        "|---|--:|--:|--:|--:|",
+    ]
     for (filename, line, name), (_, calls, own, cumulative, _) in sorted(
-            stats.items(), key=lambda item: item[1][2], reverse=True)[:top]:
-        lines.append(f"| `{_short(filename)}:{line} {name}` | {calls} | {own:.3f} | {own / total:.0%} | {cumulative:.3f} |")
-    lines += ["", "Cumulative time in our code and the libraries it calls directly:", "",
-              "| function | calls | cumulative s | share |", "|---|--:|--:|--:|"]
+        stats.items(), key=lambda item: item[1][2], reverse=True
+    )[:top]:
+        lines.append(
+            f"| `{_short(filename)}:{line} {name}` | {calls} | {own:.3f} | {own / total:.0%} | {cumulative:.3f} |"
+        )
+    lines += [
+        "",
+        "Cumulative time in our code and the libraries it calls directly:",
+        "",
+        "| function | calls | cumulative s | share |",
+        "|---|--:|--:|--:|",
+    ]
     layers = (*OURS, "eventsourcing/", "psycopg_pool/")
     wall = max((entry[3] for entry in stats.values()), default=1.0) or 1.0
     ours = [(key, entry) for key, entry in stats.items() if _short(key[0]).startswith(layers)]
-    for (filename, line, name), (_, calls, _, cumulative, _) in sorted(
-            ours, key=lambda item: item[1][3], reverse=True)[:top]:
+    for (filename, line, name), (_, calls, _, cumulative, _) in sorted(ours, key=lambda item: item[1][3], reverse=True)[
+        :top
+    ]:
         lines.append(f"| `{_short(filename)}:{line} {name}` | {calls} | {cumulative:.3f} | {cumulative / wall:.0%} |")
     return "\n".join(lines)
 
@@ -65,9 +78,25 @@ class Sampler:
         if executable is not None:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             self.process = subprocess.Popen(
-                [executable, "record", "--gil", "--nonblocking", "--format", "raw", "-r", str(self.rate),
-                 "-d", str(int(self.max_seconds) + 1), "--pid", str(self.pid), "-o", str(self.out)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    executable,
+                    "record",
+                    "--gil",
+                    "--nonblocking",
+                    "--format",
+                    "raw",
+                    "-r",
+                    str(self.rate),
+                    "-d",
+                    str(int(self.max_seconds) + 1),
+                    "--pid",
+                    str(self.pid),
+                    "-o",
+                    str(self.out),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             self.began = time.monotonic()
         return self
 
@@ -104,15 +133,24 @@ def summarise(raw: Path, seconds: float, rate: int, top: int = 10) -> str:
     if not total:
         return "(no samples: the process held the GIL too rarely to be sampled)"
     busy = total / max(seconds * rate, 1)
-    lines = [f"py-spy, {total} samples while a thread held the GIL over {seconds:.1f} s "
-             f"(the GIL was busy about {min(busy, 1):.0%} of the time).", "",
-             "| own time (leaf function) | share | | our code, inclusive | share |", "|---|--:|---|---|--:|"]
-    ours = [(frame, n) for frame, n in inclusive.most_common()
-            if frame.split(" ", 1)[-1].startswith(OURS) and frame.split(" ", 1)[0] not in _ENTRY_POINTS]
+    lines = [
+        f"py-spy, {total} samples while a thread held the GIL over {seconds:.1f} s "
+        f"(the GIL was busy about {min(busy, 1):.0%} of the time).",
+        "",
+        "| own time (leaf function) | share | | our code, inclusive | share |",
+        "|---|--:|---|---|--:|",
+    ]
+    ours = [
+        (frame, n)
+        for frame, n in inclusive.most_common()
+        if frame.split(" ", 1)[-1].startswith(OURS) and frame.split(" ", 1)[0] not in _ENTRY_POINTS
+    ]
     for index, (frame, n) in enumerate(own.most_common(top)):
         right = ours[index] if index < len(ours) else ("", 0)
-        lines.append(f"| `{frame}` | {n / total:.0%} | | {'`' + right[0] + '`' if right[0] else ''} | "
-                     f"{f'{right[1] / total:.0%}' if right[0] else ''} |")
+        lines.append(
+            f"| `{frame}` | {n / total:.0%} | | {'`' + right[0] + '`' if right[0] else ''} | "
+            f"{f'{right[1] / total:.0%}' if right[0] else ''} |"
+        )
     return "\n".join(lines)
 
 
@@ -130,8 +168,11 @@ def _frame(frame: str) -> str:
 def _short(filename: str) -> str:
     for marker in ("site-packages/", REPO + "/", "lib/python3"):
         if marker in filename:
-            return filename.split(marker, 1)[1].lstrip("./0123456789/") if marker == "lib/python3" else \
-                filename.split(marker, 1)[1]
+            return (
+                filename.split(marker, 1)[1].lstrip("./0123456789")
+                if marker == "lib/python3"
+                else filename.split(marker, 1)[1]
+            )
     return filename
 
 

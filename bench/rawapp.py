@@ -20,16 +20,18 @@ from domain.diary_numbers import SWEDISH_TIME
 from projections.diary import PUBLIC_COLUMNS
 
 ORGANISATION = "SELECT org_id, slug, name FROM channel_register_orgs WHERE slug = %s"
-CHANNELS = ("SELECT * FROM channel_register WHERE org_id = %s AND status = ANY(%s) "
-            "ORDER BY platform, lower(name), id")
+CHANNELS = "SELECT * FROM channel_register WHERE org_id = %s AND status = ANY(%s) ORDER BY platform, lower(name), id"
 CHANNEL = "SELECT * FROM channel_register WHERE id = %s"
 PUBLIC = ("id", "platform", "name", "url", "owning_unit", "responsible", "purpose", "status")
 LABELS = {platform.value: platform.label_sv for platform in Platform}
 POSTS = "SELECT * FROM content_posts WHERE channel_id = %s ORDER BY published_at DESC, post_id LIMIT %s OFFSET %s"
-DIARY = (f"SELECT {PUBLIC_COLUMNS}, count(*) OVER () AS total FROM diary_entries WHERE org_id = %s"  # noqa: S608
-         " AND public_search @@ websearch_to_tsquery('swedish', %s) ORDER BY position DESC LIMIT %s OFFSET %s")
-DIARY_COUNT = ("SELECT count(*) FROM diary_entries WHERE org_id = %s"
-               " AND public_search @@ websearch_to_tsquery('swedish', %s)")
+DIARY = (
+    f"SELECT {PUBLIC_COLUMNS}, count(*) OVER () AS total FROM diary_entries WHERE org_id = %s"
+    " AND public_search @@ websearch_to_tsquery('swedish', %s) ORDER BY position DESC LIMIT %s OFFSET %s"
+)
+DIARY_COUNT = (
+    "SELECT count(*) FROM diary_entries WHERE org_id = %s AND public_search @@ websearch_to_tsquery('swedish', %s)"
+)
 LINKS = ("channel_id", "post_id", "comment_id", "decision_id", "snapshot_id")
 PAGE = 50
 JSON = orjson.OPT_UTC_Z
@@ -38,8 +40,12 @@ _pool: AsyncConnectionPool | None = None
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["id"], "platform": row["platform"], "platform_label": LABELS[row["platform"]],
-            **{key: row[key] for key in PUBLIC[2:]}}
+    return {
+        "id": row["id"],
+        "platform": row["platform"],
+        "platform_label": LABELS[row["platform"]],
+        **{key: row[key] for key in PUBLIC[2:]},
+    }
 
 
 async def _register(slug: str) -> tuple[int, bytes]:
@@ -48,9 +54,16 @@ async def _register(slug: str) -> tuple[int, bytes]:
         organisation = await (await conn.execute(ORGANISATION, (slug,), prepare=True)).fetchone()
         if organisation is None:
             return 404, b'{"status":404}'
-        rows = await (await conn.execute(CHANNELS, (organisation["org_id"], ["active", "paused"]), prepare=True)).fetchall()
-    return 200, orjson.dumps({"organisation": organisation["name"], "organisation_slug": organisation["slug"],
-                              "channels": [_public(row) for row in rows]})
+        rows = await (
+            await conn.execute(CHANNELS, (organisation["org_id"], ["active", "paused"]), prepare=True)
+        ).fetchall()
+    return 200, orjson.dumps(
+        {
+            "organisation": organisation["name"],
+            "organisation_slug": organisation["slug"],
+            "channels": [_public(row) for row in rows],
+        }
+    )
 
 
 async def _rows(query: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -68,10 +81,21 @@ async def _channel(key: UUID) -> tuple[int, bytes]:
 
 async def _posts(key: UUID) -> tuple[int, bytes]:
     rows = await _rows(POSTS, (key, PAGE, 0))
-    return 200, orjson.dumps([{
-        "post_id": row["post_id"], "channel_id": row["channel_id"], "published_at": row["published_at"],
-        "author_name": row["author_name"], "text": None if row["deleted_at"] else row["text"],
-        "deleted": row["deleted_at"] is not None, "edited": row["edits"] > 0} for row in rows], option=JSON)
+    return 200, orjson.dumps(
+        [
+            {
+                "post_id": row["post_id"],
+                "channel_id": row["channel_id"],
+                "published_at": row["published_at"],
+                "author_name": row["author_name"],
+                "text": None if row["deleted_at"] else row["text"],
+                "deleted": row["deleted_at"] is not None,
+                "edited": row["edits"] > 0,
+            }
+            for row in rows
+        ],
+        option=JSON,
+    )
 
 
 async def _diary(slug: str, text: str) -> tuple[int, bytes]:
@@ -81,12 +105,23 @@ async def _diary(slug: str, text: str) -> tuple[int, bytes]:
         if organisation is None:
             return 404, b'{"status":404}'
         rows = await (await conn.execute(DIARY, (organisation["org_id"], text, PAGE, 0), prepare=True)).fetchall()
-        if rows:
-            total = rows[0]["total"]
-        else:
-            total = (await (await conn.execute(DIARY_COUNT, (organisation["org_id"], text))).fetchone())["count"]
-    return 200, orjson.dumps({"organisation": organisation["name"], "organisation_slug": slug, "total": total,
-                              "limit": PAGE, "offset": 0, "entries": [_entry(slug, row) for row in rows]}, option=JSON)
+        total = rows[0]["total"] if rows else await _count(conn, organisation["org_id"], text)
+    return 200, orjson.dumps(
+        {
+            "organisation": organisation["name"],
+            "organisation_slug": slug,
+            "total": total,
+            "limit": PAGE,
+            "offset": 0,
+            "entries": [_entry(slug, row) for row in rows],
+        },
+        option=JSON,
+    )
+
+
+async def _count(conn: Any, org_id: Any, text: str) -> int:
+    row = await (await conn.execute(DIARY_COUNT, (org_id, text))).fetchone()
+    return int(row["count"])
 
 
 def _entry(slug: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -94,15 +129,25 @@ def _entry(slug: str, row: dict[str, Any]) -> dict[str, Any]:
         return moment.astimezone(SWEDISH_TIME).date().isoformat() if moment else None
 
     return {
-        "entry_id": row["entry_id"], "diary_number": row["diary_number"],
+        "entry_id": row["entry_id"],
+        "diary_number": row["diary_number"],
         "url": f"/v1/organisations/{slug}/diary/entries/{row['entry_id']}",
-        "page_url": f"/{slug}/diarium/{row['entry_id']}", "record_date": day(row["record_date"]),
-        "direction": row["direction"], "direction_label": Direction(row["direction"]).label_sv,
-        "record_type": row["record_type"], "record_type_label": RecordType(row["record_type"]).label_sv,
-        "counterpart": row["counterpart"], "description": row["description"], "case_id": row["case_id"],
-        "case_number": row["case_number"], "case_subject": row["case_subject"],
-        "registered_on": day(row["registered_at"]), "status": row["status"], "annulled_on": day(row["annulled_at"]),
-        "corrected": row["corrections"] > 0, "secrecy_marked": row["secrecy_marked"],
+        "page_url": f"/{slug}/diarium/{row['entry_id']}",
+        "record_date": day(row["record_date"]),
+        "direction": row["direction"],
+        "direction_label": Direction(row["direction"]).label_sv,
+        "record_type": row["record_type"],
+        "record_type_label": RecordType(row["record_type"]).label_sv,
+        "counterpart": row["counterpart"],
+        "description": row["description"],
+        "case_id": row["case_id"],
+        "case_number": row["case_number"],
+        "case_subject": row["case_subject"],
+        "registered_on": day(row["registered_at"]),
+        "status": row["status"],
+        "annulled_on": day(row["annulled_at"]),
+        "corrected": row["corrections"] > 0,
+        "secrecy_marked": row["secrecy_marked"],
         "links": None if row["secrecy_marked"] else {link: row[link] for link in LINKS},
     }
 
@@ -121,8 +166,13 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 size = int(os.environ.get("BENCH_POOL_SIZE", "8"))
-                _pool = AsyncConnectionPool(os.environ["BENCH_DATABASE_URL"], min_size=size, max_size=size,
-                                            kwargs={"row_factory": dict_row, "autocommit": True}, open=False)
+                _pool = AsyncConnectionPool(
+                    os.environ["BENCH_DATABASE_URL"],
+                    min_size=size,
+                    max_size=size,
+                    kwargs={"row_factory": dict_row, "autocommit": True},
+                    open=False,
+                )
                 await _pool.open(wait=True)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
@@ -145,6 +195,11 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         status, body = 200, b'{"status":"ok"}'
     else:
         status, body = 404, b'{"status":404}'
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -18,7 +18,8 @@ def render(bench: Bench, results: list[PathResult], plot_name: str | None, secon
         "",
         f"Run {machine['date']} on {machine['cores']} cores, {machine['memory_gib']} GiB ({machine['cpu']}, "
         f"{machine['os']}), Python {machine['python']}, PostgreSQL {machine['postgresql']} ({machine['server']}; "
-        + ", ".join(f"{k} {v}" for k, v in machine["server_settings"].items()) + ").",
+        + ", ".join(f"{k} {v}" for k, v in machine["server_settings"].items())
+        + ").",
         f"Code: commit {bench.facts.get('commit', '?')}. Seed {bench.seed}; the whole run took {seconds:.0f} s. "
         f"Load average (1 min) {bench.facts.get('load_before', '?')} before, {bench.facts.get('load_after', '?')} after.",
         "",
@@ -33,17 +34,26 @@ def render(bench: Bench, results: list[PathResult], plot_name: str | None, secon
     ]
     for result in measured:
         for target in result.targets:
-            lines.append(f"| {result.number}. {result.title} | {target.text} | {target.measured} | "
-                         f"{'yes' if target.met else '**no**'} |")
+            lines.append(
+                f"| {result.number}. {result.title} | {target.text} | {target.measured} | "
+                f"{'yes' if target.met else '**no**'} |"
+            )
     for result in results:
         if not result.built:
             lines.append(f"| {result.number}. {result.title} | — | not yet measured: feature not built | — |")
-    lines += ["", "## Every figure beside its ceiling", "", "| path | figure | ours | ceiling | ratio |",
-              "|---|---|--:|--:|--:|"]
+    lines += [
+        "",
+        "## Every figure beside its ceiling",
+        "",
+        "| path | figure | ours | ceiling | ratio |",
+        "|---|---|--:|--:|--:|",
+    ]
     for result in measured:
         for figure in result.figures:
-            lines.append(f"| {result.number} | {figure.label} | {_value(figure, figure.ours)} | "
-                         f"{_value(figure, figure.ceiling)} | {figure.ratio:.2f} |")
+            lines.append(
+                f"| {result.number} | {figure.label} | {_value(figure, figure.ours)} | "
+                f"{_value(figure, figure.ceiling)} | {figure.ratio:.2f} |"
+            )
     if plot_name:
         lines += ["", f"![ratios, latencies and memory]({plot_name})"]
     lines += ["", "## The world it ran on", "", *_dataset(dataset, bench)]
@@ -59,10 +69,14 @@ def render(bench: Bench, results: list[PathResult], plot_name: str | None, secon
         for title, profile in result.profiles.items():
             if profile:
                 lines += ["", f"**Profile: {title}**", "", profile]
-    lines += ["", "## How to read and rerun", "",
-              "`make bench-quick` (about two minutes) or `make bench` (one million events); `DATABASE_URL` picks "
-              "another server. The benchmark drops and recreates its own database `kanalarkiv_bench` (or "
-              "`$KANALARKIV_BENCH_DATABASE`) and never touches another. Raw numbers: the `.json` beside this report. See `bench/README.md`."]
+    lines += [
+        "",
+        "## How to read and rerun",
+        "",
+        "`make bench-quick` (about two minutes) or `make bench` (one million events); `DATABASE_URL` picks "
+        "another server. The benchmark drops and recreates its own database `kanalarkiv_bench` (or "
+        "`$KANALARKIV_BENCH_DATABASE`) and never touches another. Raw numbers: the `.json` beside this report. See `bench/README.md`.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -79,11 +93,16 @@ def _dataset(dataset: dict[str, Any], bench: Bench) -> list[str]:
         f"median {per_org['median']}, p90 {per_org['p90']}, max {per_org['max']}.",
         f"- {dataset['channels']:,} channels; events per channel: median {per_channel['median']}, "
         f"p90 {per_channel['p90']}, p99 {per_channel['p99']}, max {per_channel['max']} (most small, a few large).",
-        *(f"- {label}: median {spread['median']}, p90 {spread['p90']}, p99 {spread['p99']}, max {spread['max']} "
-          f"({spread['total']:,} in all)." for label, spread in (
-              ("Posts per channel", dataset.get("posts_per_channel")),
-              ("Comments per post (bursty threads)", dataset.get("comments_per_post")),
-              ("Diary entries per organisation", dataset.get("diary_entries_per_organisation"))) if spread),
+        *(
+            f"- {label}: median {spread['median']}, p90 {spread['p90']}, p99 {spread['p99']}, max {spread['max']} "
+            f"({spread['total']:,} in all)."
+            for label, spread in (
+                ("Posts per channel", dataset.get("posts_per_channel")),
+                ("Comments per post (bursty threads)", dataset.get("comments_per_post")),
+                ("Diary entries per organisation", dataset.get("diary_entries_per_organisation")),
+            )
+            if spread
+        ),
         f"- Platforms: {platforms}.",
         f"- Event types: {types}.",
         "- Made by `bench/generator.py` (organisations, staff tokens, channel life cycles) and `bench/editorial.py` "

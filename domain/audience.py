@@ -35,8 +35,7 @@ class Audience(StrEnum):
 
 def audience_of(actor: Actor | None, org_id: UUID) -> Audience:
     """The widest audience ``actor`` belongs to for organisation ``org_id``'s records."""
-    if actor is not None and actor.belongs_to(org_id) and (
-            actor.role in RECORD_READERS or actor.role is Role.OPERATOR):
+    if actor is not None and actor.belongs_to(org_id) and (actor.role in RECORD_READERS or actor.role is Role.OPERATOR):
         return Audience.RECORDS
     return Audience.PUBLIC
 

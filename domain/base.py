@@ -67,4 +67,3 @@ class RecordAggregate(Aggregate):
     def check_version(self, expected: int | None) -> None:
         if expected is not None and expected != self.version:
             raise StaleVersion(expected, self.version)
-

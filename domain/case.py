@@ -69,13 +69,18 @@ class Case(RecordAggregate):
         self.records = 0
 
     @classmethod
-    def open(cls, org_id: UUID, number: DiaryNumber, subject: str, responsible_unit: str, by: Actor,
-             at: datetime) -> Case:
+    def open(
+        cls, org_id: UUID, number: DiaryNumber, subject: str, responsible_unit: str, by: Actor, at: datetime
+    ) -> Case:
         by.require(REGISTRARS, org_id, "opening a case")
-        return cls._create(cls.Opened, id=number.record_id(org_id), number=str(number),
-                           subject=required_text("subject", subject, 300),
-                           responsible_unit=required_text("responsible_unit", responsible_unit, 200),
-                           **cls.envelope(by, at, None, org_id))
+        return cls._create(
+            cls.Opened,
+            id=number.record_id(org_id),
+            number=str(number),
+            subject=required_text("subject", subject, 300),
+            responsible_unit=required_text("responsible_unit", responsible_unit, 200),
+            **cls.envelope(by, at, None, org_id),
+        )
 
     @property
     def diary_number(self) -> DiaryNumber:
@@ -90,8 +95,9 @@ class Case(RecordAggregate):
         by.require(REGISTRARS, self.org_id, "adding a record to a case")
         if entry_number != self.next_record_number():
             raise InvalidTransition(f"the case's next record is {self.next_record_number()}, not {entry_number}")
-        self._record(self.RecordAdded, by, at, part=entry_number.part, entry_id=entry_id,
-                     entry_number=str(entry_number))
+        self._record(
+            self.RecordAdded, by, at, part=entry_number.part, entry_id=entry_id, entry_number=str(entry_number)
+        )
 
     def close(self, note: str, by: Actor, at: datetime) -> None:
         by.require(REGISTRARS, self.org_id, "closing a case")

@@ -114,8 +114,16 @@ class Comment(RecordAggregate):
         def apply(self, comment: Comment) -> None:
             comment.case_transfer = self.diary_number or "new case"
 
-    def __init__(self, org_id: UUID, post_id: UUID, channel_id: UUID, author_name: str,
-                 platform_author_id: str | None, text: str, occurred_at: datetime):
+    def __init__(
+        self,
+        org_id: UUID,
+        post_id: UUID,
+        channel_id: UUID,
+        author_name: str,
+        platform_author_id: str | None,
+        text: str,
+        occurred_at: datetime,
+    ):
         self.org_id = org_id
         self.received_at = occurred_at
         self.post_id = post_id
@@ -130,24 +138,37 @@ class Comment(RecordAggregate):
 
     @classmethod
     def receive(
-        cls, comment_id: UUID, post: Post, platform_comment_id: str | None, author_name: str,
-        platform_author_id: str | None, text: str, received_at: datetime, captured_at: datetime | None,
-        by: Actor, at: datetime,
+        cls,
+        comment_id: UUID,
+        post: Post,
+        platform_comment_id: str | None,
+        author_name: str,
+        platform_author_id: str | None,
+        text: str,
+        received_at: datetime,
+        captured_at: datetime | None,
+        by: Actor,
+        at: datetime,
     ) -> Comment:
         cls.authorise_receipt(post.org_id, by)
         if by.role is Role.CAPTURE_CLIENT and (not platform_comment_id or captured_at is None):
             raise InvalidValue("platform_comment_id", "a capture names the platform's comment id and captured_at")
         received_at = past_instant("received_at", received_at, at)
         if captured_at is not None:
-            not_before("captured_at", past_instant("captured_at", captured_at, at), received_at,
-                       "the comment was received")
+            not_before(
+                "captured_at", past_instant("captured_at", captured_at, at), received_at, "the comment was received"
+            )
         platform_author_id = plain_text("platform_author_id", platform_author_id)
         return cls._create(
-            cls.Received, id=comment_id, post_id=post.id, channel_id=post.channel_id,
+            cls.Received,
+            id=comment_id,
+            post_id=post.id,
+            channel_id=post.channel_id,
             platform_comment_id=plain_text("platform_comment_id", platform_comment_id),
             author_name=required_text("author_name", author_name, 200),
             platform_author_id=platform_author_id.strip() if platform_author_id else None,
-            text=required_text("text", text, MAX_TEXT), captured_at=captured_at,
+            text=required_text("text", text, MAX_TEXT),
+            captured_at=captured_at,
             **cls.envelope(by, at, received_at, post.org_id),
         )
 
@@ -157,15 +178,30 @@ class Comment(RecordAggregate):
         so that a refusal tells nothing about what was recorded before."""
         by.require(RECEIVERS, org_id, "recording a comment")
 
-    def reply(self, reply_id: UUID, text: str, assignment: Assignment | None, author_id: str | None,
-              author_name: str | None, occurred_at: datetime | None, captured_at: datetime | None,
-              by: Actor, at: datetime, *, channel_registered_at: datetime) -> None:
+    def reply(
+        self,
+        reply_id: UUID,
+        text: str,
+        assignment: Assignment | None,
+        author_id: str | None,
+        author_name: str | None,
+        occurred_at: datetime | None,
+        captured_at: datetime | None,
+        by: Actor,
+        at: datetime,
+        *,
+        channel_registered_at: datetime,
+    ) -> None:
         """An editor's reply; or, from a capture client, a reply seen on the platform (a deviation
         when its author held no valid assignment). A reply follows its comment; one an editor
         records also follows the channel's registration."""
         by.require(PUBLISHERS | {Role.CAPTURE_CLIENT}, self.org_id, "replying to a comment")
-        when = not_before("occurred_at", past_instant("occurred_at", occurred_at or at, at), self.received_at,
-                          "the comment was received")
+        when = not_before(
+            "occurred_at",
+            past_instant("occurred_at", occurred_at or at, at),
+            self.received_at,
+            "the comment was received",
+        )
         if by.role is Role.CAPTURE_CLIENT:
             if captured_at is None:
                 raise InvalidValue("captured_at", "a capture says when it was captured")
@@ -176,12 +212,31 @@ class Comment(RecordAggregate):
             not_before("occurred_at", when, channel_registered_at, "the channel was registered")
             assignment = require_assignment(assignment, by, when, "replying to a comment")
             author_id, author_name, captured_at = by.id, by.name, None
-        self._record(self.ReplyPosted, by, at, when, reply_id=reply_id, channel_id=self.channel_id,
-                     text=required_text("text", text, MAX_TEXT), author_id=author_id, author_name=author_name,
-                     assignment_id=assignment.assignment_id if assignment else None, captured_at=captured_at)
+        self._record(
+            self.ReplyPosted,
+            by,
+            at,
+            when,
+            reply_id=reply_id,
+            channel_id=self.channel_id,
+            text=required_text("text", text, MAX_TEXT),
+            author_id=author_id,
+            author_name=author_name,
+            assignment_id=assignment.assignment_id if assignment else None,
+            captured_at=captured_at,
+        )
 
-    def moderate(self, decision_id: UUID, action: str, ground: str, provision: str | None, justification: str,
-                 assignment: Assignment | None, by: Actor, at: datetime) -> None:
+    def moderate(
+        self,
+        decision_id: UUID,
+        action: str,
+        ground: str,
+        provision: str | None,
+        justification: str,
+        assignment: Assignment | None,
+        by: Actor,
+        at: datetime,
+    ) -> None:
         self._authorise_moderation(assignment, by, at, "moderating a comment")
         try:
             chosen = ModerationAction(action)
@@ -190,26 +245,51 @@ class Comment(RecordAggregate):
         if self.visibility is Visibility.REMOVED or self.visibility is _RESULT[chosen]:
             raise InvalidTransition(f"the comment is already {self.visibility.value}")
         checked = valid_ground(ground, MODERATION_GROUNDS)
-        self._record(self.Moderated, by, at, decision_id=decision_id, channel_id=self.channel_id,
-                     action=chosen.value, ground=checked.value, provision=valid_provision(checked, provision),
-                     justification=required_text("justification", justification, 2000))
+        self._record(
+            self.Moderated,
+            by,
+            at,
+            decision_id=decision_id,
+            channel_id=self.channel_id,
+            action=chosen.value,
+            ground=checked.value,
+            provision=valid_provision(checked, provision),
+            justification=required_text("justification", justification, 2000),
+        )
 
-    def reverse_moderation(self, decision_id: UUID, justification: str, assignment: Assignment | None,
-                           by: Actor, at: datetime) -> None:
+    def reverse_moderation(
+        self, decision_id: UUID, justification: str, assignment: Assignment | None, by: Actor, at: datetime
+    ) -> None:
         self._authorise_moderation(assignment, by, at, "reversing a moderation decision")
         if self.visibility is Visibility.VISIBLE or self.last_decision_id is None:
             raise InvalidTransition("the comment is visible: there is no decision to reverse")
-        self._record(self.ModerationReversed, by, at, decision_id=decision_id, reverses=self.last_decision_id,
-                     channel_id=self.channel_id, justification=required_text("justification", justification, 2000))
+        self._record(
+            self.ModerationReversed,
+            by,
+            at,
+            decision_id=decision_id,
+            reverses=self.last_decision_id,
+            channel_id=self.channel_id,
+            justification=required_text("justification", justification, 2000),
+        )
 
-    def transfer_to_case(self, diary_number: str | None, note: str, assignment: Assignment | None,
-                         by: Actor, at: datetime) -> None:
+    def transfer_to_case(
+        self, diary_number: str | None, note: str, assignment: Assignment | None, by: Actor, at: datetime
+    ) -> None:
         self._authorise_moderation(assignment, by, at, "moving a comment to a case")
         if self.case_transfer is not None:
             raise InvalidTransition(f"the comment was already moved to case {self.case_transfer}")
         number = valid_diary_number(diary_number) if diary_number else None
-        self._record(self.TransferredToCase, by, at, channel_id=self.channel_id, post_id=self.post_id,
-                     diary_number=number, new_case=number is None, note=required_text("note", note, 2000))
+        self._record(
+            self.TransferredToCase,
+            by,
+            at,
+            channel_id=self.channel_id,
+            post_id=self.post_id,
+            diary_number=number,
+            new_case=number is None,
+            note=required_text("note", note, 2000),
+        )
 
     def _authorise_moderation(self, assignment: Assignment | None, by: Actor, at: datetime, doing: str) -> None:
         by.require(PUBLISHERS | STEWARDS, self.org_id, doing)

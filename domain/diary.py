@@ -88,13 +88,22 @@ class Reading:
     note: str | None
 
     @classmethod
-    def checked(cls, record_date: datetime, direction: str, record_type: str, counterpart: str | None,
-                description: str, note: str | None, at: datetime) -> Reading:
+    def checked(
+        cls,
+        record_date: datetime,
+        direction: str,
+        record_type: str,
+        counterpart: str | None,
+        description: str,
+        note: str | None,
+        at: datetime,
+    ) -> Reading:
         if instant("record_date", record_date, at) > at + CLOCK_SKEW:
             raise InvalidValue("record_date", "a record cannot be received or drawn up after it is registered")
         return cls(
-            record_date, _choice(Direction, direction, "direction").value, _choice(RecordType, record_type,
-                                                                                   "record_type").value,
+            record_date,
+            _choice(Direction, direction, "direction").value,
+            _choice(RecordType, record_type, "record_type").value,
             required_text("counterpart", counterpart, 300) if counterpart else None,
             required_text("description", description, 1000),
             required_text("note", note, 10_000) if note else None,
@@ -136,8 +145,12 @@ class Diary(RecordAggregate):
     @classmethod
     def open(cls, org_id: UUID, series_prefix: str, by: Actor, at: datetime) -> Diary:
         by.require(REGISTRARS, org_id, "setting up the diary")
-        return cls._create(cls.Opened, id=cls.id_for(org_id), series_prefix=valid_series_prefix(series_prefix),
-                           **cls.envelope(by, at, None, org_id))
+        return cls._create(
+            cls.Opened,
+            id=cls.id_for(org_id),
+            series_prefix=valid_series_prefix(series_prefix),
+            **cls.envelope(by, at, None, org_id),
+        )
 
     def change_prefix(self, series_prefix: str, reason: str, by: Actor, at: datetime) -> None:
         by.require(REGISTRARS, self.org_id, "changing the diary's series")

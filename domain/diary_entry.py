@@ -89,8 +89,9 @@ class DiaryEntry(RecordAggregate):
         reason: str
 
         def apply(self, entry: DiaryEntry) -> None:
-            entry.reading = Reading(self.record_date, self.direction, self.record_type, self.counterpart,
-                                    self.description, self.note)
+            entry.reading = Reading(
+                self.record_date, self.direction, self.record_type, self.counterpart, self.description, self.note
+            )
 
     class Annulled(RecordAggregate.Event):
         """The entry was annulled (makulerad), e.g. registered by mistake; it stays in the diary."""
@@ -118,11 +119,25 @@ class DiaryEntry(RecordAggregate):
         def apply(self, entry: DiaryEntry) -> None:
             entry.marking = None
 
-    def __init__(self, org_id: UUID, number: str, case_id: UUID | None, direction: str, record_type: str,
-                 counterpart: str | None, description: str, note: str | None, occurred_at: datetime,
-                 comment_id: UUID | None, post_id: UUID | None, decision_id: UUID | None,
-                 snapshot_id: UUID | None, channel_id: UUID | None, secrecy_provision: str | None,
-                 secret_fields: list[str]):
+    def __init__(
+        self,
+        org_id: UUID,
+        number: str,
+        case_id: UUID | None,
+        direction: str,
+        record_type: str,
+        counterpart: str | None,
+        description: str,
+        note: str | None,
+        occurred_at: datetime,
+        comment_id: UUID | None,
+        post_id: UUID | None,
+        decision_id: UUID | None,
+        snapshot_id: UUID | None,
+        channel_id: UUID | None,
+        secrecy_provision: str | None,
+        secret_fields: list[str],
+    ):
         self.org_id = org_id
         self.number = number
         self.case_id = case_id
@@ -132,17 +147,35 @@ class DiaryEntry(RecordAggregate):
         self.marking = (secrecy_provision, tuple(secret_fields)) if secrecy_provision else None
 
     @classmethod
-    def register(cls, org_id: UUID, number: DiaryNumber, case_id: UUID | None, reading: Reading, links: Links,
-                 by: Actor, at: datetime, secrecy: Secrecy | None = None) -> DiaryEntry:
+    def register(
+        cls,
+        org_id: UUID,
+        number: DiaryNumber,
+        case_id: UUID | None,
+        reading: Reading,
+        links: Links,
+        by: Actor,
+        at: datetime,
+        secrecy: Secrecy | None = None,
+    ) -> DiaryEntry:
         """Register a record, marked for secrecy from the first moment when ``secrecy`` is given."""
         by.require(REGISTRARS, org_id, "registering a record in the diary")
         marking = secrecy.checked(reading, "secrecy.") if secrecy else None
         return cls._create(
-            cls.Registered, id=number.record_id(org_id), number=str(number), case_id=case_id,
-            case_number=str(number.case_number) if case_id else None, direction=reading.direction,
-            record_type=reading.record_type, counterpart=reading.counterpart, description=reading.description,
-            note=reading.note, **asdict(links), secrecy_provision=marking.provision if marking else None,
-            secret_fields=list(marking.fields) if marking else [], **cls.envelope(by, at, reading.record_date, org_id),
+            cls.Registered,
+            id=number.record_id(org_id),
+            number=str(number),
+            case_id=case_id,
+            case_number=str(number.case_number) if case_id else None,
+            direction=reading.direction,
+            record_type=reading.record_type,
+            counterpart=reading.counterpart,
+            description=reading.description,
+            note=reading.note,
+            **asdict(links),
+            secrecy_provision=marking.provision if marking else None,
+            secret_fields=list(marking.fields) if marking else [],
+            **cls.envelope(by, at, reading.record_date, org_id),
         )
 
     def correct(self, changes: dict[str, object], reason: str, by: Actor, at: datetime) -> None:
@@ -154,8 +187,14 @@ class DiaryEntry(RecordAggregate):
         changed = [f for f in CORRECTABLE_FIELDS if getattr(new, f) != getattr(self.reading, f)]
         if not changed:
             raise InvalidValue(next(iter(changes), "reason"), "is the same as the entry's current reading")
-        self._record(self.Corrected, by, at, **asdict(new), corrected_fields=changed,
-                     reason=required_text("reason", reason, 1000))
+        self._record(
+            self.Corrected,
+            by,
+            at,
+            **asdict(new),
+            corrected_fields=changed,
+            reason=required_text("reason", reason, 1000),
+        )
 
     def annul(self, reason: str, by: Actor, at: datetime) -> None:
         self._registrar(by, "annulling a diary entry")

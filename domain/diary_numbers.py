@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid5
 
-from domain.period import SWEDISH_TIME
 from domain.errors import InvalidValue
 from domain.organisation import NAMESPACE
+from domain.period import SWEDISH_TIME
 
 _PREFIX = re.compile(r"^[A-ZÅÄÖ]{1,10}$")
 _NUMBER = re.compile(r"^([A-ZÅÄÖ]{1,10}) (\d{4})/(\d{1,6})(?:-(\d{1,4}))?$")

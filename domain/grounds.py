@@ -48,7 +48,9 @@ GROUND_INFO: dict[Ground, tuple[str, str]] = {
     Ground.CHILD_PORNOGRAPHY: ("Barnpornografibrott", "BBS-lagen 5 §, BrB 16 kap. 10 a §"),
     Ground.UNLAWFUL_DEPICTION_OF_VIOLENCE: ("Olaga våldsskildring", "BBS-lagen 5 §, BrB 16 kap. 10 b §"),
     Ground.PUBLIC_INCITEMENT_TO_TERRORISM: (
-        "Offentlig uppmaning till terrorism", "BBS-lagen 5 §, terroristbrottslagen (2022:666) 9 §"),
+        "Offentlig uppmaning till terrorism",
+        "BBS-lagen 5 §, terroristbrottslagen (2022:666) 9 §",
+    ),
     Ground.COPYRIGHT_INFRINGEMENT: ("Upphovsrättsintrång", "BBS-lagen 5 §, upphovsrättslagen 53 §"),
     Ground.OFFENSIVE_PERSONAL_DATA: ("Kränkande personuppgifter", "GDPR art. 6, 9, 17; dataskyddslagen"),
     Ground.SECRECY: ("Sekretess", "OSL (anges med kapitel och paragraf)"),

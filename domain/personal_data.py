@@ -39,10 +39,18 @@ class AuthorIdentityDisclosure(RecordAggregate):
         self.reason = reason
 
     @classmethod
-    def record(cls, disclosure_id: UUID, comment: Comment, reason: str, by: Actor, at: datetime) -> AuthorIdentityDisclosure:
+    def record(
+        cls, disclosure_id: UUID, comment: Comment, reason: str, by: Actor, at: datetime
+    ) -> AuthorIdentityDisclosure:
         by.require({Role.RECORDS_OFFICER}, comment.org_id, "seeing a comment author's identity")
-        return cls._create(cls.Recorded, id=disclosure_id, comment_id=comment.id, channel_id=comment.channel_id,
-                           reason=required_text("reason", reason, 2000), **cls.envelope(by, at, None, comment.org_id))
+        return cls._create(
+            cls.Recorded,
+            id=disclosure_id,
+            comment_id=comment.id,
+            channel_id=comment.channel_id,
+            reason=required_text("reason", reason, 2000),
+            **cls.envelope(by, at, None, comment.org_id),
+        )
 
 
 class DataSubjectSearch(RecordAggregate):
@@ -58,8 +66,9 @@ class DataSubjectSearch(RecordAggregate):
         author_name: str | None
         reason: str
 
-    def __init__(self, org_id: UUID, article: str, case_reference: str, platform_author_id: str | None,
-                 author_name: str | None):
+    def __init__(
+        self, org_id: UUID, article: str, case_reference: str, platform_author_id: str | None, author_name: str | None
+    ):
         self.org_id = org_id
         self.article = article
         self.case_reference = case_reference
@@ -67,9 +76,18 @@ class DataSubjectSearch(RecordAggregate):
         self.author_name = author_name
 
     @classmethod
-    def perform(cls, search_id: UUID, org_id: UUID, article: str, case_reference: str,
-                platform_author_id: str | None, author_name: str | None, reason: str, by: Actor,
-                at: datetime) -> DataSubjectSearch:
+    def perform(
+        cls,
+        search_id: UUID,
+        org_id: UUID,
+        article: str,
+        case_reference: str,
+        platform_author_id: str | None,
+        author_name: str | None,
+        reason: str,
+        by: Actor,
+        at: datetime,
+    ) -> DataSubjectSearch:
         by.require({Role.RECORDS_OFFICER}, org_id, "searching comments by author")
         try:
             article = DataSubjectArticle(article).value
@@ -78,8 +96,12 @@ class DataSubjectSearch(RecordAggregate):
         if not (platform_author_id or "").strip() and not (author_name or "").strip():
             raise InvalidValue("platform_author_id", "name the data subject's platform author id or display name")
         return cls._create(
-            cls.Performed, id=search_id, article=article, case_reference=valid_diary_number(case_reference),
+            cls.Performed,
+            id=search_id,
+            article=article,
+            case_reference=valid_diary_number(case_reference),
             platform_author_id=(plain_text("platform_author_id", platform_author_id) or "").strip() or None,
             author_name=optional_text("author_name", author_name),
-            reason=required_text("reason", reason, 2000), **cls.envelope(by, at, None, org_id),
+            reason=required_text("reason", reason, 2000),
+            **cls.envelope(by, at, None, org_id),
         )

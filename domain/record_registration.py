@@ -52,12 +52,20 @@ class RecordRegistration(RecordAggregate):
         return uuid5(NAMESPACE, f"diary-registration/{kind}/{record_id}")
 
     @classmethod
-    def claim(cls, existing: RecordRegistration | None, entry: DiaryEntry, by: Actor,
-              at: datetime) -> RecordRegistration:
+    def claim(
+        cls, existing: RecordRegistration | None, entry: DiaryEntry, by: Actor, at: datetime
+    ) -> RecordRegistration:
         kind, record_id = entry.links.primary()  # type: ignore[misc]
         if existing is None:
-            return cls._create(cls.Claimed, id=cls.id_for(kind, record_id), record_kind=kind, record_id=record_id,
-                               entry_id=entry.id, number=entry.number, **cls.envelope(by, at, None, entry.org_id))
+            return cls._create(
+                cls.Claimed,
+                id=cls.id_for(kind, record_id),
+                record_kind=kind,
+                record_id=record_id,
+                entry_id=entry.id,
+                number=entry.number,
+                **cls.envelope(by, at, None, entry.org_id),
+            )
         if existing.number is not None:
             raise InvalidTransition(f"the {kind.replace('_', ' ')} is already registered as {existing.number}")
         existing._record(cls.Reclaimed, by, at, entry_id=entry.id, number=entry.number)

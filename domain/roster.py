@@ -58,8 +58,13 @@ class ChannelRoster(RecordAggregate):
 
         def apply(self, roster: ChannelRoster) -> None:
             roster.assignments[self.assignment_id] = Assignment(
-                self.assignment_id, self.editor_id, self.editor_name, self.valid_from, self.valid_until,
-                self.scope, self.actor_name,
+                self.assignment_id,
+                self.editor_id,
+                self.editor_name,
+                self.valid_from,
+                self.valid_until,
+                self.scope,
+                self.actor_name,
             )
 
     class AssignmentRevoked(RecordAggregate.Event):
@@ -86,8 +91,9 @@ class ChannelRoster(RecordAggregate):
     @classmethod
     def open(cls, channel: Channel, by: Actor, at: datetime) -> ChannelRoster:
         by.require(ASSIGNERS, channel.org_id, "assigning editors")
-        return cls._create(cls.Opened, id=cls.id_for(channel.id), channel_id=channel.id,
-                           **cls.envelope(by, at, None, channel.org_id))
+        return cls._create(
+            cls.Opened, id=cls.id_for(channel.id), channel_id=channel.id, **cls.envelope(by, at, None, channel.org_id)
+        )
 
     def assign(
         self,
@@ -108,27 +114,41 @@ class ChannelRoster(RecordAggregate):
         if valid_until is not None and instant("valid_until", valid_until, at) <= valid_from:
             raise InvalidValue("valid_until", "must be later than valid_from")
         self._record(
-            self.EditorAssigned, by, at, assignment_id=assignment_id, channel_id=self.channel_id,
-            editor_id=required_text("editor_id", editor_id, 200), editor_name=required_text("editor_name", editor_name, 200),
-            valid_from=valid_from, valid_until=valid_until, scope=required_text("scope", scope, 1000),
+            self.EditorAssigned,
+            by,
+            at,
+            assignment_id=assignment_id,
+            channel_id=self.channel_id,
+            editor_id=required_text("editor_id", editor_id, 200),
+            editor_name=required_text("editor_name", editor_name, 200),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            scope=required_text("scope", scope, 1000),
         )
 
-    def revoke(self, assignment_id: UUID, reason: str, effective_from: datetime | None, by: Actor, at: datetime) -> None:
+    def revoke(
+        self, assignment_id: UUID, reason: str, effective_from: datetime | None, by: Actor, at: datetime
+    ) -> None:
         by.require(ASSIGNERS, self.org_id, "revoking an editor's assignment")
         assignment = self.assignments.get(assignment_id)
         if assignment is None:
             raise InvalidValue("assignment_id", f"no assignment {assignment_id} on this channel")
         if assignment.revoked_from is not None:
             raise InvalidTransition("the assignment is already revoked")
-        self._record(self.AssignmentRevoked, by, at, assignment_id=assignment_id, channel_id=self.channel_id,
-                     reason=required_text("reason", reason),
-                     effective_from=instant("effective_from", effective_from, at) if effective_from else at)
+        self._record(
+            self.AssignmentRevoked,
+            by,
+            at,
+            assignment_id=assignment_id,
+            channel_id=self.channel_id,
+            reason=required_text("reason", reason),
+            effective_from=instant("effective_from", effective_from, at) if effective_from else at,
+        )
 
     def valid_assignment(self, editor_id: str | None, when: datetime) -> Assignment | None:
         if editor_id is None:
             return None
         return next((a for a in self.assignments.values() if a.editor_id == editor_id and a.valid_at(when)), None)
-
 
 
 def valid_assignment(roster: ChannelRoster | None, editor_id: str | None, when: datetime) -> Assignment | None:

@@ -27,8 +27,9 @@ LATE_RECORDING = timedelta(hours=24)
 
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 Text = TypeVar("Text", str, str | None)
-CONTROL_CHARACTERS = ("must not contain control characters (U+0000–U+001F other than tab, newline and carriage "
-                      "return) or lone surrogates")
+CONTROL_CHARACTERS = (
+    "must not contain control characters (U+0000–U+001F other than tab, newline and carriage return) or lone surrogates"
+)
 
 
 def control_character(value: str) -> str | None:
@@ -94,8 +95,9 @@ def past_instant(field: str, when: datetime, now: datetime) -> datetime:
 def not_before(field: str, when: datetime, earlier: datetime, what: str) -> datetime:
     """``when`` of a fact that follows ``what`` (which happened at ``earlier``)."""
     if when < earlier - CLOCK_SKEW:
-        raise InvalidValue(field, f"{when.isoformat(timespec='seconds')} is before {what} "
-                                  f"({earlier.isoformat(timespec='seconds')})")
+        raise InvalidValue(
+            field, f"{when.isoformat(timespec='seconds')} is before {what} ({earlier.isoformat(timespec='seconds')})"
+        )
     return when
 
 

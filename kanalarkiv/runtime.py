@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import psycopg
-
 from dataclasses import dataclass
 from functools import cached_property
 
+import psycopg
 import structlog
 
-from kanalarkiv.application.records import RecordsApplication
-from kanalarkiv.adapters.keys import head_signer, load_master_key
-from kanalarkiv.config import Settings
-from kanalarkiv.application.context import Clock, system_clock
 from kanalarkiv.adapters.database import ensure_database, eventsourcing_env, server_url
+from kanalarkiv.adapters.keys import head_signer, load_master_key
 from kanalarkiv.adapters.memory import limit_malloc_arenas
-from kanalarkiv.readside.runner import ProjectionSupervisor
-from kanalarkiv.transparency.signing import HeadSigner
+from kanalarkiv.application.context import Clock, system_clock
+from kanalarkiv.application.records import RecordsApplication
 from kanalarkiv.application.transparency import Checkpointer, Transparency
+from kanalarkiv.config import Settings
+from kanalarkiv.readside.runner import ProjectionSupervisor
 from kanalarkiv.readside.views import Views
 from projections.core.storable import install as install_storable_text
 
@@ -26,8 +24,11 @@ log = structlog.get_logger("kanalarkiv")
 
 def database_url(settings: Settings) -> str:
     """The URL of kanalarkiv's own database, created on first use."""
-    return ensure_database(server_url(settings), settings.database_name) if not settings.database_url \
+    return (
+        ensure_database(server_url(settings), settings.database_name)
+        if not settings.database_url
         else settings.database_url
+    )
 
 
 @dataclass
@@ -52,8 +53,12 @@ class Runtime:
         install_storable_text()  # before the first connection: no NUL ever reaches a view's table
         url = url or database_url(settings)
         master_key = load_master_key(settings.master_key, settings.data_dir)
-        app = RecordsApplication(env=eventsourcing_env(url, settings.pool_size), clock=clock, master_key=master_key,
-                                 snapshot_dir=settings.snapshots)
+        app = RecordsApplication(
+            env=eventsourcing_env(url, settings.pool_size),
+            clock=clock,
+            master_key=master_key,
+            snapshot_dir=settings.snapshots,
+        )
         views = Views(app.factory.datastore, app.name)  # type: ignore[attr-defined]
         runtime = cls(settings, url, app, views)
         if settings.run_projections if run_projections is None else run_projections:

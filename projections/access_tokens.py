@@ -30,9 +30,7 @@ class AccessTokensView(View):
     )
 
     def active_token(self, token_hash: str) -> dict[str, Any] | None:
-        return self.fetch_one(
-            "SELECT * FROM access_tokens WHERE token_hash = %s AND revoked_at IS NULL", (token_hash,)
-        )
+        return self.fetch_one("SELECT * FROM access_tokens WHERE token_hash = %s AND revoked_at IS NULL", (token_hash,))
 
     def tokens_of(self, org_id: UUID) -> list[dict[str, Any]]:
         return self.fetch_all(
@@ -51,8 +49,15 @@ class AccessTokensProjection(BatchProjection[AccessTokensView]):
         curs.execute(
             "INSERT INTO access_tokens (token_id, token_hash, org_id, subject_id, display_name, role, issued_at)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            (event.originator_id, event.token_hash, event.org_id, event.subject_id, event.display_name,
-             event.role, event.timestamp),
+            (
+                event.originator_id,
+                event.token_hash,
+                event.org_id,
+                event.subject_id,
+                event.display_name,
+                event.role,
+                event.timestamp,
+            ),
         )
 
     @handles(AccessToken.Revoked)

@@ -29,8 +29,15 @@ from projections.core.storable import storable
 from retention.crypto.content import sealed_fields
 
 _ENVELOPE = {
-    "originator_id", "originator_version", "originator_topic", "timestamp",
-    "org_id", "actor_id", "actor_name", "actor_role", "occurred_at",
+    "originator_id",
+    "originator_version",
+    "originator_topic",
+    "timestamp",
+    "org_id",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "occurred_at",
 }
 # Commenters' identity stays out of the trail, so that it can never list comments by author;
 # it is shown only through a recorded disclosure or a data subject's own request.
@@ -154,14 +161,14 @@ class AuditTrailView(View):
     bulk_tables: ClassVar = {"audit_events": ("position",)}
 
     def history(self, entity_id: UUID) -> list[dict[str, Any]]:
-        return self.fetch_all(
-            "SELECT * FROM audit_events WHERE entity_id = %s ORDER BY position", (entity_id,)
-        )
+        return self.fetch_all("SELECT * FROM audit_events WHERE entity_id = %s ORDER BY position", (entity_id,))
 
     def position_at(self, org_id: UUID, instant: datetime) -> int:
         """The last log position of the organisation's events recorded at or before ``instant``."""
-        row = self.fetch_one("SELECT max(position) AS position FROM audit_events WHERE org_id = %s"
-                             " AND recorded_at <= %s", (org_id, instant))
+        row = self.fetch_one(
+            "SELECT max(position) AS position FROM audit_events WHERE org_id = %s AND recorded_at <= %s",
+            (org_id, instant),
+        )
         return (row or {}).get("position") or 0
 
     def search(self, org_id: UUID, query: AuditQuery) -> list[dict[str, Any]]:
@@ -184,8 +191,7 @@ class AuditTrailView(View):
         order = "ASC" if query.oldest_first else "DESC"
         params["limit"] = query.limit
         return self.fetch_all(
-            f"SELECT * FROM audit_events WHERE {' AND '.join(conditions)} ORDER BY position {order}"  # noqa: S608
-            " LIMIT %(limit)s",
+            f"SELECT * FROM audit_events WHERE {' AND '.join(conditions)} ORDER BY position {order} LIMIT %(limit)s",
             params,
         )
 
@@ -213,11 +219,22 @@ class AuditTrailProjection(BatchProjection[AuditTrailView]):
     def any_event(self, event: RecordAggregate.Event, curs: Cursor[Any], position: int) -> None:
         entity_type, _, event_type = type(event).__qualname__.partition(".")
         details = event_details(event)
-        self.rows("audit_events").insert({
-            "position": position, "channel_id": channel_of(event), "entity_id": event.originator_id,
-            "entity_version": event.originator_version, "org_id": event.org_id, "entity_type": entity_type,
-            "event_type": event_type, "actor_id": event.actor_id, "actor_name": event.actor_name,
-            "actor_role": event.actor_role, "occurred_at": event.occurred_at, "recorded_at": event.timestamp,
-            "summary": summarise(event, details),
-            "details": orjson.dumps(storable(details), default=_json_default).decode(),
-        }, position)
+        self.rows("audit_events").insert(
+            {
+                "position": position,
+                "channel_id": channel_of(event),
+                "entity_id": event.originator_id,
+                "entity_version": event.originator_version,
+                "org_id": event.org_id,
+                "entity_type": entity_type,
+                "event_type": event_type,
+                "actor_id": event.actor_id,
+                "actor_name": event.actor_name,
+                "actor_role": event.actor_role,
+                "occurred_at": event.occurred_at,
+                "recorded_at": event.timestamp,
+                "summary": summarise(event, details),
+                "details": orjson.dumps(storable(details), default=_json_default).decode(),
+            },
+            position,
+        )

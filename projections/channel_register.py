@@ -50,14 +50,16 @@ class ChannelRegisterView(View):
 
     def channels_of(self, org_id: UUID, statuses: tuple[str, ...], as_of: int | None = None) -> list[dict[str, Any]]:
         return self.fetch_all(
-            sql.SQL("SELECT * FROM {} WHERE org_id = %s AND status = ANY(%s) ORDER BY platform, lower(name), id")
-            .format(source("channel_register", as_of)),
+            sql.SQL(
+                "SELECT * FROM {} WHERE org_id = %s AND status = ANY(%s) ORDER BY platform, lower(name), id"
+            ).format(source("channel_register", as_of)),
             (org_id, list(statuses)),
         )
 
     def channel(self, channel_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:
-        return self.fetch_one(sql.SQL("SELECT * FROM {} WHERE id = %s").format(source("channel_register", as_of)),
-                              (channel_id,))
+        return self.fetch_one(
+            sql.SQL("SELECT * FROM {} WHERE id = %s").format(source("channel_register", as_of)), (channel_id,)
+        )
 
 
 _CHANGED_FIELD = {
@@ -73,24 +75,39 @@ class ChannelRegisterProjection(BatchProjection[ChannelRegisterView]):
 
     def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
         return {
-            "channel_register": {e.originator_id for e, _ in events
-                                 if isinstance(e, Channel.Event) and not isinstance(e, Channel.Registered)},
+            "channel_register": {
+                e.originator_id
+                for e, _ in events
+                if isinstance(e, Channel.Event) and not isinstance(e, Channel.Registered)
+            },
             "channel_register_orgs": {e.originator_id for e, _ in events if isinstance(e, Organisation.Registered)},
         }
 
     @handles(Organisation.Registered)
     def organisation_registered(self, event: Organisation.Registered, curs: Cursor[Any], position: int) -> None:
         self.rows("channel_register_orgs").insert(
-            {"org_id": event.originator_id, "slug": event.slug, "name": event.name}, position, if_absent=True)
+            {"org_id": event.originator_id, "slug": event.slug, "name": event.name}, position, if_absent=True
+        )
 
     @handles(Channel.Registered)
     def registered(self, event: Channel.Registered, curs: Cursor[Any], position: int) -> None:
-        self.rows("channel_register").insert({
-            "id": event.originator_id, "org_id": event.org_id, "platform": event.platform, "name": event.name,
-            "url": event.url, "owning_unit": event.owning_unit, "responsible": event.responsible,
-            "purpose": event.purpose, "status": "planned", "version": event.originator_version,
-            "registered_at": event.timestamp, "updated_at": event.timestamp,
-        }, position)
+        self.rows("channel_register").insert(
+            {
+                "id": event.originator_id,
+                "org_id": event.org_id,
+                "platform": event.platform,
+                "name": event.name,
+                "url": event.url,
+                "owning_unit": event.owning_unit,
+                "responsible": event.responsible,
+                "purpose": event.purpose,
+                "status": "planned",
+                "version": event.originator_version,
+                "registered_at": event.timestamp,
+                "updated_at": event.timestamp,
+            },
+            position,
+        )
 
     @handles(*LIFE_CYCLE_EVENTS)
     def status_changed(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
@@ -103,5 +120,7 @@ class ChannelRegisterProjection(BatchProjection[ChannelRegisterView]):
 
     def _update(self, event: Channel.Event, position: int, column: str, value: Any) -> None:
         self.rows("channel_register").update(
-            event.originator_id, position,
-            **{column: value, "version": event.originator_version, "updated_at": event.timestamp})
+            event.originator_id,
+            position,
+            **{column: value, "version": event.originator_version, "updated_at": event.timestamp},
+        )

@@ -34,9 +34,13 @@ _UNMARKED = "secret_fields = '{}'"
 PUBLIC_COLUMNS = (
     "entry_id, org_id, diary_number, case_id, case_number, case_subject, record_date, direction, record_type,"
     " public_counterpart AS counterpart, public_description AS description, registered_at, status, annulled_at,"
-    " corrections, corrected_at, NOT " + _UNMARKED + " AS secrecy_marked, position,"
-    + ", ".join(f" CASE WHEN {_UNMARKED} THEN {link} END AS {link}"
-                for link in ("channel_id", "post_id", "comment_id", "decision_id", "snapshot_id"))
+    " corrections, corrected_at, NOT "
+    + _UNMARKED
+    + " AS secrecy_marked, position,"
+    + ", ".join(
+        f" CASE WHEN {_UNMARKED} THEN {link} END AS {link}"
+        for link in ("channel_id", "post_id", "comment_id", "decision_id", "snapshot_id")
+    )
 )
 
 
@@ -57,8 +61,7 @@ class DiaryQuery:
 
 class DiaryView(View):
     name = "diary"
-    tables = ("diary_settings", "diary_cases", "diary_entries", "diary_readings", "diary_markings",
-              "diary_transfers")
+    tables = ("diary_settings", "diary_cases", "diary_entries", "diary_readings", "diary_markings", "diary_transfers")
     create_statements = (
         """CREATE TABLE IF NOT EXISTS diary_settings (
             org_id uuid PRIMARY KEY, series_prefix text NOT NULL, changed_at timestamptz NOT NULL)""",
@@ -116,27 +119,33 @@ class DiaryView(View):
 
     # The public diary: PUBLIC_COLUMNS only, searched through public text only.
 
-    def public_entries(self, org_id: UUID, query: DiaryQuery,
-                       as_of: int | None = None) -> tuple[list[dict[str, Any]], int]:
+    def public_entries(
+        self, org_id: UUID, query: DiaryQuery, as_of: int | None = None
+    ) -> tuple[list[dict[str, Any]], int]:
         return self._search(PUBLIC_COLUMNS, "public_search", org_id, query, as_of)
 
     def public_entry(self, org_id: UUID, entry_id: UUID) -> dict[str, Any] | None:
-        return self.fetch_one(f"SELECT {PUBLIC_COLUMNS} FROM diary_entries WHERE org_id = %s AND entry_id = %s",  # noqa: S608
-                              (org_id, entry_id))
+        return self.fetch_one(
+            f"SELECT {PUBLIC_COLUMNS} FROM diary_entries WHERE org_id = %s AND entry_id = %s",
+            (org_id, entry_id),
+        )
 
-    def public_extract(self, org_id: UUID, date_from: datetime, date_to: datetime, after: int | None,
-                       limit: int) -> list[dict[str, Any]]:
+    def public_extract(
+        self, org_id: UUID, date_from: datetime, date_to: datetime, after: int | None, limit: int
+    ) -> list[dict[str, Any]]:
         """One page of a date range, oldest first, for an extract (CSV or PDF)."""
         return self.fetch_all(
-            f"SELECT {PUBLIC_COLUMNS} FROM diary_entries WHERE org_id = %s AND record_date >= %s"  # noqa: S608
+            f"SELECT {PUBLIC_COLUMNS} FROM diary_entries WHERE org_id = %s AND record_date >= %s"
             " AND record_date < %s AND position > %s ORDER BY position LIMIT %s",
             (org_id, date_from, date_to, after or 0, limit),
         )
 
     def case_entries(self, case_id: UUID, public: bool) -> list[dict[str, Any]]:
         columns = PUBLIC_COLUMNS if public else "*"
-        return self.fetch_all(f"SELECT {columns} FROM diary_entries WHERE case_id = %s ORDER BY position",  # noqa: S608
-                              (case_id,))
+        return self.fetch_all(
+            f"SELECT {columns} FROM diary_entries WHERE case_id = %s ORDER BY position",
+            (case_id,),
+        )
 
     # The records officers' view: every field, every reading, every marking.
 
@@ -157,7 +166,8 @@ class DiaryView(View):
         return self.fetch_all(
             "SELECT * FROM diary_transfers t WHERE org_id = %s AND NOT EXISTS (SELECT 1 FROM diary_entries e"
             " WHERE e.comment_id = t.comment_id AND e.decision_id IS NULL AND e.status = 'registered')"
-            " ORDER BY position", (org_id,),
+            " ORDER BY position",
+            (org_id,),
         )
 
     # Cases and settings
@@ -166,14 +176,17 @@ class DiaryView(View):
         return self.fetch_one("SELECT * FROM diary_cases WHERE case_id = %s", (case_id,))
 
     def cases(self, org_id: UUID, limit: int, offset: int) -> list[dict[str, Any]]:
-        return self.fetch_all("SELECT * FROM diary_cases WHERE org_id = %s ORDER BY position DESC LIMIT %s OFFSET %s",
-                              (org_id, min(limit, PAGE_MAX), offset))
+        return self.fetch_all(
+            "SELECT * FROM diary_cases WHERE org_id = %s ORDER BY position DESC LIMIT %s OFFSET %s",
+            (org_id, min(limit, PAGE_MAX), offset),
+        )
 
     def settings(self, org_id: UUID) -> dict[str, Any] | None:
         return self.fetch_one("SELECT * FROM diary_settings WHERE org_id = %s", (org_id,))
 
-    def _search(self, columns: str, index: str, org_id: UUID, query: DiaryQuery,
-                as_of: int | None = None) -> tuple[list[dict[str, Any]], int]:
+    def _search(
+        self, columns: str, index: str, org_id: UUID, query: DiaryQuery, as_of: int | None = None
+    ) -> tuple[list[dict[str, Any]], int]:
         conditions, params = ["org_id = %(org)s"], {"org": org_id}
         if query.text:
             conditions.append(f"{index} @@ websearch_to_tsquery('swedish', %(text)s)")
@@ -195,7 +208,7 @@ class DiaryView(View):
             params["record_type"] = query.record_type
         params |= {"limit": min(query.limit, PAGE_MAX), "offset": query.offset}
         rows = self.fetch_all(
-            f"SELECT {columns}, count(*) OVER () AS total FROM {source_sql('diary_entries', as_of)}"  # noqa: S608
+            f"SELECT {columns}, count(*) OVER () AS total FROM {source_sql('diary_entries', as_of)}"
             f" WHERE {' AND '.join(conditions)} ORDER BY position DESC LIMIT %(limit)s OFFSET %(offset)s",
             params,
         )
@@ -203,8 +216,10 @@ class DiaryView(View):
         return [{k: v for k, v in row.items() if k != "total"} for row in rows], total
 
     def _count(self, conditions: list[str], params: dict[str, Any], as_of: int | None = None) -> int:
-        row = self.fetch_one(f"SELECT count(*) AS n FROM {source_sql('diary_entries', as_of)}"  # noqa: S608
-                             f" WHERE {' AND '.join(conditions)}", params)
+        row = self.fetch_one(
+            f"SELECT count(*) AS n FROM {source_sql('diary_entries', as_of)} WHERE {' AND '.join(conditions)}",
+            params,
+        )
         return int(row["n"]) if row else 0
 
 
@@ -225,22 +240,38 @@ class DiaryProjection(BatchProjection[DiaryView]):
         curs.execute(
             "INSERT INTO diary_cases (case_id, org_id, diary_number, subject, responsible_unit, status, opened_at,"
             " opened_by_name, version, position) VALUES (%s, %s, %s, %s, %s, 'open', %s, %s, %s, %s)",
-            (event.originator_id, event.org_id, event.number, event.subject, event.responsible_unit, event.timestamp,
-             event.actor_name, event.originator_version, position),
+            (
+                event.originator_id,
+                event.org_id,
+                event.number,
+                event.subject,
+                event.responsible_unit,
+                event.timestamp,
+                event.actor_name,
+                event.originator_version,
+                position,
+            ),
         )
 
     @handles(Case.RecordAdded)
     def case_record(self, event: Case.RecordAdded, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE diary_cases SET records = %s, version = %s WHERE case_id = %s",
-                     (event.part, event.originator_version, event.originator_id))
+        curs.execute(
+            "UPDATE diary_cases SET records = %s, version = %s WHERE case_id = %s",
+            (event.part, event.originator_version, event.originator_id),
+        )
 
     @handles(Case.Closed, Case.Reopened)
     def case_status(self, event: Case.Event, curs: Cursor[Any], position: int) -> None:
         closed = isinstance(event, Case.Closed)
         curs.execute(
             "UPDATE diary_cases SET status = %s, closed_at = %s, close_note = %s, version = %s WHERE case_id = %s",
-            ("closed" if closed else "open", event.timestamp if closed else None,
-             event.note if closed else None, event.originator_version, event.originator_id),
+            (
+                "closed" if closed else "open",
+                event.timestamp if closed else None,
+                event.note if closed else None,
+                event.originator_version,
+                event.originator_id,
+            ),
         )
 
     @handles(DiaryEntry.Registered)
@@ -252,12 +283,33 @@ class DiaryProjection(BatchProjection[DiaryView]):
             " marked_at, marked_by_name, version, position)"
             " VALUES (%s, %s, %s, %s, %s, (SELECT subject FROM diary_cases WHERE case_id = %s), %s, %s, %s, %s, %s,"
             " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (event.originator_id, event.org_id, event.number, event.case_id, event.case_number, event.case_id,
-             event.occurred_at, event.direction, event.record_type, event.counterpart, event.description, event.note,
-             event.channel_id, event.post_id, event.comment_id, event.decision_id, event.snapshot_id,
-             event.timestamp, event.actor_name, event.secret_fields, event.secrecy_provision,
-             event.timestamp if event.secrecy_provision else None,
-             event.actor_name if event.secrecy_provision else None, event.originator_version, position),
+            (
+                event.originator_id,
+                event.org_id,
+                event.number,
+                event.case_id,
+                event.case_number,
+                event.case_id,
+                event.occurred_at,
+                event.direction,
+                event.record_type,
+                event.counterpart,
+                event.description,
+                event.note,
+                event.channel_id,
+                event.post_id,
+                event.comment_id,
+                event.decision_id,
+                event.snapshot_id,
+                event.timestamp,
+                event.actor_name,
+                event.secret_fields,
+                event.secrecy_provision,
+                event.timestamp if event.secrecy_provision else None,
+                event.actor_name if event.secrecy_provision else None,
+                event.originator_version,
+                position,
+            ),
         )
         self._reading(curs, event, event.occurred_at, None, None)
         if event.secrecy_provision:  # marked as it was registered (OSL 5:5)
@@ -269,8 +321,17 @@ class DiaryProjection(BatchProjection[DiaryView]):
             "UPDATE diary_entries SET record_date = %s, direction = %s, record_type = %s, counterpart = %s,"
             " description = %s, note = %s, corrections = corrections + 1, corrected_at = %s, version = %s"
             " WHERE entry_id = %s",
-            (event.record_date, event.direction, event.record_type, event.counterpart, event.description, event.note,
-             event.timestamp, event.originator_version, event.originator_id),
+            (
+                event.record_date,
+                event.direction,
+                event.record_type,
+                event.counterpart,
+                event.description,
+                event.note,
+                event.timestamp,
+                event.originator_version,
+                event.originator_id,
+            ),
         )
         self._reading(curs, event, event.record_date, event.corrected_fields, event.reason)
 
@@ -289,39 +350,93 @@ class DiaryProjection(BatchProjection[DiaryView]):
         curs.execute(
             "UPDATE diary_entries SET secret_fields = %s, secrecy_provision = %s, marked_at = %s, marked_by_name = %s,"
             " version = %s WHERE entry_id = %s",
-            (fields, provision, event.occurred_at if marked else None, event.actor_name if marked else None,
-             event.originator_version, event.originator_id),
+            (
+                fields,
+                provision,
+                event.occurred_at if marked else None,
+                event.actor_name if marked else None,
+                event.originator_version,
+                event.originator_id,
+            ),
         )
-        self._marking(curs, event, "marked" if marked else "lifted", provision, fields,
-                      None if marked else event.reason, event.occurred_at)
+        self._marking(
+            curs,
+            event,
+            "marked" if marked else "lifted",
+            provision,
+            fields,
+            None if marked else event.reason,
+            event.occurred_at,
+        )
 
     @handles(Comment.TransferredToCase)
     def transferred(self, event: Comment.TransferredToCase, curs: Cursor[Any], position: int) -> None:
         curs.execute(
             "INSERT INTO diary_transfers (comment_id, org_id, channel_id, post_id, diary_number, new_case, note,"
             " transferred_at, transferred_by_name, position) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (event.originator_id, event.org_id, event.channel_id, event.post_id, event.diary_number, event.new_case,
-             event.note, event.timestamp, event.actor_name, position),
+            (
+                event.originator_id,
+                event.org_id,
+                event.channel_id,
+                event.post_id,
+                event.diary_number,
+                event.new_case,
+                event.note,
+                event.timestamp,
+                event.actor_name,
+                position,
+            ),
         )
 
     @staticmethod
-    def _marking(curs: Cursor[Any], event: DiaryEntry.Event, action: str, provision: str | None,
-                 fields: list[str], reason: str | None, occurred_at: datetime) -> None:
+    def _marking(
+        curs: Cursor[Any],
+        event: DiaryEntry.Event,
+        action: str,
+        provision: str | None,
+        fields: list[str],
+        reason: str | None,
+        occurred_at: datetime,
+    ) -> None:
         curs.execute(
             "INSERT INTO diary_markings (entry_id, version, action, provision, fields, reason, occurred_at,"
             " recorded_at, by_name, by_role) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (event.originator_id, event.originator_version, action, provision, fields or None, reason, occurred_at,
-             event.timestamp, event.actor_name, event.actor_role),
+            (
+                event.originator_id,
+                event.originator_version,
+                action,
+                provision,
+                fields or None,
+                reason,
+                occurred_at,
+                event.timestamp,
+                event.actor_name,
+                event.actor_role,
+            ),
         )
 
     @staticmethod
-    def _reading(curs: Cursor[Any], event: DiaryEntry.Event, record_date: datetime, fields: list[str] | None,
-                 reason: str | None) -> None:
+    def _reading(
+        curs: Cursor[Any], event: DiaryEntry.Event, record_date: datetime, fields: list[str] | None, reason: str | None
+    ) -> None:
         curs.execute(
             "INSERT INTO diary_readings (entry_id, version, event_type, record_date, direction, record_type,"
             " counterpart, description, note, corrected_fields, reason, recorded_at, by_name, by_role)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (event.originator_id, event.originator_version, type(event).__name__, record_date, event.direction,
-             event.record_type, event.counterpart, event.description, event.note, fields, reason, event.timestamp,
-             event.actor_name, event.actor_role),
+            (
+                event.originator_id,
+                event.originator_version,
+                type(event).__name__,
+                record_date,
+                event.direction,
+                event.record_type,
+                event.counterpart,
+                event.description,
+                event.note,
+                fields,
+                reason,
+                event.timestamp,
+                event.actor_name,
+                event.actor_role,
+            ),
         )

@@ -40,16 +40,20 @@ class EditorAssignmentsView(View):
 
     def of_channel(self, channel_id: UUID, as_of: int | None = None) -> list[dict[str, Any]]:
         return self.fetch_all(
-            sql.SQL("SELECT * FROM {} WHERE channel_id = %s ORDER BY valid_from, assignment_id")
-            .format(source("editor_assignments", as_of)), (channel_id,)
+            sql.SQL("SELECT * FROM {} WHERE channel_id = %s ORDER BY valid_from, assignment_id").format(
+                source("editor_assignments", as_of)
+            ),
+            (channel_id,),
         )
 
     def valid_at(self, channel_id: UUID, when: datetime, as_of: int | None = None) -> list[dict[str, Any]]:
         """The assignments in force at ``when`` (valid from ≤ when < end, not revoked by then)."""
         return self.fetch_all(
-            sql.SQL("SELECT * FROM {} WHERE channel_id = %(channel)s AND valid_from <= %(at)s"
-                    " AND (valid_until IS NULL OR %(at)s < valid_until) AND (revoked_from IS NULL OR %(at)s < revoked_from)"
-                    " ORDER BY editor_name, assignment_id").format(source("editor_assignments", as_of)),
+            sql.SQL(
+                "SELECT * FROM {} WHERE channel_id = %(channel)s AND valid_from <= %(at)s"
+                " AND (valid_until IS NULL OR %(at)s < valid_until) AND (revoked_from IS NULL OR %(at)s < revoked_from)"
+                " ORDER BY editor_name, assignment_id"
+            ).format(source("editor_assignments", as_of)),
             {"channel": channel_id, "at": when},
         )
 
@@ -64,9 +68,20 @@ class EditorAssignmentsProjection(BatchProjection[EditorAssignmentsView]):
             "INSERT INTO editor_assignments (assignment_id, org_id, channel_id, editor_id, editor_name, scope,"
             " valid_from, valid_until, assigned_by_id, assigned_by_name, assigned_by_role, assigned_at)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (event.assignment_id, event.org_id, event.channel_id, event.editor_id, event.editor_name, event.scope,
-             event.valid_from, event.valid_until, event.actor_id, event.actor_name, event.actor_role,
-             event.timestamp),
+            (
+                event.assignment_id,
+                event.org_id,
+                event.channel_id,
+                event.editor_id,
+                event.editor_name,
+                event.scope,
+                event.valid_from,
+                event.valid_until,
+                event.actor_id,
+                event.actor_name,
+                event.actor_role,
+                event.timestamp,
+            ),
         )
 
     @handles(ChannelRoster.AssignmentRevoked)

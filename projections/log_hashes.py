@@ -70,8 +70,10 @@ class LogHashesView(View):
     )
 
     def reset(self, application_name: str) -> None:
-        raise NotRebuildable("the log_hashes projection is not rebuilt: rebuilding the hash tree from the stored "
-                             "events would hide any change made to them; run `kanalarkiv verify` instead")
+        raise NotRebuildable(
+            "the log_hashes projection is not rebuilt: rebuilding the hash tree from the stored "
+            "events would hide any change made to them; run `kanalarkiv verify` instead"
+        )
 
     # The tree
 
@@ -133,8 +135,9 @@ class LogHashesView(View):
         return heads[0] if heads else None
 
     def head_of_size(self, tree_size: int) -> TreeHead | None:
-        row = self.fetch_one("SELECT * FROM signed_tree_heads WHERE tree_size = %s ORDER BY signed_at DESC LIMIT 1",
-                             (tree_size,))
+        row = self.fetch_one(
+            "SELECT * FROM signed_tree_heads WHERE tree_size = %s ORDER BY signed_at DESC LIMIT 1", (tree_size,)
+        )
         return _head(row) if row else None
 
 
@@ -166,33 +169,46 @@ class LogHashesProjection(BatchProjection[LogHashesView]):
             leaves: list[tuple[int, int, bytes]] = []
             nodes: list[tuple[int, int, bytes]] = []
             for n in notifications:
-                leaf_hash = hash_event(n.id, n.originator_id, n.originator_version,  # type: ignore[arg-type]
-                                       n.topic, n.state)
+                leaf_hash = hash_event(
+                    n.id,
+                    n.originator_id,
+                    n.originator_version,  # type: ignore[arg-type]
+                    n.topic,
+                    n.state,
+                )
                 leaves.append((compact.size, n.id, leaf_hash))
                 nodes.extend(((index + 1) << level, level, h) for level, index, h in compact.append(leaf_hash))
             self._compact = None  # until the transaction has committed
             with conn.pipeline() as pipeline:
                 if leaves:
-                    curs.execute("INSERT INTO merkle_leaves (tree_index, notification_id, leaf_hash)"
-                                 " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[])", _columns(leaves))
+                    curs.execute(
+                        "INSERT INTO merkle_leaves (tree_index, notification_id, leaf_hash)"
+                        " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[])",
+                        _columns(leaves),
+                    )
                 if nodes:
-                    curs.execute("INSERT INTO merkle_nodes (end_index, level, hash)"
-                                 " SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::bytea[])", _columns(nodes))
+                    curs.execute(
+                        "INSERT INTO merkle_nodes (end_index, level, hash)"
+                        " SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::bytea[])",
+                        _columns(nodes),
+                    )
                 # The tracking insert reads its RETURNING row: as in BatchProjection, sync first and
                 # give it a cursor of its own, so it never reads a result left from the inserts.
                 pipeline.sync()
                 with conn.cursor() as tracking_cursor:
-                    self.view._insert_tracking(tracking_cursor, tracking)  # noqa: SLF001
+                    self.view._insert_tracking(tracking_cursor, tracking)
         self._compact = compact
 
     def _compact_range(self, curs: Cursor[Any], notifications: Sequence[Notification]) -> CompactRange:
         """The tree so far: kept from the last batch when nobody else has appended since."""
         last = curs.execute(
-            "SELECT tree_index, notification_id FROM merkle_leaves ORDER BY tree_index DESC LIMIT 1").fetchone()
+            "SELECT tree_index, notification_id FROM merkle_leaves ORDER BY tree_index DESC LIMIT 1"
+        ).fetchone()
         size = last["tree_index"] + 1 if last else 0
         if last and notifications and notifications[0].id <= last["notification_id"]:
-            raise IntegrityError(f"log position {notifications[0].id} is already in the hash tree "
-                                 f"(up to {last['notification_id']})")
+            raise IntegrityError(
+                f"log position {notifications[0].id} is already in the hash tree (up to {last['notification_id']})"
+            )
         cached = self._compact
         if cached is not None and cached.size == size:
             return CompactRange(size, cached.peaks)

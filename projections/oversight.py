@@ -12,8 +12,8 @@ from uuid import UUID
 
 from psycopg import Cursor
 
-from domain.channel import LIFE_CYCLE_EVENTS, STATUS_AFTER, Channel
 from domain.actors import Role
+from domain.channel import LIFE_CYCLE_EVENTS, STATUS_AFTER, Channel
 from domain.comment import Comment
 from domain.grounds import REVIEW_GROUNDS
 from domain.post import Post
@@ -26,8 +26,14 @@ TIMEZONE = "Europe/Stockholm"
 
 class OversightView(View):
     name = "oversight"
-    tables = ("oversight_channels", "oversight_assignments", "oversight_posts", "oversight_deletions",
-              "oversight_comments", "oversight_late_recordings")
+    tables = (
+        "oversight_channels",
+        "oversight_assignments",
+        "oversight_posts",
+        "oversight_deletions",
+        "oversight_comments",
+        "oversight_late_recordings",
+    )
     create_statements = (
         """CREATE TABLE IF NOT EXISTS oversight_channels (
             channel_id uuid PRIMARY KEY, org_id uuid NOT NULL, name text NOT NULL, status text NOT NULL)""",
@@ -52,10 +58,14 @@ class OversightView(View):
             recorded_by_name text NOT NULL, recorded_by_role text NOT NULL, PRIMARY KEY (record_id, version))""",
         "CREATE INDEX IF NOT EXISTS oversight_late_org_idx ON oversight_late_recordings (org_id, recorded_at)",
     )
-    bulk_tables: ClassVar = {"oversight_channels": ("channel_id",), "oversight_assignments": ("assignment_id",),
-                             "oversight_posts": ("post_id",), "oversight_deletions": ("post_id",),
-                             "oversight_comments": ("comment_id",),
-                             "oversight_late_recordings": ("record_id", "version")}
+    bulk_tables: ClassVar = {
+        "oversight_channels": ("channel_id",),
+        "oversight_assignments": ("assignment_id",),
+        "oversight_posts": ("post_id",),
+        "oversight_deletions": ("post_id",),
+        "oversight_comments": ("comment_id",),
+        "oversight_late_recordings": ("record_id", "version"),
+    }
 
     def response_times(self, channel_id: UUID, now: datetime, threshold: timedelta) -> list[dict[str, Any]]:
         """Per month (Swedish time) of receipt: comments needing a reply, share answered, median
@@ -82,11 +92,13 @@ class OversightView(View):
 
     def posts_without_assignment(self, org_id: UUID) -> list[dict[str, Any]]:
         return self.fetch_all(
-            "SELECT * FROM oversight_posts WHERE org_id = %s ORDER BY published_at, post_id", (org_id,))
+            "SELECT * FROM oversight_posts WHERE org_id = %s ORDER BY published_at, post_id", (org_id,)
+        )
 
     def deletions_to_review(self, org_id: UUID) -> list[dict[str, Any]]:
         return self.fetch_all(
-            "SELECT * FROM oversight_deletions WHERE org_id = %s ORDER BY deleted_at, post_id", (org_id,))
+            "SELECT * FROM oversight_deletions WHERE org_id = %s ORDER BY deleted_at, post_id", (org_id,)
+        )
 
     def channels_without_editor(self, org_id: UUID, now: datetime) -> list[dict[str, Any]]:
         return self.fetch_all(
@@ -103,7 +115,9 @@ class OversightView(View):
             "SELECT record_id, version, channel_id, event_type, occurred_at, recorded_at, recorded_by_name,"
             " recorded_by_role, round(extract(epoch FROM recorded_at - occurred_at) / 3600, 1)::float8 AS hours_late"
             " FROM oversight_late_recordings WHERE org_id = %s"
-            " ORDER BY recorded_at, record_id, version", (org_id,))
+            " ORDER BY recorded_at, record_id, version",
+            (org_id,),
+        )
 
     def channel_names(self, org_id: UUID) -> dict[UUID, str]:
         rows = self.fetch_all("SELECT channel_id, name FROM oversight_channels WHERE org_id = %s", (org_id,))
@@ -122,15 +136,18 @@ class OversightProjection(BatchProjection[OversightView]):
                 channels.add(event.originator_id)
             elif isinstance(event, ChannelRoster.AssignmentRevoked):
                 assignments.add(event.assignment_id)
-            elif isinstance(event, (Comment.ReplyPosted, Comment.Moderated, Comment.ModerationReversed,
-                                    Comment.TransferredToCase)):
+            elif isinstance(
+                event, (Comment.ReplyPosted, Comment.Moderated, Comment.ModerationReversed, Comment.TransferredToCase)
+            ):
                 comments.add(event.originator_id)
         return {"oversight_channels": channels, "oversight_assignments": assignments, "oversight_comments": comments}
 
     @handles(Channel.Registered)
     def channel_registered(self, event: Channel.Registered, curs: Cursor[Any], position: int) -> None:
-        self.rows("oversight_channels").insert({"channel_id": event.originator_id, "org_id": event.org_id,
-                                                "name": event.name, "status": "planned"}, position)
+        self.rows("oversight_channels").insert(
+            {"channel_id": event.originator_id, "org_id": event.org_id, "name": event.name, "status": "planned"},
+            position,
+        )
 
     @handles(*LIFE_CYCLE_EVENTS)
     def channel_status(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
@@ -139,8 +156,15 @@ class OversightProjection(BatchProjection[OversightView]):
     @handles(ChannelRoster.EditorAssigned)
     def assigned(self, event: ChannelRoster.EditorAssigned, curs: Cursor[Any], position: int) -> None:
         self.rows("oversight_assignments").insert(
-            {"assignment_id": event.assignment_id, "channel_id": event.channel_id, "valid_from": event.valid_from,
-             "valid_until": event.valid_until, "revoked_from": None}, position)
+            {
+                "assignment_id": event.assignment_id,
+                "channel_id": event.channel_id,
+                "valid_from": event.valid_from,
+                "valid_until": event.valid_until,
+                "revoked_from": None,
+            },
+            position,
+        )
 
     @handles(ChannelRoster.AssignmentRevoked)
     def revoked(self, event: ChannelRoster.AssignmentRevoked, curs: Cursor[Any], position: int) -> None:
@@ -149,19 +173,35 @@ class OversightProjection(BatchProjection[OversightView]):
     def _if_late(self, event: Post.Event | Comment.Event, channel_id: UUID, position: int) -> None:
         if event.actor_role != Role.CAPTURE_CLIENT and recorded_late(event.occurred_at, event.timestamp):
             self.rows("oversight_late_recordings").insert(
-                {"record_id": event.originator_id, "version": event.originator_version, "channel_id": channel_id,
-                 "org_id": event.org_id, "event_type": type(event).__qualname__, "occurred_at": event.occurred_at,
-                 "recorded_at": event.timestamp, "recorded_by_name": event.actor_name,
-                 "recorded_by_role": event.actor_role}, position)
+                {
+                    "record_id": event.originator_id,
+                    "version": event.originator_version,
+                    "channel_id": channel_id,
+                    "org_id": event.org_id,
+                    "event_type": type(event).__qualname__,
+                    "occurred_at": event.occurred_at,
+                    "recorded_at": event.timestamp,
+                    "recorded_by_name": event.actor_name,
+                    "recorded_by_role": event.actor_role,
+                },
+                position,
+            )
 
     @handles(Post.Published)
     def published(self, event: Post.Published, curs: Cursor[Any], position: int) -> None:
         self._if_late(event, event.channel_id, position)
         if event.assignment_id is None:
             self.rows("oversight_posts").insert(
-                {"post_id": event.originator_id, "channel_id": event.channel_id, "org_id": event.org_id,
-                 "published_at": event.occurred_at, "author_name": event.author_name, "source": event.source},
-                position)
+                {
+                    "post_id": event.originator_id,
+                    "channel_id": event.channel_id,
+                    "org_id": event.org_id,
+                    "published_at": event.occurred_at,
+                    "author_name": event.author_name,
+                    "source": event.source,
+                },
+                position,
+            )
 
     @handles(Post.Edited)
     def edited(self, event: Post.Edited, curs: Cursor[Any], position: int) -> None:
@@ -172,16 +212,32 @@ class OversightProjection(BatchProjection[OversightView]):
         self._if_late(event, event.channel_id, position)
         if event.ground in REVIEW_GROUNDS:
             self.rows("oversight_deletions").insert(
-                {"post_id": event.originator_id, "channel_id": event.channel_id, "org_id": event.org_id,
-                 "ground": event.ground, "reason": event.reason, "deleted_at": event.occurred_at,
-                 "deleted_by_name": event.actor_name}, position)
+                {
+                    "post_id": event.originator_id,
+                    "channel_id": event.channel_id,
+                    "org_id": event.org_id,
+                    "ground": event.ground,
+                    "reason": event.reason,
+                    "deleted_at": event.occurred_at,
+                    "deleted_by_name": event.actor_name,
+                },
+                position,
+            )
 
     @handles(Comment.Received)
     def received(self, event: Comment.Received, curs: Cursor[Any], position: int) -> None:
         self.rows("oversight_comments").insert(
-            {"comment_id": event.originator_id, "channel_id": event.channel_id, "org_id": event.org_id,
-             "received_at": event.occurred_at, "first_reply_at": None, "moderated": False, "moved_to_case": False},
-            position)
+            {
+                "comment_id": event.originator_id,
+                "channel_id": event.channel_id,
+                "org_id": event.org_id,
+                "received_at": event.occurred_at,
+                "first_reply_at": None,
+                "moderated": False,
+                "moved_to_case": False,
+            },
+            position,
+        )
 
     @handles(Comment.ReplyPosted)
     def replied(self, event: Comment.ReplyPosted, curs: Cursor[Any], position: int) -> None:
@@ -190,13 +246,17 @@ class OversightProjection(BatchProjection[OversightView]):
         row = comments.get(event.originator_id)
         if row is not None:
             first = row["first_reply_at"]
-            comments.update(event.originator_id, position,
-                            first_reply_at=event.occurred_at if first is None else min(first, event.occurred_at))
+            comments.update(
+                event.originator_id,
+                position,
+                first_reply_at=event.occurred_at if first is None else min(first, event.occurred_at),
+            )
 
     @handles(Comment.Moderated, Comment.ModerationReversed)
     def moderation(self, event: Comment.Event, curs: Cursor[Any], position: int) -> None:
-        self.rows("oversight_comments").update(event.originator_id, position,
-                                               moderated=isinstance(event, Comment.Moderated))
+        self.rows("oversight_comments").update(
+            event.originator_id, position, moderated=isinstance(event, Comment.Moderated)
+        )
 
     @handles(Comment.TransferredToCase)
     def moved_to_case(self, event: Comment.TransferredToCase, curs: Cursor[Any], position: int) -> None:

@@ -2,9 +2,9 @@
 
 from projections.access_tokens import AccessTokensProjection
 from projections.audit_trail import AuditTrailProjection
-from projections.core.base import BatchProjection
 from projections.channel_content import ChannelContentProjection
 from projections.channel_register import ChannelRegisterProjection
+from projections.core.base import BatchProjection
 from projections.diary import DiaryProjection
 from projections.editor_assignments import EditorAssignmentsProjection
 from projections.log_hashes import LogHashesProjection

@@ -19,8 +19,8 @@ from projections.core.storable import storable
 from retention.classification import RecordClassification
 from retention.disposal import DisposalDecision
 from retention.holds import DisposalHolds, RecordFacts
-from retention.snapshots import ChannelSnapshot
 from retention.plan import DEFAULT_CLASS, RecordKind, RecordsPlan, period_months
+from retention.snapshots import ChannelSnapshot
 
 # A record is held when an active hold covers it; the same rule as ``Hold.covers``.
 HELD = """EXISTS (SELECT 1 FROM retention_holds h WHERE h.org_id = r.org_id AND h.lifted_at IS NULL AND (
@@ -46,8 +46,13 @@ RECORDS_WITH_RULES = f"""SELECT r.*, c.rule, c.legal_basis, {DUE_AT} AS due_at, 
 
 class RetentionView(View):
     name = "retention"
-    tables = ("retention_records", "retention_plans", "retention_plan_classes", "retention_holds",
-              "retention_disposals")
+    tables = (
+        "retention_records",
+        "retention_plans",
+        "retention_plan_classes",
+        "retention_holds",
+        "retention_disposals",
+    )
     create_statements = (
         """CREATE TABLE IF NOT EXISTS retention_records (
             record_id uuid PRIMARY KEY, org_id uuid NOT NULL, kind text NOT NULL, class_code text NOT NULL,
@@ -81,7 +86,9 @@ class RetentionView(View):
         if plan is not None:
             plan["classes"] = self.fetch_all(
                 "SELECT code, name, rule, period, trigger, legal_basis FROM retention_plan_classes"
-                " WHERE org_id = %s AND version = %s ORDER BY code", (org_id, plan["version"]))
+                " WHERE org_id = %s AND version = %s ORDER BY code",
+                (org_id, plan["version"]),
+            )
         return plan
 
     def due_summary(self, org_id: UUID, now: datetime, within: timedelta = timedelta(0)) -> list[dict[str, Any]]:
@@ -96,7 +103,9 @@ class RetentionView(View):
     def held(self, org_id: UUID) -> list[dict[str, Any]]:
         return self.fetch_all(
             f"SELECT record_id, kind, class_code, channel_id, created_at, due_at FROM ({RECORDS_WITH_RULES}) x"
-            " WHERE held ORDER BY created_at, record_id", {"org": org_id})
+            " WHERE held ORDER BY created_at, record_id",
+            {"org": org_id},
+        )
 
     def holds(self, org_id: UUID) -> list[dict[str, Any]]:
         return self.fetch_all("SELECT * FROM retention_holds WHERE org_id = %s ORDER BY placed_at", (org_id,))
@@ -105,11 +114,14 @@ class RetentionView(View):
         return self.fetch_all(
             "SELECT decision_id, reference, class_code, plan_version, rule, cardinality(record_ids) AS records,"
             " key_count, assessment, decided_at, decided_by, executed_at, renderings FROM retention_disposals"
-            " WHERE org_id = %s ORDER BY decided_at", (org_id,))
+            " WHERE org_id = %s ORDER BY decided_at",
+            (org_id,),
+        )
 
     def executed_decisions(self) -> list[UUID]:
-        rows = self.fetch_all("SELECT decision_id FROM retention_disposals WHERE executed_at IS NOT NULL"
-                              " ORDER BY executed_at")
+        rows = self.fetch_all(
+            "SELECT decision_id FROM retention_disposals WHERE executed_at IS NOT NULL ORDER BY executed_at"
+        )
         return [row["decision_id"] for row in rows]
 
     def records_without_keys(self) -> list[dict[str, Any]]:
@@ -118,31 +130,38 @@ class RetentionView(View):
             "SELECT r.record_id, r.kind, r.org_id, r.created_at FROM retention_records r"
             " WHERE r.disposed_at IS NULL AND r.kind IN ('post', 'comment', 'removed_comment', 'reply', 'snapshot')"
             " AND NOT EXISTS (SELECT 1 FROM record_keys k WHERE k.key_id = 'record:' || r.record_id::text)"
-            " ORDER BY r.created_at")
+            " ORDER BY r.created_at"
+        )
 
     def record(self, record_id: UUID) -> dict[str, Any] | None:
         return self.fetch_one("SELECT * FROM retention_records WHERE record_id = %s", (record_id,))
 
     # Selections for disposal decisions
 
-    def candidates(self, org_id: UUID, class_code: str, now: datetime, record_ids: list[UUID] | None,
-                   channel_id: UUID | None) -> list[RecordFacts]:
+    def candidates(
+        self, org_id: UUID, class_code: str, now: datetime, record_ids: list[UUID] | None, channel_id: UUID | None
+    ) -> list[RecordFacts]:
         """The records a decision would cover: named ones, or every due one of the class (on a channel)."""
         if record_ids:
-            rows = self.fetch_all("SELECT * FROM retention_records WHERE org_id = %s AND record_id = ANY(%s)"
-                                  " AND disposed_at IS NULL ORDER BY created_at", (org_id, record_ids))
+            rows = self.fetch_all(
+                "SELECT * FROM retention_records WHERE org_id = %s AND record_id = ANY(%s)"
+                " AND disposed_at IS NULL ORDER BY created_at",
+                (org_id, record_ids),
+            )
         else:
             rows = self.fetch_all(
                 f"SELECT * FROM ({RECORDS_WITH_RULES}) x WHERE class_code = %(class)s AND NOT held"
                 " AND (%(channel)s::uuid IS NULL OR channel_id = %(channel)s)"
                 " AND (rule = 'when_no_longer_relevant' OR due_at <= %(now)s) ORDER BY created_at",
-                {"org": org_id, "class": class_code, "channel": channel_id, "now": now})
+                {"org": org_id, "class": class_code, "channel": channel_id, "now": now},
+            )
         return [facts(row) for row in rows]
 
     def dry_run(self, org_id: UUID, classes: list[Any], now: datetime) -> dict[str, list[dict[str, Any]]]:
         """Which records a proposed plan would make due, or no longer due, compared with the plan in force."""
-        proposed = orjson.dumps([{"code": c.code, "rule": c.rule, "months": c.months, "trigger": c.trigger}
-                                 for c in classes]).decode()
+        proposed = orjson.dumps(
+            [{"code": c.code, "rule": c.rule, "months": c.months, "trigger": c.trigger} for c in classes]
+        ).decode()
         rows = self.fetch_all(
             f"""WITH current AS ({RECORDS_WITH_RULES}),
                 proposed AS (SELECT * FROM jsonb_to_recordset(%(proposed)s::jsonb)
@@ -153,12 +172,14 @@ class RetentionView(View):
                          WHEN p.trigger = 'removed' THEN cur.removed_at + make_interval(months => p.months)
                     END) AS due_proposed
             FROM current cur LEFT JOIN proposed p ON p.code = cur.class_code WHERE NOT cur.held""",
-            {"org": org_id, "proposed": proposed})
+            {"org": org_id, "proposed": proposed},
+        )
         newly, no_longer = [], []
         for row in rows:
             was, will = _is_due(row["due_now"], now), _is_due(row["due_proposed"], now)
             (newly if will and not was else no_longer if was and not will else []).append(
-                {"record_id": row["record_id"], "class_code": row["class_code"], "created_at": row["created_at"]})
+                {"record_id": row["record_id"], "class_code": row["class_code"], "created_at": row["created_at"]}
+            )
         return {"newly_due": newly, "no_longer_due": no_longer}
 
 
@@ -167,8 +188,15 @@ def _is_due(due: datetime | None, now: datetime) -> bool:
 
 
 def facts(row: dict[str, Any]) -> RecordFacts:
-    return RecordFacts(row["record_id"], row["kind"], row["class_code"], row["channel_id"], row["case_number"],
-                       row["created_at"], row["removed_at"])
+    return RecordFacts(
+        row["record_id"],
+        row["kind"],
+        row["class_code"],
+        row["channel_id"],
+        row["case_number"],
+        row["created_at"],
+        row["removed_at"],
+    )
 
 
 class RetentionProjection(BatchProjection[RetentionView]):
@@ -179,8 +207,18 @@ class RetentionProjection(BatchProjection[RetentionView]):
     def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
         keys: set[Any] = set()
         for event, _ in events:
-            if isinstance(event, (Post.Published, Post.Deleted, ChannelSnapshot.Taken, Comment.Received,
-                                  Comment.Moderated, Comment.ModerationReversed, Comment.TransferredToCase)):
+            if isinstance(
+                event,
+                (
+                    Post.Published,
+                    Post.Deleted,
+                    ChannelSnapshot.Taken,
+                    Comment.Received,
+                    Comment.Moderated,
+                    Comment.ModerationReversed,
+                    Comment.TransferredToCase,
+                ),
+            ):
                 keys.add(event.originator_id)
             elif isinstance(event, Comment.ReplyPosted):
                 keys.add(event.reply_id)
@@ -190,12 +228,32 @@ class RetentionProjection(BatchProjection[RetentionView]):
                 keys.update(event.record_ids)
         return {"retention_records": keys}
 
-    def _record(self, position: int, record_id: UUID, org_id: UUID, kind: RecordKind, channel_id: UUID | None,
-                created_at: datetime) -> None:
-        self.rows("retention_records").insert({
-            "record_id": record_id, "org_id": org_id, "kind": kind.value, "class_code": DEFAULT_CLASS[kind],
-            "explicit_class": False, "channel_id": channel_id, "case_number": None, "created_at": created_at,
-            "removed_at": None, "disposed_at": None, "disposal_reference": None}, position, if_absent=True)
+    def _record(
+        self,
+        position: int,
+        record_id: UUID,
+        org_id: UUID,
+        kind: RecordKind,
+        channel_id: UUID | None,
+        created_at: datetime,
+    ) -> None:
+        self.rows("retention_records").insert(
+            {
+                "record_id": record_id,
+                "org_id": org_id,
+                "kind": kind.value,
+                "class_code": DEFAULT_CLASS[kind],
+                "explicit_class": False,
+                "channel_id": channel_id,
+                "case_number": None,
+                "created_at": created_at,
+                "removed_at": None,
+                "disposed_at": None,
+                "disposal_reference": None,
+            },
+            position,
+            if_absent=True,
+        )
 
     @handles(Post.Published)
     def post(self, event: Post.Published, curs: Cursor[Any], position: int) -> None:
@@ -207,13 +265,15 @@ class RetentionProjection(BatchProjection[RetentionView]):
 
     @handles(ChannelSnapshot.Taken)
     def snapshot(self, event: ChannelSnapshot.Taken, curs: Cursor[Any], position: int) -> None:
-        self._record(position, event.originator_id, event.org_id, RecordKind.SNAPSHOT, event.channel_id,
-                     event.occurred_at)
+        self._record(
+            position, event.originator_id, event.org_id, RecordKind.SNAPSHOT, event.channel_id, event.occurred_at
+        )
 
     @handles(Comment.Received)
     def comment(self, event: Comment.Received, curs: Cursor[Any], position: int) -> None:
-        self._record(position, event.originator_id, event.org_id, RecordKind.COMMENT, event.channel_id,
-                     event.occurred_at)
+        self._record(
+            position, event.originator_id, event.org_id, RecordKind.COMMENT, event.channel_id, event.occurred_at
+        )
 
     @handles(Comment.ReplyPosted)
     def reply(self, event: Comment.ReplyPosted, curs: Cursor[Any], position: int) -> None:
@@ -226,9 +286,13 @@ class RetentionProjection(BatchProjection[RetentionView]):
         records = self.rows("retention_records")
         row = records.get(event.originator_id)
         if row is not None:
-            records.update(event.originator_id, position, kind=kind.value,
-                           removed_at=event.timestamp if removed else None,
-                           class_code=row["class_code"] if row["explicit_class"] else DEFAULT_CLASS[kind])
+            records.update(
+                event.originator_id,
+                position,
+                kind=kind.value,
+                removed_at=event.timestamp if removed else None,
+                class_code=row["class_code"] if row["explicit_class"] else DEFAULT_CLASS[kind],
+            )
 
     @handles(Comment.TransferredToCase)
     def moved_to_case(self, event: Comment.TransferredToCase, curs: Cursor[Any], position: int) -> None:
@@ -236,8 +300,7 @@ class RetentionProjection(BatchProjection[RetentionView]):
 
     @handles(RecordClassification.Reclassified)
     def reclassified(self, event: RecordClassification.Reclassified, curs: Cursor[Any], position: int) -> None:
-        self.rows("retention_records").update(event.record_id, position, class_code=event.to_class,
-                                              explicit_class=True)
+        self.rows("retention_records").update(event.record_id, position, class_code=event.to_class, explicit_class=True)
 
     @handles(RecordsPlan.VersionAdopted)
     def plan_adopted(self, event: RecordsPlan.VersionAdopted, curs: Cursor[Any], position: int) -> None:
@@ -245,25 +308,48 @@ class RetentionProjection(BatchProjection[RetentionView]):
             "INSERT INTO retention_plans VALUES (%s, %s, %s, %s, %s) ON CONFLICT (org_id) DO UPDATE"
             " SET version = excluded.version, decision_reference = excluded.decision_reference,"
             " adopted_at = excluded.adopted_at, adopted_by = excluded.adopted_by",
-            (event.org_id, event.version, event.decision_reference, event.timestamp, event.actor_name))
+            (event.org_id, event.version, event.decision_reference, event.timestamp, event.actor_name),
+        )
         for c in event.classes:
             months = period_months(c["period"]) if c.get("period") else None
-            curs.execute("INSERT INTO retention_plan_classes VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                         (event.org_id, event.version, c["code"], c["name"], c["rule"], c.get("period"), months,
-                          c.get("trigger"), c["legal_basis"]))
+            curs.execute(
+                "INSERT INTO retention_plan_classes VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                (
+                    event.org_id,
+                    event.version,
+                    c["code"],
+                    c["name"],
+                    c["rule"],
+                    c.get("period"),
+                    months,
+                    c.get("trigger"),
+                    c["legal_basis"],
+                ),
+            )
 
     @handles(DisposalHolds.HoldPlaced)
     def hold_placed(self, event: DisposalHolds.HoldPlaced, curs: Cursor[Any], position: int) -> None:
-        curs.execute("INSERT INTO retention_holds (hold_id, org_id, scope, target, query, reason, placed_at, placed_by)"
-                     " VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s, %s)",
-                     (event.hold_id, event.org_id, event.scope, event.target,
-                      orjson.dumps(storable(event.query)).decode() if event.query else None, event.reason, event.timestamp,
-                      event.actor_name))
+        curs.execute(
+            "INSERT INTO retention_holds (hold_id, org_id, scope, target, query, reason, placed_at, placed_by)"
+            " VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s, %s)",
+            (
+                event.hold_id,
+                event.org_id,
+                event.scope,
+                event.target,
+                orjson.dumps(storable(event.query)).decode() if event.query else None,
+                event.reason,
+                event.timestamp,
+                event.actor_name,
+            ),
+        )
 
     @handles(DisposalHolds.HoldLifted)
     def hold_lifted(self, event: DisposalHolds.HoldLifted, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE retention_holds SET lifted_at = %s, lift_reason = %s WHERE hold_id = %s",
-                     (event.timestamp, event.reason, event.hold_id))
+        curs.execute(
+            "UPDATE retention_holds SET lifted_at = %s, lift_reason = %s WHERE hold_id = %s",
+            (event.timestamp, event.reason, event.hold_id),
+        )
 
     @handles(DisposalDecision.Decided)
     def decided(self, event: DisposalDecision.Decided, curs: Cursor[Any], position: int) -> None:
@@ -271,14 +357,27 @@ class RetentionProjection(BatchProjection[RetentionView]):
             "INSERT INTO retention_disposals (decision_id, org_id, reference, class_code, plan_version, rule,"
             " record_ids, key_count, assessment, decided_at, decided_by) VALUES (%s, %s, %s, %s, %s, %s::jsonb,"
             " %s, %s, %s, %s, %s)",
-            (event.originator_id, event.org_id, event.reference, event.class_code, event.plan_version,
-             orjson.dumps(storable(event.rule)).decode(), event.record_ids, len(event.keys), event.assessment,
-             event.timestamp, event.actor_name))
+            (
+                event.originator_id,
+                event.org_id,
+                event.reference,
+                event.class_code,
+                event.plan_version,
+                orjson.dumps(storable(event.rule)).decode(),
+                event.record_ids,
+                len(event.keys),
+                event.assessment,
+                event.timestamp,
+                event.actor_name,
+            ),
+        )
 
     @handles(DisposalDecision.Executed)
     def executed(self, event: DisposalDecision.Executed, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE retention_disposals SET executed_at = %s WHERE decision_id = %s",
-                     (event.timestamp, event.originator_id))
+        curs.execute(
+            "UPDATE retention_disposals SET executed_at = %s WHERE decision_id = %s",
+            (event.timestamp, event.originator_id),
+        )
         if not event.personal_data_only:
             records = self.rows("retention_records")
             for record_id in dict.fromkeys(event.record_ids):
@@ -287,5 +386,7 @@ class RetentionProjection(BatchProjection[RetentionView]):
     @handles(DisposalDecision.RenderingRemade)
     def rendering_remade(self, event: DisposalDecision.RenderingRemade, curs: Cursor[Any], position: int) -> None:
         reached = orjson.dumps([{"snapshot_id": event.snapshot_id, "remade_as": event.remade_as}]).decode()
-        curs.execute("UPDATE retention_disposals SET renderings = renderings || %s::jsonb WHERE decision_id = %s",
-                     (reached, event.originator_id))
+        curs.execute(
+            "UPDATE retention_disposals SET renderings = renderings || %s::jsonb WHERE decision_id = %s",
+            (reached, event.originator_id),
+        )

@@ -56,10 +56,12 @@ class SnapshotsView(View):
     def of_channel(self, channel_id: UUID) -> list[dict[str, Any]]:
         return self.fetch_all(
             f"SELECT {LISTED} FROM snapshot_register WHERE channel_id = %s ORDER BY taken_at DESC, recorded_at DESC",
-            (channel_id,))
+            (channel_id,),
+        )
 
-    def renderings_reached(self, org_id: UUID, record_ids: list[UUID],
-                           legacy: dict[UUID, datetime]) -> list[dict[str, Any]]:
+    def renderings_reached(
+        self, org_id: UUID, record_ids: list[UUID], legacy: dict[UUID, datetime]
+    ) -> list[dict[str, Any]]:
         """Renderings in force holding any of ``record_ids``; and those made before renderings named
         their records, of a channel in ``legacy`` (channel → its latest record's creation) whose
         period began by then."""
@@ -70,21 +72,44 @@ class SnapshotsView(View):
             "      AS r(channel_id, latest) WHERE r.channel_id = s.channel_id"
             "      AND r.latest >= s.period_start - interval '1 day')))"
             " ORDER BY taken_at, snapshot_id",
-            {"org": org_id, "ids": record_ids, "channels": list(legacy), "latest": list(legacy.values())})
+            {"org": org_id, "ids": record_ids, "channels": list(legacy), "latest": list(legacy.values())},
+        )
 
     def uploads_of(self, channel_ids: list[UUID]) -> list[dict[str, Any]]:
         """The uploaded snapshots of the channels (the webmaster's own records), not disposed of."""
         return self.fetch_all(
             "SELECT snapshot_id, channel_id, period_start, period_end, taken_at, taken_by, filename"
             " FROM snapshot_register WHERE channel_id = ANY(%s) AND NOT rendered AND disposed_reference IS NULL"
-            " ORDER BY taken_at, snapshot_id", (channel_ids,))
+            " ORDER BY taken_at, snapshot_id",
+            (channel_ids,),
+        )
 
 
-LISTED = ", ".join((
-    "snapshot_id", "org_id", "channel_id", "period_start", "period_end", "sha256", "size", "media_type", "filename",
-    "rendered", "taken_at", "taken_by", "recorded_at", "fixity_checked_at", "fixity_intact", "disposed_reference",
-    "CASE WHEN rendered THEN coalesce(audience, 'records') END AS audience", "as_of_position", "remakes", "remade_as",
-    "cardinality(record_ids) AS records_held"))
+LISTED = ", ".join(
+    (
+        "snapshot_id",
+        "org_id",
+        "channel_id",
+        "period_start",
+        "period_end",
+        "sha256",
+        "size",
+        "media_type",
+        "filename",
+        "rendered",
+        "taken_at",
+        "taken_by",
+        "recorded_at",
+        "fixity_checked_at",
+        "fixity_intact",
+        "disposed_reference",
+        "CASE WHEN rendered THEN coalesce(audience, 'records') END AS audience",
+        "as_of_position",
+        "remakes",
+        "remade_as",
+        "cardinality(record_ids) AS records_held",
+    )
+)
 """A listing's columns: the audience of a rendering made before they were named is the whole record's."""
 
 
@@ -93,14 +118,27 @@ class SnapshotsProjection(BatchProjection[SnapshotsView]):
     view_class: ClassVar = SnapshotsView
 
     def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
-        return {"snapshot_channels": {e.originator_id for e, _ in events
-                                      if isinstance(e, Channel.Event) and not isinstance(e, Channel.Registered)}}
+        return {
+            "snapshot_channels": {
+                e.originator_id
+                for e, _ in events
+                if isinstance(e, Channel.Event) and not isinstance(e, Channel.Registered)
+            }
+        }
 
     @handles(Channel.Registered)
     def registered(self, event: Channel.Registered, curs: Cursor[Any], position: int) -> None:
         self.rows("snapshot_channels").insert(
-            {"channel_id": event.originator_id, "org_id": event.org_id, "name": event.name,
-             "platform": event.platform, "status": "planned", "active_since": None}, position)
+            {
+                "channel_id": event.originator_id,
+                "org_id": event.org_id,
+                "name": event.name,
+                "platform": event.platform,
+                "status": "planned",
+                "active_since": None,
+            },
+            position,
+        )
 
     @handles(*LIFE_CYCLE_EVENTS)
     def status(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
@@ -119,27 +157,49 @@ class SnapshotsProjection(BatchProjection[SnapshotsView]):
             "INSERT INTO snapshot_register (snapshot_id, org_id, channel_id, period_start, period_end, sha256, size,"
             " media_type, filename, rendered, taken_at, taken_by, recorded_at, position)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (event.originator_id, event.org_id, event.channel_id, event.period_start, event.period_end, event.sha256,
-             event.size, event.media_type, event.filename, event.rendered, event.occurred_at, event.actor_name,
-             event.timestamp, position))
+            (
+                event.originator_id,
+                event.org_id,
+                event.channel_id,
+                event.period_start,
+                event.period_end,
+                event.sha256,
+                event.size,
+                event.media_type,
+                event.filename,
+                event.rendered,
+                event.occurred_at,
+                event.actor_name,
+                event.timestamp,
+                position,
+            ),
+        )
 
     @handles(ChannelSnapshot.RenderingMade)
     def rendering(self, event: ChannelSnapshot.RenderingMade, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE snapshot_register SET audience = %s, record_ids = %s, as_of_position = %s, remakes = %s"
-                     " WHERE snapshot_id = %s", (event.audience, event.record_ids, event.as_of_position,
-                                                 event.remakes, event.originator_id))
+        curs.execute(
+            "UPDATE snapshot_register SET audience = %s, record_ids = %s, as_of_position = %s, remakes = %s"
+            " WHERE snapshot_id = %s",
+            (event.audience, event.record_ids, event.as_of_position, event.remakes, event.originator_id),
+        )
 
     @handles(ChannelSnapshot.RenderingShredded)
     def shredded(self, event: ChannelSnapshot.RenderingShredded, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE snapshot_register SET remade_as = %s, disposed_reference = %s WHERE snapshot_id = %s",
-                     (event.remade_as, event.reference, event.originator_id))
+        curs.execute(
+            "UPDATE snapshot_register SET remade_as = %s, disposed_reference = %s WHERE snapshot_id = %s",
+            (event.remade_as, event.reference, event.originator_id),
+        )
 
     @handles(ChannelSnapshot.FixityChecked)
     def fixity(self, event: ChannelSnapshot.FixityChecked, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE snapshot_register SET fixity_checked_at = %s, fixity_intact = %s WHERE snapshot_id = %s",
-                     (event.timestamp, event.intact, event.originator_id))
+        curs.execute(
+            "UPDATE snapshot_register SET fixity_checked_at = %s, fixity_intact = %s WHERE snapshot_id = %s",
+            (event.timestamp, event.intact, event.originator_id),
+        )
 
     @handles(DisposalDecision.Executed)
     def disposed(self, event: DisposalDecision.Executed, curs: Cursor[Any], position: int) -> None:
-        curs.execute("UPDATE snapshot_register SET disposed_reference = %s WHERE snapshot_id = ANY(%s)",
-                     (event.reference, event.record_ids))
+        curs.execute(
+            "UPDATE snapshot_register SET disposed_reference = %s WHERE snapshot_id = ANY(%s)",
+            (event.reference, event.record_ids),
+        )

@@ -43,15 +43,24 @@ class RecordClassification(RecordAggregate):
     @classmethod
     def open(cls, org_id: UUID, record_id: UUID, by: Actor, at: datetime) -> RecordClassification:
         by.require({Role.RECORDS_OFFICER}, org_id, "reclassifying a record")
-        return cls._create(cls.Opened, id=cls.id_for(record_id), record_id=record_id,
-                           **cls.envelope(by, at, None, org_id))
+        return cls._create(
+            cls.Opened, id=cls.id_for(record_id), record_id=record_id, **cls.envelope(by, at, None, org_id)
+        )
 
-    def reclassify(self, plan: RecordsPlan, current_class: str, to_class: str, reason: str, by: Actor,
-                   at: datetime) -> None:
+    def reclassify(
+        self, plan: RecordsPlan, current_class: str, to_class: str, reason: str, by: Actor, at: datetime
+    ) -> None:
         by.require({Role.RECORDS_OFFICER}, self.org_id, "reclassifying a record")
         if to_class not in plan.classes:
             raise InvalidValue("to_class", f"plan version {plan.plan_version} has no class {to_class!r}")
         if to_class == current_class:
             raise InvalidValue("to_class", f"the record already is of class {to_class}")
-        self._record(self.Reclassified, by, at, record_id=self.record_id, from_class=current_class,
-                     to_class=to_class, reason=required_text("reason", reason, 2000))
+        self._record(
+            self.Reclassified,
+            by,
+            at,
+            record_id=self.record_id,
+            from_class=current_class,
+            to_class=to_class,
+            reason=required_text("reason", reason, 2000),
+        )

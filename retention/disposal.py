@@ -92,8 +92,17 @@ class DisposalDecision(RecordAggregate):
 
     @classmethod
     def decide(
-        cls, decision_id: UUID, reference: str, plan: RecordsPlan, holds: DisposalHolds, class_code: str,
-        records: list[RecordFacts], selection: dict, assessment: str | None, by: Actor, at: datetime,
+        cls,
+        decision_id: UUID,
+        reference: str,
+        plan: RecordsPlan,
+        holds: DisposalHolds,
+        class_code: str,
+        records: list[RecordFacts],
+        selection: dict,
+        assessment: str | None,
+        by: Actor,
+        at: datetime,
     ) -> DisposalDecision:
         by.require(DISPOSERS, plan.org_id, "deciding on disposal")
         rule = _disposable_rule(plan, class_code, assessment)
@@ -106,15 +115,30 @@ class DisposalDecision(RecordAggregate):
         holds.check(decision_id, by, at)
         keys = [key for record in records for key in record_keys(record.record_id)]
         return cls._create(
-            cls.Decided, id=decision_id, reference=required_text("reference", reference, 60), class_code=class_code,
-            plan_version=plan.plan_version, rule=vars(rule).copy(), record_ids=[r.record_id for r in records], keys=keys,
-            selection=selection, assessment=assessment, **cls.envelope(by, at, None, plan.org_id),
+            cls.Decided,
+            id=decision_id,
+            reference=required_text("reference", reference, 60),
+            class_code=class_code,
+            plan_version=plan.plan_version,
+            rule=vars(rule).copy(),
+            record_ids=[r.record_id for r in records],
+            keys=keys,
+            selection=selection,
+            assessment=assessment,
+            **cls.envelope(by, at, None, plan.org_id),
         )
 
     @classmethod
     def erase_data_subject(
-        cls, decision_id: UUID, reference: str, org_id: UUID, subject_key: str, comment_ids: list[UUID],
-        legal_basis: str, by: Actor, at: datetime,
+        cls,
+        decision_id: UUID,
+        reference: str,
+        org_id: UUID,
+        subject_key: str,
+        comment_ids: list[UUID],
+        legal_basis: str,
+        by: Actor,
+        at: datetime,
     ) -> DisposalDecision:
         """A commenter's personal data (name, author id) is erased from every comment they wrote,
         by destroying their data-subject key; the comments themselves remain records."""
@@ -122,9 +146,16 @@ class DisposalDecision(RecordAggregate):
         if not comment_ids:
             raise InvalidValue("platform_author_id", "no comments by that data subject are recorded")
         return cls._create(
-            cls.Decided, id=decision_id, reference=required_text("reference", reference, 60),
-            class_code="personal_data", plan_version=0, rule={"legal_basis": required_text("legal_basis", legal_basis)},
-            record_ids=comment_ids, keys=[subject_key], selection={"data_subject": True}, assessment=None,
+            cls.Decided,
+            id=decision_id,
+            reference=required_text("reference", reference, 60),
+            class_code="personal_data",
+            plan_version=0,
+            rule={"legal_basis": required_text("legal_basis", legal_basis)},
+            record_ids=comment_ids,
+            keys=[subject_key],
+            selection={"data_subject": True},
+            assessment=None,
             **cls.envelope(by, at, None, org_id),
         )
 
@@ -138,8 +169,9 @@ class DisposalDecision(RecordAggregate):
         by.require(DISPOSERS, self.org_id, "making a rendering again after a disposal")
         if not self.executed:
             raise InvalidTransition("the decision is not executed yet: its records' content still exists")
-        self._record(self.RenderingRemade, by, at, snapshot_id=snapshot_id, remade_as=remade_as,
-                     key=f"record:{snapshot_id}")
+        self._record(
+            self.RenderingRemade, by, at, snapshot_id=snapshot_id, remade_as=remade_as, key=f"record:{snapshot_id}"
+        )
 
     @property
     def reaches_content(self) -> bool:
@@ -156,8 +188,9 @@ def _disposable_rule(plan: RecordsPlan, class_code: str, assessment: str | None)
     if rule.rule == RuleKind.KEEP:
         raise DisposalRefused(f"class {class_code} is kept permanently (bevaras) under {rule.legal_basis}")
     if rule.rule == RuleKind.WHEN_NO_LONGER_RELEVANT and not (assessment or "").strip():
-        raise InvalidValue("assessment", f"class {class_code} is disposed of when no longer relevant: "
-                           "state the assessment that it is")
+        raise InvalidValue(
+            "assessment", f"class {class_code} is disposed of when no longer relevant: state the assessment that it is"
+        )
     return rule
 
 

@@ -136,8 +136,16 @@ class DisposalHolds(RecordAggregate):
         by.require(HOLDERS, org_id, "placing a disposal hold")
         return cls._create(cls.Opened, id=cls.id_for(org_id), **cls.envelope(by, at, None, org_id))
 
-    def place(self, hold_id: UUID, scope: str, target: str | None, query: dict[str, Any] | None, reason: str,
-              by: Actor, at: datetime) -> None:
+    def place(
+        self,
+        hold_id: UUID,
+        scope: str,
+        target: str | None,
+        query: dict[str, Any] | None,
+        reason: str,
+        by: Actor,
+        at: datetime,
+    ) -> None:
         by.require(HOLDERS, self.org_id, "placing a disposal hold")
         try:
             scope = HoldScope(scope).value
@@ -149,8 +157,16 @@ class DisposalHolds(RecordAggregate):
             target, query = str(DiaryNumber.parse(required_text("target", target or "", 200), "target")), None
         else:
             target, query = required_text("target", target or "", 200), None
-        self._record(self.HoldPlaced, by, at, hold_id=hold_id, scope=scope, target=target, query=query,
-                     reason=required_text("reason", reason, 2000))
+        self._record(
+            self.HoldPlaced,
+            by,
+            at,
+            hold_id=hold_id,
+            scope=scope,
+            target=target,
+            query=query,
+            reason=required_text("reason", reason, 2000),
+        )
 
     def lift(self, hold_id: UUID, reason: str, by: Actor, at: datetime) -> None:
         by.require(HOLDERS, self.org_id, "lifting a disposal hold")

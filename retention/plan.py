@@ -16,14 +16,14 @@ from domain.organisation import NAMESPACE
 
 
 class RuleKind(StrEnum):
-    KEEP = "keep"                                   # bevaras
-    AFTER_PERIOD = "after_period"                   # gallras efter en tid från en händelse
+    KEEP = "keep"  # bevaras
+    AFTER_PERIOD = "after_period"  # gallras efter en tid från en händelse
     WHEN_NO_LONGER_RELEVANT = "when_no_longer_relevant"  # gallras vid inaktualitet (needs a decision)
 
 
 class Trigger(StrEnum):
-    CREATED = "created"      # published (upprättad) or received (inkommen)
-    REMOVED = "removed"      # deleted from the channel, or a comment removed
+    CREATED = "created"  # published (upprättad) or received (inkommen)
+    REMOVED = "removed"  # deleted from the channel, or a comment removed
     CASE_CLOSED = "case_closed"
 
 
@@ -52,7 +52,9 @@ def period_months(period: str) -> int:
         raise InvalidValue("period", "give the period as ISO 8601 years and months, e.g. P2Y or P1Y6M")
     months = int(match.group(1) or 0) * 12 + int(match.group(2) or 0)
     if months > LONGEST_PERIOD_MONTHS:
-        raise InvalidValue("period", "must be at most a hundred years (P100Y); records kept for good have the rule keep")
+        raise InvalidValue(
+            "period", "must be at most a hundred years (P100Y); records kept for good have the rule keep"
+        )
     return months
 
 
@@ -83,8 +85,14 @@ class RecordClass:
                 raise InvalidValue("classes.trigger", f"{code}: trigger must be one of {', '.join(Trigger)}") from None
         elif period or trigger:
             raise InvalidValue("classes.period", f"{code}: only an after_period rule has a period and trigger")
-        return cls(code, required_text("classes.name", str(raw.get("name", "")), 200), rule.value,
-                   required_text("classes.legal_basis", str(raw.get("legal_basis", "")), 500), period, trigger)
+        return cls(
+            code,
+            required_text("classes.name", str(raw.get("name", "")), 200),
+            rule.value,
+            required_text("classes.legal_basis", str(raw.get("legal_basis", "")), 500),
+            period,
+            trigger,
+        )
 
     @property
     def months(self) -> int | None:
@@ -125,8 +133,14 @@ class RecordsPlan(RecordAggregate):
     def adopt(self, classes: list[dict[str, Any]], decision_reference: str, by: Actor, at: datetime) -> None:
         by.require({Role.RECORDS_OFFICER}, self.org_id, "adopting a records plan")
         parsed = validate_classes(classes)
-        self._record(self.VersionAdopted, by, at, version=self.plan_version + 1, classes=[asdict(c) for c in parsed],
-                     decision_reference=required_text("decision_reference", decision_reference, 200))
+        self._record(
+            self.VersionAdopted,
+            by,
+            at,
+            version=self.plan_version + 1,
+            classes=[asdict(c) for c in parsed],
+            decision_reference=required_text("decision_reference", decision_reference, 200),
+        )
 
 
 def validate_classes(classes: list[dict[str, Any]]) -> list[RecordClass]:
@@ -136,5 +150,7 @@ def validate_classes(classes: list[dict[str, Any]]) -> list[RecordClass]:
         raise InvalidValue("classes", "each class code appears once")
     missing = sorted(set(DEFAULT_CLASS.values()) - set(codes))
     if missing:
-        raise InvalidValue("classes", f"the plan must give a rule for every kind of record; missing {', '.join(missing)}")
+        raise InvalidValue(
+            "classes", f"the plan must give a rule for every kind of record; missing {', '.join(missing)}"
+        )
     return parsed

@@ -116,8 +116,17 @@ class ChannelSnapshot(RecordAggregate):
         def apply(self, snapshot: ChannelSnapshot) -> None:
             snapshot.last_fixity = self.intact
 
-    def __init__(self, org_id: UUID, channel_id: UUID, sha256: str, media_type: str, period_start: str = "",
-                 period_end: str = "", rendered: bool = False, occurred_at: datetime | None = None):
+    def __init__(
+        self,
+        org_id: UUID,
+        channel_id: UUID,
+        sha256: str,
+        media_type: str,
+        period_start: str = "",
+        period_end: str = "",
+        rendered: bool = False,
+        occurred_at: datetime | None = None,
+    ):
         self.org_id = org_id
         self.channel_id = channel_id
         self.sha256 = sha256
@@ -134,8 +143,19 @@ class ChannelSnapshot(RecordAggregate):
 
     @classmethod
     def take(
-        cls, snapshot_id: UUID, channel: Channel, period_start: date, period_end: date, sha256: str, size: int,
-        media_type: str, filename: str, rendered: bool, taken_at: datetime | None, by: Actor, at: datetime,
+        cls,
+        snapshot_id: UUID,
+        channel: Channel,
+        period_start: date,
+        period_end: date,
+        sha256: str,
+        size: int,
+        media_type: str,
+        filename: str,
+        rendered: bool,
+        taken_at: datetime | None,
+        by: Actor,
+        at: datetime,
     ) -> ChannelSnapshot:
         by.require(SNAPSHOT_TAKERS, channel.org_id, "taking a snapshot of a channel")
         if period_end < period_start:
@@ -146,9 +166,16 @@ class ChannelSnapshot(RecordAggregate):
             raise InvalidValue("file", f"must hold between 1 byte and {MAX_BYTES // (1024 * 1024)} MiB")
         taken = past_instant("taken_at", taken_at or at, at)
         return cls._create(
-            cls.Taken, id=snapshot_id, channel_id=channel.id, period_start=period_start.isoformat(),
-            period_end=period_end.isoformat(), sha256=sha256, size=size, media_type=media_type,
-            filename=plain_text("file", filename or "snapshot")[:200], rendered=rendered,
+            cls.Taken,
+            id=snapshot_id,
+            channel_id=channel.id,
+            period_start=period_start.isoformat(),
+            period_end=period_end.isoformat(),
+            sha256=sha256,
+            size=size,
+            media_type=media_type,
+            filename=plain_text("file", filename or "snapshot")[:200],
+            rendered=rendered,
             **cls.envelope(by, at, taken, channel.org_id),
         )
 
@@ -158,35 +185,72 @@ class ChannelSnapshot(RecordAggregate):
         by.require(SNAPSHOT_TAKERS, channel.org_id, "rendering a channel")
         audience = asked or audience_of(by, channel.org_id)
         if not may_see(by, channel.org_id, audience):
-            raise NotPermitted(f"a rendering for the audience '{audience.value}' holds what only records officers "
-                               "and auditors may see; you may render for the audience 'public'")
+            raise NotPermitted(
+                f"a rendering for the audience '{audience.value}' holds what only records officers "
+                "and auditors may see; you may render for the audience 'public'"
+            )
         return audience
 
     @classmethod
     def render(
-        cls, snapshot_id: UUID, channel: Channel, period_start: date, period_end: date, sha256: str, size: int,
-        filename: str, audience: Audience, record_ids: list[UUID], as_of_position: int, by: Actor, at: datetime,
-        taken_at: datetime | None = None, remakes: ChannelSnapshot | None = None, decision_reference: str | None = None,
+        cls,
+        snapshot_id: UUID,
+        channel: Channel,
+        period_start: date,
+        period_end: date,
+        sha256: str,
+        size: int,
+        filename: str,
+        audience: Audience,
+        record_ids: list[UUID],
+        as_of_position: int,
+        by: Actor,
+        at: datetime,
+        taken_at: datetime | None = None,
+        remakes: ChannelSnapshot | None = None,
+        decision_reference: str | None = None,
     ) -> ChannelSnapshot:
         """The service's rendering for ``audience``; or, with ``remakes``, that rendering made again."""
         cls.rendering_audience(channel, audience, by)
-        snapshot = cls.take(snapshot_id, channel, period_start, period_end, sha256, size, MediaType.PDF.value,
-                            filename, True, taken_at, by, at)
-        snapshot._record(cls.RenderingMade, by, at, audience=audience.value, record_ids=sorted(set(record_ids)),
-                         as_of_position=as_of_position, remakes=remakes.id if remakes else None,
-                         decision_reference=decision_reference)
+        snapshot = cls.take(
+            snapshot_id,
+            channel,
+            period_start,
+            period_end,
+            sha256,
+            size,
+            MediaType.PDF.value,
+            filename,
+            True,
+            taken_at,
+            by,
+            at,
+        )
+        snapshot._record(
+            cls.RenderingMade,
+            by,
+            at,
+            audience=audience.value,
+            record_ids=sorted(set(record_ids)),
+            as_of_position=as_of_position,
+            remakes=remakes.id if remakes else None,
+            decision_reference=decision_reference,
+        )
         return snapshot
 
     def shred(self, remade_as: ChannelSnapshot, decision_id: UUID, reference: str, by: Actor, at: datetime) -> None:
         """This rendering, made again as ``remade_as`` under a disposal decision, is to be destroyed."""
         by.require(DISPOSERS, self.org_id, "destroying a rendering a disposal reached")
         if not self.rendered:
-            raise InvalidTransition("an uploaded snapshot is the webmaster's own record: it is disposed of only by "
-                                    "a decision on its own class")
+            raise InvalidTransition(
+                "an uploaded snapshot is the webmaster's own record: it is disposed of only by "
+                "a decision on its own class"
+            )
         if self.remade_as is not None:
             raise InvalidTransition(f"the rendering was already made again, as {self.remade_as}")
-        self._record(self.RenderingShredded, by, at, decision_id=decision_id, reference=reference,
-                     remade_as=remade_as.id)
+        self._record(
+            self.RenderingShredded, by, at, decision_id=decision_id, reference=reference, remade_as=remade_as.id
+        )
 
     def holds_any(self, record_ids: list[UUID]) -> bool:
         return bool(set(self.record_ids) & set(record_ids))
@@ -199,8 +263,10 @@ class ChannelSnapshot(RecordAggregate):
     def require_reader(self, by: Actor) -> None:
         by.require(FIXITY_CHECKERS, self.org_id, "reading a snapshot")
         if self.audience is not None and not may_see(by, self.org_id, self.audience):
-            raise NotPermitted("reading a rendering of the whole record (deleted and removed content) requires the "
-                               "role auditor or records_officer")
+            raise NotPermitted(
+                "reading a rendering of the whole record (deleted and removed content) requires the "
+                "role auditor or records_officer"
+            )
 
     def record_fixity(self, found_sha256: str | None, by: Actor, at: datetime) -> None:
         by.require(FIXITY_CHECKERS, self.org_id, "checking a snapshot's fixity")

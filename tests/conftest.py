@@ -20,9 +20,9 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from domain.actors import Actor
-from kanalarkiv.config import Settings
-from kanalarkiv.application.context import acting_as
 from kanalarkiv.adapters.database import drop_database, ensure_database, start_embedded_server
+from kanalarkiv.application.context import acting_as
+from kanalarkiv.config import Settings
 from kanalarkiv.runtime import Runtime
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,10 +75,13 @@ def settings() -> Settings:
 
 def empty_database(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
-        tables = [row[0] for row in conn.execute(
-            "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'"
-            " AND tablename NOT LIKE '%\\_tracking'"
-        )]
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'"
+                " AND tablename NOT LIKE '%\\_tracking'"
+            )
+        ]
         if tables:
             conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
         for (tracking,) in conn.execute(
@@ -123,8 +126,9 @@ def client(runtime: Runtime) -> Iterator[TestClient]:
 OPERATOR = Actor.operator("test-operator")
 
 
-def register_organisation(runtime: Runtime, slug: str = "valdemarsvik", name: str = "Valdemarsviks kommun",
-                          number: str = "212000-0522") -> uuid.UUID:
+def register_organisation(
+    runtime: Runtime, slug: str = "valdemarsvik", name: str = "Valdemarsviks kommun", number: str = "212000-0522"
+) -> uuid.UUID:
     with acting_as(OPERATOR):
         return runtime.app.register_organisation(slug, name, number).id
 

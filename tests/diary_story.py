@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
-from urllib.parse import quote_plus
 from datetime import timedelta
+from urllib.parse import quote_plus
 
 from editorial_story import Municipality, given_a_municipality_with_an_active_page
 
@@ -21,8 +21,7 @@ class Diary:
         return self.town.client.put("/v1/diary", json={"series_prefix": prefix}, headers=self.town.officer.headers)
 
     def register_comment(self, comment_id: str, expect: int | None = 201, **body) -> dict:
-        response = self.town.post(f"/v1/comments/{comment_id}/registration", body, as_=self.town.officer,
-                                  expect=expect)
+        response = self.town.post(f"/v1/comments/{comment_id}/registration", body, as_=self.town.officer, expect=expect)
         return response.json()
 
     def public(self, wait: int | None = None, slug: str = "valdemarsvik", **params) -> dict:
@@ -34,20 +33,38 @@ class Diary:
     def case_with_a_snapshot(self) -> tuple[dict, dict]:
         """A case opened by the records officer, and a half-year snapshot registered in it."""
         town = self.town
-        case = town.post("/v1/diary/cases", {"subject": "Badplatser 2026", "responsible_unit": "Fritid"},
-                         as_=town.officer, expect=201).json()
-        shot = town.post("/v1/diary/entries", {
-            "record_date": (town.now() - timedelta(days=1)).isoformat(), "direction": "drawn_up",
-            "record_type": "snapshot", "description": "Halvårsskärmdump av Facebooksidan",
-            "case_number": case["diary_number"], "channel_id": town.channel_id}, as_=town.officer, expect=201).json()
+        case = town.post(
+            "/v1/diary/cases",
+            {"subject": "Badplatser 2026", "responsible_unit": "Fritid"},
+            as_=town.officer,
+            expect=201,
+        ).json()
+        shot = town.post(
+            "/v1/diary/entries",
+            {
+                "record_date": (town.now() - timedelta(days=1)).isoformat(),
+                "direction": "drawn_up",
+                "record_type": "snapshot",
+                "description": "Halvårsskärmdump av Facebooksidan",
+                "case_number": case["diary_number"],
+                "channel_id": town.channel_id,
+            },
+            as_=town.officer,
+            expect=201,
+        ).json()
         return case, shot
 
-    def comment(self, text: str = "När öppnar simhallen?", author: str = "Kalle Medborgare",
-                received_ago: timedelta = timedelta(days=2)) -> dict:
+    def comment(
+        self,
+        text: str = "När öppnar simhallen?",
+        author: str = "Kalle Medborgare",
+        received_ago: timedelta = timedelta(days=2),
+    ) -> dict:
         post = self.town.publish()
         self.comments += 1
-        return self.town.capture_comment(post["id"], f"c-{self.comments}", text=text, author=author,
-                                         received_ago=received_ago) | {"post_id": post["id"]}
+        return self.town.capture_comment(
+            post["id"], f"c-{self.comments}", text=text, author=author, received_ago=received_ago
+        ) | {"post_id": post["id"]}
 
 
 def given_a_municipality_with_a_diary(client, runtime) -> Diary:
@@ -72,8 +89,7 @@ def pdf_text(body: bytes) -> str:
     return "\n".join(shown)
 
 
-def every_public_output(client, slug: str, date_from: str, date_to: str, limit: int = 50,
-                        q: str | None = None) -> str:
+def every_public_output(client, slug: str, date_from: str, date_to: str, limit: int = 50, q: str | None = None) -> str:
     """Everything the public can get from the diary for a search: every page of the JSON list,
     each entry and case as JSON and HTML, the HTML list, and the CSV and PDF extracts."""
     outputs, offset, params = [], 0, {"limit": limit} | ({"q": q} if q else {})

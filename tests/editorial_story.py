@@ -39,13 +39,28 @@ class Municipality:
     def publish(self, text: str = "Nu öppnar badplatserna! /Kommunikationsenheten", **extra) -> dict:
         return self.post(f"/v1/channels/{self.channel_id}/posts", {"text": text} | extra, expect=201).json()
 
-    def capture_comment(self, post_id: str, platform_id: str, text: str = "När öppnar simhallen?",
-                        author: str = "Kalle Medborgare", received_ago: timedelta = timedelta(hours=1)) -> dict:
+    def capture_comment(
+        self,
+        post_id: str,
+        platform_id: str,
+        text: str = "När öppnar simhallen?",
+        author: str = "Kalle Medborgare",
+        received_ago: timedelta = timedelta(hours=1),
+    ) -> dict:
         received = self.now() - received_ago
-        return self.post(f"/v1/posts/{post_id}/comments", {
-            "platform_comment_id": platform_id, "author_name": author, "platform_author_id": f"fb-user-{author}",
-            "text": text, "received_at": received.isoformat(), "captured_at": self.now().isoformat(),
-        }, as_=self.capture, expect=None).json()
+        return self.post(
+            f"/v1/posts/{post_id}/comments",
+            {
+                "platform_comment_id": platform_id,
+                "author_name": author,
+                "platform_author_id": f"fb-user-{author}",
+                "text": text,
+                "received_at": received.isoformat(),
+                "captured_at": self.now().isoformat(),
+            },
+            as_=self.capture,
+            expect=None,
+        ).json()
 
 
 def given_a_municipality_with_an_active_page(client, runtime) -> Municipality:
@@ -55,13 +70,23 @@ def given_a_municipality_with_an_active_page(client, runtime) -> Municipality:
     channel = client.post("/v1/channels", json=FACEBOOK_PAGE, headers=manager.headers).json()
     client.post(f"/v1/channels/{channel['id']}/activate", headers=manager.headers)
     clock = runtime.app.clock
-    assignment = client.post(f"/v1/channels/{channel['id']}/assignments", headers=manager.headers, json={
-        "editor_id": editor.id, "editor_name": editor.name, "valid_from": (clock.now - timedelta(days=30)).isoformat(),
-        "scope": "Publicera och svara på kommentarer",
-    })
+    assignment = client.post(
+        f"/v1/channels/{channel['id']}/assignments",
+        headers=manager.headers,
+        json={
+            "editor_id": editor.id,
+            "editor_name": editor.name,
+            "valid_from": (clock.now - timedelta(days=30)).isoformat(),
+            "scope": "Publicera och svara på kommentarer",
+        },
+    )
     assert assignment.status_code == 201, assignment.text
     return Municipality(
-        client, runtime, channel["id"], manager, editor,
+        client,
+        runtime,
+        channel["id"],
+        manager,
+        editor,
         staff(runtime, role="capture_client", name="Facebook-insamlaren"),
         staff(runtime, role="records_officer", name="Rita Registrator"),
         staff(runtime, role="auditor", name="Greta Granskare"),

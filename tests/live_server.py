@@ -18,8 +18,9 @@ def serving(runtime) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port,
-                                           log_config=None, access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port, log_config=None, access_log=False)
+    )
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

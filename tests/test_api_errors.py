@@ -51,12 +51,14 @@ def test_a_stale_write_is_409_and_can_be_retried(client, runtime):
     client.post(f"/v1/channels/{channel['id']}/purpose", json={"purpose": "Annat"}, headers=first)  # version 2
     before = head(runtime)
 
-    stale = client.post(f"/v1/channels/{channel['id']}/purpose", json={"purpose": "Mitt"},
-                        headers=second | {"If-Match": '"1"'})
+    stale = client.post(
+        f"/v1/channels/{channel['id']}/purpose", json={"purpose": "Mitt"}, headers=second | {"If-Match": '"1"'}
+    )
     assert assert_problem(stale, 409)["current_version"] == 2
     assert head(runtime) == before
-    retried = client.post(f"/v1/channels/{channel['id']}/purpose", json={"purpose": "Mitt"},
-                          headers=second | {"If-Match": '"2"'})
+    retried = client.post(
+        f"/v1/channels/{channel['id']}/purpose", json={"purpose": "Mitt"}, headers=second | {"If-Match": '"2"'}
+    )
     assert retried.status_code == 200 and retried.json()["version"] == 3
 
 
@@ -69,8 +71,7 @@ def test_simultaneous_changes_by_two_managers_lose_nothing(client, runtime):
 
     def change(headers: dict, n: int) -> None:
         start.wait()
-        response = client.post(f"/v1/channels/{channel['id']}/purpose", json={"purpose": f"Syfte {n}"},
-                               headers=headers)
+        response = client.post(f"/v1/channels/{channel['id']}/purpose", json={"purpose": f"Syfte {n}"}, headers=headers)
         statuses.append(response.status_code)
 
     threads = [threading.Thread(target=change, args=(m, n)) for n, m in enumerate(managers)]
@@ -88,22 +89,25 @@ def test_an_invalid_transition_is_409(client, runtime):
     register_organisation(runtime)
     manager = issue_token(runtime)
     channel = client.post("/v1/channels", json=FACEBOOK_PAGE, headers=manager).json()
-    body = assert_problem(client.post(f"/v1/channels/{channel['id']}/pause", json={"reason": "x"},
-                                      headers=manager), 409)
+    body = assert_problem(
+        client.post(f"/v1/channels/{channel['id']}/pause", json={"reason": "x"}, headers=manager), 409
+    )
     assert "planned channel cannot be paused" in body["detail"]
 
 
 def test_a_missing_or_wrong_token_is_401(client, runtime):
     register_organisation(runtime)
     missing = assert_problem(client.post("/v1/channels", json=FACEBOOK_PAGE), 401)
-    wrong = assert_problem(client.post("/v1/channels", json=FACEBOOK_PAGE,
-                                       headers={"Authorization": "Bearer ka_not-a-token"}), 401)
+    wrong = assert_problem(
+        client.post("/v1/channels", json=FACEBOOK_PAGE, headers={"Authorization": "Bearer ka_not-a-token"}), 401
+    )
     assert missing["detail"] != wrong["detail"]
     assert client.post("/v1/channels", json=FACEBOOK_PAGE).headers["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_a_revoked_token_is_401(client, runtime):
     from conftest import OPERATOR
+
     from kanalarkiv.application.context import acting_as
 
     register_organisation(runtime)
@@ -126,8 +130,9 @@ def test_a_bad_if_match_is_422(client, runtime):
     register_organisation(runtime)
     manager = issue_token(runtime)
     channel = client.post("/v1/channels", json=FACEBOOK_PAGE, headers=manager).json()
-    body = assert_problem(client.post(f"/v1/channels/{channel['id']}/activate",
-                                      headers=manager | {"If-Match": "yesterday"}), 422)
+    body = assert_problem(
+        client.post(f"/v1/channels/{channel['id']}/activate", headers=manager | {"If-Match": "yesterday"}), 422
+    )
     assert body["errors"][0]["field"] == "If-Match"
 
 

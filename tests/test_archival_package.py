@@ -16,21 +16,25 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+from conftest import REPO, register_organisation, staff
+from editorial_story import given_a_municipality_with_an_active_page
 from lxml import etree
+from test_snapshots import tiny_png, upload
 from typer.testing import CliRunner
 
 from api.routes.retention import EXAMPLE_PLAN
-from conftest import REPO, register_organisation, staff
 from domain.actors import Actor, Role
-from editorial_story import given_a_municipality_with_an_active_page
-from kanalarkiv.archival.package import build_package
 from domain.period import Period
-from kanalarkiv.cli.main import app as cli_app
 from kanalarkiv.application.context import acting_as
-from test_snapshots import tiny_png, upload
+from kanalarkiv.archival.package import build_package
+from kanalarkiv.cli.main import app as cli_app
 
-NS = {"mets": "http://www.loc.gov/METS/", "xlink": "http://www.w3.org/1999/xlink",
-      "premis": "http://www.loc.gov/premis/v3", "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
+NS = {
+    "mets": "http://www.loc.gov/METS/",
+    "xlink": "http://www.w3.org/1999/xlink",
+    "premis": "http://www.loc.gov/premis/v3",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
 MARCH = ("2026-03-01", "2026-03-31")
 SECRET_POST = "Hemlig plan: skolan i Gusum stängs"
 SECRET_EDIT = "Hemlig plan: skolan i Gusum stängs i augusti"
@@ -45,37 +49,64 @@ class Story:
     def __init__(self, client, runtime):
         town = given_a_municipality_with_an_active_page(client, runtime)
         self.town, self.runtime = town, runtime
-        town.post("/v1/records-plan", {"classes": EXAMPLE_PLAN, "decision_reference": "KS 2026/0012 § 14"},
-                  as_=town.officer, expect=201)
+        town.post(
+            "/v1/records-plan",
+            {"classes": EXAMPLE_PLAN, "decision_reference": "KS 2026/0012 § 14"},
+            as_=town.officer,
+            expect=201,
+        )
         self.baths = town.publish("Badplatserna öppnar 1 juni.")
         town.post(f"/v1/posts/{self.baths['id']}/edit", {"text": "Badplatserna öppnar 8 juni."})
         self.coffee = town.publish(DELETED_TEXT)
-        town.post(f"/v1/posts/{self.coffee['id']}/delete",
-                  {"ground": "published_by_mistake", "reason": "Fel dag; evenemanget är på lördag."})
+        town.post(
+            f"/v1/posts/{self.coffee['id']}/delete",
+            {"ground": "published_by_mistake", "reason": "Fel dag; evenemanget är på lördag."},
+        )
         self.secret = town.publish(SECRET_POST)
         town.post(f"/v1/posts/{self.secret['id']}/edit", {"text": SECRET_EDIT})
         self.question = town.capture_comment(self.baths["id"], "c-1", text="Blir det livräddare i år?")
         town.post(f"/v1/comments/{self.question['id']}/replies", {"text": "Ja, alla dagar 10–18. /Erik"}, expect=201)
         self.slur = town.capture_comment(self.baths["id"], "c-2", text="Badvakten Lisa är en idiot")
-        town.post(f"/v1/comments/{self.slur['id']}/moderation", {
-            "action": "remove", "ground": "offensive_personal_data", "justification": "Pekar ut en badvakt."})
+        town.post(
+            f"/v1/comments/{self.slur['id']}/moderation",
+            {"action": "remove", "ground": "offensive_personal_data", "justification": "Pekar ut en badvakt."},
+        )
         self.permit = town.capture_comment(self.baths["id"], "c-3", text="Varför dröjer mitt bygglov för bryggan?")
         town.client.put("/v1/diary", json={"series_prefix": "SBN"}, headers=town.officer.headers)
-        town.post("/v1/diary/cases", {"subject": "Bygglov för brygga", "responsible_unit": "Bygglovsenheten"},
-                  as_=town.officer, expect=201)
-        town.post(f"/v1/comments/{self.permit['id']}/case-transfer",
-                  {"diary_number": "SBN 2026/0001", "note": "Besvaras i bygglovsärendet"}, as_=town.officer)
+        town.post(
+            "/v1/diary/cases",
+            {"subject": "Bygglov för brygga", "responsible_unit": "Bygglovsenheten"},
+            as_=town.officer,
+            expect=201,
+        )
+        town.post(
+            f"/v1/comments/{self.permit['id']}/case-transfer",
+            {"diary_number": "SBN 2026/0001", "note": "Besvaras i bygglovsärendet"},
+            as_=town.officer,
+        )
         self.gossip = town.capture_comment(self.secret["id"], "c-4", text=SECRET_COMMENT, author="Karin K")
         self.webmaster = staff(runtime, role="webmaster", name="Wilma Webb")
         self.png = tiny_png()
         self.snapshot = upload(town, self.webmaster, self.png).json()
         runtime.app.clock.advance(days=2 * 366)
         runtime.views.wait_for("retention", runtime.head())
-        town.post("/v1/disposals", {"reference": "KS 2028/0101", "class_code": "post",
-                                    "record_ids": [self.secret["id"]]}, as_=town.officer, expect=201)
-        town.post("/v1/disposals", {"reference": "KS 2028/0102", "class_code": "comment",
-                                    "record_ids": [self.gossip["id"]], "assessment": "Inaktuell"},
-                  as_=town.officer, expect=201)
+        town.post(
+            "/v1/disposals",
+            {"reference": "KS 2028/0101", "class_code": "post", "record_ids": [self.secret["id"]]},
+            as_=town.officer,
+            expect=201,
+        )
+        town.post(
+            "/v1/disposals",
+            {
+                "reference": "KS 2028/0102",
+                "class_code": "comment",
+                "record_ids": [self.gossip["id"]],
+                "assessment": "Inaktuell",
+            },
+            as_=town.officer,
+            expect=201,
+        )
         self.later = town.publish("Sommaren 2028 är här!")  # outside the period
         runtime.views.wait_for("audit_trail", runtime.head())
 
@@ -118,22 +149,33 @@ def package_schema(schemas: Path, *namespaces: str) -> etree.XMLSchema:
             assert (schemas / name).exists(), f"{url} is not in the package's schemas folder"
             return self.resolve_filename(str(schemas / name), context)
 
-    files = {"http://www.loc.gov/METS/": "mets.xsd", "http://www.w3.org/1999/xlink": "xlink.xsd",
-             "https://DILCIS.eu/XML/METS/CSIPExtensionMETS": "DILCISExtensionMETS.xsd",
-             "https://DILCIS.eu/XML/METS/SIPExtensionMETS": "DILCISExtensionSIPMETS.xsd",
-             "http://www.loc.gov/premis/v3": "premis.xsd"}
+    files = {
+        "http://www.loc.gov/METS/": "mets.xsd",
+        "http://www.w3.org/1999/xlink": "xlink.xsd",
+        "https://DILCIS.eu/XML/METS/CSIPExtensionMETS": "DILCISExtensionMETS.xsd",
+        "https://DILCIS.eu/XML/METS/SIPExtensionMETS": "DILCISExtensionSIPMETS.xsd",
+        "http://www.loc.gov/premis/v3": "premis.xsd",
+    }
     imports = "".join(f'<xs:import namespace="{ns}" schemaLocation="{files[ns]}"/>' for ns in namespaces)
     parser = etree.XMLParser(no_network=True)
     parser.resolvers.add(OnlyThePackage())
-    wrapper = etree.fromstring(f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">{imports}</xs:schema>',
-                               parser, base_url=(schemas / "wrapper.xsd").as_uri())
+    wrapper = etree.fromstring(
+        f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">{imports}</xs:schema>',
+        parser,
+        base_url=(schemas / "wrapper.xsd").as_uri(),
+    )
     return etree.XMLSchema(wrapper)
 
 
 def test_every_mets_file_and_the_premis_file_validate_against_the_schemas_in_the_package(unpacked):
     schemas = unpacked / "schemas"
-    mets = package_schema(schemas, "http://www.w3.org/1999/xlink", "http://www.loc.gov/METS/",
-                          "https://DILCIS.eu/XML/METS/CSIPExtensionMETS", "https://DILCIS.eu/XML/METS/SIPExtensionMETS")
+    mets = package_schema(
+        schemas,
+        "http://www.w3.org/1999/xlink",
+        "http://www.loc.gov/METS/",
+        "https://DILCIS.eu/XML/METS/CSIPExtensionMETS",
+        "https://DILCIS.eu/XML/METS/SIPExtensionMETS",
+    )
     premis = package_schema(schemas, "http://www.loc.gov/premis/v3")
     documents = [(path, mets) for path in sorted(unpacked.rglob("METS.xml"))]
     documents.append((unpacked / "metadata/preservation/premis.xml", premis))
@@ -141,9 +183,18 @@ def test_every_mets_file_and_the_premis_file_validate_against_the_schemas_in_the
     for path, schema in documents:
         assert schema.validate(etree.parse(path)), f"{path.relative_to(unpacked)}: {schema.error_log}"
     assert [p.relative_to(unpacked).as_posix() for p, _ in documents] == [
-        "METS.xml", "representations/rep1/METS.xml", "metadata/preservation/premis.xml"]
+        "METS.xml",
+        "representations/rep1/METS.xml",
+        "metadata/preservation/premis.xml",
+    ]
     assert sorted(p.name for p in schemas.iterdir()) == [
-        "DILCISExtensionMETS.xsd", "DILCISExtensionSIPMETS.xsd", "mets.xsd", "premis.xsd", "xlink.xsd", "xml.xsd"]
+        "DILCISExtensionMETS.xsd",
+        "DILCISExtensionSIPMETS.xsd",
+        "mets.xsd",
+        "premis.xsd",
+        "xlink.xsd",
+        "xml.xsd",
+    ]
 
 
 class OfflineVocabularies(urllib.request.BaseHandler):
@@ -201,8 +252,11 @@ def test_eark_validator_finds_the_structure_well_formed_and_the_mets_valid(story
 
 
 def file_checksums(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in root.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file()
+    }
 
 
 def mets_checksums(root: Path) -> dict[str, str]:
@@ -223,18 +277,24 @@ def mets_checksums(root: Path) -> dict[str, str]:
 def premis_checksums(root: Path) -> dict[str, str]:
     premis = etree.parse(root / "metadata/preservation/premis.xml")
     objects = premis.xpath("//premis:object[@xsi:type='file']", namespaces=NS)
-    return {obj.xpath("string(premis:objectIdentifier[premis:objectIdentifierType='filepath']"
-                      "/premis:objectIdentifierValue)", namespaces=NS):
-            obj.xpath("string(.//premis:fixity[premis:messageDigestAlgorithm='SHA-256']/premis:messageDigest)",
-                      namespaces=NS) for obj in objects}
+    return {
+        obj.xpath(
+            "string(premis:objectIdentifier[premis:objectIdentifierType='filepath']/premis:objectIdentifierValue)",
+            namespaces=NS,
+        ): obj.xpath(
+            "string(.//premis:fixity[premis:messageDigestAlgorithm='SHA-256']/premis:messageDigest)", namespaces=NS
+        )
+        for obj in objects
+    }
 
 
 def test_every_file_s_sha256_in_mets_and_premis_matches_the_file(unpacked):
     actual = file_checksums(unpacked)
 
     assert mets_checksums(unpacked) == {path: digest for path, digest in actual.items() if path != "METS.xml"}
-    assert premis_checksums(unpacked) == {path: digest for path, digest in actual.items()
-                                          if path not in ("METS.xml", "metadata/preservation/premis.xml")}
+    assert premis_checksums(unpacked) == {
+        path: digest for path, digest in actual.items() if path not in ("METS.xml", "metadata/preservation/premis.xml")
+    }
     png = next(path for path in actual if path.endswith(".png"))
     assert (unpacked / png).read_bytes() == tiny_png()  # the snapshot, decrypted
 
@@ -255,15 +315,20 @@ def test_premis_holds_the_events_of_the_log_about_the_package_s_records(story, u
     records = [p["id"] for p in posts] + [c["id"] for c in (story.question, story.slur, story.permit, story.gossip)]
     records.append(story.snapshot["id"])
     expected = {row["position"]: row for record_id in records for row in audit(story, entity_id=record_id)}
-    for row in audit(story, channel_id=town.channel_id, recorded_from="2026-03-01T00:00:00+01:00",
-                     recorded_to="2026-04-01T00:00:00+02:00"):
+    for row in audit(
+        story,
+        channel_id=town.channel_id,
+        recorded_from="2026-03-01T00:00:00+01:00",
+        recorded_to="2026-04-01T00:00:00+02:00",
+    ):
         if row["entity_type"] in ("Channel", "ChannelRoster"):
             expected[row["position"]] = row
     for row in audit(story, entity_type="DisposalDecision") + audit(story, entity_type="RecordsPlan"):
         expected[row["position"]] = row
     premis = etree.parse(unpacked / "metadata/preservation/premis.xml")
-    events = premis.xpath("//premis:event[premis:eventIdentifier/premis:eventIdentifierType='kanalarkiv log position']",
-                          namespaces=NS)
+    events = premis.xpath(
+        "//premis:event[premis:eventIdentifier/premis:eventIdentifierType='kanalarkiv log position']", namespaces=NS
+    )
     found = {int(text(e, "premis:eventIdentifier/premis:eventIdentifierValue")): e for e in events}
 
     assert sorted(found) == sorted(expected)
@@ -326,10 +391,32 @@ def cli(runtime, monkeypatch):
 
 def test_the_operator_writes_the_package_as_a_tar_from_the_cli(story, cli, tmp_path):
     out = tmp_path / "leverans.tar"
-    result = cli("archive-package", "--org", "valdemarsvik", "--channel", story.town.channel_id,
-                 "--from", "2026-03-01", "--to", "2026-03-31", "--out", str(out))
-    folder = cli("archive-package", "--org", "valdemarsvik", "--channel", story.town.channel_id,
-                 "--from", "2026-03-01", "--to", "2026-03-31", "--out", str(tmp_path / "leveranser"))
+    result = cli(
+        "archive-package",
+        "--org",
+        "valdemarsvik",
+        "--channel",
+        story.town.channel_id,
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--out",
+        str(out),
+    )
+    folder = cli(
+        "archive-package",
+        "--org",
+        "valdemarsvik",
+        "--channel",
+        story.town.channel_id,
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--out",
+        str(tmp_path / "leveranser"),
+    )
 
     assert result.exit_code == 0, result.output
     assert "3 posts, 4 comments, 1 snapshots" in result.output
@@ -342,22 +429,31 @@ def test_the_operator_writes_the_package_as_a_tar_from_the_cli(story, cli, tmp_p
     assert (tmp_path / "leveranser" / root / "METS.xml").exists()
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"--from": "2026-13-01"}, "--from: '2026-13-01' is not a date"),
-    ({"--to": "2026-02-01"}, "--to: 2026-02-01 is before the start of the period"),
-    ({"--channel": "facebook"}, "--channel: 'facebook' is not a channel id"),
-    ({"--channel": "5277c9a7-6080-454f-9a8c-a4e324ef5900"}, "no channel with id 5277c9a7"),
-    ({"--org": "nowhere"}, "no organisation 'nowhere'"),
-    ({"--org": "gusum"}, "in organisation 'gusum'"),
-    ({"--out": "existing.tar"}, "already exists; name a new file"),
-])
-def test_bad_input_to_the_cli_is_refused_with_a_message_and_nothing_written(client, runtime, cli, tmp_path, change,
-                                                                            message):
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"--from": "2026-13-01"}, "--from: '2026-13-01' is not a date"),
+        ({"--to": "2026-02-01"}, "--to: 2026-02-01 is before the start of the period"),
+        ({"--channel": "facebook"}, "--channel: 'facebook' is not a channel id"),
+        ({"--channel": "5277c9a7-6080-454f-9a8c-a4e324ef5900"}, "no channel with id 5277c9a7"),
+        ({"--org": "nowhere"}, "no organisation 'nowhere'"),
+        ({"--org": "gusum"}, "in organisation 'gusum'"),
+        ({"--out": "existing.tar"}, "already exists; name a new file"),
+    ],
+)
+def test_bad_input_to_the_cli_is_refused_with_a_message_and_nothing_written(
+    client, runtime, cli, tmp_path, change, message
+):
     town = given_a_municipality_with_an_active_page(client, runtime)
     register_organisation(runtime, "gusum", "Gusums bruk", "212000-0530")
     (tmp_path / "existing.tar").write_bytes(b"")
-    arguments = {"--org": "valdemarsvik", "--channel": town.channel_id, "--from": "2026-03-01",
-                 "--to": "2026-03-31", "--out": "leverans.tar"} | change
+    arguments = {
+        "--org": "valdemarsvik",
+        "--channel": town.channel_id,
+        "--from": "2026-03-01",
+        "--to": "2026-03-31",
+        "--out": "leverans.tar",
+    } | change
     arguments["--out"] = str(tmp_path / arguments["--out"])
     result = cli("archive-package", *[part for pair in arguments.items() for part in pair])
     assert result.exit_code == 2, result.output

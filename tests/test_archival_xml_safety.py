@@ -12,13 +12,13 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
+from conftest import REPO
+from editorial_story import given_a_municipality_with_an_active_page
 from lxml import etree
 from typer.testing import CliRunner
 
-from conftest import REPO
 from domain.actors import Actor, Role
 from domain.channel import Channel
-from editorial_story import given_a_municipality_with_an_active_page
 from kanalarkiv.archival.xml import REPLACEMENT, xml_safe
 from kanalarkiv.cli.main import app as cli_app
 
@@ -39,8 +39,11 @@ def test_a_pause_reason_with_control_characters_exports_with_them_replaced(clien
     position = an_older_writer_pauses(runtime, town, f"Sommar{NOT_XML}uppehåll")
     runtime.views.wait_for("audit_trail", position)
 
-    answer = town.get(f"/v1/channels/{town.channel_id}/archival-package", as_=town.auditor,
-                      **{"from": "2026-03-01", "to": "2026-03-31"})
+    answer = town.get(
+        f"/v1/channels/{town.channel_id}/archival-package",
+        as_=town.auditor,
+        **{"from": "2026-03-01", "to": "2026-03-31"},
+    )
 
     assert answer.status_code == 200, answer.text
     with tarfile.open(fileobj=io.BytesIO(answer.content)) as tar:
@@ -56,21 +59,37 @@ def test_the_cli_writes_the_same_package(client, runtime, monkeypatch, tmp_path)
     monkeypatch.setenv("DATABASE_URL", runtime.database_url)
     monkeypatch.setenv("KANALARKIV_DATA_DIR", str(REPO / "var"))
 
-    result = CliRunner().invoke(cli_app, ["archive-package", "--org", "valdemarsvik", "--channel", town.channel_id,
-                                          "--from", "2026-03-01", "--to", "2026-03-31",
-                                          "--out", str(tmp_path / "leverans.tar")])
+    result = CliRunner().invoke(
+        cli_app,
+        [
+            "archive-package",
+            "--org",
+            "valdemarsvik",
+            "--channel",
+            town.channel_id,
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--out",
+            str(tmp_path / "leverans.tar"),
+        ],
+    )
 
     assert result.exit_code == 0, result.output
     assert (tmp_path / "leverans.tar").exists()
 
 
-@pytest.mark.parametrize(("text", "safe"), [
-    ("Sommaruppehåll", "Sommaruppehåll"),
-    ("tab\tnew\nline\rreturn", "tab\tnew\nline\rreturn"),
-    ("a\x00b\x01c\x7fd", f"a{REPLACEMENT}b{REPLACEMENT}c\x7fd"),  # DEL is an XML 1.0 character
-    ("\ud7ff\ue000\ufffd\U0001f600", "\ud7ff\ue000\ufffd\U0001f600"),
-    ("\ufffe\uffff", REPLACEMENT * 2),
-])
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("Sommaruppehåll", "Sommaruppehåll"),
+        ("tab\tnew\nline\rreturn", "tab\tnew\nline\rreturn"),
+        ("a\x00b\x01c\x7fd", f"a{REPLACEMENT}b{REPLACEMENT}c\x7fd"),  # DEL is an XML 1.0 character
+        ("\ud7ff\ue000\ufffd\U0001f600", "\ud7ff\ue000\ufffd\U0001f600"),
+        ("\ufffe\uffff", REPLACEMENT * 2),
+    ],
+)
 def test_xml_safe_replaces_exactly_what_xml_1_0_cannot_carry(text, safe):
     assert xml_safe(text) == safe
     etree.fromstring(f"<a b='{safe}'>{safe}</a>".encode())  # and lxml takes the result

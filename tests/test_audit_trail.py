@@ -6,7 +6,6 @@ import csv
 import io
 
 import orjson
-
 from conftest import FACEBOOK_PAGE, register_organisation, staff
 from editorial_story import given_a_municipality_with_an_active_page
 
@@ -26,18 +25,21 @@ def test_every_event_carries_actor_role_and_both_times(client, runtime):
     town, post, _ = given_some_history(client, runtime)
     trail = town.get("/v1/audit-trail", as_=town.officer, entity_id=post["id"], order="oldest").json()
     assert [(e["event_type"], e["actor_name"], e["actor_role"]) for e in trail] == [
-        ("Published", "Erik Redaktör", "editor"), ("Deleted", "Erik Redaktör", "editor")]
+        ("Published", "Erik Redaktör", "editor"),
+        ("Deleted", "Erik Redaktör", "editor"),
+    ]
     assert all(e["recorded_at"] and e["occurred_at"] and e["summary"] for e in trail)
     assert trail[1]["summary"] == "Post deleted on ground own_decision: Inaktuell"
 
 
 def test_filters_by_actor_type_channel_and_time(client, runtime):
-    town, post, comment = given_some_history(client, runtime)
+    town, _post, comment = given_some_history(client, runtime)
     by_capture = town.get("/v1/audit-trail", as_=town.auditor, actor_id=town.capture.id).json()
     replies = town.get("/v1/audit-trail", as_=town.auditor, event_type="ReplyPosted").json()
     on_channel = town.get("/v1/audit-trail", as_=town.auditor, channel_id=town.channel_id).json()
-    last_day = town.get("/v1/audit-trail", as_=town.auditor,
-                        recorded_from=(town.now().replace(microsecond=0)).isoformat()).json()
+    last_day = town.get(
+        "/v1/audit-trail", as_=town.auditor, recorded_from=(town.now().replace(microsecond=0)).isoformat()
+    ).json()
 
     assert [(e["entity_type"], e["event_type"]) for e in by_capture] == [("Comment", "Received")]
     assert [e["entity_id"] for e in replies] == [comment["id"]]
@@ -73,8 +75,9 @@ def test_only_records_officers_and_auditors_of_the_organisation_read_it(client, 
     town, _, _ = given_some_history(client, runtime)
     register_organisation(runtime, "soderkoping", "Söderköpings kommun", "212000-0530")
     outsider = staff(runtime, "soderkoping", "auditor", "Olle Utomstående")
-    other = client.post("/v1/channels", json=FACEBOOK_PAGE,
-                        headers=staff(runtime, "soderkoping", "manager", "Sune").headers).json()
+    other = client.post(
+        "/v1/channels", json=FACEBOOK_PAGE, headers=staff(runtime, "soderkoping", "manager", "Sune").headers
+    ).json()
     runtime.views.wait_for("audit_trail", other["position"])
 
     theirs = {e["entity_id"] for e in town.get("/v1/audit-trail", as_=outsider, limit=1000).json()}

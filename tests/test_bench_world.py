@@ -15,8 +15,14 @@ def world_events(seed: int, events: int) -> list[tuple[str, object, int, str]]:
     recorded = []
     for aggregate in Generator(seed, events).steps():
         for event in aggregate.collect_events():
-            recorded.append((type(event).__qualname__, event.originator_id, event.originator_version,
-                             str(getattr(event, "occurred_at", ""))))
+            recorded.append(
+                (
+                    type(event).__qualname__,
+                    event.originator_id,
+                    event.originator_version,
+                    str(getattr(event, "occurred_at", "")),
+                )
+            )
     return recorded
 
 
@@ -30,8 +36,17 @@ def test_the_same_seed_makes_the_same_world_and_another_seed_another():
 def test_the_world_holds_the_editorial_record_not_only_the_register():
     kinds = Counter(kind for kind, *_ in world_events(20260302, 6000))
 
-    for kind in ("Post.Published", "Post.Edited", "Comment.Received", "Comment.ReplyPosted", "Comment.Moderated",
-                 "ChannelRoster.EditorAssigned", "DiaryEntry.Registered", "Case.Opened", "Channel.Paused"):
+    for kind in (
+        "Post.Published",
+        "Post.Edited",
+        "Comment.Received",
+        "Comment.ReplyPosted",
+        "Comment.Moderated",
+        "ChannelRoster.EditorAssigned",
+        "DiaryEntry.Registered",
+        "Case.Opened",
+        "Channel.Paused",
+    ):
         assert kinds[kind] > 0, kind
     assert kinds["Comment.Received"] > kinds["Post.Published"] > kinds["Channel.Registered"]
 
@@ -53,8 +68,9 @@ def test_the_service_imports_the_world_and_projects_it(runtime: Runtime):
     assert views.view("channel_content").fetch_one("SELECT count(*) AS n FROM content_comments")["n"] == received
     taken: dict[tuple, list[int]] = {}
     for row in views.view("diary").fetch_all(
-            "SELECT org_id, diary_number FROM diary_entries WHERE case_id IS NULL"
-            " UNION ALL SELECT org_id, diary_number FROM diary_cases"):
+        "SELECT org_id, diary_number FROM diary_entries WHERE case_id IS NULL"
+        " UNION ALL SELECT org_id, diary_number FROM diary_cases"
+    ):
         prefix, year, sequence = re.match(r"^([A-Z]+) (\d{4})/(\d+)$", row["diary_number"]).groups()  # type: ignore[union-attr]
         taken.setdefault((row["org_id"], prefix, year), []).append(int(sequence))
     assert len(taken) > 3

@@ -33,8 +33,12 @@ def test_sixteen_managers_changing_one_channel_at_once_all_land(client, runtime)
     managers = [issue_token(runtime, name=f"Chef {n}") for n in range(16)]
     channel = client.post("/v1/channels", json=FACEBOOK_PAGE, headers=managers[0]).json()
 
-    responses = at_once(16, lambda n: client.post(f"/v1/channels/{channel['id']}/purpose",
-                                                  json={"purpose": f"Syfte {n}"}, headers=managers[n]))
+    responses = at_once(
+        16,
+        lambda n: client.post(
+            f"/v1/channels/{channel['id']}/purpose", json={"purpose": f"Syfte {n}"}, headers=managers[n]
+        ),
+    )
 
     assert [r.status_code for r in responses] == [200] * 16, [r.text for r in responses if r.status_code != 200]
     assert sorted(r.json()["version"] for r in responses) == list(range(2, 18))
@@ -47,8 +51,12 @@ def test_a_blind_write_the_rules_refuse_after_the_race_is_refused_not_retried_fo
     channel = client.post("/v1/channels", json=FACEBOOK_PAGE, headers=managers[0]).json()
     client.post(f"/v1/channels/{channel['id']}/activate", headers=managers[0])
 
-    responses = at_once(6, lambda n: client.post(f"/v1/channels/{channel['id']}/close",
-                                                 json={"reason": f"Nedlagd {n}"}, headers=managers[n]))
+    responses = at_once(
+        6,
+        lambda n: client.post(
+            f"/v1/channels/{channel['id']}/close", json={"reason": f"Nedlagd {n}"}, headers=managers[n]
+        ),
+    )
 
     assert sorted(r.status_code for r in responses) == [200] + [409] * 5
     assert all("closed channel cannot be closed" in r.json()["detail"] for r in responses if r.status_code == 409)
@@ -60,9 +68,14 @@ def test_with_if_match_simultaneous_writes_of_one_version_land_once_and_the_othe
     managers = [issue_token(runtime, name=f"Chef {n}") for n in range(8)]
     channel = client.post("/v1/channels", json=FACEBOOK_PAGE, headers=managers[0]).json()
 
-    responses = at_once(8, lambda n: client.post(f"/v1/channels/{channel['id']}/purpose",
-                                                 json={"purpose": f"Syfte {n}"},
-                                                 headers=managers[n] | {"If-Match": '"1"'}))
+    responses = at_once(
+        8,
+        lambda n: client.post(
+            f"/v1/channels/{channel['id']}/purpose",
+            json={"purpose": f"Syfte {n}"},
+            headers=managers[n] | {"If-Match": '"1"'},
+        ),
+    )
 
     assert sorted(r.status_code for r in responses) == [200] + [409] * 7
     assert runtime.app.get_channel(channel["id"]).version == 2
@@ -75,8 +88,9 @@ def test_a_stale_if_match_is_409_and_records_nothing(client, runtime):
     client.post(f"/v1/channels/{channel['id']}/purpose", json={"purpose": "Annat"}, headers=manager)
     head = runtime.head()
 
-    stale = client.post(f"/v1/channels/{channel['id']}/purpose", json={"purpose": "Mitt"},
-                        headers=manager | {"If-Match": '"1"'})
+    stale = client.post(
+        f"/v1/channels/{channel['id']}/purpose", json={"purpose": "Mitt"}, headers=manager | {"If-Match": '"1"'}
+    )
 
     assert stale.status_code == 409 and stale.json()["current_version"] == 2
     assert runtime.head() == head
@@ -86,8 +100,14 @@ def test_records_officers_placing_holds_at_once_all_land_in_the_one_register_of_
     town = given_a_municipality_with_an_active_page(client, runtime)
     officers = [staff(runtime, role="records_officer", name=f"Registrator {n}") for n in range(8)]
 
-    responses = at_once(8, lambda n: client.post("/v1/retention/holds", headers=officers[n].headers, json={
-        "scope": "channel", "target": town.channel_id, "reason": f"Begäran {n}"}))
+    responses = at_once(
+        8,
+        lambda n: client.post(
+            "/v1/retention/holds",
+            headers=officers[n].headers,
+            json={"scope": "channel", "target": town.channel_id, "reason": f"Begäran {n}"},
+        ),
+    )
 
     assert [r.status_code for r in responses] == [201] * 8, [r.text for r in responses if r.status_code != 201]
     holds = town.get("/v1/retention/holds", as_=town.officer, wait=runtime.head()).json()

@@ -11,21 +11,38 @@ from editorial_story import given_a_municipality_with_an_active_page
 def export(town, posts: int, comments_per_post: int) -> dict:
     published = town.now() - timedelta(days=3)
     return {
-        "posts": [{"platform_post_id": f"fb_{p}", "text": f"Inlägg {p}", "author_name": "Valdemarsviks kommun",
-                   "author_id": town.editor.id if p % 2 else None, "published_at": published.isoformat(),
-                   "captured_at": town.now().isoformat()} for p in range(posts)],
-        "comments": [{"platform_comment_id": f"fb_{p}_{c}", "post_platform_id": f"fb_{p}",
-                      "author_name": f"Person {c}", "platform_author_id": f"u{c}", "text": f"Kommentar {p}/{c}",
-                      "received_at": (published + timedelta(hours=1)).isoformat(),
-                      "captured_at": town.now().isoformat()}
-                     for p in range(posts) for c in range(comments_per_post)],
+        "posts": [
+            {
+                "platform_post_id": f"fb_{p}",
+                "text": f"Inlägg {p}",
+                "author_name": "Valdemarsviks kommun",
+                "author_id": town.editor.id if p % 2 else None,
+                "published_at": published.isoformat(),
+                "captured_at": town.now().isoformat(),
+            }
+            for p in range(posts)
+        ],
+        "comments": [
+            {
+                "platform_comment_id": f"fb_{p}_{c}",
+                "post_platform_id": f"fb_{p}",
+                "author_name": f"Person {c}",
+                "platform_author_id": f"u{c}",
+                "text": f"Kommentar {p}/{c}",
+                "received_at": (published + timedelta(hours=1)).isoformat(),
+                "captured_at": town.now().isoformat(),
+            }
+            for p in range(posts)
+            for c in range(comments_per_post)
+        ],
     }
 
 
 def test_a_platform_export_is_recorded_once_even_when_sent_again(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
-    single = town.post(f"/v1/channels/{town.channel_id}/captures/posts", export(town, 1, 0)["posts"][0],
-                       as_=town.capture, expect=201).json()
+    single = town.post(
+        f"/v1/channels/{town.channel_id}/captures/posts", export(town, 1, 0)["posts"][0], as_=town.capture, expect=201
+    ).json()
     body = export(town, 600, 2)
 
     first = town.post(f"/v1/channels/{town.channel_id}/captures", body, as_=town.capture).json()
@@ -34,8 +51,9 @@ def test_a_platform_export_is_recorded_once_even_when_sent_again(client, runtime
     assert (first["received"], first["created"], first["duplicates"]) == (1800, 1799, 1)
     assert (again["created"], again["duplicates"]) == (0, 1800)
     posts = town.get(f"/v1/channels/{town.channel_id}/posts", wait=first["position"], limit=200).json()
-    assert len(posts) == 200 and single["id"] in {p["post_id"] for p in town.get(
-        f"/v1/channels/{town.channel_id}/posts", limit=200, offset=400).json()}
+    assert len(posts) == 200 and single["id"] in {
+        p["post_id"] for p in town.get(f"/v1/channels/{town.channel_id}/posts", limit=200, offset=400).json()
+    }
     comments = town.get(f"/v1/posts/{posts[0]['post_id']}/comments").json()
     assert len(comments) == 2
     compliance = town.get("/v1/compliance", as_=town.manager, wait=first["position"]).json()

@@ -9,8 +9,9 @@ from diary_story import given_a_municipality_with_a_diary
 
 
 def transfer(diary, comment: dict, as_=None, expect: int | None = 200, **body):
-    return diary.town.post(f"/v1/comments/{comment['id']}/case-transfer", {"note": "Besvaras i ärendet"} | body,
-                           as_=as_, expect=expect)
+    return diary.town.post(
+        f"/v1/comments/{comment['id']}/case-transfer", {"note": "Besvaras i ärendet"} | body, as_=as_, expect=expect
+    )
 
 
 def test_a_comment_cannot_be_moved_to_a_case_the_diary_does_not_hold(client, runtime):
@@ -30,8 +31,12 @@ def test_a_comment_cannot_be_moved_to_a_case_the_diary_does_not_hold(client, run
 def test_a_comment_is_moved_to_a_case_the_diary_holds_under_its_number_as_the_diary_writes_it(client, runtime):
     diary = given_a_municipality_with_a_diary(client, runtime)
     town = diary.town
-    case = town.post("/v1/diary/cases", {"subject": "Bygglov Storgatan 3", "responsible_unit": "Bygglovsenheten"},
-                     as_=town.officer, expect=201).json()
+    case = town.post(
+        "/v1/diary/cases",
+        {"subject": "Bygglov Storgatan 3", "responsible_unit": "Bygglovsenheten"},
+        as_=town.officer,
+        expect=201,
+    ).json()
     comment = diary.comment(text="Varför dröjer mitt bygglov?")
 
     moved = transfer(diary, comment, diary_number="ks 2026/1").json()
@@ -42,7 +47,8 @@ def test_a_comment_is_moved_to_a_case_the_diary_holds_under_its_number_as_the_di
 
 
 def test_a_number_that_is_no_case_here_is_refused_a_record_in_a_case_an_entry_of_its_own_another_organisations(
-        client, runtime):
+    client, runtime
+):
     diary = given_a_municipality_with_a_diary(client, runtime)
     town = diary.town
     town.post("/v1/diary/cases", {"subject": "Bygglov", "responsible_unit": "Bygg"}, as_=town.officer, expect=201)
@@ -50,13 +56,16 @@ def test_a_number_that_is_no_case_here_is_refused_a_record_in_a_case_an_entry_of
     register_organisation(runtime, "granby", "Granby kommun", "212000-0530")
     granby = staff(runtime, "granby", "records_officer", "Granbys registrator")
     client.put("/v1/diary", json={"series_prefix": "BN"}, headers=granby.headers)
-    client.post("/v1/diary/cases", json={"subject": "Granbys ärende", "responsible_unit": "Bygg"},
-                headers=granby.headers)  # BN 2026/0001, in Granby's diary
+    client.post(
+        "/v1/diary/cases", json={"subject": "Granbys ärende", "responsible_unit": "Bygg"}, headers=granby.headers
+    )  # BN 2026/0001, in Granby's diary
     comment = diary.comment(text="Mitt ärende?")
     head = runtime.head()
 
-    answers = [transfer(diary, comment, diary_number=number, expect=422).json()
-               for number in ("KS 2026/0001-1", own["diary_number"], "BN 2026/0001", "inte ett nummer")]
+    answers = [
+        transfer(diary, comment, diary_number=number, expect=422).json()
+        for number in ("KS 2026/0001-1", own["diary_number"], "BN 2026/0001", "inte ett nummer")
+    ]
 
     assert own["diary_number"] == "KS 2026/0002"
     assert [a["errors"][0]["field"] for a in answers] == ["diary_number"] * 4

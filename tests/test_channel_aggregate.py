@@ -20,8 +20,12 @@ OUTSIDER = Actor("olle", "Olle Annan", Role.MANAGER, uuid4())
 
 def registered(**overrides) -> Channel:
     details = {
-        "platform": "instagram", "name": "Kultur i Valdemarsvik", "url": "https://instagram.com/kultur",
-        "owning_unit": "Kultur och fritid", "responsible": "Sektorschef Kultur", "purpose": "Evenemang",
+        "platform": "instagram",
+        "name": "Kultur i Valdemarsvik",
+        "url": "https://instagram.com/kultur",
+        "owning_unit": "Kultur och fritid",
+        "responsible": "Sektorschef Kultur",
+        "purpose": "Evenemang",
     } | overrides
     return Channel.register(uuid4(), ORG, **details, by=MANAGER, at=T0)
 
@@ -51,13 +55,22 @@ def test_the_life_cycle_runs_planned_active_paused_active_closed_reopened():
     channel.reopen("Behövs igen", by=MANAGER, at=T0 + timedelta(days=5))
     assert channel.status is ChannelStatus.ACTIVE
     assert [type(e).__name__ for e in channel.pending_events] == [
-        "Registered", "Activated", "Paused", "Activated", "Closed", "Reopened"]
+        "Registered",
+        "Activated",
+        "Paused",
+        "Activated",
+        "Closed",
+        "Reopened",
+    ]
 
 
-@pytest.mark.parametrize("command", [
-    lambda c: c.pause("x", by=MANAGER, at=T0),
-    lambda c: c.reopen("x", by=MANAGER, at=T0),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda c: c.pause("x", by=MANAGER, at=T0),
+        lambda c: c.reopen("x", by=MANAGER, at=T0),
+    ],
+)
 def test_a_planned_channel_can_be_neither_paused_nor_reopened(command):
     with pytest.raises(InvalidTransition):
         command(registered())
@@ -80,10 +93,17 @@ def test_a_manager_of_another_organisation_cannot_touch_the_channel():
         registered().pause("x", by=OUTSIDER, at=T0)
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("url", "not a url"), ("url", "javascript:alert(1)"), ("url", "ftp://example.se/x"),
-    ("platform", "myspace"), ("name", "   "), ("purpose", ""),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("url", "not a url"),
+        ("url", "javascript:alert(1)"),
+        ("url", "ftp://example.se/x"),
+        ("platform", "myspace"),
+        ("name", "   "),
+        ("purpose", ""),
+    ],
+)
 def test_invalid_details_are_refused_naming_the_field(field, value):
     with pytest.raises(InvalidValue) as refused:
         registered(**{field: value})
@@ -92,8 +112,9 @@ def test_invalid_details_are_refused_naming_the_field(field, value):
 
 def test_naive_times_are_refused():
     with pytest.raises(InvalidValue, match="timezone"):
-        Channel.register(uuid4(), ORG, "blog", "B", "https://blogg.se", "U", "R", "P", by=MANAGER,
-                         at=datetime(2026, 1, 1))
+        Channel.register(
+            uuid4(), ORG, "blog", "B", "https://blogg.se", "U", "R", "P", by=MANAGER, at=datetime(2026, 1, 1)
+        )
 
 
 def test_a_stale_version_is_refused():
@@ -112,4 +133,8 @@ def test_history_replays_to_the_same_state():
     copy = replay(channel)
     assert copy.__dict__ == channel.__dict__ | {"_pending_events": []}
     assert (copy.status, copy.responsible, copy.url, copy.version) == (
-        ChannelStatus.PAUSED, "Sektorschef Fritid", "https://instagram.com/fritid", 5)
+        ChannelStatus.PAUSED,
+        "Sektorschef Fritid",
+        "https://instagram.com/fritid",
+        5,
+    )

@@ -49,8 +49,10 @@ def test_the_public_page_lists_the_channels_in_swedish(client, runtime):
 def test_paused_channels_stay_listed_closed_ones_only_on_request(client, runtime):
     register_organisation(runtime)
     manager = issue_token(runtime)
-    paused, closed = register(client, manager), register(client, manager, name="Gamla bloggen", platform="blog",
-                                                         url="https://blogg.valdemarsvik.se")
+    paused, closed = (
+        register(client, manager),
+        register(client, manager, name="Gamla bloggen", platform="blog", url="https://blogg.valdemarsvik.se"),
+    )
     for channel in (paused, closed):
         client.post(f"/v1/channels/{channel['id']}/activate", headers=manager)
     client.post(f"/v1/channels/{paused['id']}/pause", json={"reason": "Sommaruppehåll"}, headers=manager)
@@ -77,8 +79,12 @@ def test_changes_of_responsible_purpose_and_address_are_events_in_the_history(cl
 
     assert history.status_code == 200
     entries = history.json()
-    assert [e["event_type"] for e in entries] == ["Registered", "ResponsibleChanged", "PurposeChanged",
-                                                 "AddressChanged"]
+    assert [e["event_type"] for e in entries] == [
+        "Registered",
+        "ResponsibleChanged",
+        "PurposeChanged",
+        "AddressChanged",
+    ]
     assert {(e["actor_name"], e["actor_role"]) for e in entries} == {("Anna Chef", "manager")}
     assert entries[-1]["summary"] == "Address changed to https://facebook.com/kultur"
     assert entries[-1]["recorded_at"] > entries[0]["recorded_at"]
@@ -99,10 +105,16 @@ def test_the_public_reads_answer_exactly_what_their_documented_schema_serialises
     reading them gets byte for byte what the documented models (ChannelRegister, ChannelPublic) give."""
     from api.schemas.channels import ChannelPublic, ChannelRegister
 
-    register_organisation(runtime, name="Åre kommun — \"Fjällen\" & dalarna")
+    register_organisation(runtime, name='Åre kommun — "Fjällen" & dalarna')
     manager = issue_token(runtime)
-    odd = register(client, manager, name='Kultur <b>&</b> fritid "ÅÄÖ" \\ / ✓', platform="youtube",
-                   purpose="Rad ett\nrad två\ttabb", url="https://www.youtube.com/@åre?x=1&y=2")
+    odd = register(
+        client,
+        manager,
+        name='Kultur <b>&</b> fritid "ÅÄÖ" \\ / ✓',
+        platform="youtube",
+        purpose="Rad ett\nrad två\ttabb",
+        url="https://www.youtube.com/@åre?x=1&y=2",
+    )
     plain = register(client, manager, platform="debate_forum", name="Dialog")
     for channel in (odd, plain):
         done = client.post(f"/v1/channels/{channel['id']}/activate", headers=manager).json()
@@ -115,7 +127,7 @@ def test_the_public_reads_answer_exactly_what_their_documented_schema_serialises
         assert response.headers["content-type"] == "application/json"
         assert response.content == model.model_validate_json(response.content).model_dump_json().encode()
     assert [c["platform_label"] for c in register_.json()["channels"]] == ["Debattforum", "YouTube"]
-    assert register_.json()["organisation"] == "Åre kommun — \"Fjällen\" & dalarna"
+    assert register_.json()["organisation"] == 'Åre kommun — "Fjällen" & dalarna'
     assert channel.json()["name"] == 'Kultur <b>&</b> fritid "ÅÄÖ" \\ / ✓'
 
 
@@ -134,8 +146,9 @@ def test_a_website_revalidates_the_register_and_downloads_it_again_only_when_it_
     assert unchanged.status_code == 304 and unchanged.content == b"" and unchanged.headers["ETag"] == etag
     assert among_others.status_code == 304
 
-    paused = client.post(f"/v1/channels/{channel['id']}/pause", json={"reason": "Sommaruppehåll"},
-                         headers=manager).json()
+    paused = client.post(
+        f"/v1/channels/{channel['id']}/pause", json={"reason": "Sommaruppehåll"}, headers=manager
+    ).json()
     changed = client.get(f"{url}?wait_for_position={paused['position']}", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert changed.json()["channels"][0]["status"] == "paused"

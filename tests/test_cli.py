@@ -16,8 +16,9 @@ def cli(database_url, open_runtime, monkeypatch):
 
 
 def test_an_operator_registers_an_organisation_and_issues_a_token(cli, runtime):
-    created = cli("org", "create", "--slug", "valdemarsvik", "--name", "Valdemarsviks kommun",
-                  "--number", "212000-0522")
+    created = cli(
+        "org", "create", "--slug", "valdemarsvik", "--name", "Valdemarsviks kommun", "--number", "212000-0522"
+    )
     token = cli("token", "create", "--org", "valdemarsvik", "--role", "records_officer", "--name", "Rita Registrator")
     listed = cli("org", "list")
     tokens = cli("token", "list", "--org", "valdemarsvik")
@@ -33,13 +34,16 @@ def test_an_operator_registers_an_organisation_and_issues_a_token(cli, runtime):
     assert runtime.views.access_tokens.active_token(secret) is None  # only the hash is stored
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("org", "create", "--slug", "Valdemarsvik!", "--name", "X", "--number", "212000-0522"), "slug"),
-    (("org", "create", "--slug", "v", "--name", "X", "--number", "212000-0521"), "check digit"),
-    (("org", "create", "--slug", "v", "--name", "  ", "--number", "212000-0522"), "name"),
-    (("token", "create", "--org", "nowhere", "--role", "manager", "--name", "X"), "no organisation"),
-    (("token", "revoke", "not-a-uuid", "--reason", "x"), "not a UUID"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("org", "create", "--slug", "Valdemarsvik!", "--name", "X", "--number", "212000-0522"), "slug"),
+        (("org", "create", "--slug", "v", "--name", "X", "--number", "212000-0521"), "check digit"),
+        (("org", "create", "--slug", "v", "--name", "  ", "--number", "212000-0522"), "name"),
+        (("token", "create", "--org", "nowhere", "--role", "manager", "--name", "X"), "no organisation"),
+        (("token", "revoke", "not-a-uuid", "--reason", "x"), "not a UUID"),
+    ],
+)
 def test_bad_input_is_refused_with_a_message_and_a_non_zero_exit(cli, args, message):
     result = cli(*args)
     assert result.exit_code == 2

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from typer.testing import CliRunner
-
 from conftest import REPO, staff
 from editorial_story import given_a_municipality_with_an_active_page
+from test_snapshots import tiny_png, upload
+from typer.testing import CliRunner
+
 from kanalarkiv.cli.main import app
 from kanalarkiv.runtime import Runtime
-from test_snapshots import tiny_png, upload
 
 
 @pytest.fixture
@@ -29,8 +29,19 @@ def test_a_lost_snapshot_key_stops_the_archival_package_with_an_error_naming_it(
     with psycopg.connect(runtime.database_url, autocommit=True) as conn:
         conn.execute("DELETE FROM record_keys WHERE key_id = %s", (f"record:{snapshot['id']}",))
 
-    result = cli("archive-package", "--org", "valdemarsvik", "--channel", town.channel_id, "--from", "2026-01-01",
-                 "--to", "2026-12-31", "--out", str(tmp_path / "leverans.tar"))
+    result = cli(
+        "archive-package",
+        "--org",
+        "valdemarsvik",
+        "--channel",
+        town.channel_id,
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--out",
+        str(tmp_path / "leverans.tar"),
+    )
 
     assert result.exit_code == 2, result.output
     assert f"error: the key store has no key record:{snapshot['id']}" in " ".join(result.output.split())
@@ -43,8 +54,19 @@ COMMANDS = [
     ("projections", "status"),
     ("retention", "check-keys"),
     ("replay", "--org", "valdemarsvik", "--as-of", "2026-03-01T00:00:00Z"),
-    ("archive-package", "--org", "valdemarsvik", "--channel", "5277c9a7-6080-454f-9a8c-a4e324ef5900",
-     "--from", "2026-01-01", "--to", "2026-01-31", "--out", "/tmp/never-written.tar"),
+    (
+        "archive-package",
+        "--org",
+        "valdemarsvik",
+        "--channel",
+        "5277c9a7-6080-454f-9a8c-a4e324ef5900",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-01-31",
+        "--out",
+        "/tmp/never-written.tar",
+    ),
     ("heads", "list"),
     ("verify",),
 ]

@@ -8,7 +8,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-
 from editorial_story import given_a_municipality_with_an_active_page
 
 
@@ -21,11 +20,15 @@ def test_response_times_per_month_show_share_answered_median_and_p90(client, run
         comment = town.capture_comment(post["id"], f"c-{n}", received_ago=timedelta(hours=100))
         if hours is not None:
             replied_at = town.now() - timedelta(hours=100 - hours)
-            town.post(f"/v1/comments/{comment['id']}/replies",
-                      {"text": "Tack för frågan!", "occurred_at": replied_at.isoformat()}, expect=201)
+            town.post(
+                f"/v1/comments/{comment['id']}/replies",
+                {"text": "Tack för frågan!", "occurred_at": replied_at.isoformat()},
+                expect=201,
+            )
 
-    stats = town.get(f"/v1/channels/{town.channel_id}/response-times", as_=town.manager, wait=runtime.head(),
-                     threshold_hours=48).json()
+    stats = town.get(
+        f"/v1/channels/{town.channel_id}/response-times", as_=town.manager, wait=runtime.head(), threshold_hours=48
+    ).json()
 
     assert len(stats) == 1
     month = stats[0]
@@ -48,11 +51,17 @@ def test_an_editor_without_assignment_cannot_reply(client, runtime):
 def test_removed_content_is_kept_for_records_officers_and_never_shown_publicly(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
     post = town.publish()
-    comment = town.capture_comment(post["id"], "c-1", text="Grannen Per Persson på Storgatan 3 är en tjuv",
-                                   author="Arg Granne")
-    done = town.post(f"/v1/comments/{comment['id']}/moderation", {
-        "action": "remove", "ground": "offensive_personal_data",
-        "justification": "Pekar ut en namngiven person som brottslig."}).json()
+    comment = town.capture_comment(
+        post["id"], "c-1", text="Grannen Per Persson på Storgatan 3 är en tjuv", author="Arg Granne"
+    )
+    done = town.post(
+        f"/v1/comments/{comment['id']}/moderation",
+        {
+            "action": "remove",
+            "ground": "offensive_personal_data",
+            "justification": "Pekar ut en namngiven person som brottslig.",
+        },
+    ).json()
 
     public = town.get(f"/v1/posts/{post['id']}/comments", wait=done["position"]).json()
     public_one = town.get(f"/v1/comments/{comment['id']}")
@@ -62,7 +71,10 @@ def test_removed_content_is_kept_for_records_officers_and_never_shown_publicly(c
     [kept] = as_officer
     assert kept["text"] == "Grannen Per Persson på Storgatan 3 är en tjuv"
     assert (kept["visibility"], kept["moderation_ground"], kept["moderated_by_name"]) == (
-        "removed", "offensive_personal_data", "Erik Redaktör")
+        "removed",
+        "offensive_personal_data",
+        "Erik Redaktör",
+    )
     assert "author_name" not in kept and "platform_author_id" not in kept
 
 
@@ -70,14 +82,20 @@ def test_a_removal_is_reversed_by_a_later_decision_never_by_editing_it(client, r
     town = given_a_municipality_with_an_active_page(client, runtime)
     post = town.publish()
     comment = town.capture_comment(post["id"], "c-1", text="Ni ljuger!")
-    removal = town.post(f"/v1/comments/{comment['id']}/moderation", {
-        "action": "hide", "ground": "etiquette", "justification": "Osaklig ton"}).json()
-    reversal = town.post(f"/v1/comments/{comment['id']}/moderation/reverse",
-                         {"justification": "Kritik av myndigheten ska få stå kvar"}, as_=town.manager).json()
+    removal = town.post(
+        f"/v1/comments/{comment['id']}/moderation",
+        {"action": "hide", "ground": "etiquette", "justification": "Osaklig ton"},
+    ).json()
+    reversal = town.post(
+        f"/v1/comments/{comment['id']}/moderation/reverse",
+        {"justification": "Kritik av myndigheten ska få stå kvar"},
+        as_=town.manager,
+    ).json()
 
     public = town.get(f"/v1/posts/{post['id']}/comments", wait=reversal["position"]).json()
-    trail = town.get("/v1/audit-trail", as_=town.auditor, entity_id=comment["id"], order="oldest",
-                     wait=reversal["position"]).json()
+    trail = town.get(
+        "/v1/audit-trail", as_=town.auditor, entity_id=comment["id"], order="oldest", wait=reversal["position"]
+    ).json()
 
     assert [c["text"] for c in public] == ["Ni ljuger!"]
     assert [e["event_type"] for e in trail] == ["Received", "Moderated", "ModerationReversed"]
@@ -89,11 +107,16 @@ def test_a_removal_is_reversed_by_a_later_decision_never_by_editing_it(client, r
 def test_secrecy_names_its_osl_provision(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
     comment = town.capture_comment(town.publish()["id"], "c-1", text="Elevens diagnos är ...")
-    missing = town.post(f"/v1/comments/{comment['id']}/moderation", {
-        "action": "remove", "ground": "secrecy", "justification": "Sekretessbelagda uppgifter"}, expect=422)
-    done = town.post(f"/v1/comments/{comment['id']}/moderation", {
-        "action": "remove", "ground": "secrecy", "provision": "23:2", "justification": "Sekretess inom skolan"},
-        as_=town.officer).json()
+    missing = town.post(
+        f"/v1/comments/{comment['id']}/moderation",
+        {"action": "remove", "ground": "secrecy", "justification": "Sekretessbelagda uppgifter"},
+        expect=422,
+    )
+    done = town.post(
+        f"/v1/comments/{comment['id']}/moderation",
+        {"action": "remove", "ground": "secrecy", "provision": "23:2", "justification": "Sekretess inom skolan"},
+        as_=town.officer,
+    ).json()
     kept = town.get(f"/v1/comments/{comment['id']}", as_=town.officer, wait=done["position"]).json()
     assert missing.json()["errors"][0]["field"] == "provision"
     assert kept["moderation_provision"] == "OSL 23 kap. 2 §"
@@ -106,9 +129,15 @@ def test_two_moderators_at_once_one_wins_one_gets_409(client, runtime):
 
     def moderate(who) -> None:
         start.wait()
-        statuses.append(town.post(f"/v1/comments/{comment['id']}/moderation", {
-            "action": "remove", "ground": "unlawful_threat", "justification": "Olaga hot"},
-            as_=who, expect=None, headers={"If-Match": '"1"'}).status_code)
+        statuses.append(
+            town.post(
+                f"/v1/comments/{comment['id']}/moderation",
+                {"action": "remove", "ground": "unlawful_threat", "justification": "Olaga hot"},
+                as_=who,
+                expect=None,
+                headers={"If-Match": '"1"'},
+            ).status_code
+        )
 
     threads = [threading.Thread(target=moderate, args=(who,)) for who in (town.editor, town.officer)]
     for thread in threads:
@@ -123,19 +152,25 @@ def test_two_moderators_at_once_one_wins_one_gets_409(client, runtime):
 def test_a_comment_about_an_individuals_case_is_moved_to_the_case(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
     town.client.put("/v1/diary", json={"series_prefix": "SBN"}, headers=town.officer.headers)
-    town.post("/v1/diary/cases", {"subject": "Bygglov Storgatan 3", "responsible_unit": "Bygg"}, as_=town.officer,
-              expect=201)
+    town.post(
+        "/v1/diary/cases", {"subject": "Bygglov Storgatan 3", "responsible_unit": "Bygg"}, as_=town.officer, expect=201
+    )
     post = town.publish()
     comment = town.capture_comment(post["id"], "c-1", text="Varför har mitt bygglov inte beslutats?")
-    done = town.post(f"/v1/comments/{comment['id']}/case-transfer", {
-        "diary_number": "SBN 2026/0001", "note": "Besvaras i bygglovsärendet"}, as_=town.officer).json()
+    done = town.post(
+        f"/v1/comments/{comment['id']}/case-transfer",
+        {"diary_number": "SBN 2026/0001", "note": "Besvaras i bygglovsärendet"},
+        as_=town.officer,
+    ).json()
     new_case = town.capture_comment(post["id"], "c-2", text="Jag vill klaga på hemtjänsten för min mamma")
-    opened = town.post(f"/v1/comments/{new_case['id']}/case-transfer", {"note": "Nytt klagomålsärende"},
-                       as_=town.officer).json()
+    opened = town.post(
+        f"/v1/comments/{new_case['id']}/case-transfer", {"note": "Nytt klagomålsärende"}, as_=town.officer
+    ).json()
 
     public = town.get(f"/v1/posts/{post['id']}/comments", wait=opened["position"]).json()
-    trail = town.get("/v1/audit-trail", as_=town.officer, event_type="TransferredToCase", order="oldest",
-                     wait=opened["position"]).json()
+    trail = town.get(
+        "/v1/audit-trail", as_=town.officer, event_type="TransferredToCase", order="oldest", wait=opened["position"]
+    ).json()
 
     assert [c["moved_to_case"] for c in public] == ["dnr SBN 2026/0001", "new case"]
     assert trail[0]["details"] | {"diary_number": "SBN 2026/0001", "new_case": False} == trail[0]["details"]
@@ -148,20 +183,25 @@ def test_a_comment_about_an_individuals_case_is_moved_to_the_case(client, runtim
 def test_no_author_identity_is_shown_without_a_recorded_reason(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
     comment = town.capture_comment(town.publish()["id"], "c-1", author="Anonym Källa")
-    refused = town.post(f"/v1/comments/{comment['id']}/author-identity", {"reason": "Nyfiken"}, as_=town.editor,
-                        expect=403)
-    shown = town.post(f"/v1/comments/{comment['id']}/author-identity",
-                      {"reason": "Begäran om utlämnande, dnr KS 2026/0007, sekretessprövning"},
-                      as_=town.officer).json()
+    refused = town.post(
+        f"/v1/comments/{comment['id']}/author-identity", {"reason": "Nyfiken"}, as_=town.editor, expect=403
+    )
+    shown = town.post(
+        f"/v1/comments/{comment['id']}/author-identity",
+        {"reason": "Begäran om utlämnande, dnr KS 2026/0007, sekretessprövning"},
+        as_=town.officer,
+    ).json()
 
-    disclosures = town.get("/v1/audit-trail", as_=town.auditor, wait=shown["position"],
-                           entity_type="AuthorIdentityDisclosure").json()
+    disclosures = town.get(
+        "/v1/audit-trail", as_=town.auditor, wait=shown["position"], entity_type="AuthorIdentityDisclosure"
+    ).json()
     received = town.get("/v1/audit-trail", as_=town.auditor, event_type="Received", entity_type="Comment").json()
 
     assert refused.json()["detail"].startswith("seeing a comment author's identity requires the role records_officer")
     assert (shown["author_name"], shown["platform_author_id"]) == ("Anonym Källa", "fb-user-Anonym Källa")
     assert [(d["actor_name"], d["details"]["reason"]) for d in disclosures] == [
-        ("Rita Registrator", "Begäran om utlämnande, dnr KS 2026/0007, sekretessprövning")]
+        ("Rita Registrator", "Begäran om utlämnande, dnr KS 2026/0007, sekretessprövning")
+    ]
     assert "Anonym Källa" not in str(received)
 
 
@@ -172,19 +212,33 @@ def test_a_data_subjects_own_request_is_the_only_search_by_author(client, runtim
     town.capture_comment(post["id"], "c-2", author="Lisa Läsare", text="Annan person")
     town.capture_comment(post["id"], "c-3", author="Kalle Medborgare", text="Andra")
 
-    without_case = town.post("/v1/data-subject-requests", {
-        "article": "15", "case_reference": "", "platform_author_id": "fb-user-Kalle Medborgare", "reason": "x"},
-        as_=town.officer, expect=422)
-    found = town.post("/v1/data-subject-requests", {
-        "article": "15", "case_reference": "KS 2026/0100", "platform_author_id": "fb-user-Kalle Medborgare",
-        "reason": "Registerutdrag begärt av den registrerade"}, as_=town.officer).json()
-    searches = town.get("/v1/audit-trail", as_=town.auditor, wait=runtime.head(),
-                        entity_type="DataSubjectSearch").json()
+    without_case = town.post(
+        "/v1/data-subject-requests",
+        {"article": "15", "case_reference": "", "platform_author_id": "fb-user-Kalle Medborgare", "reason": "x"},
+        as_=town.officer,
+        expect=422,
+    )
+    found = town.post(
+        "/v1/data-subject-requests",
+        {
+            "article": "15",
+            "case_reference": "KS 2026/0100",
+            "platform_author_id": "fb-user-Kalle Medborgare",
+            "reason": "Registerutdrag begärt av den registrerade",
+        },
+        as_=town.officer,
+    ).json()
+    searches = town.get(
+        "/v1/audit-trail", as_=town.auditor, wait=runtime.head(), entity_type="DataSubjectSearch"
+    ).json()
 
     assert without_case.json()["errors"][0]["field"] == "case_reference"
     assert [c["text"] for c in found] == ["Första", "Andra"]
     assert searches[0]["details"]["case_reference"] == "KS 2026/0100"
     assert "Kalle" not in str(searches)
-    assert town.post("/v1/data-subject-requests", {
-        "article": "17", "case_reference": "KS 2026/0101", "author_name": "Lisa Läsare", "reason": "Radering"},
-        as_=town.editor, expect=403)
+    assert town.post(
+        "/v1/data-subject-requests",
+        {"article": "17", "case_reference": "KS 2026/0101", "author_name": "Lisa Läsare", "reason": "Radering"},
+        as_=town.editor,
+        expect=403,
+    )

@@ -9,12 +9,12 @@ import warnings
 from pathlib import Path
 
 import pytest
+from conftest import FACEBOOK_PAGE, issue_token, register_organisation
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from conftest import FACEBOOK_PAGE, issue_token, register_organisation
-from kanalarkiv.config import Settings
 from kanalarkiv.adapters.database import ensure_database, start_embedded_server, stop_embedded_server
+from kanalarkiv.config import Settings
 from kanalarkiv.runtime import Runtime
 
 
@@ -34,8 +34,11 @@ def timed(call):
 
 
 def unavailable(response) -> bool:
-    return (response.status_code == 503 and response.headers["content-type"] == "application/problem+json"
-            and "retry-after" in response.headers)
+    return (
+        response.status_code == 503
+        and response.headers["content-type"] == "application/problem+json"
+        and "retry-after" in response.headers
+    )
 
 
 @pytest.fixture
@@ -70,8 +73,11 @@ def test_the_service_answers_at_once_while_the_database_is_down_and_recovers_by_
             while (created := client.post("/v1/channels", json=FACEBOOK_PAGE, headers=manager)).status_code != 201:
                 assert time.monotonic() < deadline, created.text
                 time.sleep(0.2)
-            read = client.get(f"/v1/channels/{created.json()['id']}",
-                              params={"wait_for_position": created.json()["position"]}, headers=manager)
+            read = client.get(
+                f"/v1/channels/{created.json()['id']}",
+                params={"wait_for_position": created.json()["position"]},
+                headers=manager,
+            )
             assert read.status_code == 200, read.text
             while client.get("/healthz").status_code != 200:
                 assert time.monotonic() < deadline

@@ -13,15 +13,19 @@ def test_an_auditor_reads_the_public_diary_as_it_stood(client, runtime):
     public_then = diary.public(wait=first["position"])
     position_then = runtime.head()
 
-    town.post(f"/v1/diary/entries/{first['id']}/secrecy", {"provision": "OSL 23 kap. 2 §",
-                                                            "fields": ["description"]}, as_=town.officer)
+    town.post(
+        f"/v1/diary/entries/{first['id']}/secrecy",
+        {"provision": "OSL 23 kap. 2 §", "fields": ["description"]},
+        as_=town.officer,
+    )
     later = diary.register_comment(diary.comment(text="Ny fråga")["id"], description="Fråga om bygglov")
     marked_position = runtime.head()
     public_now = diary.public(wait=later["position"])
 
     as_then = town.get("/v1/organisations/valdemarsvik/diary", as_=town.auditor, as_of_position=position_then).json()
-    as_marked = town.get("/v1/organisations/valdemarsvik/diary", as_=town.auditor,
-                         as_of_position=marked_position).json()
+    as_marked = town.get(
+        "/v1/organisations/valdemarsvik/diary", as_=town.auditor, as_of_position=marked_position
+    ).json()
     officers_then = town.get("/v1/diary/entries", as_=town.auditor, as_of_position=position_then).json()
     anonymous = town.get("/v1/organisations/valdemarsvik/diary", as_of_position=position_then)
 

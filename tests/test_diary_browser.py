@@ -13,26 +13,43 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from diary_story import given_a_municipality_with_a_diary
 from live_server import serving
+from PIL import Image
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WIDTH, HEIGHT = 1280, 1400
 SECRECY_BROWN = (0x6B, 0x2A, 0x00)
 
 pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium); .ci/run installs it"
+)
 
 
 def chromium(tmp_path: Path, *arguments: str) -> str:
     profile = tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
     done = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile}", f"--window-size={WIDTH},{HEIGHT}", "--hide-scrollbars", "--lang=sv-SE", *arguments],
-        capture_output=True, text=True, timeout=90, check=True)
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            f"--window-size={WIDTH},{HEIGHT}",
+            "--hide-scrollbars",
+            "--lang=sv-SE",
+            *arguments,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=True,
+    )
     return done.stdout
 
 
@@ -45,19 +62,28 @@ def pixels_like(image: Image.Image, colour: tuple[int, int, int], tolerance: int
     rgb = image.convert("RGB")
     width, height = rgb.size
     data = rgb.load()
-    return [(x, y) for y in range(0, height, 2) for x in range(0, width, 2)
-            if all(abs(a - b) <= tolerance for a, b in zip(data[x, y], colour, strict=True))]
+    return [
+        (x, y)
+        for y in range(0, height, 2)
+        for x in range(0, width, 2)
+        if all(abs(a - b) <= tolerance for a, b in zip(data[x, y], colour, strict=True))
+    ]
 
 
 def test_the_diary_page_renders_in_a_browser_without_the_marked_fields(client, runtime, tmp_path):
     diary = given_a_municipality_with_a_diary(client, runtime)
     town = diary.town
-    plain = diary.register_comment(diary.comment(text="När öppnar simhallen?")["id"],
-                                   description="Fråga om simhallens öppettider")
-    secret = diary.register_comment(diary.comment(author="Sara Förälder")["id"],
-                                    description="Begäran om stöd för sonen med diagnos")
-    marked = town.post(f"/v1/diary/entries/{secret['id']}/secrecy",
-                       {"provision": "26:1", "fields": ["counterpart", "description"]}, as_=town.officer).json()
+    plain = diary.register_comment(
+        diary.comment(text="När öppnar simhallen?")["id"], description="Fråga om simhallens öppettider"
+    )
+    secret = diary.register_comment(
+        diary.comment(author="Sara Förälder")["id"], description="Begäran om stöd för sonen med diagnos"
+    )
+    marked = town.post(
+        f"/v1/diary/entries/{secret['id']}/secrecy",
+        {"provision": "26:1", "fields": ["counterpart", "description"]},
+        as_=town.officer,
+    ).json()
     runtime.views.wait_for("diary", marked["position"])
 
     with serving(runtime) as base:
@@ -67,9 +93,17 @@ def test_the_diary_page_renders_in_a_browser_without_the_marked_fields(client, r
         chromium(tmp_path, f"--screenshot={tmp_path / 'handling.png'}", f"{base}/valdemarsvik/diarium/{secret['id']}")
 
     text, entry_text = visible_text(dom), visible_text(entry_dom)
-    for expected in ("Diarium – Valdemarsviks kommun", "2 handlingar", plain["diary_number"], secret["diary_number"],
-                     "Fråga om simhallens öppettider", "Kalle Medborgare", "Sekretess enligt OSL 26 kap. 1 §",
-                     "Handlingar som hålls ordnade", "Hämta som PDF"):
+    for expected in (
+        "Diarium – Valdemarsviks kommun",
+        "2 handlingar",
+        plain["diary_number"],
+        secret["diary_number"],
+        "Fråga om simhallens öppettider",
+        "Kalle Medborgare",
+        "Sekretess enligt OSL 26 kap. 1 §",
+        "Handlingar som hålls ordnade",
+        "Hämta som PDF",
+    ):
         assert expected in text, expected
     assert "Diarienummer KS 2026/0002" in entry_text and "Sekretessmarkering" in entry_text
     for never in ("Sara Förälder", "diagnos"):

@@ -11,11 +11,11 @@ import time
 from collections import Counter
 
 import httpx
-
 from conftest import OPERATOR, Staff, register_organisation
+from live_server import serving
+
 from kanalarkiv.application.context import acting_as
 from kanalarkiv.readside.runner import Projector
-from live_server import serving
 
 CLIENTS, EACH, EVERY_NTH_IN_CASE = 8, 200, 10
 
@@ -40,8 +40,13 @@ def test_eight_clients_registering_at_once_get_gap_free_unique_numbers(open_runt
             with httpx.Client(base_url=one if n < 6 else other, headers=officer.headers, timeout=60) as http:
                 start.wait()
                 for i in range(EACH):
-                    body = {"record_date": clock.now.isoformat(), "direction": "received", "record_type": "other",
-                            "counterpart": f"Klient {n}", "description": f"Handling {i} från klient {n}"}
+                    body = {
+                        "record_date": clock.now.isoformat(),
+                        "direction": "received",
+                        "record_type": "other",
+                        "counterpart": f"Klient {n}",
+                        "description": f"Handling {i} från klient {n}",
+                    }
                     if i % EVERY_NTH_IN_CASE == 0:
                         body["case_number"] = case_number
                     response = http.post("/v1/diary/entries", json=body)
@@ -61,15 +66,19 @@ def test_eight_clients_registering_at_once_get_gap_free_unique_numbers(open_runt
     in_case = sorted(int(n.rsplit("-", 1)[1]) for n in numbers if n.startswith(f"{case_number}-"))
     own = sorted(int(n.split("/")[1]) for n in numbers if "-" not in n)
     retries = first.app.numbering_conflicts["retries"] + second.app.numbering_conflicts["retries"]
-    print(f"\n{CLIENTS} clients x {EACH} registrations over HTTP in {elapsed:.1f} s "
-          f"({CLIENTS * EACH / elapsed:.0f}/s), {retries} numbers found taken at save and retried")
+    print(
+        f"\n{CLIENTS} clients x {EACH} registrations over HTTP in {elapsed:.1f} s "
+        f"({CLIENTS * EACH / elapsed:.0f}/s), {retries} numbers found taken at save and retried"
+    )
 
     assert failures == []
     assert len(numbers) == len(set(numbers)) == CLIENTS * EACH
     assert in_case == list(range(1, CLIENTS * EACH // EVERY_NTH_IN_CASE + 1))
     assert own == list(range(2, len(own) + 2))  # 1 is the case's own number
     caught_up(first, "diary")
-    listed = Counter(row["diary_number"] for row in first.views.diary.fetch_all("SELECT diary_number FROM diary_entries"))
+    listed = Counter(
+        row["diary_number"] for row in first.views.diary.fetch_all("SELECT diary_number FROM diary_entries")
+    )
     assert len(listed) == CLIENTS * EACH and max(listed.values()) == 1
 
 

@@ -12,21 +12,31 @@ def test_a_correction_keeps_both_readings_for_officers_and_shows_only_the_curren
     town = diary.town
     done = diary.register_comment(diary.comment(author="Karin Svenson")["id"], description="Fråga om snöröjning")
 
-    corrected = town.post(f"/v1/diary/entries/{done['id']}/corrections", {
-        "counterpart": "Karin Svensson", "description": "Fråga om snöröjning på Storgatan",
-        "reason": "Namnet felstavat och beskrivningen för kort"}, as_=town.officer,
-        headers={"If-Match": '"1"'}).json()
+    corrected = town.post(
+        f"/v1/diary/entries/{done['id']}/corrections",
+        {
+            "counterpart": "Karin Svensson",
+            "description": "Fråga om snöröjning på Storgatan",
+            "reason": "Namnet felstavat och beskrivningen för kort",
+        },
+        as_=town.officer,
+        headers={"If-Match": '"1"'},
+    ).json()
     runtime.views.wait_for("diary", corrected["position"])
     public = every_public_output(client, "valdemarsvik", "2026-01-01", "2026-12-31")
     [entry] = diary.public()["entries"]
     record = diary.officers(done["id"])
 
     assert (entry["counterpart"], entry["description"], entry["corrected"]) == (
-        "Karin Svensson", "Fråga om snöröjning på Storgatan", True)
+        "Karin Svensson",
+        "Fråga om snöröjning på Storgatan",
+        True,
+    )
     assert "Karin Svenson;" not in public and "Karin Svenson<" not in public and '"Karin Svenson"' not in public
     assert [(r["event_type"], r["counterpart"], r["description"]) for r in record["readings"]] == [
         ("Registered", "Karin Svenson", "Fråga om snöröjning"),
-        ("Corrected", "Karin Svensson", "Fråga om snöröjning på Storgatan")]
+        ("Corrected", "Karin Svensson", "Fråga om snöröjning på Storgatan"),
+    ]
     assert record["readings"][1]["corrected_fields"] == ["counterpart", "description"]
     assert record["readings"][1]["reason"] == "Namnet felstavat och beskrivningen för kort"
     assert (record["corrections"], record["version"]) == (1, 2)
@@ -42,8 +52,9 @@ def test_a_correction_names_a_change_and_its_reason(client, runtime):
     nothing = town.post(url, {"reason": "Fel"}, as_=town.officer, expect=422).json()
     same = town.post(url, {"description": "Fråga om snöröjning", "reason": "Fel"}, as_=town.officer, expect=422)
     no_reason = town.post(url, {"description": "Ny"}, as_=town.officer, expect=422).json()
-    stale = town.post(url, {"description": "Ny", "reason": "Fel"}, as_=town.officer,
-                      headers={"If-Match": '"7"'}, expect=409).json()
+    stale = town.post(
+        url, {"description": "Ny", "reason": "Fel"}, as_=town.officer, headers={"If-Match": '"7"'}, expect=409
+    ).json()
 
     assert nothing["detail"] == "reason: name at least one field to correct besides the reason"
     assert same.json()["errors"] == [{"field": "description", "message": "is the same as the entry's current reading"}]
@@ -58,18 +69,25 @@ def test_an_annulled_entry_stays_in_the_diary_and_its_record_can_be_registered_a
     comment = diary.comment()
     wrong = diary.register_comment(comment["id"], description="Registrerad i fel diarium")
 
-    annulled = town.post(f"/v1/diary/entries/{wrong['id']}/annulment",
-                         {"reason": "Registrerad av misstag"}, as_=town.officer).json()
+    annulled = town.post(
+        f"/v1/diary/entries/{wrong['id']}/annulment", {"reason": "Registrerad av misstag"}, as_=town.officer
+    ).json()
     again = diary.register_comment(comment["id"], description="Fråga om simhallen")
-    refused = town.post(f"/v1/diary/entries/{wrong['id']}/corrections",
-                        {"description": "X", "reason": "Y"}, as_=town.officer, expect=409).json()
+    refused = town.post(
+        f"/v1/diary/entries/{wrong['id']}/corrections",
+        {"description": "X", "reason": "Y"},
+        as_=town.officer,
+        expect=409,
+    ).json()
     entries = diary.public(wait=runtime.head())["entries"]
     page = client.get(f"/valdemarsvik/diarium/{wrong['id']}").text
     record = diary.officers(wrong["id"])
 
     assert annulled["version"] == 2
     assert [(e["diary_number"], e["status"]) for e in entries] == [
-        ("KS 2026/0002", "registered"), ("KS 2026/0001", "annulled")]
+        ("KS 2026/0002", "registered"),
+        ("KS 2026/0001", "annulled"),
+    ]
     assert "Makulerad 2026-03-02" in page
     assert record["annul_reason"] == "Registrerad av misstag" and "annul_reason" not in entries[1]
     assert again["diary_number"] == "KS 2026/0002"  # the annulled number is never reused

@@ -9,18 +9,20 @@ import io
 from datetime import timedelta
 
 import psycopg
-
 from diary_story import given_a_municipality_with_a_diary, pdf_text
+
 from kanalarkiv.readside.runner import Projector
 
 
 def given_a_diary_with_some_entries(client, runtime):
     diary = given_a_municipality_with_a_diary(client, runtime)
-    town = diary.town
-    swim = diary.register_comment(diary.comment(received_ago=timedelta(days=20))["id"],
-                                  description="Frågor om simhallens öppettider")
-    snow = diary.register_comment(diary.comment(author="Karin Svensson", received_ago=timedelta(days=3))["id"],
-                                  description="Klagomål på snöröjningen vid skolan")
+    swim = diary.register_comment(
+        diary.comment(received_ago=timedelta(days=20))["id"], description="Frågor om simhallens öppettider"
+    )
+    snow = diary.register_comment(
+        diary.comment(author="Karin Svensson", received_ago=timedelta(days=3))["id"],
+        description="Klagomål på snöröjningen vid skolan",
+    )
     case, shot = diary.case_with_a_snapshot()
     runtime.views.wait_for("diary", runtime.head())
     return diary, swim, snow, case, shot
@@ -31,7 +33,7 @@ def numbers(page: dict) -> list[str]:
 
 
 def test_the_public_finds_entries_by_words_dates_number_case_and_type(client, runtime):
-    diary, swim, snow, case, shot = given_a_diary_with_some_entries(client, runtime)
+    diary, _swim, _snow, _case, _shot = given_a_diary_with_some_entries(client, runtime)
 
     assert numbers(diary.public(q="simhall")) == ["KS 2026/0001"]  # Swedish stemming: simhallens
     assert numbers(diary.public(q="Svensson")) == ["KS 2026/0002"]
@@ -68,7 +70,7 @@ def test_every_entry_has_a_stable_address_as_json_and_as_a_page(client, runtime)
 
 
 def test_a_citizen_gets_an_extract_for_a_date_range_as_csv_and_pdf(client, runtime):
-    diary, *_ = given_a_diary_with_some_entries(client, runtime)
+    _diary, *_ = given_a_diary_with_some_entries(client, runtime)
     extract = "/v1/organisations/valdemarsvik/diary/extract"
 
     as_csv = client.get(extract, params={"from": "2026-02-25", "to": "2026-03-02", "format": "csv"})
@@ -80,7 +82,8 @@ def test_a_citizen_gets_an_extract_for_a_date_range_as_csv_and_pdf(client, runti
     assert rows[0][:4] == ["Diarienummer", "Datum", "Inkommen/upprättad", "Handlingstyp"]
     assert [(r[0], r[1], r[2], r[5]) for r in rows[1:]] == [
         ("KS 2026/0002", "2026-02-27", "Inkommen", "Klagomål på snöröjningen vid skolan"),
-        ("KS 2026/0003-1", "2026-03-01", "Upprättad", "Halvårsskärmdump av Facebooksidan")]
+        ("KS 2026/0003-1", "2026-03-01", "Upprättad", "Halvårsskärmdump av Facebooksidan"),
+    ]
     text = pdf_text(as_pdf.content)
     assert as_pdf.headers["content-type"] == "application/pdf"
     assert "Utdrag ur diariet - Valdemarsviks kommun" in text and "KS 2026/0003-1" in text
@@ -91,10 +94,14 @@ def test_a_citizen_gets_an_extract_for_a_date_range_as_csv_and_pdf(client, runti
 def test_the_diary_view_rebuilds_from_zero_to_the_same_rows(client, runtime):
     diary, swim, *_ = given_a_diary_with_some_entries(client, runtime)
     town = diary.town
-    town.post(f"/v1/diary/entries/{swim['id']}/corrections", {"description": "Fråga om simhallen", "reason": "Kortare"},
-              as_=town.officer)
-    town.post(f"/v1/diary/entries/{swim['id']}/secrecy", {"provision": "26:1", "fields": ["counterpart"]},
-              as_=town.officer)
+    town.post(
+        f"/v1/diary/entries/{swim['id']}/corrections",
+        {"description": "Fråga om simhallen", "reason": "Kortare"},
+        as_=town.officer,
+    )
+    town.post(
+        f"/v1/diary/entries/{swim['id']}/secrecy", {"provision": "26:1", "fields": ["counterpart"]}, as_=town.officer
+    )
     runtime.views.wait_for("diary", runtime.head())
     tables = ("diary_entries", "diary_readings", "diary_markings", "diary_cases", "diary_settings", "diary_transfers")
     before = {table: _rows(runtime, table) for table in tables}

@@ -7,10 +7,10 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
+from diary_story import all_entries, every_public_output, given_a_municipality_with_a_diary
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diary_story import all_entries, every_public_output, given_a_municipality_with_a_diary
 from domain.actors import Actor, Role
 from kanalarkiv.application.context import acting_as
 
@@ -21,11 +21,21 @@ def test_a_marked_entry_stays_public_but_its_marked_fields_never_appear(client, 
     diary = given_a_municipality_with_a_diary(client, runtime)
     town = diary.town
     comment = diary.comment(text="Min son har diagnosen X och behöver stöd", author="Sara Förälder")
-    opened = town.post(f"/v1/comments/{comment['id']}/diary-case", {
-        "subject": "Ansökan om stöd", "responsible_unit": "Socialförvaltningen",
-        "description": "Begäran om stödinsats för sonen med diagnos"}, as_=town.officer, expect=201).json()
-    marked = town.post(f"/v1/diary/entries/{opened['id']}/secrecy", {
-        "provision": "26:1", "fields": ["counterpart", "description"]}, as_=town.officer).json()
+    opened = town.post(
+        f"/v1/comments/{comment['id']}/diary-case",
+        {
+            "subject": "Ansökan om stöd",
+            "responsible_unit": "Socialförvaltningen",
+            "description": "Begäran om stödinsats för sonen med diagnos",
+        },
+        as_=town.officer,
+        expect=201,
+    ).json()
+    marked = town.post(
+        f"/v1/diary/entries/{opened['id']}/secrecy",
+        {"provision": "26:1", "fields": ["counterpart", "description"]},
+        as_=town.officer,
+    ).json()
     runtime.views.wait_for("diary", marked["position"])
 
     seen = every_public_output(client, "valdemarsvik", "2026-01-01", "2026-12-31")
@@ -37,16 +47,28 @@ def test_a_marked_entry_stays_public_but_its_marked_fields_never_appear(client, 
 
     assert "Sara Förälder" not in seen and "diagnos" not in seen and "Förälder" not in seen
     assert (entry["diary_number"], entry["record_date"], entry["record_type"]) == (
-        "KS 2026/0001-1", "2026-02-28", "comment")
+        "KS 2026/0001-1",
+        "2026-02-28",
+        "comment",
+    )
     assert (entry["counterpart"], entry["description"], entry["secrecy_marked"], entry["links"]) == (
-        NEUTRAL, NEUTRAL, True, None)
+        NEUTRAL,
+        NEUTRAL,
+        True,
+        None,
+    )
     assert searched["total"] == 0 and by_sender["total"] == 0  # a search cannot tell which entry holds it
     assert "KS 2026/0001-1" in page and NEUTRAL in page and "Kommentar i sociala medier" in page
     assert (record["counterpart"], record["description"]) == (
-        "Sara Förälder", "Begäran om stödinsats för sonen med diagnos")
+        "Sara Förälder",
+        "Begäran om stödinsats för sonen med diagnos",
+    )
     assert record["secrecy"] | {"marked_at": None} == {
-        "provision": "OSL 26 kap. 1 §", "fields": ["counterpart", "description"], "marked_at": None,
-        "marked_by_name": "Rita Registrator"}
+        "provision": "OSL 26 kap. 1 §",
+        "fields": ["counterpart", "description"],
+        "marked_at": None,
+        "marked_by_name": "Rita Registrator",
+    }
     assert record["public_counterpart"] == NEUTRAL
 
 
@@ -54,25 +76,37 @@ def test_a_marking_is_lifted_by_a_later_event_and_both_stay_on_record(client, ru
     diary = given_a_municipality_with_a_diary(client, runtime)
     town = diary.town
     done = diary.register_comment(diary.comment()["id"], description="Fråga om elevens frånvaro")
-    town.post(f"/v1/diary/entries/{done['id']}/secrecy", {"provision": "OSL 23 kap. 2 §", "fields": ["description"]},
-              as_=town.officer)
+    town.post(
+        f"/v1/diary/entries/{done['id']}/secrecy",
+        {"provision": "OSL 23 kap. 2 §", "fields": ["description"]},
+        as_=town.officer,
+    )
     while_marked = diary.public(wait=runtime.head())["entries"][0]
-    lifted = town.post(f"/v1/diary/entries/{done['id']}/secrecy/lift",
-                       {"reason": "Uppgiften lämnades ut efter sekretessprövning"}, as_=town.officer).json()
+    lifted = town.post(
+        f"/v1/diary/entries/{done['id']}/secrecy/lift",
+        {"reason": "Uppgiften lämnades ut efter sekretessprövning"},
+        as_=town.officer,
+    ).json()
     after = diary.public(wait=lifted["position"])["entries"][0]
     record = diary.officers(done["id"])
-    trail = town.get("/v1/audit-trail", as_=town.auditor, entity_id=done["id"], order="oldest",
-                     wait=runtime.head()).json()
+    trail = town.get(
+        "/v1/audit-trail", as_=town.auditor, entity_id=done["id"], order="oldest", wait=runtime.head()
+    ).json()
 
     assert (while_marked["counterpart"], while_marked["description"]) == (
-        "Kalle Medborgare", "Sekretess enligt OSL 23 kap. 2 §")
+        "Kalle Medborgare",
+        "Sekretess enligt OSL 23 kap. 2 §",
+    )
     assert after["description"] == "Fråga om elevens frånvaro" and after["secrecy_marked"] is False
     assert [(m["action"], m["provision"], m["by_name"]) for m in record["markings"]] == [
-        ("marked", "OSL 23 kap. 2 §", "Rita Registrator"), ("lifted", None, "Rita Registrator")]
+        ("marked", "OSL 23 kap. 2 §", "Rita Registrator"),
+        ("lifted", None, "Rita Registrator"),
+    ]
     assert record["markings"][1]["reason"] == "Uppgiften lämnades ut efter sekretessprövning"
     assert [e["summary"] for e in trail][1:] == [
         "Diary entry marked for secrecy under OSL 23 kap. 2 §",
-        "Secrecy marking lifted: Uppgiften lämnades ut efter sekretessprövning"]
+        "Secrecy marking lifted: Uppgiften lämnades ut efter sekretessprövning",
+    ]
 
 
 def test_a_marking_names_a_provision_and_the_fields(client, runtime):
@@ -80,10 +114,14 @@ def test_a_marking_names_a_provision_and_the_fields(client, runtime):
     town = diary.town
     done = diary.register_comment(diary.comment()["id"])
     head = runtime.head()
-    bad = [town.post(f"/v1/diary/entries/{done['id']}/secrecy", body, as_=town.officer, expect=422).json()
-           for body in ({"provision": "sekretess", "fields": ["description"]},
-                        {"provision": "26:1", "fields": []},
-                        {"provision": "26:1", "fields": ["note"]})]
+    bad = [
+        town.post(f"/v1/diary/entries/{done['id']}/secrecy", body, as_=town.officer, expect=422).json()
+        for body in (
+            {"provision": "sekretess", "fields": ["description"]},
+            {"provision": "26:1", "fields": []},
+            {"provision": "26:1", "fields": ["note"]},
+        )
+    ]
     assert [b["errors"][0]["field"] for b in bad] == ["provision", "fields", "fields.0"]
     assert runtime.head() == head
 
@@ -101,8 +139,9 @@ def _token(kind: str) -> str:
     return f"{kind}{letters}"
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(entries=st.lists(_entry, min_size=1, max_size=4), limit=st.integers(1, 7), search=st.booleans())
 def test_no_marked_field_appears_in_any_public_response(client, runtime, entries, limit, search):
     """Generated senders and descriptions (any Unicode), markings, cases, page sizes and
@@ -110,12 +149,20 @@ def test_no_marked_field_appears_in_any_public_response(client, runtime, entries
     story = _story(client, runtime)
     for counterpart, description, marking, in_case, days_ago in entries:
         kinds = {f: ("hemligt" if marking and f in marking else "oppet") for f in ("counterpart", "description")}
-        values = {f: " ".join(f"{_token(kinds[f])} {text}".split()) for f, text in (
-            ("counterpart", counterpart), ("description", description))}
+        values = {
+            f: " ".join(f"{_token(kinds[f])} {text}".split())
+            for f, text in (("counterpart", counterpart), ("description", description))
+        }
         with acting_as(story["officer"]):
             registered = runtime.app.register_record(
-                story["org_id"], runtime.app.clock() - timedelta(days=days_ago), "received", "other",
-                values["counterpart"], values["description"], case_number=story["case"] if in_case else None)
+                story["org_id"],
+                runtime.app.clock() - timedelta(days=days_ago),
+                "received",
+                "other",
+                values["counterpart"],
+                values["description"],
+                case_number=story["case"] if in_case else None,
+            )
             if marking:
                 runtime.app.mark_diary_entry_secret(registered.recorded.id, "OSL 26 kap. 1 §", list(marking))
         story["secrets"] += [values[f] for f in marking or ()]
@@ -143,11 +190,18 @@ def _story(client, runtime) -> dict:
     if story is None:
         diary = given_a_municipality_with_a_diary(client, runtime)
         officer_row = runtime.views.access_tokens.fetch_one(
-            "SELECT subject_id, org_id FROM access_tokens WHERE role = 'records_officer'")
+            "SELECT subject_id, org_id FROM access_tokens WHERE role = 'records_officer'"
+        )
         officer = Actor(officer_row["subject_id"], "Rita Registrator", Role.RECORDS_OFFICER, officer_row["org_id"])
         with acting_as(officer):
             case = runtime.app.open_case(officer_row["org_id"], "Ärende för genererade handlingar", "Kansliet")
-        story = {"org_id": officer_row["org_id"], "officer": officer, "case": case.number, "secrets": [],
-                 "public": [], "officer_headers": diary.town.officer.headers}
+        story = {
+            "org_id": officer_row["org_id"],
+            "officer": officer,
+            "case": case.number,
+            "secrets": [],
+            "public": [],
+            "officer_headers": diary.town.officer.headers,
+        }
         runtime.diary_property_story = story
     return story

@@ -10,17 +10,27 @@ from test_retention import given_an_aged_channel_under_a_plan
 
 def test_a_class_wide_disposal_whose_records_are_all_held_names_every_hold(client, runtime):
     town, _old_post, _new_post, comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
-    by_record = town.post("/v1/retention/holds", {"scope": "record", "target": comment["id"],
-                                                  "reason": "Begäran om allmän handling"}, as_=town.officer,
-                          expect=201).json()
-    by_query = town.post("/v1/retention/holds", {"scope": "query", "query": {"class_code": "comment"},
-                                                 "reason": "JO:s utredning dnr 1234-2026"}, as_=town.auditor,
-                         expect=201).json()
+    by_record = town.post(
+        "/v1/retention/holds",
+        {"scope": "record", "target": comment["id"], "reason": "Begäran om allmän handling"},
+        as_=town.officer,
+        expect=201,
+    ).json()
+    by_query = town.post(
+        "/v1/retention/holds",
+        {"scope": "query", "query": {"class_code": "comment"}, "reason": "JO:s utredning dnr 1234-2026"},
+        as_=town.auditor,
+        expect=201,
+    ).json()
     head = runtime.head()
 
-    refused = town.post("/v1/disposals", {"reference": "KS 2026/0201", "class_code": "comment",
-                                          "assessment": "Inaktuella"}, as_=town.officer, expect=409,
-                        params={"wait_for_position": head}).json()
+    refused = town.post(
+        "/v1/disposals",
+        {"reference": "KS 2026/0201", "class_code": "comment", "assessment": "Inaktuella"},
+        as_=town.officer,
+        expect=409,
+        params={"wait_for_position": head},
+    ).json()
 
     assert "every due record of class comment is held" in refused["detail"]
     assert f"hold {by_record['id']}: Begäran om allmän handling" in refused["detail"]
@@ -31,7 +41,8 @@ def test_a_class_wide_disposal_whose_records_are_all_held_names_every_hold(clien
 def test_a_class_wide_disposal_that_matches_no_record_and_no_held_one_says_so(client, runtime):
     town, *_ = given_an_aged_channel_under_a_plan(client, runtime)
 
-    refused = town.post("/v1/disposals", {"reference": "KS 2026/0201", "class_code": "reply"}, as_=town.officer,
-                        expect=422).json()
+    refused = town.post(
+        "/v1/disposals", {"reference": "KS 2026/0201", "class_code": "reply"}, as_=town.officer, expect=422
+    ).json()
 
     assert refused["errors"][0]["field"] == "records"

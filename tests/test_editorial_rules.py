@@ -24,8 +24,9 @@ OFFICER = Actor("rita", "Rita Registrator", Role.RECORDS_OFFICER, ORG)
 
 
 def active_channel() -> Channel:
-    channel = Channel.register(uuid4(), ORG, "facebook", "Sida", "https://facebook.com/x", "Enhet", "Chef", "Info",
-                               by=MANAGER, at=T0)
+    channel = Channel.register(
+        uuid4(), ORG, "facebook", "Sida", "https://facebook.com/x", "Enhet", "Chef", "Info", by=MANAGER, at=T0
+    )
     channel.activate(by=MANAGER, at=T0)
     return channel
 
@@ -78,8 +79,16 @@ def test_a_post_in_the_future_is_refused():
     channel = active_channel()
     roster = roster_with_erik(channel)
     with pytest.raises(InvalidValue, match="published_at"):
-        Post.publish(uuid4(), channel, roster.valid_assignment("erik", T0), "Hej", T0 + timedelta(hours=1), None,
-                     by=EDITOR, at=T0)
+        Post.publish(
+            uuid4(),
+            channel,
+            roster.valid_assignment("erik", T0),
+            "Hej",
+            T0 + timedelta(hours=1),
+            None,
+            by=EDITOR,
+            at=T0,
+        )
 
 
 def test_a_deleted_post_is_neither_edited_nor_deleted_again():

@@ -12,8 +12,11 @@ from editorial_story import given_a_municipality_with_an_active_page
 def test_an_assigned_editor_publishes_and_a_revoked_one_is_refused(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
     post = town.publish()
-    town.post(f"/v1/channels/{town.channel_id}/assignments/{town.assignment_id}/revoke",
-              {"reason": "Slutat på kommunikationsenheten"}, as_=town.manager)
+    town.post(
+        f"/v1/channels/{town.channel_id}/assignments/{town.assignment_id}/revoke",
+        {"reason": "Slutat på kommunikationsenheten"},
+        as_=town.manager,
+    )
 
     refused = town.post(f"/v1/channels/{town.channel_id}/posts", {"text": "En till"}, expect=403)
 
@@ -23,9 +26,17 @@ def test_an_assigned_editor_publishes_and_a_revoked_one_is_refused(client, runti
 
 def test_an_editor_cannot_assign_editors(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
-    response = town.post(f"/v1/channels/{town.channel_id}/assignments", {
-        "editor_id": town.editor.id, "editor_name": "Erik", "valid_from": town.now().isoformat(), "scope": "Allt",
-    }, as_=town.editor, expect=403)
+    response = town.post(
+        f"/v1/channels/{town.channel_id}/assignments",
+        {
+            "editor_id": town.editor.id,
+            "editor_name": "Erik",
+            "valid_from": town.now().isoformat(),
+            "scope": "Allt",
+        },
+        as_=town.editor,
+        expect=403,
+    )
     assert "requires the role manager, records_officer" in response.json()["detail"]
 
 
@@ -33,27 +44,44 @@ def test_who_could_post_on_a_past_date_and_who_assigned_them(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
     before_revocation = town.now()
     runtime.app.clock.advance(days=2)
-    done = town.post(f"/v1/channels/{town.channel_id}/assignments/{town.assignment_id}/revoke",
-                     {"reason": "Föräldraledig"}, as_=town.manager).json()
+    done = town.post(
+        f"/v1/channels/{town.channel_id}/assignments/{town.assignment_id}/revoke",
+        {"reason": "Föräldraledig"},
+        as_=town.manager,
+    ).json()
 
-    then = town.get(f"/v1/channels/{town.channel_id}/editors", as_=town.auditor, wait=done["position"],
-                    at=before_revocation.isoformat()).json()
+    then = town.get(
+        f"/v1/channels/{town.channel_id}/editors",
+        as_=town.auditor,
+        wait=done["position"],
+        at=before_revocation.isoformat(),
+    ).json()
     now = town.get(f"/v1/channels/{town.channel_id}/editors", as_=town.auditor, at=town.now().isoformat()).json()
-    long_ago = town.get(f"/v1/channels/{town.channel_id}/editors", as_=town.auditor,
-                        at=(town.now() - timedelta(days=365)).isoformat()).json()
+    long_ago = town.get(
+        f"/v1/channels/{town.channel_id}/editors", as_=town.auditor, at=(town.now() - timedelta(days=365)).isoformat()
+    ).json()
 
     assert [(a["editor_name"], a["assigned_by_name"], a["assigned_by_role"]) for a in then] == [
-        ("Erik Redaktör", "Anna Chef", "manager")]
+        ("Erik Redaktör", "Anna Chef", "manager")
+    ]
     assert now == [] and long_ago == []
 
 
 def test_a_captured_post_without_an_assignment_is_recorded_as_a_deviation(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
-    captured = town.post(f"/v1/channels/{town.channel_id}/captures/posts", {
-        "platform_post_id": "fb_555", "text": "Privat åsikt om politiken", "author_name": "Valdemarsviks kommun",
-        "author_id": "actor:someone-unassigned", "published_at": (town.now() - timedelta(hours=2)).isoformat(),
-        "captured_at": town.now().isoformat(),
-    }, as_=town.capture, expect=201).json()
+    captured = town.post(
+        f"/v1/channels/{town.channel_id}/captures/posts",
+        {
+            "platform_post_id": "fb_555",
+            "text": "Privat åsikt om politiken",
+            "author_name": "Valdemarsviks kommun",
+            "author_id": "actor:someone-unassigned",
+            "published_at": (town.now() - timedelta(hours=2)).isoformat(),
+            "captured_at": town.now().isoformat(),
+        },
+        as_=town.capture,
+        expect=201,
+    ).json()
 
     record = town.get(f"/v1/posts/{captured['id']}", as_=town.officer, wait=captured["position"]).json()
     compliance = town.get("/v1/compliance", as_=town.manager, wait=captured["position"]).json()
@@ -66,10 +94,19 @@ def test_a_captured_post_without_an_assignment_is_recorded_as_a_deviation(client
 def test_the_three_times_are_kept_apart(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
     published, captured = town.now() - timedelta(hours=5), town.now() - timedelta(hours=1)
-    done = town.post(f"/v1/channels/{town.channel_id}/captures/posts", {
-        "platform_post_id": "fb_1", "text": "Välkommen!", "author_name": "Valdemarsviks kommun",
-        "author_id": town.editor.id, "published_at": published.isoformat(), "captured_at": captured.isoformat(),
-    }, as_=town.capture, expect=201).json()
+    done = town.post(
+        f"/v1/channels/{town.channel_id}/captures/posts",
+        {
+            "platform_post_id": "fb_1",
+            "text": "Välkommen!",
+            "author_name": "Valdemarsviks kommun",
+            "author_id": town.editor.id,
+            "published_at": published.isoformat(),
+            "captured_at": captured.isoformat(),
+        },
+        as_=town.capture,
+        expect=201,
+    ).json()
 
     record = town.get(f"/v1/posts/{done['id']}", as_=town.auditor, wait=done["position"]).json()
 
@@ -81,8 +118,13 @@ def test_the_three_times_are_kept_apart(client, runtime):
 
 def test_the_same_capture_twice_is_one_record(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
-    body = {"platform_post_id": "fb_42", "text": "Hej", "author_name": "Valdemarsviks kommun",
-            "published_at": (town.now() - timedelta(minutes=3)).isoformat(), "captured_at": town.now().isoformat()}
+    body = {
+        "platform_post_id": "fb_42",
+        "text": "Hej",
+        "author_name": "Valdemarsviks kommun",
+        "published_at": (town.now() - timedelta(minutes=3)).isoformat(),
+        "captured_at": town.now().isoformat(),
+    }
     first = town.post(f"/v1/channels/{town.channel_id}/captures/posts", body, as_=town.capture, expect=201).json()
     again = town.post(f"/v1/channels/{town.channel_id}/captures/posts", body, as_=town.capture, expect=200).json()
     assert again["id"] == first["id"] and again["created"] is False and again["version"] == 1
@@ -114,8 +156,10 @@ def test_why_was_this_post_deleted_vasterbotten(client, runtime):
     post = town.publish("Regionen stänger akutmottagningen i Lycksele i sommar.")
     town.post(f"/v1/posts/{post['id']}/edit", {"text": "Regionen utreder akutmottagningen i Lycksele."})
     runtime.app.clock.advance(hours=3)
-    deleted = town.post(f"/v1/posts/{post['id']}/delete", {
-        "ground": "published_by_mistake", "reason": "Beslutet var inte fattat; texten gavs ut för tidigt."}).json()
+    deleted = town.post(
+        f"/v1/posts/{post['id']}/delete",
+        {"ground": "published_by_mistake", "reason": "Beslutet var inte fattat; texten gavs ut för tidigt."},
+    ).json()
 
     answer = town.get(f"/v1/posts/{post['id']}/deletion", as_=town.officer, wait=deleted["position"]).json()
     public = town.get(f"/v1/posts/{post['id']}").json()
@@ -123,12 +167,19 @@ def test_why_was_this_post_deleted_vasterbotten(client, runtime):
     listed = town.get(f"/v1/channels/{town.channel_id}/posts").json()
 
     assert answer["deletion"] | {"deleted_at": None, "recorded_at": None} == {
-        "deleted_at": None, "recorded_at": None, "deleted_by_name": "Erik Redaktör", "deleted_by_role": "editor",
-        "ground": "published_by_mistake", "ground_label": "Publicerad av misstag",
-        "reason": "Beslutet var inte fattat; texten gavs ut för tidigt."}
+        "deleted_at": None,
+        "recorded_at": None,
+        "deleted_by_name": "Erik Redaktör",
+        "deleted_by_role": "editor",
+        "ground": "published_by_mistake",
+        "ground_label": "Publicerad av misstag",
+        "reason": "Beslutet var inte fattat; texten gavs ut för tidigt.",
+    }
     assert answer["text"] == "Regionen utreder akutmottagningen i Lycksele."
     assert [v["text"] for v in answer["versions"]] == [
-        "Regionen stänger akutmottagningen i Lycksele i sommar.", "Regionen utreder akutmottagningen i Lycksele."]
+        "Regionen stänger akutmottagningen i Lycksele i sommar.",
+        "Regionen utreder akutmottagningen i Lycksele.",
+    ]
     assert public["deleted"] is True and public["text"] is None
     assert as_editor["text"] is None and "versions" not in as_editor
     assert listed[0]["deleted"] is True and listed[0]["text"] is None

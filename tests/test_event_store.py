@@ -27,8 +27,10 @@ def stored(runtime, originator_id) -> list[tuple[int, int]]:
     """(originator_version, notification_id) of one originator's rows, read by a connection of our own."""
     with psycopg.connect(runtime.database_url) as conn:
         return conn.execute(
-            f"SELECT originator_version, notification_id FROM {runtime.app.recorder.events_table_name} "  # noqa: S608
-            "WHERE originator_id = %s ORDER BY originator_version", (originator_id,)).fetchall()
+            f"SELECT originator_version, notification_id FROM {runtime.app.recorder.events_table_name} "
+            "WHERE originator_id = %s ORDER BY originator_version",
+            (originator_id,),
+        ).fetchall()
 
 
 def pool_of(runtime):
@@ -71,8 +73,16 @@ def test_select_events_reads_as_the_librarys_select_events(open_runtime):
     originator = uuid4()
     recorder.insert_events(events(originator, *range(1, 8)))
     library = PostgresApplicationRecorder.select_events
-    for arguments in ({}, {"gt": 2}, {"lte": 5}, {"gt": 2, "lte": 5}, {"desc": True}, {"limit": 3},
-                      {"gt": 1, "lte": 6, "desc": True, "limit": 2}, {"desc": True, "limit": 1}):
+    for arguments in (
+        {},
+        {"gt": 2},
+        {"lte": 5},
+        {"gt": 2, "lte": 5},
+        {"desc": True},
+        {"limit": 3},
+        {"gt": 1, "lte": 6, "desc": True, "limit": 2},
+        {"desc": True, "limit": 1},
+    ):
         ours = recorder.select_events(originator, **arguments)
         assert ours == library(recorder, originator, **arguments), arguments
         assert all(isinstance(event.state, bytes) for event in ours)
@@ -82,6 +92,7 @@ def test_select_events_reads_as_the_librarys_select_events(open_runtime):
 
 def test_a_save_through_the_application_gets_the_stored_positions(open_runtime):
     from conftest import FACEBOOK_PAGE, register_organisation
+
     from domain.actors import Actor, Role
     from kanalarkiv.application.context import acting_as
 
@@ -134,6 +145,7 @@ def test_a_conflict_repeated_many_times_keeps_prepared_statements_working(open_r
 
 def test_a_conflict_through_the_application_is_its_integrity_error(open_runtime):
     from conftest import FACEBOOK_PAGE, register_organisation
+
     from domain.actors import Actor, Role
     from kanalarkiv.application.context import acting_as
 
@@ -186,10 +198,14 @@ def test_the_insert_takes_the_logs_lock_so_commit_order_is_id_order(open_runtime
     done = threading.Event()
     result: list = []
     with psycopg.connect(runtime.database_url) as writer:
-        writer.execute(f"INSERT INTO {recorder.events_table_name} (originator_id, originator_version, topic, state) "  # noqa: S608
-                       "VALUES (%s, 1, %s, 'x')", (earlier, TOPIC))
-        thread = threading.Thread(target=lambda: (result.append(recorder.insert_events(events(originator, 1))),
-                                                  done.set()))
+        writer.execute(
+            f"INSERT INTO {recorder.events_table_name} (originator_id, originator_version, topic, state) "
+            "VALUES (%s, 1, %s, 'x')",
+            (earlier, TOPIC),
+        )
+        thread = threading.Thread(
+            target=lambda: (result.append(recorder.insert_events(events(originator, 1))), done.set())
+        )
         thread.start()
         assert not done.wait(0.5), "the insert did not wait for the log's lock"
         writer.commit()
@@ -216,8 +232,9 @@ def test_the_insert_function_is_in_the_database_and_the_statement_is_prepared(op
     runtime = open_runtime(False)
     recorder = runtime.app.recorder
     with psycopg.connect(runtime.database_url) as conn:
-        assert conn.execute("SELECT count(*) FROM pg_proc WHERE proname = %s",
-                            (f"{recorder.events_table_name}_insert",)).fetchone() == (1,)
+        assert conn.execute(
+            "SELECT count(*) FROM pg_proc WHERE proname = %s", (f"{recorder.events_table_name}_insert",)
+        ).fetchone() == (1,)
     for _ in range(3):
         recorder.insert_events(events(uuid4(), 1))
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 import uuid
 
+from conftest import register_organisation
+
 from api.html import serves_html
 from api.openapi import api_routes
-from conftest import register_organisation
 
 
 def assert_swedish_page(response, status: int, heading: str) -> None:
@@ -21,8 +22,12 @@ def assert_swedish_page(response, status: int, heading: str) -> None:
 def test_an_unknown_organisation_s_diary_and_register_pages_answer_a_swedish_not_found_page(client, runtime):
     register_organisation(runtime)
 
-    for path in ("/nosuchorg/diarium", "/nosuchorg/sociala-medier", f"/nosuchorg/diarium/{uuid.uuid4()}",
-                 f"/valdemarsvik/diarium/{uuid.uuid4()}"):
+    for path in (
+        "/nosuchorg/diarium",
+        "/nosuchorg/sociala-medier",
+        f"/nosuchorg/diarium/{uuid.uuid4()}",
+        f"/valdemarsvik/diarium/{uuid.uuid4()}",
+    ):
         assert_swedish_page(client.get(path), 404, "Sidan finns inte")
 
 

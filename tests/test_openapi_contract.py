@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import schemathesis
+from conftest import register_organisation, staff
+from diary_story import given_a_municipality_with_a_diary
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -19,11 +21,9 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from test_snapshots import tiny_png
 
 from api.routes.retention import EXAMPLE_PLAN
-from conftest import register_organisation, staff
-from diary_story import given_a_municipality_with_a_diary
-from test_snapshots import tiny_png
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -32,8 +32,10 @@ EXAMPLES_PER_OPERATION = 10
 
 # The answers that are not problem+json, each documented as what it is.
 OWN_ERROR_BODIES = {("get", "/healthz", "503"), ("get", "/v1/snapshots/{snapshot_id}/content", "410")} | {
-    ("get", page, status) for page in ("/{slug}/sociala-medier", "/{slug}/diarium", "/{slug}/diarium/{entry_id}")
-    for status in ("404", "422", "503")}
+    ("get", page, status)
+    for page in ("/{slug}/sociala-medier", "/{slug}/diarium", "/{slug}/diarium/{entry_id}")
+    for status in ("404", "422", "503")
+}
 
 
 def operations(spec: dict) -> list[tuple[str, str, dict]]:
@@ -44,8 +46,13 @@ def test_every_error_an_operation_documents_is_the_one_problem_schema(client):
     spec = client.get("/openapi.json").json()
 
     assert "HTTPValidationError" not in spec["components"]["schemas"]
-    assert set(spec["components"]["schemas"]["Problem"]["properties"]) >= {"type", "title", "status", "detail",
-                                                                           "errors"}
+    assert set(spec["components"]["schemas"]["Problem"]["properties"]) >= {
+        "type",
+        "title",
+        "status",
+        "detail",
+        "errors",
+    }
     for method, path, op in operations(spec):
         for status, answer in op["responses"].items():
             if int(status) >= 400 and (method, path, status) not in OWN_ERROR_BODIES:
@@ -101,25 +108,47 @@ def seeded_world(client, runtime) -> World:
     diary = given_a_municipality_with_a_diary(client, runtime)
     town = diary.town
     comment = diary.comment()
-    decision = town.post(f"/v1/comments/{comment['id']}/moderation", {
-        "action": "hide", "ground": "off_topic", "justification": "Hör inte till inlägget."}).json()
+    decision = town.post(
+        f"/v1/comments/{comment['id']}/moderation",
+        {"action": "hide", "ground": "off_topic", "justification": "Hör inte till inlägget."},
+    ).json()
     entry = diary.register_comment(comment["id"], description="Fråga om simhallen")
     case, _ = diary.case_with_a_snapshot()
     webmaster = staff(runtime, role="webmaster", name="Wilma Webb")
-    snapshot = client.post(f"/v1/channels/{town.channel_id}/snapshots", headers=webmaster.headers,
-                           files={"file": ("sida.png", tiny_png(), "image/png")},
-                           data={"period_start": "2026-01-01", "period_end": "2026-02-28"}).json()
-    town.post("/v1/records-plan", {"classes": EXAMPLE_PLAN, "decision_reference": "KS 2026/0012 § 14"},
-              as_=town.officer, expect=201)
-    hold = town.post("/v1/retention/holds", {"scope": "record", "target": comment["post_id"], "reason": "JO"},
-                     as_=town.officer, expect=201).json()
+    snapshot = client.post(
+        f"/v1/channels/{town.channel_id}/snapshots",
+        headers=webmaster.headers,
+        files={"file": ("sida.png", tiny_png(), "image/png")},
+        data={"period_start": "2026-01-01", "period_end": "2026-02-28"},
+    ).json()
+    town.post(
+        "/v1/records-plan",
+        {"classes": EXAMPLE_PLAN, "decision_reference": "KS 2026/0012 § 14"},
+        as_=town.officer,
+        expect=201,
+    )
+    hold = town.post(
+        "/v1/retention/holds",
+        {"scope": "record", "target": comment["post_id"], "reason": "JO"},
+        as_=town.officer,
+        expect=201,
+    ).json()
     register_organisation(runtime, "grannby", "Grannby kommun", "212000-0001")
     stranger = staff(runtime, "grannby", "records_officer", "Sam Främling")
     runtime.views.wait_for("audit_trail", hold["position"])
-    ids = {"slug": "valdemarsvik", "channel_id": town.channel_id, "assignment_id": town.assignment_id,
-           "post_id": comment["post_id"], "comment_id": comment["id"], "decision_id": decision["id"],
-           "entry_id": entry["id"], "case_id": case["id"], "snapshot_id": snapshot["id"], "hold_id": hold["id"],
-           "record_id": comment["post_id"]}
+    ids = {
+        "slug": "valdemarsvik",
+        "channel_id": town.channel_id,
+        "assignment_id": town.assignment_id,
+        "post_id": comment["post_id"],
+        "comment_id": comment["id"],
+        "decision_id": decision["id"],
+        "entry_id": entry["id"],
+        "case_id": case["id"],
+        "snapshot_id": snapshot["id"],
+        "hold_id": hold["id"],
+        "record_id": comment["post_id"],
+    }
     people = (town.officer, town.manager, town.editor, town.capture, town.auditor, webmaster, stranger)
     return World(ids, [*(person.headers for person in people), None])
 
@@ -156,18 +185,25 @@ def test_every_operation_answers_only_what_the_document_says(client, runtime):
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        strategy = st.one_of(operation.as_strategy(GenerationMode.POSITIVE),
-                             operation.as_strategy(GenerationMode.NEGATIVE))
+        strategy = st.one_of(
+            operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
+        )
 
-        @settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=strategy, data=st.data())
         def check(case, data) -> None:
             call_and_check(world, runtime, case, data)
 
         try:
             check()
-        except (Exception, BaseExceptionGroup) as failure:  # every operation's failures are reported at the end
+        except (Exception, BaseExceptionGroup) as failure:  # noqa: BLE001 - every operation's failures are reported at the end
             failures.append(f"{operation.label}: {failure}{''.join(getattr(failure, '__notes__', []))}")
     assert not failures, "\n\n".join(failures)
 
@@ -177,8 +213,11 @@ def test_a_correction_cannot_clear_the_record_date_direction_type_or_description
     entry = diary.register_comment(diary.comment()["id"], description="Fråga om simhallen")
 
     for name in ("record_date", "direction", "record_type", "description"):
-        response = client.post(f"/v1/diary/entries/{entry['id']}/corrections", json={name: None, "reason": "Fel"},
-                               headers=diary.town.officer.headers)
+        response = client.post(
+            f"/v1/diary/entries/{entry['id']}/corrections",
+            json={name: None, "reason": "Fel"},
+            headers=diary.town.officer.headers,
+        )
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] == name
 

@@ -43,7 +43,7 @@ def test_another_organisations_public_channel_reads_as_the_public_sees_it(client
 
 
 def test_a_token_registers_channels_only_in_its_own_organisation(client, runtime):
-    ours, _planned, _active = given_two_municipalities(client, runtime)
+    _ours, _planned, _active = given_two_municipalities(client, runtime)
     manager = issue_token(runtime, "valdemarsvik", "manager", "Anna Chef")
     created = client.post("/v1/channels", json=FACEBOOK_PAGE | {"name": "Vår kanal"}, headers=manager).json()
     client.post(f"/v1/channels/{created['id']}/activate", headers=manager)

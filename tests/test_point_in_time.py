@@ -7,10 +7,9 @@ from __future__ import annotations
 import time
 
 import orjson
-from typer.testing import CliRunner
-
 from conftest import FACEBOOK_PAGE, issue_token, register_organisation
 from editorial_story import given_a_municipality_with_an_active_page
+from typer.testing import CliRunner
 
 
 def seen_now(town, post_id: str) -> dict:
@@ -20,8 +19,7 @@ def seen_now(town, post_id: str) -> dict:
     return {
         "position": position,
         "instant": town.now(),
-        "register": town.get("/v1/organisations/valdemarsvik/channels",
-                             status=["active", "paused", "closed"]).json(),
+        "register": town.get("/v1/organisations/valdemarsvik/channels", status=["active", "paused", "closed"]).json(),
         "comments": town.get(f"/v1/posts/{post_id}/comments", as_=town.auditor).json(),
         "post": town.get(f"/v1/posts/{post_id}", as_=town.auditor).json(),
         "assignments": town.get(f"/v1/channels/{town.channel_id}/assignments", as_=town.auditor).json(),
@@ -30,8 +28,9 @@ def seen_now(town, post_id: str) -> dict:
 
 def reconstructed(town, post_id: str, **as_of) -> dict:
     return {
-        "register": town.get("/v1/organisations/valdemarsvik/channels", as_=town.auditor,
-                             status=["active", "paused", "closed"], **as_of).json(),
+        "register": town.get(
+            "/v1/organisations/valdemarsvik/channels", as_=town.auditor, status=["active", "paused", "closed"], **as_of
+        ).json(),
         "comments": town.get(f"/v1/posts/{post_id}/comments", as_=town.auditor, **as_of).json(),
         "post": town.get(f"/v1/posts/{post_id}", as_=town.auditor, **as_of).json(),
         "assignments": town.get(f"/v1/channels/{town.channel_id}/assignments", as_=town.auditor, **as_of).json(),
@@ -45,26 +44,31 @@ def test_an_auditor_reconstructs_three_past_instants_exactly(client, runtime):
     snapshots = [seen_now(town, post["id"])]
 
     runtime.app.clock.advance(days=10)
-    town.post(f"/v1/comments/{first['id']}/moderation", {"action": "hide", "ground": "etiquette",
-                                                        "justification": "Osaklig"})
+    town.post(
+        f"/v1/comments/{first['id']}/moderation", {"action": "hide", "ground": "etiquette", "justification": "Osaklig"}
+    )
     town.post(f"/v1/posts/{post['id']}/edit", {"text": "Simhallen stänger för renovering i mars"})
-    other = client.post("/v1/channels", json=FACEBOOK_PAGE | {"name": "Kultur i Valdemarsvik", "platform": "instagram",
-                                                              "url": "https://instagram.com/kultur"},
-                        headers=town.manager.headers).json()
+    other = client.post(
+        "/v1/channels",
+        json=FACEBOOK_PAGE
+        | {"name": "Kultur i Valdemarsvik", "platform": "instagram", "url": "https://instagram.com/kultur"},
+        headers=town.manager.headers,
+    ).json()
     client.post(f"/v1/channels/{other['id']}/activate", headers=town.manager.headers)
     town.capture_comment(post["id"], "c-2", text="Bra!")
     snapshots.append(seen_now(town, post["id"]))
 
     runtime.app.clock.advance(days=10)
-    town.post(f"/v1/comments/{first['id']}/moderation/reverse", {"justification": "Saklig kritik"},
-              as_=town.manager)
+    town.post(f"/v1/comments/{first['id']}/moderation/reverse", {"justification": "Saklig kritik"}, as_=town.manager)
     town.post(f"/v1/channels/{town.channel_id}/pause", {"reason": "Sommar"}, as_=town.manager)
-    town.post(f"/v1/channels/{town.channel_id}/assignments/{town.assignment_id}/revoke", {"reason": "Slutat"},
-              as_=town.manager)
+    town.post(
+        f"/v1/channels/{town.channel_id}/assignments/{town.assignment_id}/revoke",
+        {"reason": "Slutat"},
+        as_=town.manager,
+    )
     snapshots.append(seen_now(town, post["id"]))
     runtime.app.clock.advance(days=10)
-    town.post(f"/v1/posts/{post['id']}/delete", {"ground": "own_decision", "reason": "Inaktuell"},
-              as_=town.manager)
+    town.post(f"/v1/posts/{post['id']}/delete", {"ground": "own_decision", "reason": "Inaktuell"}, as_=town.manager)
     client.post(f"/v1/channels/{other['id']}/close", json={"reason": "Nedlagd"}, headers=town.manager.headers)
 
     for seen in snapshots:
@@ -89,13 +93,22 @@ def test_disposed_content_stays_disposed_in_the_past(client, runtime):
     from api.routes.retention import EXAMPLE_PLAN
 
     town = given_a_municipality_with_an_active_page(client, runtime)
-    town.post("/v1/records-plan", {"classes": EXAMPLE_PLAN, "decision_reference": "KS 2026/0012"},
-              as_=town.officer, expect=201)
+    town.post(
+        "/v1/records-plan",
+        {"classes": EXAMPLE_PLAN, "decision_reference": "KS 2026/0012"},
+        as_=town.officer,
+        expect=201,
+    )
     post = town.publish("Gammal nyhet om Lycksele")
     before = runtime.head()
     runtime.app.clock.advance(days=3 * 365)
-    done = town.post("/v1/disposals", {"reference": "KS 2029/0001", "class_code": "post"}, as_=town.officer,
-                     expect=201, params={"wait_for_position": runtime.head()}).json()
+    done = town.post(
+        "/v1/disposals",
+        {"reference": "KS 2029/0001", "class_code": "post"},
+        as_=town.officer,
+        expect=201,
+        params={"wait_for_position": runtime.head()},
+    ).json()
     runtime.views.wait_for("channel_content", done["position"])
 
     then = town.get(f"/v1/posts/{post['id']}", as_=town.auditor, as_of_position=before).json()
@@ -144,8 +157,9 @@ def test_a_read_as_of_a_position_beyond_the_head_is_refused_at_once_naming_the_h
     auditor = issue_token(runtime, role="auditor", name="Greta Granskare")
     head = runtime.head()
     started = time.monotonic()
-    response = client.get("/v1/organisations/valdemarsvik/channels", headers=auditor,
-                          params={"as_of_position": head + 1000})
+    response = client.get(
+        "/v1/organisations/valdemarsvik/channels", headers=auditor, params={"as_of_position": head + 1000}
+    )
     assert response.status_code == 422 and time.monotonic() - started < 2
     assert response.json()["errors"][0]["field"] == "as_of_position"
     assert f"position {head}" in response.json()["detail"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from conftest import FACEBOOK_PAGE, issue_token, register_organisation
+
 from domain.channel import Channel
 from projections.channel_register import ChannelRegisterProjection
 
@@ -50,8 +50,13 @@ def test_a_projection_stops_at_the_event_it_cannot_apply_and_says_so(client, run
     poison = client.post(f"/v1/channels/{first['id']}/purpose", json={"purpose": "Sprängs"}, headers=manager).json()
     later = client.post(f"/v1/channels/{first['id']}/purpose", json={"purpose": "Information"}, headers=manager).json()
 
-    health = eventually(lambda: (r := client.get("/healthz")).status_code == 503
-                        and r.json()["projections"]["channel_register"]["state"] == "failed" and r.json())
+    health = eventually(
+        lambda: (
+            (r := client.get("/healthz")).status_code == 503
+            and r.json()["projections"]["channel_register"]["state"] == "failed"
+            and r.json()
+        )
+    )
     register = health["projections"]["channel_register"]
     assert health["failing"] == ["channel_register"]
     assert register["failed_position"] == poison["position"]

@@ -7,8 +7,8 @@ import time
 from typing import Any
 
 import psycopg
-
 from conftest import FACEBOOK_PAGE, issue_token, register_organisation
+
 from domain.actors import Actor, Role
 from kanalarkiv.application.context import acting_as
 from kanalarkiv.readside.runner import Projector
@@ -128,8 +128,10 @@ def test_health_and_metrics_show_positions_and_lag(client, open_runtime):
     idle = open_runtime(run_projections=False)
     head = given_a_register_with_history(idle)
     deadline = time.monotonic() + 10
-    while (any(client.get("/healthz").json()["projections"][name]["lag"] for name in ("audit_trail", "channel_register"))
-           and time.monotonic() < deadline):
+    while (
+        any(client.get("/healthz").json()["projections"][name]["lag"] for name in ("audit_trail", "channel_register"))
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.05)
 
     health = client.get("/healthz").json()
@@ -137,7 +139,13 @@ def test_health_and_metrics_show_positions_and_lag(client, open_runtime):
 
     assert health["status"] == "ok" and health["database"] == "reachable" and health["head"] == head
     assert health["projections"]["channel_register"] == {
-        "position": head, "lag": 0, "state": "running", "restarts": 0, "last_error": None, "failed_position": None}
+        "position": head,
+        "lag": 0,
+        "state": "running",
+        "restarts": 0,
+        "last_error": None,
+        "failed_position": None,
+    }
     assert f'kanalarkiv_projection_position{{projection="audit_trail"}} {float(head)}' in metrics
     assert 'kanalarkiv_projection_lag_events{projection="channel_register"} 0.0' in metrics
 
@@ -152,7 +160,13 @@ def test_health_reports_lag_of_projections_run_elsewhere(open_runtime):
     with TestClient(create_app(runtime=runtime)) as client:
         health = client.get("/healthz").json()
     assert health["projections"]["organisations"] == {
-        "position": 0, "lag": head, "state": "external", "restarts": None, "last_error": None, "failed_position": None}
+        "position": 0,
+        "lag": head,
+        "state": "external",
+        "restarts": None,
+        "last_error": None,
+        "failed_position": None,
+    }
 
 
 def test_reads_wait_for_the_position_a_command_returned(client, runtime):
@@ -174,6 +188,8 @@ def test_a_read_that_cannot_catch_up_in_time_is_503(open_runtime):
     runtime = open_runtime(run_projections=False)
     head = given_a_register_with_history(runtime)
     with TestClient(create_app(runtime=runtime)) as client:
-        runtime.views.wait_for = lambda name, position, timeout=0.05, _w=runtime.views.wait_for: _w(name, position, 0.05)
+        runtime.views.wait_for = lambda name, position, timeout=0.05, _w=runtime.views.wait_for: _w(
+            name, position, 0.05
+        )
         response = client.get(f"/v1/organisations/valdemarsvik/channels?wait_for_position={head}")
     assert response.status_code == 503 and response.headers["Retry-After"] == "1"

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import TypeAdapter
-
-from api.schemas.diary import DiaryPage
-from api.schemas.editorial import PostPublic
-from api.routes.diary import diary_query, entry_public
-from api.routes.posts import public_post
 from diary_story import given_a_municipality_with_a_diary
 from editorial_story import given_a_municipality_with_an_active_page
+from pydantic import TypeAdapter
+
+from api.routes.diary import diary_query, entry_public
+from api.routes.posts import public_post
+from api.schemas.diary import DiaryPage
+from api.schemas.editorial import PostPublic
 
 POSTS = TypeAdapter(list[PostPublic])
 
@@ -36,7 +36,9 @@ def test_a_channels_posts_answer_exactly_what_their_documented_schema_serialises
     by_id = {p["post_id"]: p for p in response.json()}
     assert (by_id[deleted["id"]]["text"], by_id[deleted["id"]]["deleted"]) == (None, True)  # not what it said
     assert (by_id[edited["id"]]["edited"], by_id[edited["id"]]["text"]) == (
-        True, "Regionen utreder akutmottagningen i Lycksele.")
+        True,
+        "Regionen utreder akutmottagningen i Lycksele.",
+    )
     assert by_id[plain["id"]]["text"].startswith("Nu öppnar badplatserna!")
     assert by_id[plain["id"]]["published_at"].endswith("Z")
     paged = town.get(f"/v1/channels/{town.channel_id}/posts", limit=1, offset=1).json()
@@ -49,29 +51,43 @@ def test_a_channels_posts_answer_exactly_what_their_documented_schema_serialises
 def test_the_public_diary_answers_exactly_what_its_documented_schema_serialises_to(client, runtime):
     diary = given_a_municipality_with_a_diary(client, runtime)
     town = diary.town
-    plain = diary.register_comment(diary.comment(text="Åsa Öberg undrar över snöröjningen",
-                                                 author='Åsa "Snö" Öberg', received_ago=timedelta(days=20))["id"],
-                                   description="Klagomål på snöröjningen — åäö ÅÄÖ <b>&</b>")
-    marked = diary.register_comment(diary.comment(text="Min son har diagnosen X", author="Sara Förälder")["id"],
-                                    description="Begäran om stöd för sonen med diagnos")
-    town.post(f"/v1/diary/entries/{marked['id']}/secrecy", {"provision": "26:1",
-                                                             "fields": ["counterpart", "description"]},
-              as_=town.officer)
+    plain = diary.register_comment(
+        diary.comment(
+            text="Åsa Öberg undrar över snöröjningen", author='Åsa "Snö" Öberg', received_ago=timedelta(days=20)
+        )["id"],
+        description="Klagomål på snöröjningen — åäö ÅÄÖ <b>&</b>",
+    )
+    marked = diary.register_comment(
+        diary.comment(text="Min son har diagnosen X", author="Sara Förälder")["id"],
+        description="Begäran om stöd för sonen med diagnos",
+    )
+    town.post(
+        f"/v1/diary/entries/{marked['id']}/secrecy",
+        {"provision": "26:1", "fields": ["counterpart", "description"]},
+        as_=town.officer,
+    )
     case, in_case = diary.case_with_a_snapshot()
     wrong = diary.register_comment(diary.comment()["id"], description="Registrerad i fel diarium")
-    annulled = town.post(f"/v1/diary/entries/{wrong['id']}/annulment", {"reason": "Av misstag"},
-                         as_=town.officer).json()
+    annulled = town.post(
+        f"/v1/diary/entries/{wrong['id']}/annulment", {"reason": "Av misstag"}, as_=town.officer
+    ).json()
     runtime.views.wait_for("diary", annulled["position"])
 
     organisation = runtime.views.channel_register.organisation_by_slug("valdemarsvik")
     for params in ({}, {"q": "snöröjningen"}, {"limit": 2, "offset": 1}):
         response = town.get("/v1/organisations/valdemarsvik/diary", **params)
-        query = diary_query(params.get("q"), None, None, None, None, None, params.get("limit", 50),
-                            params.get("offset", 0))
+        query = diary_query(
+            params.get("q"), None, None, None, None, None, params.get("limit", 50), params.get("offset", 0)
+        )
         rows, total = runtime.views.diary.public_entries(organisation["org_id"], query)
-        documented = DiaryPage(organisation=organisation["name"], organisation_slug="valdemarsvik", total=total,
-                               limit=query.limit, offset=query.offset,
-                               entries=[entry_public("valdemarsvik", row) for row in rows])
+        documented = DiaryPage(
+            organisation=organisation["name"],
+            organisation_slug="valdemarsvik",
+            total=total,
+            limit=query.limit,
+            offset=query.offset,
+            entries=[entry_public("valdemarsvik", row) for row in rows],
+        )
 
         assert response.status_code == 200 and response.headers["content-type"] == "application/json"
         assert response.content == documented.model_dump_json().encode()  # as the model answered

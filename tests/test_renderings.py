@@ -16,17 +16,17 @@ from uuid import UUID, uuid4
 
 import psycopg
 import pytest
+from conftest import REPO, staff
+from editorial_story import given_a_municipality_with_an_active_page
 from pypdf import PdfReader
+from test_snapshots import tiny_png, upload
 from typer.testing import CliRunner
 
 from api.routes.retention import EXAMPLE_PLAN
-from conftest import REPO, staff
 from domain.actors import Actor, Role
-from editorial_story import given_a_municipality_with_an_active_page
-from kanalarkiv.cli.main import app as cli_app
 from kanalarkiv.application.context import acting_as
+from kanalarkiv.cli.main import app as cli_app
 from retention.snapshots import ChannelSnapshot
-from test_snapshots import tiny_png, upload
 
 MARCH = {"period_start": "2026-03-01", "period_end": "2026-03-31"}
 DELETED_TEXT = "Vi bjuder på kaffe på torget i morgon!"
@@ -46,27 +46,41 @@ class Story:
     def __init__(self, client, runtime):
         town = given_a_municipality_with_an_active_page(client, runtime)
         self.town, self.runtime = town, runtime
-        town.post("/v1/records-plan", {"classes": EXAMPLE_PLAN, "decision_reference": "KS 2026/0012 § 14"},
-                  as_=town.officer, expect=201)
+        town.post(
+            "/v1/records-plan",
+            {"classes": EXAMPLE_PLAN, "decision_reference": "KS 2026/0012 § 14"},
+            as_=town.officer,
+            expect=201,
+        )
         self.webmaster = staff(runtime, role="webmaster", name="Wilma Webb")
         self.baths = town.publish("Badplatserna öppnar 8 juni.")
         self.coffee = town.publish(DELETED_TEXT)
         runtime.app.clock.advance(minutes=5)
-        town.post(f"/v1/posts/{self.coffee['id']}/delete",
-                  {"ground": "published_by_mistake", "reason": "Fel dag; evenemanget är på lördag."})
+        town.post(
+            f"/v1/posts/{self.coffee['id']}/delete",
+            {"ground": "published_by_mistake", "reason": "Fel dag; evenemanget är på lördag."},
+        )
         received = timedelta(minutes=1)
-        self.question = town.capture_comment(self.baths["id"], "c-1", text="Blir det livräddare i år?",
-                                             received_ago=received)
+        self.question = town.capture_comment(
+            self.baths["id"], "c-1", text="Blir det livräddare i år?", received_ago=received
+        )
         town.post(f"/v1/comments/{self.question['id']}/replies", {"text": "Ja, alla dagar 10–18. /Erik"}, expect=201)
         self.slur = town.capture_comment(self.baths["id"], "c-2", text=REMOVED_TEXT, received_ago=received)
-        town.post(f"/v1/comments/{self.slur['id']}/moderation", {
-            "action": "remove", "ground": "offensive_personal_data", "justification": "Pekar ut en badvakt."})
+        town.post(
+            f"/v1/comments/{self.slur['id']}/moderation",
+            {"action": "remove", "ground": "offensive_personal_data", "justification": "Pekar ut en badvakt."},
+        )
         self.gossip = town.capture_comment(self.baths["id"], "c-3", text=SECRET_COMMENT, received_ago=received)
         self.position = runtime.head()
 
     def render(self, as_, expect: int | None = 201, **body) -> dict:
-        answer = self.town.post(f"/v1/channels/{self.town.channel_id}/snapshots/rendering", MARCH | body, as_=as_,
-                                expect=expect, params={"wait_for_position": self.runtime.head()})
+        answer = self.town.post(
+            f"/v1/channels/{self.town.channel_id}/snapshots/rendering",
+            MARCH | body,
+            as_=as_,
+            expect=expect,
+            params={"wait_for_position": self.runtime.head()},
+        )
         return answer.json()
 
     def content(self, snapshot_id: str, as_):
@@ -78,15 +92,19 @@ class Story:
         return pdf_text(answer.content)
 
     def snapshots(self) -> dict[str, dict]:
-        rows = self.town.get(f"/v1/channels/{self.town.channel_id}/snapshots", as_=self.town.auditor,
-                             wait=self.runtime.head()).json()
+        rows = self.town.get(
+            f"/v1/channels/{self.town.channel_id}/snapshots", as_=self.town.auditor, wait=self.runtime.head()
+        ).json()
         return {row["snapshot_id"]: row for row in rows}
 
     def dispose(self, class_code: str, record_id: str, reference: str, **extra) -> dict:
         self.runtime.views.wait_for("retention", self.runtime.head())
-        return self.town.post("/v1/disposals", {"reference": reference, "class_code": class_code,
-                                                "record_ids": [record_id]} | extra,
-                              as_=self.town.officer, expect=201).json()
+        return self.town.post(
+            "/v1/disposals",
+            {"reference": reference, "class_code": class_code, "record_ids": [record_id]} | extra,
+            as_=self.town.officer,
+            expect=201,
+        ).json()
 
 
 @pytest.fixture
@@ -95,6 +113,7 @@ def story(client, runtime) -> Story:
 
 
 # Item 5: a role sees in a rendering only what it may see through the API
+
 
 def test_a_webmaster_s_rendering_shows_the_channel_as_published(story):
     town = story.town
@@ -137,9 +156,20 @@ def a_rendering_of_the_old_kind(story, content: bytes) -> str:
     snapshot_id = uuid4()
     with acting_as(officer):
         sha256 = app.snapshot_store.put(channel.org_id, snapshot_id, content)
-        snapshot = ChannelSnapshot.take(snapshot_id, channel, date(2026, 3, 1), date(2026, 3, 31), sha256,
-                                        len(content), "application/pdf", "gammal.pdf", True, None, by=officer,
-                                        at=app.clock())
+        snapshot = ChannelSnapshot.take(
+            snapshot_id,
+            channel,
+            date(2026, 3, 1),
+            date(2026, 3, 31),
+            sha256,
+            len(content),
+            "application/pdf",
+            "gammal.pdf",
+            True,
+            None,
+            by=officer,
+            at=app.clock(),
+        )
         app._recorded(snapshot)
     return str(snapshot_id)
 
@@ -152,6 +182,7 @@ def test_a_rendering_made_before_renderings_named_their_audience_is_for_records_
 
 # Item 16: Swedish labels and Swedish time
 
+
 def test_renderings_show_grounds_by_their_swedish_labels_and_times_in_swedish_time_with_the_zone(story):
     text = story.text_of(story.render(story.town.officer)["id"])
 
@@ -162,6 +193,7 @@ def test_renderings_show_grounds_by_their_swedish_labels_and_times_in_swedish_ti
 
 
 # Item 6: disposal reaches renderings
+
 
 def test_a_disposal_remakes_each_rendering_holding_the_record_and_destroys_the_old_one(story):
     town = story.town
@@ -185,19 +217,26 @@ def test_a_disposal_remakes_each_rendering_holding_the_record_and_destroys_the_o
     assert DELETED_TEXT in story.text_of(remade[whole["id"]])  # the whole record, as before
     assert story.content(remade[public["id"]], story.webmaster).status_code == 200
     with psycopg.connect(story.runtime.database_url) as conn:
-        wrapped = conn.execute("SELECT key_id, wrapped FROM record_keys WHERE key_id = ANY(%s)",
-                               ([f"record:{old}" for old in remade],)).fetchall()
+        wrapped = conn.execute(
+            "SELECT key_id, wrapped FROM record_keys WHERE key_id = ANY(%s)", ([f"record:{old}" for old in remade],)
+        ).fetchall()
     assert sorted(wrapped) == sorted((f"record:{old}", None) for old in remade)
     assert story.content(spring["id"], town.auditor).content == tiny_png()  # the webmaster's own record
 
     after = story.snapshots()
     for old, new in remade.items():
         assert after[old]["remade_as"] == new and after[new]["remakes"] == old
-        assert (after[new]["period_start"], after[new]["period_end"], after[new]["taken_at"],
-                after[new]["audience"]) == (before[old]["period_start"], before[old]["period_end"],
-                                            before[old]["taken_at"], before[old]["audience"])
-    [entry] = [d for d in town.get("/v1/disposals", as_=town.auditor, wait=done["position"]).json()
-               if d["reference"] == "KS 2026/0300"]
+        assert (
+            after[new]["period_start"],
+            after[new]["period_end"],
+            after[new]["taken_at"],
+            after[new]["audience"],
+        ) == (before[old]["period_start"], before[old]["period_end"], before[old]["taken_at"], before[old]["audience"])
+    [entry] = [
+        d
+        for d in town.get("/v1/disposals", as_=town.auditor, wait=done["position"]).json()
+        if d["reference"] == "KS 2026/0300"
+    ]
     assert sorted((r["snapshot_id"], r["remade_as"]) for r in entry["renderings"]) == sorted(remade.items())
 
 
@@ -244,7 +283,9 @@ def test_a_restored_key_store_has_the_old_rendering_s_key_destroyed_again(story,
 def test_a_rendering_cannot_be_read_once_a_record_it_holds_loses_its_key_even_before_it_is_made_again(story):
     public = story.render(story.webmaster)
     app = story.runtime.app
-    app.keystore.destroy([f"record:{story.gossip['id']}"], uuid4(), "KS 2026/0303", app.clock())  # a disposal's first step
+    app.keystore.destroy(
+        [f"record:{story.gossip['id']}"], uuid4(), "KS 2026/0303", app.clock()
+    )  # a disposal's first step
 
     gone = story.content(public["id"], story.webmaster)
 
@@ -256,11 +297,13 @@ def test_a_disposal_interrupted_before_its_renderings_were_made_again_is_complet
     whole = story.render(story.town.officer)
     runtime, town = story.runtime, story.town
     runtime.views.wait_for("retention", runtime.head())
-    officer = Actor(town.officer.id, town.officer.name, Role.RECORDS_OFFICER, runtime.app.get_channel(
-        UUID(town.channel_id)).org_id)
+    officer = Actor(
+        town.officer.id, town.officer.name, Role.RECORDS_OFFICER, runtime.app.get_channel(UUID(town.channel_id)).org_id
+    )
     with acting_as(officer):  # the decision executed, then the process stopped
-        records = runtime.views.retention.candidates(officer.org_id, "comment", runtime.app.clock(),
-                                                     [UUID(story.gossip["id"])], None)
+        records = runtime.views.retention.candidates(
+            officer.org_id, "comment", runtime.app.clock(), [UUID(story.gossip["id"])], None
+        )
         runtime.app.dispose(officer.org_id, "KS 2026/0304", "comment", records, {}, "Inaktuell")
     runtime.supervisor.stop()
     monkeypatch.setenv("DATABASE_URL", runtime.database_url)

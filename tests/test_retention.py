@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import subprocess
 import warnings
-from datetime import timedelta
 
 import psycopg
 import pytest
+from editorial_story import given_a_municipality_with_an_active_page
 
 from api.routes.retention import EXAMPLE_PLAN
-from editorial_story import given_a_municipality_with_an_active_page
 
 SECRET_POST = "Hemlig plan: Lycksele akutmottagning stängs 2026-07-01"
 SECRET_COMMENT = "Min granne Per Persson på Storgatan 3 har skulder"
@@ -21,8 +20,12 @@ COMMENTER = "Karin Kommenterare"
 
 def given_an_aged_channel_under_a_plan(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
-    plan = town.post("/v1/records-plan", {"classes": EXAMPLE_PLAN, "decision_reference": "KS 2026/0012 § 14"},
-                     as_=town.officer, expect=201).json()
+    plan = town.post(
+        "/v1/records-plan",
+        {"classes": EXAMPLE_PLAN, "decision_reference": "KS 2026/0012 § 14"},
+        as_=town.officer,
+        expect=201,
+    ).json()
     old_post = town.publish(SECRET_POST)
     comment = town.capture_comment(old_post["id"], "c-1", text=SECRET_COMMENT, author=COMMENTER)
     runtime.app.clock.advance(days=2 * 366)
@@ -32,7 +35,7 @@ def given_an_aged_channel_under_a_plan(client, runtime):
 
 
 def test_posts_older_than_their_period_are_due_and_new_ones_are_not(client, runtime):
-    town, old_post, new_post, _comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
+    town, _old_post, _new_post, _comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
     due = town.get("/v1/retention/due", as_=town.officer).json()
     soon = town.get("/v1/retention/due", as_=town.officer, within_days=800).json()
     assert [(d["class_code"], d["channel_id"], d["records"]) for d in due] == [("post", town.channel_id, 1)]
@@ -41,20 +44,31 @@ def test_posts_older_than_their_period_are_due_and_new_ones_are_not(client, runt
 
 def test_a_held_record_is_refused_disposal_with_a_clear_error(client, runtime):
     town, old_post, _new, _comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
-    hold = town.post("/v1/retention/holds", {"scope": "channel", "target": town.channel_id,
-                                             "reason": "JO:s utredning dnr 1234-2026"}, as_=town.auditor, expect=201)
+    hold = town.post(
+        "/v1/retention/holds",
+        {"scope": "channel", "target": town.channel_id, "reason": "JO:s utredning dnr 1234-2026"},
+        as_=town.auditor,
+        expect=201,
+    )
     before = runtime.head()
 
-    refused = town.post("/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post",
-                                          "record_ids": [old_post["id"]]}, as_=town.officer, expect=409)
+    refused = town.post(
+        "/v1/disposals",
+        {"reference": "KS 2026/0201", "class_code": "post", "record_ids": [old_post["id"]]},
+        as_=town.officer,
+        expect=409,
+    )
     held = town.get("/v1/retention/held", as_=town.officer, wait=hold.json()["position"]).json()
-    all_held = town.post("/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post"}, as_=town.officer,
-                         expect=409)
+    all_held = town.post(
+        "/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post"}, as_=town.officer, expect=409
+    )
     assert "every due record of class post is held (1 held)" in all_held.json()["detail"]
     due = town.get("/v1/retention/due", as_=town.officer).json()
 
-    assert f"record {old_post['id']} is held by hold {hold.json()['id']}: JO:s utredning dnr 1234-2026" in (
-        refused.json()["detail"])
+    assert (
+        f"record {old_post['id']} is held by hold {hold.json()['id']}: JO:s utredning dnr 1234-2026"
+        in (refused.json()["detail"])
+    )
     assert runtime.head() == before
     assert old_post["id"] in {h["record_id"] for h in held} and due == []
     post = town.get(f"/v1/posts/{old_post['id']}", as_=town.officer).json()
@@ -63,21 +77,43 @@ def test_a_held_record_is_refused_disposal_with_a_clear_error(client, runtime):
 
 def test_disposal_destroys_the_content_everywhere_and_documents_itself(client, runtime, tmp_path):
     town, old_post, new_post, comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
-    hold = town.post("/v1/retention/holds", {"scope": "record", "target": old_post["id"], "reason": "Begäran"},
-                     as_=town.officer, expect=201).json()
+    hold = town.post(
+        "/v1/retention/holds",
+        {"scope": "record", "target": old_post["id"], "reason": "Begäran"},
+        as_=town.officer,
+        expect=201,
+    ).json()
     town.post(f"/v1/retention/holds/{hold['id']}/lift", {"reason": "Begäran avgjord"}, as_=town.officer)
     replied = town.post(f"/v1/comments/{comment['id']}/replies", {"text": "Vi tar bort uppgifterna."}, expect=201)
 
-    disposed = town.post("/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post"},
-                         as_=town.officer, expect=201, params={"wait_for_position": replied.json()["position"]}).json()
-    erased = town.post("/v1/data-subject-erasures", {
-        "platform_author_id": f"fb-user-{COMMENTER}", "reference": "KS 2026/0202",
-        "legal_basis": "GDPR art. 17.1 a; kommentaren omfattas inte av arkivkrav (KS 2025/0117 p. 5)"},
-        as_=town.officer, expect=201).json()
-    comment_disposal = town.post("/v1/disposals", {"reference": "KS 2026/0203", "class_code": "comment",
-                                                   "record_ids": [comment["id"]],
-                                                   "assessment": "Frågan är besvarad och inaktuell"},
-                                 as_=town.officer, expect=201).json()
+    disposed = town.post(
+        "/v1/disposals",
+        {"reference": "KS 2026/0201", "class_code": "post"},
+        as_=town.officer,
+        expect=201,
+        params={"wait_for_position": replied.json()["position"]},
+    ).json()
+    erased = town.post(
+        "/v1/data-subject-erasures",
+        {
+            "platform_author_id": f"fb-user-{COMMENTER}",
+            "reference": "KS 2026/0202",
+            "legal_basis": "GDPR art. 17.1 a; kommentaren omfattas inte av arkivkrav (KS 2025/0117 p. 5)",
+        },
+        as_=town.officer,
+        expect=201,
+    ).json()
+    comment_disposal = town.post(
+        "/v1/disposals",
+        {
+            "reference": "KS 2026/0203",
+            "class_code": "comment",
+            "record_ids": [comment["id"]],
+            "assessment": "Frågan är besvarad och inaktuell",
+        },
+        as_=town.officer,
+        expect=201,
+    ).json()
     for view in ("channel_content", "retention", "audit_trail"):
         runtime.views.wait_for(view, comment_disposal["position"])
 
@@ -87,10 +123,14 @@ def test_disposal_destroys_the_content_everywhere_and_documents_itself(client, r
     assert post["text"].startswith("[Gallrad enligt beslut KS 2026/0201")
     assert [v["text"] for v in post["versions"]] == [post["text"]]
     assert [(d["reference"], d["records"], d["executed_at"] is not None) for d in log] == [
-        ("KS 2026/0201", 1, True), ("KS 2026/0202", 1, True), ("KS 2026/0203", 1, True)]
+        ("KS 2026/0201", 1, True),
+        ("KS 2026/0202", 1, True),
+        ("KS 2026/0203", 1, True),
+    ]
     assert [e["event_type"] for e in trail] == ["Published"]  # the record's own history stays whole
     assert town.get("/v1/audit-trail", as_=town.auditor, entity_id=disposed["id"]).json()[0]["event_type"] == (
-        "Executed")
+        "Executed"
+    )
     assert town.get(f"/v1/posts/{new_post['id']}", as_=town.officer).json()["text"].startswith("Välkommen")
 
     exports = [town.get("/v1/audit-trail", as_=town.officer, format=f).text for f in ("csv", "jsonl")]
@@ -105,10 +145,11 @@ def test_disposal_destroys_the_content_everywhere_and_documents_itself(client, r
 
 
 def test_replay_from_zero_after_disposal_gives_the_same_views(client, runtime):
-    town, old_post, _new, comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
+    town, _old_post, _new, comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
     town.post(f"/v1/comments/{comment['id']}/replies", {"text": "Tack!"}, expect=201)
-    done = town.post("/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post"}, as_=town.officer,
-                     expect=201).json()
+    done = town.post(
+        "/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post"}, as_=town.officer, expect=201
+    ).json()
     names = ("channel_content", "retention", "audit_trail", "oversight")
     for name in names:
         runtime.views.wait_for(name, done["position"])
@@ -126,7 +167,7 @@ def test_replay_from_zero_after_disposal_gives_the_same_views(client, runtime):
 
 
 def test_a_lost_key_is_an_error_that_names_the_record(client, runtime):
-    town, old_post, _new, _comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
+    _town, old_post, _new, _comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
     with psycopg.connect(runtime.database_url, autocommit=True) as conn:
         conn.execute("DELETE FROM record_keys WHERE key_id = %s", (f"record:{old_post['id']}",))
     from retention.crypto.keystore import KeyMissing
@@ -138,10 +179,18 @@ def test_a_lost_key_is_an_error_that_names_the_record(client, runtime):
 
 def test_a_kept_class_and_an_unassessed_one_are_refused(client, runtime):
     town, _old, _new, comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
-    kept = town.post("/v1/disposals", {"reference": "KS 2026/0204", "class_code": "snapshot",
-                                       "record_ids": [comment["id"]]}, as_=town.officer, expect=None)
-    unassessed = town.post("/v1/disposals", {"reference": "KS 2026/0205", "class_code": "comment",
-                                             "record_ids": [comment["id"]]}, as_=town.officer, expect=422)
+    kept = town.post(
+        "/v1/disposals",
+        {"reference": "KS 2026/0204", "class_code": "snapshot", "record_ids": [comment["id"]]},
+        as_=town.officer,
+        expect=None,
+    )
+    unassessed = town.post(
+        "/v1/disposals",
+        {"reference": "KS 2026/0205", "class_code": "comment", "record_ids": [comment["id"]]},
+        as_=town.officer,
+        expect=422,
+    )
     editor = town.post("/v1/disposals", {"reference": "KS 2026/0206", "class_code": "post"}, expect=403)
     assert kept.status_code == 409 and "kept permanently" in kept.json()["detail"]
     assert unassessed.json()["errors"][0]["field"] == "assessment"
@@ -150,12 +199,18 @@ def test_a_kept_class_and_an_unassessed_one_are_refused(client, runtime):
 
 def test_a_reclassified_record_follows_its_new_class(client, runtime):
     town, _old, new_post, _comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
-    done = town.post(f"/v1/records/{new_post['id']}/reclassify",
-                     {"to_class": "snapshot", "reason": "Inlägget dokumenterar kanalens utseende"},
-                     as_=town.officer).json()
+    done = town.post(
+        f"/v1/records/{new_post['id']}/reclassify",
+        {"to_class": "snapshot", "reason": "Inlägget dokumenterar kanalens utseende"},
+        as_=town.officer,
+    ).json()
     runtime.views.wait_for("retention", done["position"])
-    refused = town.post("/v1/disposals", {"reference": "KS 2026/0207", "class_code": "post",
-                                          "record_ids": [new_post["id"]]}, as_=town.officer, expect=409)
+    refused = town.post(
+        "/v1/disposals",
+        {"reference": "KS 2026/0207", "class_code": "post", "record_ids": [new_post["id"]]},
+        as_=town.officer,
+        expect=409,
+    )
     assert "is of class snapshot, not post" in refused.json()["detail"]
 
 
@@ -176,12 +231,20 @@ def test_a_dry_run_shows_what_a_new_plan_would_change(client, runtime):
 
 
 def view_rows(runtime) -> dict[str, list]:
-    tables = {"content_posts": "post_id", "content_post_versions": "post_id, version",
-              "content_comments": "comment_id", "content_replies": "reply_id", "retention_records": "record_id",
-              "retention_disposals": "decision_id", "audit_events": "position", "oversight_comments": "comment_id"}
+    tables = {
+        "content_posts": "post_id",
+        "content_post_versions": "post_id, version",
+        "content_comments": "comment_id",
+        "content_replies": "reply_id",
+        "retention_records": "record_id",
+        "retention_disposals": "decision_id",
+        "audit_events": "position",
+        "oversight_comments": "comment_id",
+    }
     with psycopg.connect(runtime.database_url) as conn:
-        return {table: conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
-                for table, order in tables.items()}
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall() for table, order in tables.items()
+        }
 
 
 def pg_dump(url: str) -> str:
@@ -192,8 +255,7 @@ def pg_dump(url: str) -> str:
     return result.stdout.decode()
 
 
-def test_a_restored_key_store_gets_its_disposals_reapplied_and_lost_keys_are_reported(client, runtime,
-                                                                                      monkeypatch):
+def test_a_restored_key_store_gets_its_disposals_reapplied_and_lost_keys_are_reported(client, runtime, monkeypatch):
     from typer.testing import CliRunner
 
     from kanalarkiv.cli.main import app as cli
@@ -201,8 +263,9 @@ def test_a_restored_key_store_gets_its_disposals_reapplied_and_lost_keys_are_rep
     town, old_post, new_post, _comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
     with psycopg.connect(runtime.database_url, autocommit=True) as conn:
         backup = conn.execute("SELECT * FROM record_keys WHERE key_id = %s", (f"record:{old_post['id']}",)).fetchone()
-        done = town.post("/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post"}, as_=town.officer,
-                         expect=201).json()
+        done = town.post(
+            "/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post"}, as_=town.officer, expect=201
+        ).json()
         runtime.views.wait_for("retention", done["position"])
         conn.execute("DELETE FROM record_keys WHERE key_id = %s", (f"record:{old_post['id']}",))
         conn.execute("INSERT INTO record_keys VALUES (%s, %s, %s, %s, %s, %s, %s)", backup)  # the restore
@@ -216,8 +279,9 @@ def test_a_restored_key_store_gets_its_disposals_reapplied_and_lost_keys_are_rep
     assert check.exit_code == 1 and f"missing key: post {new_post['id']}" in check.output
     assert reapplied.exit_code == 0 and "destroyed 1 key(s)" in reapplied.output
     with psycopg.connect(runtime.database_url) as conn:
-        wrapped = conn.execute("SELECT wrapped FROM record_keys WHERE key_id = %s",
-                               (f"record:{old_post['id']}",)).fetchone()
+        wrapped = conn.execute(
+            "SELECT wrapped FROM record_keys WHERE key_id = %s", (f"record:{old_post['id']}",)
+        ).fetchone()
     assert wrapped == (None,)
 
 
@@ -225,6 +289,10 @@ def test_a_plan_whose_period_no_column_can_hold_is_refused_and_stops_nothing(cli
     town = given_a_municipality_with_an_active_page(client, runtime)
     endless = [c | {"period": "P999999999999Y"} if c["code"] == "post" else c for c in EXAMPLE_PLAN]
     before = runtime.head()
-    refused = town.post("/v1/records-plan", {"classes": endless, "decision_reference": "KS 2026/0012 § 14"},
-                        as_=town.officer, expect=422)
+    refused = town.post(
+        "/v1/records-plan",
+        {"classes": endless, "decision_reference": "KS 2026/0012 § 14"},
+        as_=town.officer,
+        expect=422,
+    )
     assert "a hundred years" in refused.json()["detail"] and runtime.head() == before

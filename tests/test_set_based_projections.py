@@ -8,16 +8,23 @@ from __future__ import annotations
 import time
 
 import psycopg
-
 from editorial_story import given_a_municipality_with_an_active_page
-from kanalarkiv.readside.runner import LogReader, Projector
 from test_projections import given_a_register_with_history
+
+from kanalarkiv.readside.runner import LogReader, Projector
 
 HISTORY = {
     "channel_register": ("channel_register", "channel_register_history", "channel_register_orgs"),
-    "channel_content": ("content_posts", "content_posts_history", "content_post_versions",
-                        "content_post_versions_history", "content_comments", "content_comments_history",
-                        "content_replies", "content_replies_history"),
+    "channel_content": (
+        "content_posts",
+        "content_posts_history",
+        "content_post_versions",
+        "content_post_versions_history",
+        "content_comments",
+        "content_comments_history",
+        "content_replies",
+        "content_replies_history",
+    ),
     "oversight": ("oversight_channels", "oversight_comments", "oversight_posts"),
     "retention": ("retention_records",),
     "audit_trail": ("audit_events",),
@@ -26,8 +33,11 @@ HISTORY = {
 
 def snapshot(runtime) -> dict[str, list]:
     with psycopg.connect(runtime.database_url) as conn:
-        return {table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)  # noqa: S608
-                for tables in HISTORY.values() for table in tables}
+        return {
+            table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+            for tables in HISTORY.values()
+            for table in tables
+        }
 
 
 def rebuild(runtime, batch_size: int) -> dict[str, list]:
@@ -46,8 +56,10 @@ def test_rows_and_their_history_do_not_depend_on_how_the_log_is_batched(client, 
     second = town.capture_comment(post["id"], "c-2", text="Grannen är en tjuv", author="Lisa")
     town.post(f"/v1/comments/{first['id']}/replies", {"text": "Den 2 december!"}, expect=201)
     town.post(f"/v1/comments/{first['id']}/replies", {"text": "Välkommen!"}, expect=201)
-    town.post(f"/v1/comments/{second['id']}/moderation",
-              {"action": "remove", "ground": "offensive_personal_data", "justification": "Pekar ut en person."})
+    town.post(
+        f"/v1/comments/{second['id']}/moderation",
+        {"action": "remove", "ground": "offensive_personal_data", "justification": "Pekar ut en person."},
+    )
     last = town.post(f"/v1/comments/{second['id']}/moderation/reverse", {"justification": "Omprövat."}).json()
     for name in HISTORY:
         runtime.views.wait_for(name, last["position"])

@@ -31,10 +31,12 @@ def test_without_a_configured_key_one_is_generated_once_readable_only_by_its_own
 
 def test_a_key_in_the_environment_is_used_as_base64_or_pem(tmp_path):
     key = Ed25519PrivateKey.generate()
-    raw = base64.b64encode(key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                             serialization.NoEncryption())).decode()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
+    raw = base64.b64encode(
+        key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+    ).decode()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     for value in (raw, pem):
         settings = Settings.from_env({"KANALARKIV_DATA_DIR": str(tmp_path), "KANALARKIV_SIGNING_KEY": value})
         assert head_signer(settings).public_key == key.public_key()
@@ -50,7 +52,9 @@ def test_a_signed_head_is_checked_with_the_public_key_alone_and_any_change_is_re
     public_key = load_public_key(public_key_pem(signer.public_key))
 
     TreeHead.from_json(head.as_json()).verify(public_key)
-    assert head.message() == (b"kanalarkiv tree head v1\n8\n" + ROOT.hex().encode() + b"\n2026-03-02T09:00:00.123456Z\n")
+    assert head.message() == (
+        b"kanalarkiv tree head v1\n8\n" + ROOT.hex().encode() + b"\n2026-03-02T09:00:00.123456Z\n"
+    )
     for changed in ({"tree_size": 9}, {"root_hash": "00" * 32}, {"signed_at": "2026-03-02T09:00:01.123456Z"}):
         with pytest.raises(BadSignature, match="does not verify"):
             TreeHead.from_json(head.as_json() | changed).verify(public_key)

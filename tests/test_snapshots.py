@@ -9,9 +9,8 @@ import zlib
 from datetime import timedelta
 from pathlib import Path
 
-from dateutil.relativedelta import relativedelta
-
 from conftest import staff
+from dateutil.relativedelta import relativedelta
 from editorial_story import given_a_municipality_with_an_active_page
 
 
@@ -20,14 +19,21 @@ def tiny_png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + \
-        chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def upload(town, who, content: bytes, media_type: str = "image/png", **form):
-    return town.client.post(f"/v1/channels/{town.channel_id}/snapshots", headers=who.headers,
-                            files={"file": ("facebook-2026h1.png", content, media_type)},
-                            data={"period_start": "2026-01-01", "period_end": "2026-06-30"} | form)
+    return town.client.post(
+        f"/v1/channels/{town.channel_id}/snapshots",
+        headers=who.headers,
+        files={"file": ("facebook-2026h1.png", content, media_type)},
+        data={"period_start": "2026-01-01", "period_end": "2026-06-30"} | form,
+    )
 
 
 def test_a_webmaster_uploads_a_snapshot_kept_encrypted_with_its_sha256(client, runtime):
@@ -42,7 +48,11 @@ def test_a_webmaster_uploads_a_snapshot_kept_encrypted_with_its_sha256(client, r
     assert taken.status_code == 201, taken.text
     [snapshot] = listed.json()
     assert (snapshot["sha256"], snapshot["size"], snapshot["media_type"], snapshot["taken_by"]) == (
-        hashlib.sha256(png).hexdigest(), len(png), "image/png", "Wilma Webb")
+        hashlib.sha256(png).hexdigest(),
+        len(png),
+        "image/png",
+        "Wilma Webb",
+    )
     assert back.content == png and back.headers["Digest"] == f"sha-256={snapshot['sha256']}"
     stored = list(Path(runtime.app.snapshot_store.root).rglob(f"{taken.json()['id']}.enc"))
     assert len(stored) == 1 and png not in stored[0].read_bytes()
@@ -99,12 +109,17 @@ def test_the_service_renders_the_channel_record_as_pdf_a(client, runtime):
     town = given_a_municipality_with_an_active_page(client, runtime)
     post = town.publish("Årets första inlägg § 1")
     comment = town.capture_comment(post["id"], "c-1", text="Dumheter")
-    done = town.post(f"/v1/comments/{comment['id']}/moderation", {
-        "action": "hide", "ground": "spam", "justification": "Reklam"}).json()
+    done = town.post(
+        f"/v1/comments/{comment['id']}/moderation", {"action": "hide", "ground": "spam", "justification": "Reklam"}
+    ).json()
 
-    rendered = town.post(f"/v1/channels/{town.channel_id}/snapshots/rendering",
-                         {"period_start": "2026-01-01", "period_end": "2026-12-31"}, as_=town.officer,
-                         expect=201, params={"wait_for_position": done["position"]}).json()
+    rendered = town.post(
+        f"/v1/channels/{town.channel_id}/snapshots/rendering",
+        {"period_start": "2026-01-01", "period_end": "2026-12-31"},
+        as_=town.officer,
+        expect=201,
+        params={"wait_for_position": done["position"]},
+    ).json()
     pdf = town.get(f"/v1/snapshots/{rendered['id']}/content", as_=town.officer)
 
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF-1.7")

@@ -11,16 +11,16 @@ from uuid import uuid4
 
 import psycopg
 import pytest
+from conftest import FACEBOOK_PAGE, register_organisation
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from conftest import FACEBOOK_PAGE, register_organisation
 from domain.actors import Actor, Role
-from kanalarkiv.transparency import merkle
 from kanalarkiv.application.context import acting_as
-from kanalarkiv.readside.runner import Projector
-from kanalarkiv.transparency.signing import HeadSigner
 from kanalarkiv.application.transparency import Checkpointer
+from kanalarkiv.readside.runner import Projector
+from kanalarkiv.transparency import merkle
+from kanalarkiv.transparency.signing import HeadSigner
 from kanalarkiv.transparency.verification import verify_log
 from projections.log_hashes import LogHashesProjection, NotRebuildable
 
@@ -49,8 +49,12 @@ def sql(runtime, statement: str, params: tuple = ()) -> list[tuple]:
 
 def forge(runtime, position: int) -> None:
     """Change who did it: the event now says Eva, not Anna, acted."""
-    changed = sql(runtime, "UPDATE {events} SET state = convert_to(replace(convert_from(state, 'UTF8'),"
-                           " 'Anna Chef', 'Eva Chef'), 'UTF8') WHERE notification_id = %s RETURNING 1", (position,))
+    changed = sql(
+        runtime,
+        "UPDATE {events} SET state = convert_to(replace(convert_from(state, 'UTF8'),"
+        " 'Anna Chef', 'Eva Chef'), 'UTF8') WHERE notification_id = %s RETURNING 1",
+        (position,),
+    )
     assert changed
 
 
@@ -61,8 +65,13 @@ def hash_next(runtime, count: int) -> None:
 
 def verify(runtime, extra_heads=(), chunk: int = 4):
     """`kanalarkiv verify`, with digests over chunks of 4 leaves so that chunk edges are crossed."""
-    return verify_log(runtime.database_url, runtime.app.recorder.events_table_name,
-                      [runtime.transparency.signer.public_key], extra_heads, chunk=chunk)
+    return verify_log(
+        runtime.database_url,
+        runtime.app.recorder.events_table_name,
+        [runtime.transparency.signer.public_key],
+        extra_heads,
+        chunk=chunk,
+    )
 
 
 def tree_index_of(runtime, position: int) -> int:
@@ -75,8 +84,11 @@ def test_the_hash_tree_is_rfc_9162s_tree_over_the_stored_rows_in_log_order(runti
     head = given_a_log_more(runtime)
     hashed(runtime, head)
 
-    rows = sql(runtime, "SELECT notification_id, originator_id, originator_version, topic, state"
-                        " FROM {events} ORDER BY notification_id")
+    rows = sql(
+        runtime,
+        "SELECT notification_id, originator_id, originator_version, topic, state"
+        " FROM {events} ORDER BY notification_id",
+    )
     leaves = [merkle.hash_leaf(merkle.leaf_bytes(n, o, v, t, bytes(s))) for n, o, v, t, s in rows]
     stored = sql(runtime, "SELECT tree_index, notification_id, leaf_hash FROM merkle_leaves ORDER BY tree_index")
 
@@ -173,8 +185,12 @@ def test_an_auditor_detects_an_event_inserted_into_the_log(runtime):
     hashed(runtime)
     runtime.transparency.sign_head()
 
-    sql(runtime, "INSERT INTO {events} (originator_id, originator_version, topic, state, notification_id)"
-                 " VALUES (%s, 1, 'domain.channel:Channel.Registered', '{}'::bytea, %s)", (uuid4(), gap))
+    sql(
+        runtime,
+        "INSERT INTO {events} (originator_id, originator_version, topic, state, notification_id)"
+        " VALUES (%s, 1, 'domain.channel:Channel.Registered', '{}'::bytea, %s)",
+        (uuid4(), gap),
+    )
     report = verify(runtime)
 
     assert report.first.kind == "inserted"
@@ -216,16 +232,25 @@ def test_changes_to_the_stored_hash_tree_itself_are_found_and_located(runtime):
 def rewrite_event_and_leaf(runtime, position: int) -> None:
     forge(runtime, position)
     ((nid, oid, version, topic, state),) = sql(
-        runtime, "SELECT notification_id, originator_id, originator_version, topic, state FROM {events}"
-                 " WHERE notification_id = %s", (position,))
-    sql(runtime, "UPDATE merkle_leaves SET leaf_hash = %s WHERE notification_id = %s",
-        (merkle.hash_event(nid, oid, version, topic, bytes(state)), position))
+        runtime,
+        "SELECT notification_id, originator_id, originator_version, topic, state FROM {events}"
+        " WHERE notification_id = %s",
+        (position,),
+    )
+    sql(
+        runtime,
+        "UPDATE merkle_leaves SET leaf_hash = %s WHERE notification_id = %s",
+        (merkle.hash_event(nid, oid, version, topic, bytes(state)), position),
+    )
 
 
 def rewrite_tree_from_the_log(runtime) -> None:
     """What an attacker with the database would do: recompute every leaf and subtree hash."""
-    rows = sql(runtime, "SELECT notification_id, originator_id, originator_version, topic, state"
-                        " FROM {events} ORDER BY notification_id")
+    rows = sql(
+        runtime,
+        "SELECT notification_id, originator_id, originator_version, topic, state"
+        " FROM {events} ORDER BY notification_id",
+    )
     compact, leaves, nodes = merkle.CompactRange(), [], []
     for n, o, v, t, s in rows:
         leaf_hash = merkle.hash_event(n, o, v, t, bytes(s))
@@ -378,8 +403,9 @@ def test_disposal_by_crypto_shredding_leaves_every_proof_and_signed_head_valid(c
     before = runtime.transparency.sign_head()
     published = runtime.transparency.inclusion_proof(old_post["position"])
 
-    disposal = town.post("/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post"},
-                         as_=town.officer, expect=201).json()
+    disposal = town.post(
+        "/v1/disposals", {"reference": "KS 2026/0201", "class_code": "post"}, as_=town.officer, expect=201
+    ).json()
     hashed(runtime, disposal["position"])
     after = runtime.transparency.sign_head()
 

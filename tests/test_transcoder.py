@@ -15,9 +15,13 @@ from kanalarkiv.adapters.transcoder import OrjsonTranscoder
 def test_values_round_trip_with_their_types():
     transcoder = OrjsonTranscoder()
     state = {
-        "id": uuid4(), "at": datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+        "id": uuid4(),
+        "at": datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
         "local": datetime(2026, 3, 1, 13, 0, tzinfo=timezone(timedelta(hours=1))),
-        "amount": Decimal("1.50"), "nested": {"ids": [uuid4(), uuid4()], "text": "Hej åäö"}, "n": 3, "none": None,
+        "amount": Decimal("1.50"),
+        "nested": {"ids": [uuid4(), uuid4()], "text": "Hej åäö"},
+        "n": 3,
+        "none": None,
     }
     assert transcoder.decode(transcoder.encode(state)) == state
 

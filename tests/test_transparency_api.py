@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 
 from conftest import FACEBOOK_PAGE, issue_token, register_organisation
+
 from kanalarkiv.transparency import merkle
 from kanalarkiv.transparency.offline import check_proof
 from kanalarkiv.transparency.signing import TreeHead, load_public_key
@@ -82,8 +83,13 @@ def test_an_auditor_proves_the_head_they_kept_is_a_prefix_of_the_latest(client, 
 
     assert proof["first_head"] == kept and proof["second"] == runtime.head()
     assert "is a prefix of" in check_proof(proof, public_key)
-    merkle.verify_consistency(proof["first"], proof["second"], bytes.fromhex(kept["root_hash"]),
-                              bytes.fromhex(proof["second_root"]), [bytes.fromhex(p) for p in proof["path"]])
+    merkle.verify_consistency(
+        proof["first"],
+        proof["second"],
+        bytes.fromhex(kept["root_hash"]),
+        bytes.fromhex(proof["second_root"]),
+        [bytes.fromhex(p) for p in proof["path"]],
+    )
     assert base64.b64decode(kept["signature"])
 
 

@@ -9,13 +9,13 @@ import json
 import orjson
 import psycopg
 import pytest
+from conftest import FACEBOOK_PAGE, register_organisation
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
-from conftest import FACEBOOK_PAGE, register_organisation
 from domain.actors import Actor, Role
-from kanalarkiv.cli.main import app
 from kanalarkiv.application.context import acting_as
+from kanalarkiv.cli.main import app
 from kanalarkiv.transparency.signing import public_key_pem
 
 
@@ -30,8 +30,10 @@ def cli(database_url, settings, open_runtime, monkeypatch):
 def two_organisations_with_channels(runtime) -> dict[str, int]:
     """Valdemarsvik and Ydre, each with channels; returns each one's number of events."""
     counts = {}
-    for slug, name, number in (("valdemarsvik", "Valdemarsviks kommun", "212000-0522"),
-                               ("ydre", "Ydre kommun", "212000-0514")):
+    for slug, name, number in (
+        ("valdemarsvik", "Valdemarsviks kommun", "212000-0522"),
+        ("ydre", "Ydre kommun", "212000-0514"),
+    ):
         before = runtime.head()
         org_id = register_organisation(runtime, slug, name, number)
         with acting_as(Actor(f"chef-{slug}", "Chef", Role.MANAGER, org_id)):
@@ -56,8 +58,9 @@ def test_an_auditor_verifies_the_log_and_is_told_where_it_was_changed(cli, runti
     signed = cli("heads", "sign")
     clean = cli("verify")
     with psycopg.connect(runtime.database_url, autocommit=True) as conn:
-        conn.execute(f"UPDATE {runtime.app.recorder.events_table_name} SET state = state || ' '::bytea"
-                     " WHERE notification_id = 6")
+        conn.execute(
+            f"UPDATE {runtime.app.recorder.events_table_name} SET state = state || ' '::bytea WHERE notification_id = 6"
+        )
     tampered = cli("verify")
     as_json = json.loads(cli("verify", "--json").stdout)
 
@@ -77,8 +80,10 @@ def test_heads_kept_by_an_auditor_are_checked_by_verify(cli, runtime, tmp_path):
     kept.write_text(cli("heads", "list", "--json").stdout)
     with psycopg.connect(runtime.database_url, autocommit=True) as conn:
         conn.execute("TRUNCATE signed_tree_heads")
-        conn.execute(f"DELETE FROM {runtime.app.recorder.events_table_name} WHERE notification_id = (SELECT max("
-                     f"notification_id) FROM {runtime.app.recorder.events_table_name})")
+        conn.execute(
+            f"DELETE FROM {runtime.app.recorder.events_table_name} WHERE notification_id = (SELECT max("
+            f"notification_id) FROM {runtime.app.recorder.events_table_name})"
+        )
         conn.execute("DELETE FROM merkle_leaves WHERE tree_index = (SELECT max(tree_index) FROM merkle_leaves)")
         conn.execute("DELETE FROM merkle_nodes WHERE end_index = (SELECT max(end_index) FROM merkle_nodes)")
 
@@ -90,7 +95,8 @@ def test_heads_kept_by_an_auditor_are_checked_by_verify(cli, runtime, tmp_path):
 
 
 def test_an_auditor_exports_an_organisation_and_verifies_it_with_only_the_file_and_the_key(
-        cli, runtime, tmp_path, public_key_file):
+    cli, runtime, tmp_path, public_key_file
+):
     counts = two_organisations_with_channels(runtime)
     export = tmp_path / "valdemarsvik.jsonl"
 
@@ -103,7 +109,10 @@ def test_an_auditor_exports_an_organisation_and_verifies_it_with_only_the_file_a
     assert [line["kind"] for line in lines] == ["export", "tree_head", *["event"] * counts["valdemarsvik"], "end"]
     assert lines[1]["tree_size"] == runtime.head()  # a head was signed for the export
     assert verified.exit_code == 0, verified.output
-    assert f"OK: {counts['valdemarsvik']} events of valdemarsvik are in the log of size {runtime.head()}" in verified.stdout
+    assert (
+        f"OK: {counts['valdemarsvik']} events of valdemarsvik are in the log of size {runtime.head()}"
+        in verified.stdout
+    )
 
 
 def test_a_changed_or_missing_line_in_an_export_is_found_offline(cli, runtime, tmp_path, public_key_file):
@@ -122,8 +131,14 @@ def test_a_changed_or_missing_line_in_an_export_is_found_offline(cli, runtime, t
     other_key = tmp_path / "other.pub"
     other_key.write_text(public_key_pem(Ed25519PrivateKey.generate().public_key()))
 
-    results = {name: cli("verify-export", tmp_path / name, "--public-key", key) for name, key in (
-        ("changed.jsonl", public_key_file), ("missing.jsonl", public_key_file), ("ydre.jsonl", other_key))}
+    results = {
+        name: cli("verify-export", tmp_path / name, "--public-key", key)
+        for name, key in (
+            ("changed.jsonl", public_key_file),
+            ("missing.jsonl", public_key_file),
+            ("ydre.jsonl", other_key),
+        )
+    }
 
     assert results["changed.jsonl"].exit_code == 1
     assert "line 5: the event at log position" in results["changed.jsonl"].stdout

@@ -26,8 +26,12 @@ EXPORT_PAGE = 5000
 COLUMNS = list(AuditEntry.model_fields)
 
 
-@router.get("/v1/audit-trail", response_model=list[AuditEntry], summary="The organisation's audit trail",
-            responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}})
+@router.get(
+    "/v1/audit-trail",
+    response_model=list[AuditEntry],
+    summary="The organisation's audit trail",
+    responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}},
+)
 def audit_trail(
     actor: CurrentActor,
     views: ViewsDep,
@@ -51,8 +55,18 @@ def audit_trail(
     if actor.org_id is None or actor.role not in AUDIT_READERS:
         raise NotPermitted("the audit trail is for records officers and auditors of the organisation")
     views.wait_for("audit_trail", wait_for_position)
-    query = AuditQuery(entity_id, entity_type, actor_id, event_type, channel_id, recorded_from, recorded_to,
-                       order == "oldest", after, limit)
+    query = AuditQuery(
+        entity_id,
+        entity_type,
+        actor_id,
+        event_type,
+        channel_id,
+        recorded_from,
+        recorded_to,
+        order == "oldest",
+        after,
+        limit,
+    )
     if format != "json":
         return _export(views, actor.org_id, query, format)
     rows = views.audit_trail.search(actor.org_id, query)
@@ -64,12 +78,21 @@ def audit_trail(
 def _export(views: ViewsDep, org_id: UUID, query: AuditQuery, format: str) -> StreamingResponse:
     pages = _all_pages(views, org_id, query)
     if format == "jsonl":
-        body = (orjson.dumps(AuditEntry.model_validate(row).model_dump(mode="json")) + b"\n"
-                for page in pages for row in page)
-        return StreamingResponse(body, media_type="application/x-ndjson",
-                                 headers={"Content-Disposition": 'attachment; filename="audit-trail.jsonl"'})
-    return StreamingResponse(_csv(pages), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": 'attachment; filename="audit-trail.csv"'})
+        body = (
+            orjson.dumps(AuditEntry.model_validate(row).model_dump(mode="json")) + b"\n"
+            for page in pages
+            for row in page
+        )
+        return StreamingResponse(
+            body,
+            media_type="application/x-ndjson",
+            headers={"Content-Disposition": 'attachment; filename="audit-trail.jsonl"'},
+        )
+    return StreamingResponse(
+        _csv(pages),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit-trail.csv"'},
+    )
 
 
 def _all_pages(views: ViewsDep, org_id: UUID, query: AuditQuery) -> Iterator[list[dict]]:

@@ -52,50 +52,78 @@ def register_channel(body: ChannelCreate, actor: CurrentActor, app: AppDep, resp
 
 
 @router.post("/{channel_id}/activate", response_model=Recorded, summary="Activate or resume a channel")
-def activate_channel(channel_id: UUID, actor: CurrentActor, app: AppDep, version: ExpectedVersion,
-                     response: Response) -> Recorded:
+def activate_channel(
+    channel_id: UUID, actor: CurrentActor, app: AppDep, version: ExpectedVersion, response: Response
+) -> Recorded:
     return _recorded(response, app.activate_channel(channel_id, version))
 
 
 @router.post("/{channel_id}/pause", response_model=Recorded, summary="Pause a channel")
-def pause_channel(channel_id: UUID, body: Reason, actor: CurrentActor, app: AppDep, version: ExpectedVersion,
-                  response: Response) -> Recorded:
+def pause_channel(
+    channel_id: UUID, body: Reason, actor: CurrentActor, app: AppDep, version: ExpectedVersion, response: Response
+) -> Recorded:
     return _recorded(response, app.pause_channel(channel_id, body.reason, version))
 
 
 @router.post("/{channel_id}/close", response_model=Recorded, summary="Close a channel")
-def close_channel(channel_id: UUID, body: Reason, actor: CurrentActor, app: AppDep, version: ExpectedVersion,
-                  response: Response) -> Recorded:
+def close_channel(
+    channel_id: UUID, body: Reason, actor: CurrentActor, app: AppDep, version: ExpectedVersion, response: Response
+) -> Recorded:
     return _recorded(response, app.close_channel(channel_id, body.reason, version))
 
 
 @router.post("/{channel_id}/reopen", response_model=Recorded, summary="Reopen a closed channel")
-def reopen_channel(channel_id: UUID, body: Reason, actor: CurrentActor, app: AppDep, version: ExpectedVersion,
-                   response: Response) -> Recorded:
+def reopen_channel(
+    channel_id: UUID, body: Reason, actor: CurrentActor, app: AppDep, version: ExpectedVersion, response: Response
+) -> Recorded:
     return _recorded(response, app.reopen_channel(channel_id, body.reason, version))
 
 
 @router.post("/{channel_id}/responsible", response_model=Recorded, summary="Change the responsible manager")
-def change_responsible(channel_id: UUID, body: ResponsibleChange, actor: CurrentActor, app: AppDep,
-                       version: ExpectedVersion, response: Response) -> Recorded:
+def change_responsible(
+    channel_id: UUID,
+    body: ResponsibleChange,
+    actor: CurrentActor,
+    app: AppDep,
+    version: ExpectedVersion,
+    response: Response,
+) -> Recorded:
     return _recorded(response, app.change_channel_responsible(channel_id, body.responsible, version))
 
 
 @router.post("/{channel_id}/purpose", response_model=Recorded, summary="Change the stated purpose")
-def change_purpose(channel_id: UUID, body: PurposeChange, actor: CurrentActor, app: AppDep,
-                   version: ExpectedVersion, response: Response) -> Recorded:
+def change_purpose(
+    channel_id: UUID,
+    body: PurposeChange,
+    actor: CurrentActor,
+    app: AppDep,
+    version: ExpectedVersion,
+    response: Response,
+) -> Recorded:
     return _recorded(response, app.change_channel_purpose(channel_id, body.purpose, version))
 
 
 @router.post("/{channel_id}/address", response_model=Recorded, summary="Change the address")
-def change_address(channel_id: UUID, body: AddressChange, actor: CurrentActor, app: AppDep,
-                   version: ExpectedVersion, response: Response) -> Recorded:
+def change_address(
+    channel_id: UUID,
+    body: AddressChange,
+    actor: CurrentActor,
+    app: AppDep,
+    version: ExpectedVersion,
+    response: Response,
+) -> Recorded:
     return _recorded(response, app.change_channel_address(channel_id, body.url, version))
 
 
 @router.get("/{channel_id}", response_model=ChannelDetail | ChannelPublic, summary="Read one channel")
-def read_channel(channel_id: UUID, actor: OptionalActor, views: ViewsDep, response: Response, as_of: AsOf,
-                 wait_for_position: WaitFor = None) -> ChannelDetail | Response:
+def read_channel(
+    channel_id: UUID,
+    actor: OptionalActor,
+    views: ViewsDep,
+    response: Response,
+    as_of: AsOf,
+    wait_for_position: WaitFor = None,
+) -> ChannelDetail | Response:
     """Staff of the channel's organisation see every field and planned channels; others see
     what the public register shows. ``as_of`` reads the channel as it stood then."""
     views.wait_for("channel_register", as_of or wait_for_position)
@@ -111,8 +139,9 @@ def read_channel(channel_id: UUID, actor: OptionalActor, views: ViewsDep, respon
 
 
 @router.get("/{channel_id}/history", response_model=list[AuditEntry], summary="A channel's events")
-def channel_history(channel_id: UUID, actor: CurrentActor, views: ViewsDep,
-                    wait_for_position: WaitFor = None) -> list[AuditEntry]:
+def channel_history(
+    channel_id: UUID, actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None
+) -> list[AuditEntry]:
     """Every event of the channel, oldest first, with actor and times: the start of its audit trail."""
     views.wait_for("audit_trail", wait_for_position)
     rows = views.audit_trail.history(channel_id)

@@ -14,6 +14,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 
 from api.deps import AsOf, CurrentActor, OptionalActor, ViewsDep, require_own_past
+from api.responses import json_response
+from api.routes.channels import WaitFor
 from api.schemas.diary import (
     CasePublic,
     CaseRecord,
@@ -27,8 +29,6 @@ from api.schemas.diary import (
     PendingTransfer,
     Reading,
 )
-from api.responses import json_response
-from api.routes.channels import WaitFor
 from api.types import Day, Text
 from domain.actors import Actor
 from domain.diary import DIARY_READERS, Direction, RecordType
@@ -39,10 +39,14 @@ from projections.diary import DiaryQuery
 
 router = APIRouter(tags=["diary"])
 
-Words = Annotated[Text | None, Query(max_length=200, description="Words to search for (PostgreSQL full-text search, Swedish).")]
+Words = Annotated[
+    Text | None, Query(max_length=200, description="Words to search for (PostgreSQL full-text search, Swedish).")
+]
 DateFrom = Annotated[Day | None, Query(alias="from", description="Received or drawn up on or after this date.")]
 DateTo = Annotated[Day | None, Query(alias="to", description="Received or drawn up on or before this date.")]
-NumberParam = Annotated[Text | None, Query(max_length=40, description="One entry's diary number, e.g. 'KS 2026/0042-3'.")]
+NumberParam = Annotated[
+    Text | None, Query(max_length=40, description="One entry's diary number, e.g. 'KS 2026/0042-3'.")
+]
 CaseParam = Annotated[Text | None, Query(alias="case", max_length=40, description="A case's number: its records.")]
 TypeParam = Annotated[RecordType | None, Query(description="Only entries of this record type.")]
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -51,33 +55,48 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 # The records officers' view
 
+
 @router.get("/v1/diary/entries", response_model=DiaryRecordPage, summary="The diary, every field (officers)")
-def officer_entries(actor: CurrentActor, views: ViewsDep, as_of: AsOf, q: Words = None, date_from: DateFrom = None,
-                    date_to: DateTo = None, diary_number: NumberParam = None, case: CaseParam = None,
-                    record_type: TypeParam = None, limit: Limit = 50, offset: Offset = 0,
-                    wait_for_position: WaitFor = None) -> DiaryRecordPage:
+def officer_entries(
+    actor: CurrentActor,
+    views: ViewsDep,
+    as_of: AsOf,
+    q: Words = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    diary_number: NumberParam = None,
+    case: CaseParam = None,
+    record_type: TypeParam = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    wait_for_position: WaitFor = None,
+) -> DiaryRecordPage:
     """Records officers and auditors: marked fields, notes, annulment reasons; searched over all text.
     ``as_of`` reads the diary as it stood then (each entry in the reading it had)."""
     org_id = _reader(actor)
     views.wait_for("diary", as_of or wait_for_position)
-    rows, total = views.diary.entries(org_id, diary_query(q, date_from, date_to, diary_number, case, record_type,
-                                                          limit, offset), as_of)
+    rows, total = views.diary.entries(
+        org_id, diary_query(q, date_from, date_to, diary_number, case, record_type, limit, offset), as_of
+    )
     return DiaryRecordPage(total=total, limit=limit, offset=offset, entries=[entry_record(row) for row in rows])
 
 
 @router.get("/v1/diary/entries/{entry_id}", response_model=DiaryEntryRecord, summary="One entry and its history")
-def officer_entry(entry_id: UUID, actor: CurrentActor, views: ViewsDep,
-                  wait_for_position: WaitFor = None) -> DiaryEntryRecord:
+def officer_entry(
+    entry_id: UUID, actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None
+) -> DiaryEntryRecord:
     """Every reading (as registered, and after each correction) and every secrecy marking."""
     views.wait_for("diary", wait_for_position)
     row = views.diary.entry(entry_id)
     if row is None:
         raise RecordNotFound(f"no diary entry with id {entry_id}")
     actor.require(DIARY_READERS, row["org_id"], "reading the records officers' diary")
-    return entry_record(row).model_copy(update={
-        "readings": [Reading.model_validate(r) for r in views.diary.readings(entry_id)],
-        "markings": [MarkingEvent.model_validate(m) for m in views.diary.markings(entry_id)],
-    })
+    return entry_record(row).model_copy(
+        update={
+            "readings": [Reading.model_validate(r) for r in views.diary.readings(entry_id)],
+            "markings": [MarkingEvent.model_validate(m) for m in views.diary.markings(entry_id)],
+        }
+    )
 
 
 @router.get("/v1/diary/cases/{case_id}", response_model=CaseRecord, summary="One case and its records (officers)")
@@ -91,7 +110,9 @@ def officer_case(case_id: UUID, actor: CurrentActor, views: ViewsDep, wait_for_p
     return CaseRecord.model_validate(row | {"entries": entries})
 
 
-@router.get("/v1/diary/transfers", response_model=list[PendingTransfer], summary="Comments moved to a case, to register")
+@router.get(
+    "/v1/diary/transfers", response_model=list[PendingTransfer], summary="Comments moved to a case, to register"
+)
 def pending_transfers(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> list[PendingTransfer]:
     """The records officer's queue: comments editors moved to a case that no entry registers yet."""
     org_id = _reader(actor)
@@ -101,10 +122,23 @@ def pending_transfers(actor: CurrentActor, views: ViewsDep, wait_for_position: W
 
 # The public diary
 
+
 @router.get("/v1/organisations/{slug}/diary", response_model=DiaryPage, summary="Diariet: the public diary")
-def public_diary(slug: Text, views: ViewsDep, actor: OptionalActor, as_of: AsOf, q: Words = None, date_from: DateFrom = None, date_to: DateTo = None,
-                 diary_number: NumberParam = None, case: CaseParam = None, record_type: TypeParam = None,
-                 limit: Limit = 50, offset: Offset = 0, wait_for_position: WaitFor = None) -> Response:
+def public_diary(
+    slug: Text,
+    views: ViewsDep,
+    actor: OptionalActor,
+    as_of: AsOf,
+    q: Words = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    diary_number: NumberParam = None,
+    case: CaseParam = None,
+    record_type: TypeParam = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    wait_for_position: WaitFor = None,
+) -> Response:
     """Newest registration first. No token needed; marked fields read 'Sekretess enligt OSL …'.
     Auditors and records officers may read it as it stood at a past instant (``as_of``)."""
     views.wait_for("diary", as_of or wait_for_position)
@@ -113,12 +147,23 @@ def public_diary(slug: Text, views: ViewsDep, actor: OptionalActor, as_of: AsOf,
     query = diary_query(q, date_from, date_to, diary_number, case, record_type, limit, offset)
     rows, total = views.diary.public_entries(organisation["org_id"], query, as_of)
     # Serialised once, straight from the rows: the body is what DiaryPage serialises to.
-    return json_response({"organisation": organisation["name"], "organisation_slug": slug, "total": total,
-                          "limit": limit, "offset": offset, "entries": public_entries_fields(slug, rows)})
+    return json_response(
+        {
+            "organisation": organisation["name"],
+            "organisation_slug": slug,
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+            "entries": public_entries_fields(slug, rows),
+        }
+    )
 
 
-@router.get("/v1/organisations/{slug}/diary/entries/{entry_id}", response_model=DiaryEntryPublic,
-            summary="One public diary entry")
+@router.get(
+    "/v1/organisations/{slug}/diary/entries/{entry_id}",
+    response_model=DiaryEntryPublic,
+    summary="One public diary entry",
+)
 def public_entry(slug: Text, entry_id: UUID, views: ViewsDep, wait_for_position: WaitFor = None) -> DiaryEntryPublic:
     views.wait_for("diary", wait_for_position)
     return entry_public(slug, public_entry_row(views, slug, entry_id))
@@ -132,22 +177,41 @@ def public_case(slug: Text, case_id: UUID, views: ViewsDep, wait_for_position: W
     if row is None or row["org_id"] != organisation["org_id"]:
         raise RecordNotFound(f"no case with id {case_id} in {slug}'s diary")
     entries = [entry_public(slug, e) for e in views.diary.case_entries(case_id, public=True)]
-    return CasePublic(case_id=case_id, diary_number=row["diary_number"], subject=row["subject"],
-                      responsible_unit=row["responsible_unit"], status=row["status"],
-                      opened_on=swedish_date(row["opened_at"]), closed_on=swedish_date(row["closed_at"]),
-                      entries=entries)
+    return CasePublic(
+        case_id=case_id,
+        diary_number=row["diary_number"],
+        subject=row["subject"],
+        responsible_unit=row["responsible_unit"],
+        status=row["status"],
+        opened_on=swedish_date(row["opened_at"]),
+        closed_on=swedish_date(row["closed_at"]),
+        entries=entries,
+    )
 
 
 # Shared with the pages and the extract
 
-def diary_query(q: str | None, date_from: date | None, date_to: date | None, diary_number: str | None,
-                case: str | None, record_type: RecordType | None, limit: int, offset: int) -> DiaryQuery:
+
+def diary_query(
+    q: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    diary_number: str | None,
+    case: str | None,
+    record_type: RecordType | None,
+    limit: int,
+    offset: int,
+) -> DiaryQuery:
     start, end = day_range(date_from, date_to)
     return DiaryQuery(
-        text=q.strip() or None if q else None, date_from=start, date_to=end,
+        text=q.strip() or None if q else None,
+        date_from=start,
+        date_to=end,
         diary_number=DiaryNumber.parse(diary_number) if diary_number else None,
         case_number=DiaryNumber.parse(case, "case").case_number if case else None,
-        record_type=record_type.value if record_type else None, limit=limit, offset=offset,
+        record_type=record_type.value if record_type else None,
+        limit=limit,
+        offset=offset,
     )
 
 
@@ -210,26 +274,42 @@ def public_entries_fields(slug: str, rows: Iterable[dict[str, Any]]) -> list[dic
         entry_id = row["entry_id"]
         key = str(entry_id)
         marked = row["secrecy_marked"]
-        entries.append({
-            "entry_id": entry_id, "diary_number": row["diary_number"], "url": url + key, "page_url": page_url + key,
-            "record_date": swedish_date(row["record_date"]),
-            "direction": row["direction"], "direction_label": direction_label, "record_type": row["record_type"],
-            "record_type_label": record_type_label, "counterpart": row["counterpart"],
-            "description": row["description"], "case_id": row["case_id"], "case_number": row["case_number"],
-            "case_subject": row["case_subject"],
-            "registered_on": swedish_date(row["registered_at"]),
-            "status": row["status"], "annulled_on": swedish_date(row["annulled_at"]),
-            "corrected": row["corrections"] > 0, "secrecy_marked": marked,
-            "links": None if marked else {link: row[link] for link in _LINK_FIELDS},
-        })
+        entries.append(
+            {
+                "entry_id": entry_id,
+                "diary_number": row["diary_number"],
+                "url": url + key,
+                "page_url": page_url + key,
+                "record_date": swedish_date(row["record_date"]),
+                "direction": row["direction"],
+                "direction_label": direction_label,
+                "record_type": row["record_type"],
+                "record_type_label": record_type_label,
+                "counterpart": row["counterpart"],
+                "description": row["description"],
+                "case_id": row["case_id"],
+                "case_number": row["case_number"],
+                "case_subject": row["case_subject"],
+                "registered_on": swedish_date(row["registered_at"]),
+                "status": row["status"],
+                "annulled_on": swedish_date(row["annulled_at"]),
+                "corrected": row["corrections"] > 0,
+                "secrecy_marked": marked,
+                "links": None if marked else {link: row[link] for link in _LINK_FIELDS},
+            }
+        )
     return entries
 
 
 def entry_record(row: dict[str, Any]) -> DiaryEntryRecord:
     marking = None
     if row["secret_fields"]:
-        marking = Marking(provision=row["secrecy_provision"], fields=row["secret_fields"], marked_at=row["marked_at"],
-                          marked_by_name=row["marked_by_name"])
+        marking = Marking(
+            provision=row["secrecy_provision"],
+            fields=row["secret_fields"],
+            marked_at=row["marked_at"],
+            marked_by_name=row["marked_by_name"],
+        )
     fields = {k: row[k] for k in DiaryEntryRecord.model_fields if k in row}
     return DiaryEntryRecord(**fields, secrecy=marking, links=_links(row))
 

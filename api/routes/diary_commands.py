@@ -11,6 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, status
 
 from api.deps import AppDep, CurrentActor, ExpectedVersion
+from api.schemas.channels import Recorded
 from api.schemas.diary import (
     CaseClosing,
     CaseOpening,
@@ -24,7 +25,6 @@ from api.schemas.diary import (
     RecordRegistration,
     SecrecyMarking,
 )
-from api.schemas.channels import Recorded
 from domain.actors import Actor
 from domain.diary import Links
 from domain.diary_entry import Secrecy
@@ -37,6 +37,7 @@ Registration = CommentRegistration | CommentCaseOpening | RecordRegistration | M
 
 # Setting up and registering (records officers)
 
+
 @router.put("/v1/diary", response_model=Recorded, summary="Set up the diary's series prefix")
 def set_up_diary(body: DiarySetUp, actor: CurrentActor, app: AppDep) -> Recorded:
     """Numbers read '{prefix} {year}/{number}'. Changing the prefix later starts a new series
@@ -44,57 +45,84 @@ def set_up_diary(body: DiarySetUp, actor: CurrentActor, app: AppDep) -> Recorded
     return Recorded.model_validate(app.set_up_diary(_org(actor), body.series_prefix, body.reason), from_attributes=True)
 
 
-@router.post("/v1/comments/{comment_id}/registration", status_code=status.HTTP_201_CREATED,
-             response_model=DiaryRegistered, summary="Register a comment in the diary")
+@router.post(
+    "/v1/comments/{comment_id}/registration",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DiaryRegistered,
+    summary="Register a comment in the diary",
+)
 def register_comment(comment_id: UUID, body: CommentRegistration, actor: CurrentActor, app: AppDep) -> DiaryRegistered:
     """Like a phone call (seed 003): the comment stays the record, the note adds to it. It is
     *inkommen* on the date it was posted. A comment an editor moved to a case goes into that case."""
     return _registered(app.register_comment(comment_id, **_registration(body)))
 
 
-@router.post("/v1/comments/{comment_id}/diary-case", status_code=status.HTTP_201_CREATED,
-             response_model=DiaryRegistered, summary="Open a case and register the comment in it")
-def open_case_for_comment(comment_id: UUID, body: CommentCaseOpening, actor: CurrentActor,
-                          app: AppDep) -> DiaryRegistered:
+@router.post(
+    "/v1/comments/{comment_id}/diary-case",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DiaryRegistered,
+    summary="Open a case and register the comment in it",
+)
+def open_case_for_comment(
+    comment_id: UUID, body: CommentCaseOpening, actor: CurrentActor, app: AppDep
+) -> DiaryRegistered:
     """For a comment moved to a new case: the case gets the next number in the series and the
     comment becomes its first record (…-1), in one transaction."""
     return _registered(app.open_case_for_comment(comment_id, **_registration(body)))
 
 
-@router.post("/v1/posts/{post_id}/registration", status_code=status.HTTP_201_CREATED,
-             response_model=DiaryRegistered, summary="Register a post in the diary")
+@router.post(
+    "/v1/posts/{post_id}/registration",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DiaryRegistered,
+    summary="Register a post in the diary",
+)
 def register_post(post_id: UUID, body: RecordRegistration, actor: CurrentActor, app: AppDep) -> DiaryRegistered:
     """The body's own post is *upprättad* when it was published."""
     return _registered(app.register_post(post_id, **_registration(body)))
 
 
-@router.post("/v1/comments/{comment_id}/moderation/{decision_id}/registration", status_code=status.HTTP_201_CREATED,
-             response_model=DiaryRegistered, summary="Register a moderation decision in the diary")
-def register_decision(comment_id: UUID, decision_id: UUID, body: RecordRegistration, actor: CurrentActor,
-                      app: AppDep) -> DiaryRegistered:
+@router.post(
+    "/v1/comments/{comment_id}/moderation/{decision_id}/registration",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DiaryRegistered,
+    summary="Register a moderation decision in the diary",
+)
+def register_decision(
+    comment_id: UUID, decision_id: UUID, body: RecordRegistration, actor: CurrentActor, app: AppDep
+) -> DiaryRegistered:
     """A decision to hide, remove or show again a comment, *upprättad* when it was made."""
     return _registered(app.register_moderation_decision(comment_id, decision_id, **_registration(body)))
 
 
-@router.post("/v1/diary/entries", status_code=status.HTTP_201_CREATED, response_model=DiaryRegistered,
-             summary="Register any record by hand")
+@router.post(
+    "/v1/diary/entries",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DiaryRegistered,
+    summary="Register any record by hand",
+)
 def register_record(body: ManualRegistration, actor: CurrentActor, app: AppDep) -> DiaryRegistered:
     """A snapshot (skärmdump) or any other record, with the diary fields as given."""
     links = Links(channel_id=body.channel_id, snapshot_id=body.snapshot_id)
-    return _registered(app.register_record(_org(actor), **_registration(body, {"channel_id", "snapshot_id"}),
-                                           links=links))
+    return _registered(
+        app.register_record(_org(actor), **_registration(body, {"channel_id", "snapshot_id"}), links=links)
+    )
 
 
 # Cases
 
-@router.post("/v1/diary/cases", status_code=status.HTTP_201_CREATED, response_model=DiaryRegistered,
-             summary="Open a case")
+
+@router.post(
+    "/v1/diary/cases", status_code=status.HTTP_201_CREATED, response_model=DiaryRegistered, summary="Open a case"
+)
 def open_case(body: CaseOpening, actor: CurrentActor, app: AppDep) -> DiaryRegistered:
     return _registered(app.open_case(_org(actor), body.subject, body.responsible_unit))
 
 
 @router.post("/v1/diary/cases/{case_id}/close", response_model=Recorded, summary="Close a case")
-def close_case(case_id: UUID, body: CaseClosing, actor: CurrentActor, app: AppDep, version: ExpectedVersion) -> Recorded:
+def close_case(
+    case_id: UUID, body: CaseClosing, actor: CurrentActor, app: AppDep, version: ExpectedVersion
+) -> Recorded:
     return Recorded.model_validate(app.close_case(case_id, body.note, version), from_attributes=True)
 
 
@@ -105,14 +133,16 @@ def reopen_case(case_id: UUID, body: Reason, actor: CurrentActor, app: AppDep, v
 
 # Corrections, annulment and secrecy: each a later event naming its reason
 
+
 @router.post("/v1/diary/entries/{entry_id}/corrections", response_model=Recorded, summary="Correct an entry")
 def correct(entry_id: UUID, body: Correction, actor: CurrentActor, app: AppDep, version: ExpectedVersion) -> Recorded:
     """Give only the fields to correct. The earlier reading is kept; the public diary shows the new one."""
     changes = body.model_dump(exclude={"reason"}, exclude_unset=True)
     if not changes:
         raise InvalidValue("reason", "name at least one field to correct besides the reason")
-    return Recorded.model_validate(app.correct_diary_entry(entry_id, changes, body.reason, version),
-                                   from_attributes=True)
+    return Recorded.model_validate(
+        app.correct_diary_entry(entry_id, changes, body.reason, version), from_attributes=True
+    )
 
 
 @router.post("/v1/diary/entries/{entry_id}/annulment", response_model=Recorded, summary="Annul an entry")
@@ -122,11 +152,13 @@ def annul(entry_id: UUID, body: Reason, actor: CurrentActor, app: AppDep, versio
 
 
 @router.post("/v1/diary/entries/{entry_id}/secrecy", response_model=Recorded, summary="Mark an entry for secrecy")
-def mark_secret(entry_id: UUID, body: SecrecyMarking, actor: CurrentActor, app: AppDep,
-                version: ExpectedVersion) -> Recorded:
+def mark_secret(
+    entry_id: UUID, body: SecrecyMarking, actor: CurrentActor, app: AppDep, version: ExpectedVersion
+) -> Recorded:
     """OSL 5:5: the marking names the provision; the marked fields leave every public view."""
-    return Recorded.model_validate(app.mark_diary_entry_secret(entry_id, body.provision, list(body.fields), version),
-                                   from_attributes=True)
+    return Recorded.model_validate(
+        app.mark_diary_entry_secret(entry_id, body.provision, list(body.fields), version), from_attributes=True
+    )
 
 
 @router.post("/v1/diary/entries/{entry_id}/secrecy/lift", response_model=Recorded, summary="Lift a secrecy marking")
@@ -138,12 +170,14 @@ def _registration(body: Registration, exclude: set[str] | None = None) -> dict[s
     """A registration's fields as its command takes them, the secrecy marking as the domain's value."""
     marking = body.secrecy
     return body.model_dump(exclude={"secrecy", *(exclude or ())}) | {
-        "secrecy": Secrecy(marking.provision, tuple(marking.fields)) if marking else None}
+        "secrecy": Secrecy(marking.provision, tuple(marking.fields)) if marking else None
+    }
 
 
 def _registered(outcome: Numbered) -> DiaryRegistered:
-    return DiaryRegistered(**vars(outcome.recorded), diary_number=outcome.number, case_id=outcome.case_id,
-                           case_number=outcome.case_number)
+    return DiaryRegistered(
+        **vars(outcome.recorded), diary_number=outcome.number, case_id=outcome.case_id, case_number=outcome.case_number
+    )
 
 
 def _org(actor: Actor) -> UUID:

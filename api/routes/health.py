@@ -31,8 +31,11 @@ def projection_report(runtime: Runtime) -> dict[str, Any]:
     return {"head": head, "projections": report}
 
 
-@router.get("/healthz", summary="Health: database reachable, projections' positions and lag",
-            responses={503: {"description": "The database is unreachable", "content": {"application/json": {}}}})
+@router.get(
+    "/healthz",
+    summary="Health: database reachable, projections' positions and lag",
+    responses={503: {"description": "The database is unreachable", "content": {"application/json": {}}}},
+)
 def health(runtime: RuntimeDep) -> JSONResponse:
     """200 only when healthy: the database answers and every projection in this process runs.
     503 when the database cannot be reached (a fresh connection within two seconds) or a projection has
@@ -42,12 +45,16 @@ def health(runtime: RuntimeDep) -> JSONResponse:
             raise ConnectionError("no connection within 2 s")
         report = projection_report(runtime)
     except Exception as error:  # noqa: BLE001 - any failure here means the database is unreachable
-        return JSONResponse({"status": "unavailable", "database": f"unreachable: {type(error).__name__}"},
-                            status_code=503, headers={"Retry-After": "5"})
+        return JSONResponse(
+            {"status": "unavailable", "database": f"unreachable: {type(error).__name__}"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
     failing = [n for n, p in report["projections"].items() if p["state"] not in ("running", "external")]
     if failing:
-        return JSONResponse({"status": "degraded", "database": "reachable", "failing": failing, **report},
-                            status_code=503)
+        return JSONResponse(
+            {"status": "degraded", "database": "reachable", "failing": failing, **report}, status_code=503
+        )
     return JSONResponse({"status": "ok", "database": "reachable", **report})
 
 
@@ -58,14 +65,24 @@ def metrics(runtime: RuntimeDep) -> PlainTextResponse:
     head = Gauge("kanalarkiv_log_head_position", "Position of the newest event in the log", registry=registry)
     head.set(report["head"])
     position = Gauge("kanalarkiv_projection_position", "Last log position applied", ["projection"], registry=registry)
-    lag = Gauge("kanalarkiv_projection_lag_events", "Events recorded but not yet applied", ["projection"],
-                registry=registry)
-    restarts = Gauge("kanalarkiv_projection_restarts", "Worker restarts after failures", ["projection"],
-                     registry=registry)
-    failed = Gauge("kanalarkiv_projection_failed", "1 while the projection is stopped on an event it cannot apply",
-                   ["projection"], registry=registry)
-    failed_at = Gauge("kanalarkiv_projection_failed_position", "Log position of the event it cannot apply (0: none)",
-                      ["projection"], registry=registry)
+    lag = Gauge(
+        "kanalarkiv_projection_lag_events", "Events recorded but not yet applied", ["projection"], registry=registry
+    )
+    restarts = Gauge(
+        "kanalarkiv_projection_restarts", "Worker restarts after failures", ["projection"], registry=registry
+    )
+    failed = Gauge(
+        "kanalarkiv_projection_failed",
+        "1 while the projection is stopped on an event it cannot apply",
+        ["projection"],
+        registry=registry,
+    )
+    failed_at = Gauge(
+        "kanalarkiv_projection_failed_position",
+        "Log position of the event it cannot apply (0: none)",
+        ["projection"],
+        registry=registry,
+    )
     for name, p in report["projections"].items():
         position.labels(name).set(p["position"])
         lag.labels(name).set(p["lag"])

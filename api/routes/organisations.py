@@ -33,10 +33,21 @@ def list_organisations(views: ViewsDep, wait_for_position: WaitFor = None) -> li
     return [OrganisationPublic.model_validate(row) for row in views.organisations.all()]
 
 
-@router.get("/{slug}/channels", response_model=ChannelRegister, summary="Förteckning över sociala medier",
-            responses={304: {"description": "Not modified: the register is still the one whose ETag you sent."}})
-def channel_register(slug: Text, views: ViewsDep, actor: OptionalActor, as_of: AsOf, status: StatusFilter = None,
-                     wait_for_position: WaitFor = None, if_none_match: IfNoneMatch = None) -> Response:
+@router.get(
+    "/{slug}/channels",
+    response_model=ChannelRegister,
+    summary="Förteckning över sociala medier",
+    responses={304: {"description": "Not modified: the register is still the one whose ETag you sent."}},
+)
+def channel_register(
+    slug: Text,
+    views: ViewsDep,
+    actor: OptionalActor,
+    as_of: AsOf,
+    status: StatusFilter = None,
+    wait_for_position: WaitFor = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
     """The organisation's public register of social media, as its website shows it. No token needed
     — except to read it as it stood at a past instant (``as_of``), which auditors and records officers may.
     The answer's ``ETag`` changes exactly when the register does: send it back as ``If-None-Match``
@@ -45,14 +56,19 @@ def channel_register(slug: Text, views: ViewsDep, actor: OptionalActor, as_of: A
     organisation, rows = register_rows(views, slug, tuple(status or ("active", "paused")), as_of, actor)
     # Serialised once, straight from the rows: the body is what ChannelRegister serialises to.
     return conditional_json_response(
-        {"organisation": organisation["name"], "organisation_slug": organisation["slug"],
-         "channels": [public_channel(row) for row in rows]},
-        if_none_match, private=actor is not None,
+        {
+            "organisation": organisation["name"],
+            "organisation_slug": organisation["slug"],
+            "channels": [public_channel(row) for row in rows],
+        },
+        if_none_match,
+        private=actor is not None,
     )
 
 
-def register_rows(views: ViewsDep, slug: str, statuses: tuple[str, ...], as_of: int | None = None,
-                  actor: Actor | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def register_rows(
+    views: ViewsDep, slug: str, statuses: tuple[str, ...], as_of: int | None = None, actor: Actor | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The organisation's register row and its channels' rows with these statuses (public ones only)."""
     organisation = views.channel_register.organisation_by_slug(slug)
     if organisation is None:
@@ -62,8 +78,9 @@ def register_rows(views: ViewsDep, slug: str, statuses: tuple[str, ...], as_of: 
     return organisation, views.channel_register.channels_of(organisation["org_id"], wanted, as_of)
 
 
-def public_register(views: ViewsDep, slug: str, statuses: tuple[str, ...], as_of: int | None = None,
-                    actor: Actor | None = None) -> ChannelRegister:
+def public_register(
+    views: ViewsDep, slug: str, statuses: tuple[str, ...], as_of: int | None = None, actor: Actor | None = None
+) -> ChannelRegister:
     organisation, rows = register_rows(views, slug, statuses, as_of, actor)
     return ChannelRegister(
         organisation=organisation["name"],

@@ -9,9 +9,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.deps import AppDep, CurrentActor, ViewsDep
-from api.schemas.editorial import ComplianceReport, GroundPublic, MonthlyResponse
 from api.routes.assignments import require_staff_of_channel
 from api.routes.channels import WaitFor
+from api.schemas.editorial import ComplianceReport, GroundPublic, MonthlyResponse
 from domain.actors import Role
 from domain.errors import NotPermitted
 from domain.grounds import MODERATION_GROUNDS, POST_DELETION_GROUNDS, Ground
@@ -25,14 +25,29 @@ ThresholdHours = Annotated[float, Query(gt=0, le=24 * 365, description="Unanswer
 def grounds() -> list[GroundPublic]:
     """The fixed, documented set: BBS-lagen 5 §, GDPR, OSL, the forum's etiquette, and for posts
     the body's own decision or a mistake."""
-    return [GroundPublic(ground=g.value, label_sv=g.label_sv, law=g.law, for_comments=g in MODERATION_GROUNDS,
-                         for_posts=g in POST_DELETION_GROUNDS) for g in Ground]
+    return [
+        GroundPublic(
+            ground=g.value,
+            label_sv=g.label_sv,
+            law=g.law,
+            for_comments=g in MODERATION_GROUNDS,
+            for_posts=g in POST_DELETION_GROUNDS,
+        )
+        for g in Ground
+    ]
 
 
-@router.get("/v1/channels/{channel_id}/response-times", response_model=list[MonthlyResponse],
-            summary="Response times per month")
-def response_times(channel_id: UUID, actor: CurrentActor, views: ViewsDep, app: AppDep,
-                   threshold_hours: ThresholdHours = 48, wait_for_position: WaitFor = None) -> list[MonthlyResponse]:
+@router.get(
+    "/v1/channels/{channel_id}/response-times", response_model=list[MonthlyResponse], summary="Response times per month"
+)
+def response_times(
+    channel_id: UUID,
+    actor: CurrentActor,
+    views: ViewsDep,
+    app: AppDep,
+    threshold_hours: ThresholdHours = 48,
+    wait_for_position: WaitFor = None,
+) -> list[MonthlyResponse]:
     """Per month of receipt (Swedish time): share of comments answered, median and 90th percentile
     time to first reply, and comments still unanswered past the threshold."""
     views.wait_for("oversight", wait_for_position)
@@ -42,8 +57,13 @@ def response_times(channel_id: UUID, actor: CurrentActor, views: ViewsDep, app: 
 
 
 @router.get("/v1/compliance", response_model=ComplianceReport, summary="Deviations to follow up")
-def compliance(actor: CurrentActor, views: ViewsDep, app: AppDep, threshold_hours: ThresholdHours = 48,
-               wait_for_position: WaitFor = None) -> ComplianceReport:
+def compliance(
+    actor: CurrentActor,
+    views: ViewsDep,
+    app: AppDep,
+    threshold_hours: ThresholdHours = 48,
+    wait_for_position: WaitFor = None,
+) -> ComplianceReport:
     """For the caller's organisation: posts without a valid assignment, deletions whose ground
     needs review (own decision, or not stated), comments unanswered past the threshold, active
     channels without an editor now, and recordings a person made more than 24 hours after the fact."""
@@ -58,7 +78,9 @@ def compliance(actor: CurrentActor, views: ViewsDep, app: AppDep, threshold_hour
         return [row | {"channel_name": names.get(row["channel_id"])} for row in rows]
 
     return ComplianceReport(
-        org_id=actor.org_id, as_of=now, unanswered_threshold_hours=threshold_hours,
+        org_id=actor.org_id,
+        as_of=now,
+        unanswered_threshold_hours=threshold_hours,
         posts_without_assignment=named(oversight.posts_without_assignment(actor.org_id)),
         deletions_to_review=named(oversight.deletions_to_review(actor.org_id)),
         unanswered_comments=named(oversight.unanswered(actor.org_id, now, threshold)),

@@ -18,6 +18,4 @@ STATUS_SV = {"active": "Aktiv", "paused": "Pausad", "closed": "Avslutad"}
 @router.get("/{slug}/sociala-medier", response_class=HTMLResponse, summary="Förteckning över sociala medier (HTML)")
 def channel_register_page(slug: Text, request: Request, views: ViewsDep) -> HTMLResponse:
     register = public_register(views, slug, ("active", "paused"))
-    return templates.TemplateResponse(
-        request, "sociala_medier.html", {"register": register, "status_sv": STATUS_SV}
-    )
+    return templates.TemplateResponse(request, "sociala_medier.html", {"register": register, "status_sv": STATUS_SV})

@@ -9,6 +9,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep, require_own_past
+from api.responses import json_response
+from api.routes.channels import WaitFor
+from api.schemas.channels import Recorded
 from api.schemas.editorial import (
     BulkCapture,
     BulkCaptured,
@@ -24,9 +27,6 @@ from api.schemas.editorial import (
     PostRecord,
     PostVersion,
 )
-from api.responses import json_response
-from api.routes.channels import WaitFor
-from api.schemas.channels import Recorded
 from domain.actors import Actor, Role
 from domain.audience import RECORD_READERS, Audience, audience_of
 from domain.grounds import Ground
@@ -48,31 +48,41 @@ def reads_records(actor: Actor | None, org_id: UUID) -> bool:
     return audience_of(actor, org_id) is Audience.RECORDS
 
 
-@router.post("/v1/channels/{channel_id}/posts", status_code=status.HTTP_201_CREATED, response_model=Recorded,
-             summary="Record a post published in service")
+@router.post(
+    "/v1/channels/{channel_id}/posts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Recorded,
+    summary="Record a post published in service",
+)
 def publish_post(channel_id: UUID, body: PostCreate, actor: CurrentActor, app: AppDep) -> Recorded:
     """An editor records a post; they must hold a valid assignment for the channel when it was published."""
     result = app.publish_post(channel_id, body.text, body.published_at, body.platform_post_id)
     return Recorded.model_validate(result, from_attributes=True)
 
 
-@router.post("/v1/channels/{channel_id}/captures/posts", status_code=status.HTTP_201_CREATED,
-             response_model=Captured, summary="Capture a post from the platform")
-def capture_post(channel_id: UUID, body: PostCapture, actor: CurrentActor, app: AppDep,
-                 response: Response) -> Captured:
+@router.post(
+    "/v1/channels/{channel_id}/captures/posts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Captured,
+    summary="Capture a post from the platform",
+)
+def capture_post(channel_id: UUID, body: PostCapture, actor: CurrentActor, app: AppDep, response: Response) -> Captured:
     """A capture client records a post as it appeared. Re-sending the same platform id answers
     200 with the existing record and records nothing."""
     return captured(response, app.capture_post(channel_id, **body.model_dump()))
 
 
-@router.post("/v1/channels/{channel_id}/captures", response_model=BulkCaptured,
-             summary="Capture a platform export in bulk")
+@router.post(
+    "/v1/channels/{channel_id}/captures", response_model=BulkCaptured, summary="Capture a platform export in bulk"
+)
 def capture_bulk(channel_id: UUID, body: BulkCapture, actor: CurrentActor, app: AppDep) -> BulkCaptured:
     """Posts and their comments from a platform export, idempotent on platform ids like single
     captures, stored in large transactions."""
     outcome = app.capture_bulk(
-        channel_id, [CapturedPost(**p.model_dump()) for p in body.posts],
-        [CapturedComment(**c.model_dump()) for c in body.comments])
+        channel_id,
+        [CapturedPost(**p.model_dump()) for p in body.posts],
+        [CapturedComment(**c.model_dump()) for c in body.comments],
+    )
     return BulkCaptured(**vars(outcome))
 
 
@@ -83,17 +93,24 @@ def edit_post(post_id: UUID, body: PostEdit, actor: CurrentActor, app: AppDep, v
 
 
 @router.post("/v1/posts/{post_id}/delete", response_model=Recorded, summary="Record the deletion of a post")
-def delete_post(post_id: UUID, body: PostDelete, actor: CurrentActor, app: AppDep,
-                version: ExpectedVersion) -> Recorded:
+def delete_post(
+    post_id: UUID, body: PostDelete, actor: CurrentActor, app: AppDep, version: ExpectedVersion
+) -> Recorded:
     """Removing a post from the channel is not disposal: what it said stays a record."""
     result = app.delete_post(post_id, body.ground, body.reason, body.occurred_at, body.captured_at, version)
     return Recorded.model_validate(result, from_attributes=True)
 
 
 @router.get("/v1/channels/{channel_id}/posts", response_model=list[PostPublic], summary="A channel's posts")
-def list_posts(channel_id: UUID, views: ViewsDep, actor: OptionalActor, as_of: AsOf,
-               wait_for_position: WaitFor = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
+def list_posts(
+    channel_id: UUID,
+    views: ViewsDep,
+    actor: OptionalActor,
+    as_of: AsOf,
+    wait_for_position: WaitFor = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Response:
     """Newest first. Deleted posts show that they were deleted, not what they said. As of a past
     instant only for the channel's own organisation's auditors and records officers."""
     views.wait_for("channel_content", as_of or wait_for_position)
@@ -108,24 +125,33 @@ def list_posts(channel_id: UUID, views: ViewsDep, actor: OptionalActor, as_of: A
 
 
 @router.get("/v1/posts/{post_id}", response_model=PostRecord | PostPublic, summary="One post")
-def read_post(post_id: UUID, actor: OptionalActor, views: ViewsDep, as_of: AsOf,
-              wait_for_position: WaitFor = None) -> PostRecord | PostPublic:
+def read_post(
+    post_id: UUID, actor: OptionalActor, views: ViewsDep, as_of: AsOf, wait_for_position: WaitFor = None
+) -> PostRecord | PostPublic:
     views.wait_for("channel_content", as_of or wait_for_position)
     row = post_row(views, post_id, as_of)
     require_own_past(actor, row["org_id"], as_of, "post")
     if not reads_records(actor, row["org_id"]):
         return public_post(row)
     return PostRecord(
-        **public_post(row).model_dump(exclude={"text"}), text=row["text"],
-        platform_post_id=row["platform_post_id"], source=row["source"], assignment_id=row["assignment_id"],
-        deviation=row["assignment_id"] is None, captured_at=row["captured_at"], recorded_at=row["recorded_at"],
-        version=row["version"], versions=_versions(views, post_id, as_of), deletion=_deletion(row),
+        **public_post(row).model_dump(exclude={"text"}),
+        text=row["text"],
+        platform_post_id=row["platform_post_id"],
+        source=row["source"],
+        assignment_id=row["assignment_id"],
+        deviation=row["assignment_id"] is None,
+        captured_at=row["captured_at"],
+        recorded_at=row["recorded_at"],
+        version=row["version"],
+        versions=_versions(views, post_id, as_of),
+        deletion=_deletion(row),
     )
 
 
 @router.get("/v1/posts/{post_id}/deletion", response_model=DeletionAnswer, summary="Why was this post deleted?")
-def why_deleted(post_id: UUID, actor: CurrentActor, views: ViewsDep,
-                wait_for_position: WaitFor = None) -> DeletionAnswer:
+def why_deleted(
+    post_id: UUID, actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None
+) -> DeletionAnswer:
     """Who deleted the post, when, on what ground and why — and, for records officers and
     auditors, what it said and every earlier version."""
     views.wait_for("channel_content", wait_for_position)
@@ -135,15 +161,24 @@ def why_deleted(post_id: UUID, actor: CurrentActor, views: ViewsDep,
     if deletion is None:
         raise RecordNotFound(f"post {post_id} has not been deleted")
     may_read = reads_records(actor, row["org_id"])
-    return DeletionAnswer(post_id=post_id, channel_id=row["channel_id"], deletion=deletion,
-                          text=row["text"] if may_read else None,
-                          versions=_versions(views, post_id) if may_read else None)
+    return DeletionAnswer(
+        post_id=post_id,
+        channel_id=row["channel_id"],
+        deletion=deletion,
+        text=row["text"] if may_read else None,
+        versions=_versions(views, post_id) if may_read else None,
+    )
 
 
-@router.post("/v1/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=Captured,
-             summary="Record a comment received on a post")
-def record_comment(post_id: UUID, body: CommentCapture, actor: CurrentActor, app: AppDep,
-                   response: Response) -> Captured:
+@router.post(
+    "/v1/posts/{post_id}/comments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Captured,
+    summary="Record a comment received on a post",
+)
+def record_comment(
+    post_id: UUID, body: CommentCapture, actor: CurrentActor, app: AppDep, response: Response
+) -> Captured:
     """Capture clients (and records officers) record comments from the public. Re-sending the
     same platform comment id answers 200 with the existing record."""
     return captured(response, app.record_comment(post_id, **body.model_dump()))
@@ -157,9 +192,15 @@ def public_post_fields(row: dict[str, Any]) -> dict[str, Any]:
     """A post's row as ``PostPublic``'s fields, in its order, as plain values (serialised directly
     by ``list_posts``). A deleted post's text is left out."""
     deleted = row["deleted_at"] is not None
-    return {"post_id": row["post_id"], "channel_id": row["channel_id"], "published_at": row["published_at"],
-            "author_name": row["author_name"], "text": None if deleted else row["text"], "deleted": deleted,
-            "edited": row["edits"] > 0}
+    return {
+        "post_id": row["post_id"],
+        "channel_id": row["channel_id"],
+        "published_at": row["published_at"],
+        "author_name": row["author_name"],
+        "text": None if deleted else row["text"],
+        "deleted": deleted,
+        "edited": row["edits"] > 0,
+    }
 
 
 def post_row(views: ViewsDep, post_id: UUID, as_of: int | None = None) -> dict[str, Any]:
@@ -176,7 +217,12 @@ def _versions(views: ViewsDep, post_id: UUID, as_of: int | None = None) -> list[
 def _deletion(row: dict[str, Any]) -> Deletion | None:
     if row["deleted_at"] is None:
         return None
-    return Deletion(deleted_at=row["deleted_at"], recorded_at=row["deleted_recorded_at"],
-                    deleted_by_name=row["deleted_by_name"], deleted_by_role=row["deleted_by_role"],
-                    ground=row["delete_ground"], ground_label=Ground(row["delete_ground"]).label_sv,
-                    reason=row["delete_reason"])
+    return Deletion(
+        deleted_at=row["deleted_at"],
+        recorded_at=row["deleted_recorded_at"],
+        deleted_by_name=row["deleted_by_name"],
+        deleted_by_role=row["deleted_by_role"],
+        ground=row["delete_ground"],
+        ground_label=Ground(row["delete_ground"]).label_sv,
+        reason=row["delete_reason"],
+    )

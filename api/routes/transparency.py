@@ -14,8 +14,8 @@ from pydantic import BaseModel, Field
 from api.deps import CurrentActor, RuntimeDep
 from domain.actors import Role
 from domain.errors import NotPermitted
-from kanalarkiv.transparency.signing import TreeHead, public_key_pem, raw_public_key
 from kanalarkiv.application.transparency import Transparency
+from kanalarkiv.transparency.signing import TreeHead, public_key_pem, raw_public_key
 
 router = APIRouter(prefix="/v1/transparency", tags=["tamper evidence"])
 SIGNERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
@@ -81,37 +81,52 @@ class ConsistencyProofPublic(BaseModel):
 def public_key(transparency: TransparencyDep) -> PublicKey:
     """Public. Auditors check heads, proofs and exports with it (`kanalarkiv verify-export --public-key`)."""
     key = transparency.signer.public_key
-    return PublicKey(algorithm="Ed25519", key_id=transparency.signer.key_id,
-                     public_key=base64.b64encode(raw_public_key(key)).decode(), pem=public_key_pem(key))
+    return PublicKey(
+        algorithm="Ed25519",
+        key_id=transparency.signer.key_id,
+        public_key=base64.b64encode(raw_public_key(key)).decode(),
+        pem=public_key_pem(key),
+    )
 
 
 @router.get("/heads", response_model=list[SignedTreeHead], summary="Signed tree heads, newest first")
-def heads(transparency: TransparencyDep,
-          limit: Annotated[int, Query(ge=1, le=1000, description="How many.")] = 100) -> list[SignedTreeHead]:
+def heads(
+    transparency: TransparencyDep, limit: Annotated[int, Query(ge=1, le=1000, description="How many.")] = 100
+) -> list[SignedTreeHead]:
     """Public: keep them. A head you kept that this log cannot prove consistent with is evidence of a rewrite."""
     return [SignedTreeHead.of(head) for head in transparency.heads(limit)]
 
 
-@router.get("/heads/latest", response_model=SignedTreeHead, summary="The latest signed tree head",
-            responses={404: {"description": "No tree head has been signed yet"}})
+@router.get(
+    "/heads/latest",
+    response_model=SignedTreeHead,
+    summary="The latest signed tree head",
+    responses={404: {"description": "No tree head has been signed yet"}},
+)
 def latest_head(transparency: TransparencyDep) -> SignedTreeHead:
     return SignedTreeHead.of(transparency.latest_head())
 
 
-@router.post("/heads", status_code=status.HTTP_201_CREATED, response_model=SignedTreeHead,
-             summary="Sign a tree head now")
+@router.post(
+    "/heads", status_code=status.HTTP_201_CREATED, response_model=SignedTreeHead, summary="Sign a tree head now"
+)
 def sign_head(actor: CurrentActor, transparency: TransparencyDep, runtime: RuntimeDep) -> SignedTreeHead:
     """Records officers and auditors: sign the tree over every event recorded until now (the
     hashing worker is waited for, up to 5 s)."""
     if actor.role not in SIGNERS:
-        raise NotPermitted("signing a tree head requires the role auditor or records_officer; "
-                           f"you act as {actor.role.value}")
+        raise NotPermitted(
+            f"signing a tree head requires the role auditor or records_officer; you act as {actor.role.value}"
+        )
     runtime.views.wait_for("log_hashes", runtime.head())
     return SignedTreeHead.of(transparency.sign_head())
 
 
-@router.get("/proofs/inclusion", response_model=InclusionProofPublic, summary="Inclusion proof (inklusionsbevis)",
-            responses={404: {"description": "The position or the tree size is not in the hash tree (yet)"}})
+@router.get(
+    "/proofs/inclusion",
+    response_model=InclusionProofPublic,
+    summary="Inclusion proof (inklusionsbevis)",
+    responses={404: {"description": "The position or the tree size is not in the hash tree (yet)"}},
+)
 def inclusion_proof(
     transparency: TransparencyDep,
     position: Annotated[int, Query(ge=1, description="The event's log position (what a command returned).")],
@@ -121,9 +136,12 @@ def inclusion_proof(
     return InclusionProofPublic.model_validate(transparency.inclusion_proof(position, tree_size).as_json())
 
 
-@router.get("/proofs/consistency", response_model=ConsistencyProofPublic,
-            summary="Consistency proof (konsistensbevis)",
-            responses={404: {"description": "A tree size larger than the hash tree (yet)"}})
+@router.get(
+    "/proofs/consistency",
+    response_model=ConsistencyProofPublic,
+    summary="Consistency proof (konsistensbevis)",
+    responses={404: {"description": "A tree size larger than the hash tree (yet)"}},
+)
 def consistency_proof(
     transparency: TransparencyDep,
     first: Annotated[int, Query(ge=1, description="The older tree size.")],

@@ -30,7 +30,8 @@ class ChannelCreate(BaseModel):
     url: Text = Field(min_length=1, max_length=2000, description="The channel's address (http or https).")
     owning_unit: Text = Field(min_length=1, max_length=200, description="Ansvarig enhet: the unit that owns it.")
     responsible: Text = Field(
-        min_length=1, max_length=200,
+        min_length=1,
+        max_length=200,
         description="Ansvarig chef: the responsible manager (sektorschef for a unit's page, kommunchef for the body's own).",
     )
     purpose: Text = Field(min_length=1, max_length=2000, description="Syfte: why the channel exists.")
@@ -102,8 +103,14 @@ def public_channel(row: dict[str, Any]) -> dict[str, Any]:
     except KeyError:
         raise ValueError(f"channel {row['id']} has an unknown platform {row['platform']!r}") from None
     return {
-        "id": row["id"], "platform": row["platform"], "platform_label": label, "name": row["name"], "url": row["url"],
-        "owning_unit": row["owning_unit"], "responsible": row["responsible"], "purpose": row["purpose"],
+        "id": row["id"],
+        "platform": row["platform"],
+        "platform_label": label,
+        "name": row["name"],
+        "url": row["url"],
+        "owning_unit": row["owning_unit"],
+        "responsible": row["responsible"],
+        "purpose": row["purpose"],
         "status": row["status"],
     }
 

@@ -12,14 +12,21 @@ from api.types import Instant, Text
 from domain.diary import MARKABLE_FIELDS, Direction, RecordType
 
 CaseNumber = Field(None, max_length=40, description="Register the record in this case, e.g. 'KS 2026/0042'.")
-Note = Field(None, max_length=10_000, description="Tjänsteanteckning: adds to the record; shown to records officers only.")
+Note = Field(
+    None, max_length=10_000, description="Tjänsteanteckning: adds to the record; shown to records officers only."
+)
 Description = Field(None, max_length=1000, description="Kort beskrivning av innehållet; a neutral default if left out.")
-Secrecy = Field(None, description="Sekretessmarkering (OSL 5:5) made in the same event as the registration: the "
-                "marked fields are never public, not even for a moment.")
+Secrecy = Field(
+    None,
+    description="Sekretessmarkering (OSL 5:5) made in the same event as the registration: the "
+    "marked fields are never public, not even for a moment.",
+)
 
 
 class DiarySetUp(BaseModel):
-    series_prefix: Text = Field(min_length=1, max_length=10, description="Diarieprefix, e.g. KS: numbers read 'KS 2026/0042'.")
+    series_prefix: Text = Field(
+        min_length=1, max_length=10, description="Diarieprefix, e.g. KS: numbers read 'KS 2026/0042'."
+    )
     reason: Text | None = Field(None, max_length=500, description="Why, when an existing diary changes series.")
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"series_prefix": "KS"}]})
 
@@ -27,12 +34,22 @@ class DiarySetUp(BaseModel):
 class CommentRegistration(BaseModel):
     note: Text | None = Note
     description: Text | None = Description
-    counterpart: Text | None = Field(None, max_length=300, description="Sender; by default the name the platform shows.")
+    counterpart: Text | None = Field(
+        None, max_length=300, description="Sender; by default the name the platform shows."
+    )
     case_number: Text | None = CaseNumber
     secrecy: SecrecyMarking | None = Secrecy
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "note": "Frågan om simhallens öppettider vidarebefordrad till fritidsförvaltningen.",
-        "description": "Fråga om simhallens öppettider"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "note": "Frågan om simhallens öppettider vidarebefordrad till fritidsförvaltningen.",
+                    "description": "Fråga om simhallens öppettider",
+                }
+            ]
+        },
+    )
 
 
 class CommentCaseOpening(BaseModel):
@@ -42,9 +59,18 @@ class CommentCaseOpening(BaseModel):
     description: Text | None = Description
     counterpart: Text | None = Field(None, max_length=300)
     secrecy: SecrecyMarking | None = Secrecy
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "subject": "Klagomål på hemtjänsten", "responsible_unit": "Socialförvaltningen",
-        "description": "Klagomål på hemtjänsten framfört i kommentar"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "Klagomål på hemtjänsten",
+                    "responsible_unit": "Socialförvaltningen",
+                    "description": "Klagomål på hemtjänsten framfört i kommentar",
+                }
+            ]
+        },
+    )
 
 
 class RecordRegistration(BaseModel):
@@ -68,16 +94,33 @@ class ManualRegistration(BaseModel):
     channel_id: UUID | None = None
     snapshot_id: UUID | None = Field(None, description="The snapshot (skärmdump) this entry registers.")
     secrecy: SecrecyMarking | None = Secrecy
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "record_date": "2026-06-30T15:00:00+02:00", "direction": "drawn_up", "record_type": "snapshot",
-        "description": "Halvårsskärmdump av Facebooksidan", "snapshot_id": "5b0a6c1e-2f53-4c5e-9d1a-3f6c2b7e8a90"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "record_date": "2026-06-30T15:00:00+02:00",
+                    "direction": "drawn_up",
+                    "record_type": "snapshot",
+                    "description": "Halvårsskärmdump av Facebooksidan",
+                    "snapshot_id": "5b0a6c1e-2f53-4c5e-9d1a-3f6c2b7e8a90",
+                }
+            ]
+        },
+    )
 
 
 class CaseOpening(BaseModel):
     subject: Text = Field(min_length=1, max_length=300, description="Ärendemening.")
     responsible_unit: Text = Field(min_length=1, max_length=200)
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "subject": "Synpunkter på kommunens Facebooksida", "responsible_unit": "Kommunikationsenheten"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"subject": "Synpunkter på kommunens Facebooksida", "responsible_unit": "Kommunikationsenheten"}
+            ]
+        },
+    )
 
 
 class CaseClosing(BaseModel):
@@ -106,15 +149,23 @@ class Correction(BaseModel):
     description: Text = Field(None, max_length=1000, json_schema_extra=_left_out_or_given)
     note: Text | None = Field(None, max_length=10_000)
     reason: Text = Field(min_length=1, max_length=1000)
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "counterpart": "Karin Svensson", "reason": "Avsändarens namn felstavat vid registreringen"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"counterpart": "Karin Svensson", "reason": "Avsändarens namn felstavat vid registreringen"}]
+        },
+    )
 
 
 class SecrecyMarking(BaseModel):
-    provision: Text = Field(min_length=1, max_length=100, description="OSL chapter and section, e.g. 'OSL 26 kap. 1 §' or '26:1'.")
+    provision: Text = Field(
+        min_length=1, max_length=100, description="OSL chapter and section, e.g. 'OSL 26 kap. 1 §' or '26:1'."
+    )
     fields: list[Literal[MARKABLE_FIELDS]] = Field(min_length=1, description="counterpart, description, or both.")  # type: ignore[valid-type]
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "provision": "OSL 26 kap. 1 §", "fields": ["counterpart", "description"]}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"provision": "OSL 26 kap. 1 §", "fields": ["counterpart", "description"]}]},
+    )
 
 
 class DiaryRegistered(BaseModel):

@@ -19,10 +19,20 @@ class AssignmentCreate(BaseModel):
     valid_from: Instant
     valid_until: Instant | None = None
     scope: Text = Field(min_length=1, max_length=1000, description="Uppdragets omfattning: what the editor may do.")
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "editor_id": "actor:5f1e2184-db18-4887-b8ec-8871a192d32b", "editor_name": "Erik Eriksson",
-        "valid_from": "2026-03-01T00:00:00+01:00", "valid_until": "2026-12-31T23:59:59+01:00",
-        "scope": "Publicera nyheter och svara på kommentarer"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "editor_id": "actor:5f1e2184-db18-4887-b8ec-8871a192d32b",
+                    "editor_name": "Erik Eriksson",
+                    "valid_from": "2026-03-01T00:00:00+01:00",
+                    "valid_until": "2026-12-31T23:59:59+01:00",
+                    "scope": "Publicera nyheter och svara på kommentarer",
+                }
+            ]
+        },
+    )
 
 
 class AssignmentRevoke(BaseModel):
@@ -51,9 +61,18 @@ class PostCreate(BaseModel):
     text: Text = LongText
     published_at: Instant | None = Field(None, description="When it was published on the platform; now if left out.")
     platform_post_id: Text | None = Field(None, max_length=200, description="The platform's id, if known.")
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "text": "Hej från Valdemarsviks kommun! Nu öppnar badplatserna. /Kommunikationsenheten",
-        "published_at": "2026-06-01T09:00:00+02:00", "platform_post_id": "fb_123456789"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Hej från Valdemarsviks kommun! Nu öppnar badplatserna. /Kommunikationsenheten",
+                    "published_at": "2026-06-01T09:00:00+02:00",
+                    "platform_post_id": "fb_123456789",
+                }
+            ]
+        },
+    )
 
 
 class PostCapture(BaseModel):
@@ -78,14 +97,18 @@ class PostDelete(BaseModel):
     reason: Text = Field(min_length=1, max_length=2000)
     occurred_at: Instant | None = None
     captured_at: Instant | None = None
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "ground": "published_by_mistake", "reason": "Fel datum för mötet angavs."}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"ground": "published_by_mistake", "reason": "Fel datum för mötet angavs."}]},
+    )
 
 
 class CommentCapture(BaseModel):
     platform_comment_id: Text | None = Field(None, max_length=200)
     author_name: Text = Field(min_length=1, max_length=200, description="The display name the platform shows.")
-    platform_author_id: Text | None = Field(None, max_length=200, description="The platform's author id, if it gives one.")
+    platform_author_id: Text | None = Field(
+        None, max_length=200, description="The platform's author id, if it gives one."
+    )
     text: Text = LongText
     received_at: Instant = Field(description="When it was posted on the platform (inkommen).")
     captured_at: Instant | None = None
@@ -104,11 +127,22 @@ class ReplyCreate(BaseModel):
 class ModerationCreate(BaseModel):
     action: Literal["hide", "remove"]
     ground: Text = Field(description="One of GET /v1/grounds.")
-    provision: Text | None = Field(None, max_length=100, description="For secrecy: the OSL provision, e.g. 'OSL 26 kap. 1 §'.")
+    provision: Text | None = Field(
+        None, max_length=100, description="For secrecy: the OSL provision, e.g. 'OSL 26 kap. 1 §'."
+    )
     justification: Text = Field(min_length=1, max_length=2000)
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "action": "remove", "ground": "offensive_personal_data",
-        "justification": "Kommentaren pekar ut en namngiven person som brottslig."}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "action": "remove",
+                    "ground": "offensive_personal_data",
+                    "justification": "Kommentaren pekar ut en namngiven person som brottslig.",
+                }
+            ]
+        },
+    )
 
 
 class ModerationReverse(BaseModel):
@@ -117,10 +151,18 @@ class ModerationReverse(BaseModel):
 
 
 class CaseTransfer(BaseModel):
-    diary_number: Text | None = Field(None, max_length=40, description="The case's diary number; none opens a new case.")
+    diary_number: Text | None = Field(
+        None, max_length=40, description="The case's diary number; none opens a new case."
+    )
     note: Text = Field(min_length=1, max_length=2000)
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "diary_number": "SN 2026/0042", "note": "Gäller pågående bygglovsärende; besvaras i ärendet."}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"diary_number": "SN 2026/0042", "note": "Gäller pågående bygglovsärende; besvaras i ärendet."}
+            ]
+        },
+    )
 
 
 class IdentityRequest(BaseModel):
@@ -161,7 +203,7 @@ class PostVersion(BaseModel):
 
 
 class Deletion(BaseModel):
-    """"Why was this post deleted?" — who, when, on what ground, why."""
+    """ "Why was this post deleted?" — who, when, on what ground, why."""
 
     deleted_at: datetime = Field(description="When it was deleted on the platform.")
     recorded_at: datetime
@@ -268,7 +310,8 @@ class ComplianceReport(BaseModel):
     channels_without_editor: list[dict[str, Any]]
     late_recordings: list[dict[str, Any]] = Field(
         description="Sen registrering: what a person recorded more than 24 hours after it happened (posts "
-                    "published, edited or deleted, replies), with who recorded it and how many hours late.")
+        "published, edited or deleted, replies), with who recorded it and how many hours late."
+    )
 
 
 class BulkPost(BaseModel):
@@ -297,12 +340,34 @@ class BulkCapture(BaseModel):
 
     posts: list[BulkPost] = Field(default_factory=list, max_length=20_000)
     comments: list[BulkComment] = Field(default_factory=list, max_length=20_000)
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "posts": [{"platform_post_id": "fb_1", "text": "Välkommen!", "published_at": "2026-05-01T09:00:00+02:00",
-                   "captured_at": "2026-05-02T09:00:00+02:00", "author_name": "Valdemarsviks kommun"}],
-        "comments": [{"platform_comment_id": "fb_c_1", "post_platform_id": "fb_1", "author_name": "Kalle",
-                      "text": "Tack!", "received_at": "2026-05-01T10:00:00+02:00",
-                      "captured_at": "2026-05-02T09:00:00+02:00"}]}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "posts": [
+                        {
+                            "platform_post_id": "fb_1",
+                            "text": "Välkommen!",
+                            "published_at": "2026-05-01T09:00:00+02:00",
+                            "captured_at": "2026-05-02T09:00:00+02:00",
+                            "author_name": "Valdemarsviks kommun",
+                        }
+                    ],
+                    "comments": [
+                        {
+                            "platform_comment_id": "fb_c_1",
+                            "post_platform_id": "fb_1",
+                            "author_name": "Kalle",
+                            "text": "Tack!",
+                            "received_at": "2026-05-01T10:00:00+02:00",
+                            "captured_at": "2026-05-02T09:00:00+02:00",
+                        }
+                    ],
+                }
+            ]
+        },
+    )
 
 
 class BulkCaptured(BaseModel):

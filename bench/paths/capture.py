@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from uuid import uuid4
 
 import psycopg
@@ -26,10 +25,11 @@ from domain.actors import Actor, Role
 from kanalarkiv.application.capture import CapturedComment, CapturedPost
 from kanalarkiv.application.context import acting_as
 
-POST_TEXT = ("Välkommen till sommarens aktiviteter på biblioteket! Sagostunder varje tisdag, läsecirkel för "
-             "vuxna och lovprogram för barn. Läs mer på kommunens webbplats. /Kommunikationsenheten")
+POST_TEXT = (
+    "Välkommen till sommarens aktiviteter på biblioteket! Sagostunder varje tisdag, läsecirkel för "
+    "vuxna och lovprogram för barn. Läs mer på kommunens webbplats. /Kommunikationsenheten"
+)
 COMMENT_TEXT = "Tack för informationen! Gäller sagostunden även under vecka 28?"
-
 
 
 def sizes(bench: Bench) -> tuple[int, int]:
@@ -39,11 +39,12 @@ def sizes(bench: Bench) -> tuple[int, int]:
 def run(bench: Bench) -> PathResult:
     posts_n, comments_n = sizes(bench)
     result = PathResult(
-        2, "Bulk capture of posts and comments",
+        2,
+        "Bulk capture of posts and comments",
         measures=f"events per second written by one bulk capture of {posts_n:,} posts and {comments_n:,} comments "
-                 "(RecordsApplication.capture_bulk, as POST /v1/channels/{id}/captures calls it, by a capture client)",
+        "(RecordsApplication.capture_bulk, as POST /v1/channels/{id}/captures calls it, by a capture client)",
         ceiling="the same rows (topics and bytes) COPYed by bare psycopg in one transaction into a table with the "
-                "log's shape and indexes",
+        "log's shape and indexes",
     )
     counter = itertools.count()
     with bench.runtime() as runtime, psycopg.connect(bench.url) as conn:
@@ -56,27 +57,48 @@ def run(bench: Bench) -> PathResult:
         def ours() -> tuple[float, int, list[tuple[str, bytes]]]:
             run_no = next(counter)
             now = datetime.now(UTC)
-            posts = [CapturedPost(f"r{run_no}-p{i}", f"{POST_TEXT} #{i}", now - timedelta(minutes=i), now,
-                                  "Kommunikationsenheten") for i in range(posts_n)]
-            comments = [CapturedComment(f"r{run_no}-c{i}", f"r{run_no}-p{i % posts_n}", f"Invånare {i}",
-                                        f"{COMMENT_TEXT} ({i})", now - timedelta(seconds=i), now)
-                        for i in range(comments_n)]
+            posts = [
+                CapturedPost(
+                    f"r{run_no}-p{i}", f"{POST_TEXT} #{i}", now - timedelta(minutes=i), now, "Kommunikationsenheten"
+                )
+                for i in range(posts_n)
+            ]
+            comments = [
+                CapturedComment(
+                    f"r{run_no}-c{i}",
+                    f"r{run_no}-p{i % posts_n}",
+                    f"Invånare {i}",
+                    f"{COMMENT_TEXT} ({i})",
+                    now - timedelta(seconds=i),
+                    now,
+                )
+                for i in range(comments_n)
+            ]
             head = runtime.head()
             began = time.perf_counter()
             with acting_as(client):
                 outcome = runtime.app.capture_bulk(channel_id, posts, comments)
             seconds = time.perf_counter() - began
-            rows = [(topic, bytes(state)) for topic, state in conn.execute(
-                f"SELECT topic, state FROM {bench.events_table} WHERE notification_id > %s "  # noqa: S608
-                "ORDER BY notification_id", (head,))]
+            rows = [
+                (topic, bytes(state))
+                for topic, state in conn.execute(
+                    f"SELECT topic, state FROM {bench.events_table} WHERE notification_id > %s "
+                    "ORDER BY notification_id",
+                    (head,),
+                )
+            ]
             conn.commit()
             assert outcome.created == posts_n + comments_n, outcome
             return seconds, len(rows), rows
 
         def raw(rows: list[tuple[str, bytes]]) -> float:
             began = time.perf_counter()
-            with conn.transaction(), conn.cursor().copy(
-                    f"COPY {RAW_EVENTS} (originator_id, originator_version, topic, state) FROM STDIN") as copy:
+            with (
+                conn.transaction(),
+                conn.cursor().copy(
+                    f"COPY {RAW_EVENTS} (originator_id, originator_version, topic, state) FROM STDIN"
+                ) as copy,
+            ):
                 for topic, state in rows:
                     copy.write_row((uuid4(), 1, topic, state))
             return time.perf_counter() - began
@@ -94,15 +116,30 @@ def run(bench: Bench) -> PathResult:
     figure = Figure(f"one bulk capture ({posts_n + comments_n:,} items)", "events/s", max(ours_rates), max(raw_rates))
     result.figures.append(figure)
     result.tables["Bulk capture"] = [
-        ["items per capture", "events written", "ours events/s", "raw COPY events/s", "ratio", "ours s per capture",
-         "every run: ours; raw"],
-        [f"{posts_n:,} posts + {comments_n:,} comments", f"{events:,}", f"{figure.ours:,.0f}", f"{figure.ceiling:,.0f}",
-         f"{figure.ratio:.2f}", f"{events / figure.ours:.2f}", f"{spread(ours_rates)}; {spread(raw_rates)}"],
+        [
+            "items per capture",
+            "events written",
+            "ours events/s",
+            "raw COPY events/s",
+            "ratio",
+            "ours s per capture",
+            "every run: ours; raw",
+        ],
+        [
+            f"{posts_n:,} posts + {comments_n:,} comments",
+            f"{events:,}",
+            f"{figure.ours:,.0f}",
+            f"{figure.ceiling:,.0f}",
+            f"{figure.ratio:.2f}",
+            f"{events / figure.ours:.2f}",
+            f"{spread(ours_rates)}; {spread(raw_rates)}",
+        ],
     ]
     result.notes.append(
         f"Stored event state {mean_bytes:,.0f} bytes on average. Ours includes building the domain objects, the "
         "duplicate check by platform id (one read per capture), the mapper and the recorder's chunked transactions "
-        "(100 aggregates or 1 MB each, with the log's table lock); the ceiling is one COPY with no checks.")
+        "(100 aggregates or 1 MB each, with the log's table lock); the ceiling is one COPY with no checks."
+    )
     result.notes.append("The issue sets no target for this path: the ratio is the figure.")
     result.series["capture"] = {"ours": ours_rates, "raw": raw_rates}
     return result

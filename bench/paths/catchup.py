@@ -21,48 +21,74 @@ TARGET_EVENTS_PER_SECOND = 25_000
 
 def run(bench: Bench) -> PathResult:
     result = PathResult(
-        3, "Projection catch-up from zero",
+        3,
+        "Projection catch-up from zero",
         measures="the service rebuilding every projection from position zero at once, events of the log per second",
         ceiling="keyset read of the whole log (raw psycopg) + COPY of the same number of view rows into tables "
-                "with the same columns and indexes",
+        "with the same columns and indexes",
     )
     failed_alone: dict[str, str] = {}
     alone = _each_alone(bench, min(bench.facts["dataset"]["events"] // 3, 20_000), failed_alone)
     for name, error in failed_alone.items():
         result.notes.append(f"{name} failed to catch up on its own: {error}.")
-    bench.rebuilt = bench.child("rebuild", profile=True, batch_size=bench.mode.projection_batch,
-                                timeout=bench.mode.timeout)
-    bench.raw_rebuilt = bench.child("raw-rebuild", batch_size=bench.mode.projection_batch,
-                                    events_table=bench.events_table, tables=bench.rebuilt.result["tables"])
+    bench.rebuilt = bench.child(
+        "rebuild", profile=True, batch_size=bench.mode.projection_batch, timeout=bench.mode.timeout
+    )
+    bench.raw_rebuilt = bench.child(
+        "raw-rebuild",
+        batch_size=bench.mode.projection_batch,
+        events_table=bench.events_table,
+        tables=bench.rebuilt.result["tables"],
+    )
     ours, raw = bench.rebuilt.result, bench.raw_rebuilt.result
     ours_rate, raw_rate = ours["events"] / ours["seconds"], raw["events"] / raw["seconds"]
     result.figures.append(Figure("catch-up, all projections together", "events/s", ours_rate, raw_rate))
     met = bool(ours["caught_up"]) and ours_rate >= TARGET_EVENTS_PER_SECOND
-    result.targets.append(Target(f"≥ {TARGET_EVENTS_PER_SECOND:,} events/s",
-                                 f"{ours_rate:,.0f} events/s" if ours["caught_up"] else "did not catch up", met))
+    result.targets.append(
+        Target(
+            f"≥ {TARGET_EVENTS_PER_SECOND:,} events/s",
+            f"{ours_rate:,.0f} events/s" if ours["caught_up"] else "did not catch up",
+            met,
+        )
+    )
     for name, error in ours["failures"].items():
-        result.notes.append(f"During the rebuild the {name} worker failed and was restarted by the supervisor "
-                            f"({error}); the time includes its back-off and the batches it applied again.")
+        result.notes.append(
+            f"During the rebuild the {name} worker failed and was restarted by the supervisor "
+            f"({error}); the time includes its back-off and the batches it applied again."
+        )
     result.tables["Where the time goes"] = [
         ["run", "events", "seconds", "events/s"],
         ["ours: all projections together", f"{ours['events']:,}", f"{ours['seconds']:.2f}", f"{ours_rate:,.0f}"],
-        *[[f"ours: {name} alone (first {n:,} events)", f"{n:,}", f"{s:.2f}", f"{n / s:,.0f}"]
-          for name, n, s in alone if n],
-        ["raw: keyset read of the log", f"{raw['events']:,}", f"{raw['read_seconds']:.2f}",
-         f"{raw['events'] / raw['read_seconds']:,.0f}"],
-        [f"raw: COPY of {raw['view_rows']:,} view rows", f"{raw['view_rows']:,} rows", f"{raw['copy_seconds']:.2f}",
-         f"{raw['view_rows'] / raw['copy_seconds']:,.0f} rows/s"],
+        *[
+            [f"ours: {name} alone (first {n:,} events)", f"{n:,}", f"{s:.2f}", f"{n / s:,.0f}"]
+            for name, n, s in alone
+            if n
+        ],
+        [
+            "raw: keyset read of the log",
+            f"{raw['events']:,}",
+            f"{raw['read_seconds']:.2f}",
+            f"{raw['events'] / raw['read_seconds']:,.0f}",
+        ],
+        [
+            f"raw: COPY of {raw['view_rows']:,} view rows",
+            f"{raw['view_rows']:,} rows",
+            f"{raw['copy_seconds']:.2f}",
+            f"{raw['view_rows'] / raw['copy_seconds']:,.0f} rows/s",
+        ],
         ["raw: ceiling (read + copy)", f"{raw['events']:,}", f"{raw['seconds']:.2f}", f"{raw_rate:,.0f}"],
     ]
     result.tables["View rows written by our rebuild"] = [["projection", "rows"]] + [
-        [name, f"{rows:,}"] for name, rows in ours["view_rows"].items()]
+        [name, f"{rows:,}"] for name, rows in ours["view_rows"].items()
+    ]
     result.notes.append(
         f"The {len(ours['view_rows'])} projections follow one shared reader: it reads each batch of the log once, "
         "fetches the keys its sealed content needs for the whole batch, and decodes each event once, lazily, for "
         "the projections that handle it (content opened only for those that read it). Each projection writes a "
         "batch in one transaction, its hottest tables set-based (COPY of new rows and row versions). The "
-        "projections run in threads of one process, so their Python work shares one GIL. Each \"alone\" run has "
-        "a reader of its own, so it includes reading and decoding.")
+        'projections run in threads of one process, so their Python work shares one GIL. Each "alone" run has '
+        "a reader of its own, so it includes reading and decoding."
+    )
     for name, refusal in ours["not_rebuilt"].items():
         result.notes.append(f"Not rebuilt, so neither in our run nor in the ceiling's rows: {name} ({refusal}).")
     if not met:
@@ -80,7 +106,8 @@ def run(bench: Bench) -> PathResult:
             "being about what reading and decoding cost; together their Python work shares one GIL, so it cannot "
             f"overlap, only hide behind waits on the database (the GIL was held {gil} of the time in the profile "
             "below). The dearest are the ones that open sealed content (AES-GCM per field, twice for a commenter's "
-            "name) and those that keep row history.")
+            "name) and those that keep row history."
+        )
     result.profiles["the rebuilding process"] = bench.rebuilt.profile
     result.series["rss"] = {"ours": bench.rebuilt.timeline, "raw": bench.raw_rebuilt.timeline}
     return result

@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
-from domain.actors import Actor, Role
+from domain.actors import Actor
 from domain.channel import Channel
 from kanalarkiv.application.context import acting_as
 from kanalarkiv.runtime import Runtime
@@ -32,9 +32,18 @@ def organisation(runtime: Runtime, slug: str, base9: str) -> UUID:
 
 def active_channel(runtime: Runtime, manager: Actor, name: str) -> UUID:
     now = datetime.now(UTC)
-    channel = Channel.register(uuid4(), manager.org_id, name=name, url=f"https://www.facebook.com/{name}",  # type: ignore[arg-type]
-                               platform="facebook", owning_unit="Kommunikationsenheten",
-                               responsible="Kommunikationschef", purpose="Provkanal för mätningar.", by=manager, at=now)
+    channel = Channel.register(
+        uuid4(),
+        manager.org_id,
+        name=name,
+        url=f"https://www.facebook.com/{name}",  # type: ignore[arg-type]
+        platform="facebook",
+        owning_unit="Kommunikationsenheten",
+        responsible="Kommunikationschef",
+        purpose="Provkanal för mätningar.",
+        by=manager,
+        at=now,
+    )
     channel.activate(manager, now)
     runtime.app.save(channel)
     return channel.id
@@ -49,5 +58,3 @@ def wait_for_projection(runtime: Runtime, name: str, head: int, timeout: float) 
             return time.perf_counter() - began
         time.sleep(0.02)
     raise TimeoutError(f"{name} did not reach {head} within {timeout:.0f} s")
-
-

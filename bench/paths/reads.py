@@ -30,55 +30,108 @@ from bench.paths import BenchPath
 from bench.profiling import Sampler
 
 TARGET_P99_MS = 20.0
-SEARCHES = ("kommentar", "beslut", "inlägg", "facebook", "instagram", "synpunkt", "andersson", "karlsson",
-            "kommentar facebook", "ta bort", "skräppost")
+SEARCHES = (
+    "kommentar",
+    "beslut",
+    "inlägg",
+    "facebook",
+    "instagram",
+    "synpunkt",
+    "andersson",
+    "karlsson",
+    "kommentar facebook",
+    "ta bort",
+    "skräppost",
+)
 CLIENTS = (1, 16)
 REPO = Path(__file__).resolve().parent.parent.parent
 
 
 def run(bench: Bench) -> PathResult:
     result = PathResult(
-        4, "Public reads over HTTP",
+        4,
+        "Public reads over HTTP",
         measures="latency (p50, p99) and requests/s of the public register, one channel, a channel's newest "
-                 "posts and a search of the public diary, real uvicorn on 127.0.0.1, 1 and 16 keep-alive clients",
+        "posts and a search of the public diary, real uvicorn on 127.0.0.1, 1 and 16 keep-alive clients",
         ceiling="the same SQL through bare psycopg (async pool of the same size) in a minimal ASGI app under the "
-                "same uvicorn, same JSON",
+        "same uvicorn, same JSON",
     )
     endpoints = _targets(bench)
-    table = [["endpoint", "clients", "ours p50 ms", "ours p99 ms", "raw p50 ms", "raw p99 ms", "ours req/s",
-              "raw req/s", "ratio (req/s)", "bytes ours / raw", "every run, req/s: ours; raw"]]
+    table = [
+        [
+            "endpoint",
+            "clients",
+            "ours p50 ms",
+            "ours p99 ms",
+            "raw p50 ms",
+            "raw p99 ms",
+            "ours req/s",
+            "raw req/s",
+            "ratio (req/s)",
+            "bytes ours / raw",
+            "every run, req/s: ours; raw",
+        ]
+    ]
     latency: dict[str, dict[str, float]] = {}
     missed: list[tuple[float, str, list[str], int]] = []
     with _server(bench, "ours") as ours_port, _server(bench, "raw") as raw_port:
         for endpoint, paths in endpoints.items():
             sizes = (_body_size(ours_port, paths[0]), _body_size(raw_port, paths[0]))
             for clients in CLIENTS:
-                best = best_of(bench.mode.reps, {"ours": lambda: _load(bench, ours_port, paths, clients),
-                                                 "raw": lambda: _load(bench, raw_port, paths, clients)})
+                best = best_of(
+                    bench.mode.reps,
+                    {
+                        "ours": lambda: _load(bench, ours_port, paths, clients),
+                        "raw": lambda: _load(bench, raw_port, paths, clients),
+                    },
+                )
                 (ours, ours_rates), (raw, raw_rates) = best["ours"], best["raw"]
                 name = f"{endpoint}, {clients} client{'s' if clients > 1 else ''}"
-                result.figures.append(Figure(f"{name}: p99", "ms", ours.percentile_ms(0.99), raw.percentile_ms(0.99),
-                                             higher_is_better=False))
+                result.figures.append(
+                    Figure(
+                        f"{name}: p99", "ms", ours.percentile_ms(0.99), raw.percentile_ms(0.99), higher_is_better=False
+                    )
+                )
                 result.figures.append(Figure(f"{name}: requests/s", "req/s", ours.per_second, raw.per_second))
-                table.append([endpoint, str(clients), f"{ours.percentile_ms(0.5):.2f}", f"{ours.percentile_ms(0.99):.2f}",
-                              f"{raw.percentile_ms(0.5):.2f}", f"{raw.percentile_ms(0.99):.2f}",
-                              f"{ours.per_second:,.0f}", f"{raw.per_second:,.0f}",
-                              f"{ours.per_second / raw.per_second:.2f}", f"{sizes[0]:,} / {sizes[1]:,}",
-                              f"{spread(ours_rates)}; {spread(raw_rates)}"])
-                latency[name] = {"ours p50": ours.percentile_ms(0.5), "ours p99": ours.percentile_ms(0.99),
-                                 "raw p50": raw.percentile_ms(0.5), "raw p99": raw.percentile_ms(0.99)}
+                table.append(
+                    [
+                        endpoint,
+                        str(clients),
+                        f"{ours.percentile_ms(0.5):.2f}",
+                        f"{ours.percentile_ms(0.99):.2f}",
+                        f"{raw.percentile_ms(0.5):.2f}",
+                        f"{raw.percentile_ms(0.99):.2f}",
+                        f"{ours.per_second:,.0f}",
+                        f"{raw.per_second:,.0f}",
+                        f"{ours.per_second / raw.per_second:.2f}",
+                        f"{sizes[0]:,} / {sizes[1]:,}",
+                        f"{spread(ours_rates)}; {spread(raw_rates)}",
+                    ]
+                )
+                latency[name] = {
+                    "ours p50": ours.percentile_ms(0.5),
+                    "ours p99": ours.percentile_ms(0.99),
+                    "raw p50": raw.percentile_ms(0.5),
+                    "raw p99": raw.percentile_ms(0.99),
+                }
                 if clients == CLIENTS[-1]:
                     p99 = ours.percentile_ms(0.99)
-                    result.targets.append(Target(f"p99 ≤ {TARGET_P99_MS:.0f} ms at {clients} clients ({endpoint})",
-                                                 f"{p99:.1f} ms", p99 <= TARGET_P99_MS))
+                    result.targets.append(
+                        Target(
+                            f"p99 ≤ {TARGET_P99_MS:.0f} ms at {clients} clients ({endpoint})",
+                            f"{p99:.1f} ms",
+                            p99 <= TARGET_P99_MS,
+                        )
+                    )
                     if p99 > TARGET_P99_MS:
                         missed.append((p99, endpoint, paths, clients))
                 if ours.errors or raw.errors:
                     result.notes.append(f"{name}: failed requests (ours, raw) = ({ours.errors}, {raw.errors}).")
         # Every endpoint that missed in full mode; in quick mode the worst one, to stay within its two minutes.
-        for _, endpoint, paths, clients in sorted(missed, reverse=True)[:None if bench.mode.name == "full" else 1]:
+        for _, endpoint, paths, clients in sorted(missed, reverse=True)[: None if bench.mode.name == "full" else 1]:
             result.profiles[f"our server under {clients} clients, {endpoint}"] = _profile(
-                bench, ours_port, paths, clients, endpoint)
+                bench, ours_port, paths, clients, endpoint
+            )
     result.tables["Latency and throughput"] = table
     result.series["latency"] = latency
     result.notes.append(
@@ -88,7 +141,8 @@ def run(bench: Bench) -> PathResult:
         f"posts) and {len(endpoints['diary search'])} diary searches (a word from the public descriptions or a "
         "common surname, in organisations weighted by their entries; first page of 50 with the total). "
         "The client threads run in the benchmark's own process on the same two cores as the server and PostgreSQL, "
-        "for both servers alike.")
+        "for both servers alike."
+    )
     if not all(target.met for target in result.targets):
         result.notes.append(
             "Why the target is missed: with 16 clients the requests queue in one uvicorn process whose Python work "
@@ -98,7 +152,8 @@ def run(bench: Bench) -> PathResult:
             "dependencies and validates its parameters, the synchronous route (a project rule) runs in the thread "
             "pool (one hop each way: Condition.notify and run_sync_in_worker_thread in the profiles), Starlette's "
             "routing and middleware stack and our request log (one JSON line per request) run for every request. "
-            "The rows themselves are serialised once with orjson, as the raw app does.")
+            "The rows themselves are serialised once with orjson, as the raw app does."
+        )
     return result
 
 
@@ -116,12 +171,19 @@ def _targets(bench: Bench) -> dict[str, list[str]]:
     with psycopg.connect(bench.url) as conn:
         organisations = conn.execute(
             "SELECT o.slug, count(c.id) FROM channel_register_orgs o JOIN channel_register c ON c.org_id = o.org_id"
-            " WHERE c.status IN ('active', 'paused') GROUP BY o.slug ORDER BY o.slug").fetchall()
-        channels = [str(row[0]) for row in conn.execute(
-            "SELECT id FROM channel_register WHERE status IN ('active', 'paused', 'closed') ORDER BY id")]
+            " WHERE c.status IN ('active', 'paused') GROUP BY o.slug ORDER BY o.slug"
+        ).fetchall()
+        channels = [
+            str(row[0])
+            for row in conn.execute(
+                "SELECT id FROM channel_register WHERE status IN ('active', 'paused', 'closed') ORDER BY id"
+            )
+        ]
         with_posts = conn.execute("SELECT channel_id, count(*) FROM content_posts GROUP BY 1 ORDER BY 1").fetchall()
-        diaries = conn.execute("SELECT o.slug, count(*) FROM diary_entries e JOIN channel_register_orgs o"
-                               " ON o.org_id = e.org_id GROUP BY o.slug ORDER BY o.slug").fetchall()
+        diaries = conn.execute(
+            "SELECT o.slug, count(*) FROM diary_entries e JOIN channel_register_orgs o"
+            " ON o.org_id = e.org_id GROUP BY o.slug ORDER BY o.slug"
+        ).fetchall()
     slugs = rng.choices([slug for slug, _ in organisations], [n for _, n in organisations], k=500)
     posted = rng.choices([str(channel) for channel, _ in with_posts], [n for _, n in with_posts], k=500)
     searched = rng.choices([slug for slug, _ in diaries], [n for _, n in diaries], k=500)
@@ -161,14 +223,34 @@ def _body_size(port: int, path: str) -> int:
 @contextmanager
 def _server(bench: Bench, which: str) -> Iterator[int]:
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": bench.url, "KANALARKIV_POOL_SIZE": str(bench.mode.pool_size),
-           "BENCH_DATABASE_URL": bench.url, "BENCH_POOL_SIZE": str(bench.mode.pool_size)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": bench.url,
+        "KANALARKIV_POOL_SIZE": str(bench.mode.pool_size),
+        "BENCH_DATABASE_URL": bench.url,
+        "BENCH_POOL_SIZE": str(bench.mode.pool_size),
+    }
     if which == "ours":
-        command = [sys.executable, "-c", "import sys; from kanalarkiv.cli.main import main; "
-                   f"sys.argv = ['kanalarkiv', 'serve', '--host', '127.0.0.1', '--port', '{port}']; main()"]
+        command = [
+            sys.executable,
+            "-c",
+            "import sys; from kanalarkiv.cli.main import main; "
+            f"sys.argv = ['kanalarkiv', 'serve', '--host', '127.0.0.1', '--port', '{port}']; main()",
+        ]
     else:
-        command = [sys.executable, "-m", "uvicorn", "bench.rawapp:app", "--host", "127.0.0.1", "--port", str(port),
-                   "--no-access-log", "--log-level", "warning"]
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.rawapp:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
     log_dir = bench.out / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     with open(log_dir / f"serve-{which}.log", "w") as log:
@@ -188,7 +270,9 @@ def _wait_until_up(port: int, process: subprocess.Popen[bytes], timeout: float =
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server on port {port} exited with {process.returncode}; see bench/out/<database>/logs")
+            raise RuntimeError(
+                f"the server on port {port} exited with {process.returncode}; see bench/out/<database>/logs"
+            )
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")

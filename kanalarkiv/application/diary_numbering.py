@@ -65,8 +65,14 @@ class DiaryNumbering:
                 return Numbered(recorded, case.number, case.id, case.number)
         raise AssertionError("unreachable")
 
-    def _register(self, org_id: UUID, build: Build, case_number: DiaryNumber | None = None,
-                  new_case: tuple[str, str] | None = None, secrecy: Secrecy | None = None) -> Numbered:
+    def _register(
+        self,
+        org_id: UUID,
+        build: Build,
+        case_number: DiaryNumber | None = None,
+        new_case: tuple[str, str] | None = None,
+        secrecy: Secrecy | None = None,
+    ) -> Numbered:
         current_actor().require(REGISTRARS, org_id, "registering a record in the diary")
         with nullcontext() if case_number else self._series_locks[org_id]:
             for attempt in range(1, ATTEMPTS + 1):
@@ -76,8 +82,14 @@ class DiaryNumbering:
                 self._back_off(attempt)
         raise AssertionError("unreachable")
 
-    def _try_to_register(self, org_id: UUID, build: Build, case_number: DiaryNumber | None,
-                         new_case: tuple[str, str] | None, secrecy: Secrecy | None) -> Numbered | None:
+    def _try_to_register(
+        self,
+        org_id: UUID,
+        build: Build,
+        case_number: DiaryNumber | None,
+        new_case: tuple[str, str] | None,
+        secrecy: Secrecy | None,
+    ) -> Numbered | None:
         """One attempt: none when a simultaneous registration took the number (or the case's next)."""
         by, at = current_actor(), self.clock()
         reading, links = build(at)
@@ -87,8 +99,9 @@ class DiaryNumbering:
         if new_case:
             case = Case.open(org_id, series, *new_case, by=by, at=at)  # type: ignore[arg-type]
         number = case.next_record_number() if case else series
-        entry = DiaryEntry.register(org_id, number, case.id if case else None, reading, links, by=by, at=at,
-                                    secrecy=secrecy)
+        entry = DiaryEntry.register(
+            org_id, number, case.id if case else None, reading, links, by=by, at=at, secrecy=secrecy
+        )
         others: list[Aggregate] = []
         if case is not None:
             case.add_record(entry.id, number, by=by, at=at)
@@ -101,18 +114,25 @@ class DiaryNumbering:
             return None
         if series is not None:
             self._taken(org_id, series)
-        return Numbered(Recorded(entry.id, entry.version, position), str(number), case.id if case else None,
-                        case.number if case else None)
+        return Numbered(
+            Recorded(entry.id, entry.version, position),
+            str(number),
+            case.id if case else None,
+            case.number if case else None,
+        )
 
     def _next_in_series(self, org_id: UUID, at: datetime) -> DiaryNumber:
         try:
             prefix = self._get(Diary.id_for(org_id), Diary, "diary").series_prefix
         except RecordNotFound:
-            raise InvalidTransition("the diary is not set up: a records officer first sets its series prefix "
-                                    "(PUT /v1/diary)") from None
+            raise InvalidTransition(
+                "the diary is not set up: a records officer first sets its series prefix (PUT /v1/diary)"
+            ) from None
         year = series_year(at)
-        last = last_taken(lambda n: self._exists(DiaryNumber(prefix, year, n).record_id(org_id)),
-                          self._series_hints.get((org_id, prefix, year), 0))
+        last = last_taken(
+            lambda n: self._exists(DiaryNumber(prefix, year, n).record_id(org_id)),
+            self._series_hints.get((org_id, prefix, year), 0),
+        )
         return DiaryNumber(prefix, year, last + 1)
 
     def _taken(self, org_id: UUID, number: DiaryNumber) -> None:
@@ -164,8 +184,10 @@ class DiaryNumbering:
         case_id = number.record_id(org_id)
         case = self.repository.get(case_id) if self._exists(case_id) else None
         if not isinstance(case, Case):
-            raise InvalidValue(field, f"there is no case {number} in the organisation's diary: open it "
-                                      "first, or name a case that exists")
+            raise InvalidValue(
+                field,
+                f"there is no case {number} in the organisation's diary: open it first, or name a case that exists",
+            )
         return case
 
     def _claim_of(self, links: Links) -> RecordRegistration | None:

@@ -14,12 +14,12 @@ import orjson
 import psycopg
 from psycopg import sql
 
+from kanalarkiv.adapters.transcoder import OrjsonTranscoder
 from kanalarkiv.application.records import RecordsApplication
 from kanalarkiv.application.transparency import Transparency
 from kanalarkiv.transparency.merkle import hash_event
 from kanalarkiv.transparency.offline import FORMAT
 from kanalarkiv.transparency.signing import TreeHead, canonical_time, raw_public_key
-from kanalarkiv.adapters.transcoder import OrjsonTranscoder
 
 LEAF_ENCODING = (
     "leaf = five fields, each a 4-byte big-endian length then the bytes: notification id (8-byte big-endian), "
@@ -34,30 +34,52 @@ class ExportSummary:
     head: TreeHead
 
 
-def export_organisation(app: RecordsApplication, transparency: Transparency, database_url: str, slug: str,
-                        out: IO[bytes], batch_size: int = 1000) -> ExportSummary:
+def export_organisation(
+    app: RecordsApplication,
+    transparency: Transparency,
+    database_url: str,
+    slug: str,
+    out: IO[bytes],
+    batch_size: int = 1000,
+) -> ExportSummary:
     """Write the organisation's events up to the latest signed head, with their proofs, to ``out``."""
     organisation = app.organisation_by_slug(slug)
     head = transparency.latest_head()
     signer = transparency.signer
-    _write(out, {
-        "kind": "export", "format": FORMAT,
-        "organisation": {"id": str(organisation.id), "slug": organisation.slug, "name": organisation.name},
-        "exported_at": canonical_time(app.clock()), "leaf_encoding": LEAF_ENCODING,
-        "public_key": {"algorithm": "Ed25519", "key_id": signer.key_id,
-                       "public_key": base64.b64encode(raw_public_key(signer.public_key)).decode()},
-    })
+    _write(
+        out,
+        {
+            "kind": "export",
+            "format": FORMAT,
+            "organisation": {"id": str(organisation.id), "slug": organisation.slug, "name": organisation.name},
+            "exported_at": canonical_time(app.clock()),
+            "leaf_encoding": LEAF_ENCODING,
+            "public_key": {
+                "algorithm": "Ed25519",
+                "key_id": signer.key_id,
+                "public_key": base64.b64encode(raw_public_key(signer.public_key)).decode(),
+            },
+        },
+    )
     _write(out, {"kind": "tree_head", **head.as_json()})
     count = 0
     for rows in _batches(_events_of(app, database_url, organisation.id, head.tree_size), batch_size):
         paths = transparency.inclusion_paths([row[0] for row in rows], head.tree_size)
         for (index, position, oid, version, topic, state), path in zip(rows, paths, strict=True):
-            _write(out, {
-                "kind": "event", "position": position, "tree_index": index, "originator_id": str(oid),
-                "originator_version": version, "topic": topic, "state": base64.b64encode(state).decode(),
-                "leaf_hash": hash_event(position, oid, version, topic, state).hex(),
-                "inclusion_proof": [node.hex() for node in path],
-            })
+            _write(
+                out,
+                {
+                    "kind": "event",
+                    "position": position,
+                    "tree_index": index,
+                    "originator_id": str(oid),
+                    "originator_version": version,
+                    "topic": topic,
+                    "state": base64.b64encode(state).decode(),
+                    "leaf_hash": hash_event(position, oid, version, topic, state).hex(),
+                    "inclusion_proof": [node.hex() for node in path],
+                },
+            )
         count += len(rows)
     _write(out, {"kind": "end", "events": count})
     return ExportSummary(count, head)
@@ -74,13 +96,16 @@ def _events_of(app: RecordsApplication, database_url: str, org_id: UUID, tree_si
         "SELECT l.tree_index, e.notification_id, e.originator_id, e.originator_version, e.topic, e.state"
         " FROM merkle_leaves l JOIN {} e USING (notification_id) WHERE l.tree_index < %s ORDER BY l.tree_index"
     ).format(sql.Identifier(app.recorder.events_table_name))  # type: ignore[attr-defined]
-    with psycopg.connect(database_url) as conn, conn.transaction():
-        with conn.cursor(name="export_events", binary=True) as cursor:
-            cursor.execute(query, (tree_size,))
-            while rows := cursor.fetchmany(5000):
-                for row in rows:
-                    if _org_of(transcoder, row[5]) == org_id:
-                        yield row
+    with (
+        psycopg.connect(database_url) as conn,
+        conn.transaction(),
+        conn.cursor(name="export_events", binary=True) as cursor,
+    ):
+        cursor.execute(query, (tree_size,))
+        while rows := cursor.fetchmany(5000):
+            for row in rows:
+                if _org_of(transcoder, row[5]) == org_id:
+                    yield row
 
 
 def _org_of(transcoder: OrjsonTranscoder, state: bytes) -> UUID | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
@@ -19,17 +19,17 @@ from domain.base import RecordAggregate
 from domain.channel import Channel
 from domain.errors import InvalidValue
 from domain.organisation import Organisation, OrganisationNumberClaim, organisation_id, valid_slug
+from kanalarkiv.adapters.snapshot_store import SnapshotStore
+from kanalarkiv.adapters.transcoder import OrjsonTranscoder
 from kanalarkiv.application.capture import BulkCaptureCommands
 from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import Clock, current_actor, system_clock
 from kanalarkiv.application.diary import DiaryCommands
 from kanalarkiv.application.editorial import EditorialCommands
 from kanalarkiv.application.outcomes import AlreadyExists, Recorded, RecordNotFound
-from kanalarkiv.adapters.transcoder import OrjsonTranscoder
+from kanalarkiv.application.retention import RetentionCommands, SnapshotCommands
 from retention.crypto.keystore import KeyStore
 from retention.crypto.sealing import SealingMapper
-from kanalarkiv.application.retention import RetentionCommands, SnapshotCommands
-from kanalarkiv.adapters.snapshot_store import SnapshotStore
 
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
 TRecord = TypeVar("TRecord", bound=RecordAggregate)
@@ -51,8 +51,13 @@ class RecordsApplication(
 ):
     name = "kanalarkiv"
 
-    def __init__(self, env: EnvType | None = None, clock: Clock = system_clock, master_key: bytes | None = None,
-                 snapshot_dir: Path | None = None):
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        clock: Clock = system_clock,
+        master_key: bytes | None = None,
+        snapshot_dir: Path | None = None,
+    ):
         if master_key is None or snapshot_dir is None:
             raise ValueError("the application needs the master key and the snapshot storage directory")
         self._master_key = master_key
@@ -90,8 +95,14 @@ class RecordsApplication(
         token_id = uuid4()
         secret = f"ka_{secrets.token_urlsafe(32)}"
         token = AccessToken.issue(
-            token_id, organisation.id, subject_id or f"actor:{token_id}", display_name, role,
-            hash_token(secret), by=current_actor(), at=self.clock(),
+            token_id,
+            organisation.id,
+            subject_id or f"actor:{token_id}",
+            display_name,
+            role,
+            hash_token(secret),
+            by=current_actor(),
+            at=self.clock(),
         )
         return IssuedToken(token_id, secret, self._recorded(token).position)
 
@@ -171,8 +182,14 @@ class RecordsApplication(
             raise RecordNotFound(f"no {label} with id {aggregate_id}")
         return aggregate
 
-    def _own(self, org_id: UUID, record_id: UUID | str, field: str,
-             kind: type[TRecord] = RecordAggregate, label: str = "record") -> TRecord:  # type: ignore[assignment]
+    def _own(
+        self,
+        org_id: UUID,
+        record_id: UUID | str,
+        field: str,
+        kind: type[TRecord] = RecordAggregate,
+        label: str = "record",
+    ) -> TRecord:  # type: ignore[assignment]
         """The organisation's own record that a command's ``field`` names. An id of another
         organisation's record is refused like an id of none — 422 naming the field, in the same
         words — so that a refusal tells nothing of what other organisations hold."""

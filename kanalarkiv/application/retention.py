@@ -11,15 +11,15 @@ from uuid import UUID, uuid4
 from domain.audience import Audience
 from domain.channel import Channel
 from domain.errors import InvalidTransition, InvalidValue
+from kanalarkiv.adapters.snapshot_store import SnapshotDisposed
 from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import current_actor
 from kanalarkiv.application.outcomes import Recorded, RecordNotFound
+from projections.retention import RetentionView
 from retention.classification import RecordClassification
 from retention.disposal import DISPOSERS, DisposalDecision, DisposalRefused
 from retention.holds import DisposalHolds, Hold, HoldScope, RecordFacts
 from retention.plan import RecordsPlan, RuleKind, validate_classes
-from projections.retention import RetentionView
-from kanalarkiv.adapters.snapshot_store import SnapshotDisposed
 from retention.snapshots import ChannelSnapshot, sniffed_media_type
 
 if TYPE_CHECKING:
@@ -46,8 +46,9 @@ class RetentionCommands:
         return validate_classes(classes)
 
     @command
-    def place_hold(self, org_id: UUID, scope: str, target: str | None, query: dict[str, Any] | None,
-                   reason: str) -> Recorded:
+    def place_hold(
+        self, org_id: UUID, scope: str, target: str | None, query: dict[str, Any] | None, reason: str
+    ) -> Recorded:
         by, at = current_actor(), self.clock()
         holds = self._holds(org_id) or DisposalHolds.open(org_id, by=by, at=at)
         hold_id = uuid4()
@@ -73,14 +74,23 @@ class RetentionCommands:
         current_class = record["class_code"]
         plan = self._require_plan(org_id)
         classification_id = RecordClassification.id_for(record_id)
-        classification = (self._get(classification_id, RecordClassification, "classification")
-                          if classification_id in self.repository
-                          else RecordClassification.open(org_id, record_id, by=by, at=at))
+        classification = (
+            self._get(classification_id, RecordClassification, "classification")
+            if classification_id in self.repository
+            else RecordClassification.open(org_id, record_id, by=by, at=at)
+        )
         classification.reclassify(plan, current_class, to_class, reason, by=by, at=at)
         return self._recorded(classification).for_record(record_id)
 
-    def decide_disposal(self, org_id: UUID, reference: str, class_code: str, record_ids: list[UUID] | None,
-                        channel_id: UUID | None, assessment: str | None) -> Recorded:
+    def decide_disposal(
+        self,
+        org_id: UUID,
+        reference: str,
+        class_code: str,
+        record_ids: list[UUID] | None,
+        channel_id: UUID | None,
+        assessment: str | None,
+    ) -> Recorded:
         """Dispose of the named records, or of every due record of the class (on ``channel_id`` if
         given) that no hold covers, as the retention view has them; when holds cover every due
         one, the refusal names the holds."""
@@ -91,8 +101,9 @@ class RetentionCommands:
             found = {record.record_id for record in records}
             missing = next((r for r in record_ids if r not in found), None)
             if missing is not None:
-                raise InvalidValue("record_ids", f"the organisation has no record {missing} that is not yet "
-                                                 "disposed of")
+                raise InvalidValue(
+                    "record_ids", f"the organisation has no record {missing} that is not yet disposed of"
+                )
             selection: dict[str, Any] = {"record_ids": [str(r) for r in record_ids]}
         else:
             if not records:
@@ -105,24 +116,34 @@ class RetentionCommands:
         """The retention view, read by its own queries (what a disposal selects from)."""
         return RetentionView(self.factory.datastore)  # type: ignore[attr-defined]
 
-    def dispose(self, org_id: UUID, reference: str, class_code: str, records: list[RecordFacts],
-                selection: dict[str, Any], assessment: str | None) -> Recorded:
+    def dispose(
+        self,
+        org_id: UUID,
+        reference: str,
+        class_code: str,
+        records: list[RecordFacts],
+        selection: dict[str, Any],
+        assessment: str | None,
+    ) -> Recorded:
         """Decide (checked against the plan and, in the same transaction, the holds), destroy
         the records' keys, and record the execution."""
         by, at = current_actor(), self.clock()
         plan = self._require_plan(org_id)
         holds = self._holds(org_id) or DisposalHolds.open(org_id, by=by, at=at)
-        decision = DisposalDecision.decide(uuid4(), reference, plan, holds, class_code, records, selection,
-                                           assessment, by=by, at=at)
+        decision = DisposalDecision.decide(
+            uuid4(), reference, plan, holds, class_code, records, selection, assessment, by=by, at=at
+        )
         self._recorded(decision, holds)
         return self.execute_disposal(decision.id)
 
-    def erase_data_subject(self, org_id: UUID, reference: str, platform_author_id: str, comment_ids: list[UUID],
-                           legal_basis: str) -> Recorded:
+    def erase_data_subject(
+        self, org_id: UUID, reference: str, platform_author_id: str, comment_ids: list[UUID], legal_basis: str
+    ) -> Recorded:
         by, at = current_actor(), self.clock()
         subject_key = self.keystore.subject_key_id(org_id, platform_author_id.strip())
-        decision = DisposalDecision.erase_data_subject(uuid4(), reference, org_id, subject_key, comment_ids,
-                                                       legal_basis, by=by, at=at)
+        decision = DisposalDecision.erase_data_subject(
+            uuid4(), reference, org_id, subject_key, comment_ids, legal_basis, by=by, at=at
+        )
         self._recorded(decision)
         return self.execute_disposal(decision.id)
 
@@ -153,9 +174,13 @@ class RetentionCommands:
         rule = plan.classes.get(class_code) if plan else None
         if rule is None or holds is None:
             return
-        held_ids = [row["record_id"] for row in self.retention_records.held(org_id)
-                    if row["class_code"] == class_code and channel_id in (None, row["channel_id"])
-                    and (rule.rule == RuleKind.WHEN_NO_LONGER_RELEVANT or (row["due_at"] and row["due_at"] <= now))]
+        held_ids = [
+            row["record_id"]
+            for row in self.retention_records.held(org_id)
+            if row["class_code"] == class_code
+            and channel_id in (None, row["channel_id"])
+            and (rule.rule == RuleKind.WHEN_NO_LONGER_RELEVANT or (row["due_at"] and row["due_at"] <= now))
+        ]
         if not held_ids:
             return
         held = self.retention_records.candidates(org_id, class_code, now, held_ids, None)
@@ -202,16 +227,36 @@ class RetentionCommands:
 class SnapshotCommands:
     """Mixed into ``RecordsApplication``: half-year snapshots, stored encrypted, checked for fixity."""
 
-    def take_snapshot(self, channel_id: UUID, period_start: date, period_end: date, filename: str,
-                      media_type: str, content: bytes, taken_at: datetime | None = None) -> Recorded:
+    def take_snapshot(
+        self,
+        channel_id: UUID,
+        period_start: date,
+        period_end: date,
+        filename: str,
+        media_type: str,
+        content: bytes,
+        taken_at: datetime | None = None,
+    ) -> Recorded:
         """An uploaded snapshot: the webmaster's own record (renderings are kept by record_rendering)."""
         channel = self.get_channel(channel_id)
         by, at = current_actor(), self.clock()
         checked_type = sniffed_media_type(media_type, content[:16])
         snapshot_id = uuid4()
         sha256 = self.snapshot_store.put(channel.org_id, snapshot_id, content)
-        snapshot = ChannelSnapshot.take(snapshot_id, channel, period_start, period_end, sha256, len(content),
-                                        checked_type.value, filename, False, taken_at, by=by, at=at)
+        snapshot = ChannelSnapshot.take(
+            snapshot_id,
+            channel,
+            period_start,
+            period_end,
+            sha256,
+            len(content),
+            checked_type.value,
+            filename,
+            False,
+            taken_at,
+            by=by,
+            at=at,
+        )
         return self._recorded(snapshot)
 
     def rendering_audience(self, channel_id: UUID, asked: Audience | None) -> tuple[Channel, Audience]:
@@ -219,8 +264,14 @@ class SnapshotCommands:
         channel = self.get_channel(channel_id)
         return channel, ChannelSnapshot.rendering_audience(channel, asked, current_actor())
 
-    def record_rendering(self, channel: Channel, document: RenderingDocument, pdf: bytes,
-                         remakes: ChannelSnapshot | None = None, decision: DisposalDecision | None = None) -> Recorded:
+    def record_rendering(
+        self,
+        channel: Channel,
+        document: RenderingDocument,
+        pdf: bytes,
+        remakes: ChannelSnapshot | None = None,
+        decision: DisposalDecision | None = None,
+    ) -> Recorded:
         """Keep a rendering, its file bound to the keys of the records it holds. With ``remakes``,
         it replaces that rendering under ``decision``: the old one is recorded as made again and
         its key destroyed, in that order, so that nothing is lost unrecorded."""
@@ -228,10 +279,22 @@ class SnapshotCommands:
         snapshot_id, record_ids, period = uuid4(), document.record_ids, document.period
         sha256 = self.snapshot_store.put(channel.org_id, snapshot_id, pdf, [f"record:{r}" for r in record_ids])
         snapshot = ChannelSnapshot.render(
-            snapshot_id, channel, period.start, period.end, sha256, len(pdf),
-            f"{channel.name}-{period.start}-{period.end}.pdf", document.audience, record_ids, document.position,
-            by=by, at=at, taken_at=remakes.taken_at if remakes else None, remakes=remakes,
-            decision_reference=decision.reference if decision else None)
+            snapshot_id,
+            channel,
+            period.start,
+            period.end,
+            sha256,
+            len(pdf),
+            f"{channel.name}-{period.start}-{period.end}.pdf",
+            document.audience,
+            record_ids,
+            document.position,
+            by=by,
+            at=at,
+            taken_at=remakes.taken_at if remakes else None,
+            remakes=remakes,
+            decision_reference=decision.reference if decision else None,
+        )
         if remakes is None or decision is None:
             return self._recorded(snapshot)
         remakes.shred(snapshot, decision.id, decision.reference, by=by, at=at)

@@ -11,11 +11,11 @@ from typing import Any
 import structlog
 
 from domain.errors import InvalidValue
-from kanalarkiv.application.records import RecordNotFound
 from kanalarkiv.application.context import Clock
+from kanalarkiv.application.records import RecordNotFound
+from kanalarkiv.readside.views import Views
 from kanalarkiv.transparency.merkle import consistency_ranges, hashes_for, inclusion_ranges, subtrees_of
 from kanalarkiv.transparency.signing import HeadSigner, TreeHead
-from kanalarkiv.readside.views import Views
 from projections.log_hashes import LogHashesView
 
 log = structlog.get_logger("kanalarkiv.application.transparency")
@@ -35,8 +35,12 @@ class InclusionProof:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "kind": "inclusion", "position": self.position, "leaf_index": self.leaf_index,
-            "tree_size": self.tree_size, "leaf_hash": self.leaf_hash.hex(), "root_hash": self.root_hash.hex(),
+            "kind": "inclusion",
+            "position": self.position,
+            "leaf_index": self.leaf_index,
+            "tree_size": self.tree_size,
+            "leaf_hash": self.leaf_hash.hex(),
+            "root_hash": self.root_hash.hex(),
             "path": [node.hex() for node in self.path],
             "signed_head": self.signed_head.as_json() if self.signed_head else None,
         }
@@ -56,8 +60,11 @@ class ConsistencyProof:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "kind": "consistency", "first": self.first, "second": self.second,
-            "first_root": self.first_root.hex(), "second_root": self.second_root.hex(),
+            "kind": "consistency",
+            "first": self.first,
+            "second": self.second,
+            "first_root": self.first_root.hex(),
+            "second_root": self.second_root.hex(),
             "path": [node.hex() for node in self.path],
             "first_head": self.first_head.as_json() if self.first_head else None,
             "second_head": self.second_head.as_json() if self.second_head else None,
@@ -104,8 +111,10 @@ class Transparency:
         if leaf is None:
             raise RecordNotFound(f"log position {position} is not in the hash tree (no such event, or not hashed yet)")
         if leaf.tree_index >= size:
-            raise RecordNotFound(f"log position {position} is leaf {leaf.tree_index}, outside the tree of size {size}"
-                                 "; ask for a larger tree_size or wait for the next signed head")
+            raise RecordNotFound(
+                f"log position {position} is leaf {leaf.tree_index}, outside the tree of size {size}"
+                "; ask for a larger tree_size or wait for the next signed head"
+            )
         *path, root = self._hashes([*inclusion_ranges(leaf.tree_index, size), (0, size)])
         return InclusionProof(position, leaf.tree_index, size, leaf.leaf_hash, root, path, self.tree.head_of_size(size))
 
@@ -122,8 +131,9 @@ class Transparency:
         if first > second:
             raise InvalidValue("first", f"must be at most second ({second})")
         *path, first_root, second_root = self._hashes([*consistency_ranges(first, second), (0, first), (0, second)])
-        return ConsistencyProof(first, second, first_root, second_root, path,
-                                self.tree.head_of_size(first), self.tree.head_of_size(second))
+        return ConsistencyProof(
+            first, second, first_root, second_root, path, self.tree.head_of_size(first), self.tree.head_of_size(second)
+        )
 
     def _size_or_latest(self, size: int | None, field: str) -> int:
         if size is None:
@@ -154,8 +164,9 @@ class Checkpointer(threading.Thread):
             try:
                 head = self.transparency.sign_if_grown()
                 if head is not None:
-                    log.info("tree_head_signed", tree_size=head.tree_size, root_hash=head.root_hash.hex(),
-                             key_id=head.key_id)
+                    log.info(
+                        "tree_head_signed", tree_size=head.tree_size, root_hash=head.root_hash.hex(), key_id=head.key_id
+                    )
             except Exception as error:  # noqa: BLE001 - supervision: log it and try again at the next tick
                 log.error("checkpoint_failed", error=f"{type(error).__name__}: {error}")
 

@@ -10,15 +10,13 @@ those recorded in the period. Disposed content reads as its disposal marker, as 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from psycopg import sql
 
-from domain.errors import InvalidValue
-from domain.period import SWEDISH_TIME, Period
 from domain.organisation import Organisation
+from domain.period import Period
 from kanalarkiv.application.outcomes import RecordNotFound
 from kanalarkiv.readside.views import Views
 from projections.core.temporal import source
@@ -51,18 +49,24 @@ class ChannelRecord:
         return [r["reply_id"] for post in self.posts for c in post["comments"] for r in c["replies"]]
 
 
-def read_channel_record(views: Views, organisation: Organisation, channel_id: UUID, period: Period,
-                        position: int) -> ChannelRecord:
+def read_channel_record(
+    views: Views, organisation: Organisation, channel_id: UUID, period: Period, position: int
+) -> ChannelRecord:
     channel = views.channel_register.channel(channel_id, position)
     if channel is None or channel["org_id"] != organisation.id:
         raise RecordNotFound(f"no channel {channel_id} in organisation '{organisation.slug}'")
     record = ChannelRecord(
-        organisation, channel, period, position,
+        organisation,
+        channel,
+        period,
+        position,
         assignments=views.editor_assignments.of_channel(channel_id, position),
         posts=read_posts(views, channel_id, period, position),
         snapshots=views.snapshots.fetch_all(
             "SELECT * FROM snapshot_register WHERE channel_id = %s AND taken_at >= %s AND taken_at < %s"
-            " ORDER BY taken_at, snapshot_id", (channel_id, period.start_at, period.end_at)),
+            " ORDER BY taken_at, snapshot_id",
+            (channel_id, period.start_at, period.end_at),
+        ),
         plan=views.retention.plan(organisation.id),
         disposals=_disposals(views, organisation.id, channel_id),
     )
@@ -79,10 +83,15 @@ def read_posts(views: Views, channel_id: UUID, period: Period, position: int) ->
     """The posts published in ``period``, each with every version, every comment (whatever its
     visibility) and their replies, as they stood at log position ``position``."""
     content = views.channel_content
-    posts = content.fetch_all(_as_of(
-        "SELECT * FROM {} WHERE channel_id = %s AND published_at >= %s AND published_at < %s"
-        " ORDER BY published_at, post_id", "content_posts", position),  # type: ignore[arg-type]
-        (channel_id, period.start_at, period.end_at))
+    posts = content.fetch_all(
+        _as_of(
+            "SELECT * FROM {} WHERE channel_id = %s AND published_at >= %s AND published_at < %s"
+            " ORDER BY published_at, post_id",
+            "content_posts",
+            position,
+        ),  # type: ignore[arg-type]
+        (channel_id, period.start_at, period.end_at),
+    )
     for post in posts:
         post["versions"] = content.post_versions(post["post_id"], position)
         post["comments"] = content.comments_on(post["post_id"], visible_only=False, as_of=position)
@@ -98,14 +107,18 @@ def _disposals(views: Views, org_id: UUID, channel_id: UUID) -> list[dict[str, A
         "SELECT d.decision_id, d.reference, d.class_code, d.plan_version, d.rule, d.record_ids, d.assessment,"
         " d.decided_at, d.decided_by, d.executed_at, d.renderings FROM retention_disposals d WHERE d.org_id = %s AND EXISTS"
         " (SELECT 1 FROM retention_records r WHERE r.record_id = ANY(d.record_ids) AND r.channel_id = %s)"
-        " ORDER BY d.decided_at, d.decision_id", (org_id, channel_id))
+        " ORDER BY d.decided_at, d.decision_id",
+        (org_id, channel_id),
+    )
 
 
 def _add_retention(views: Views, record: ChannelRecord) -> None:
     """Each record's class in the records plan and, once disposed of, the decision."""
     rows = views.retention.fetch_all(
         "SELECT record_id, class_code, disposed_at, disposal_reference FROM retention_records"
-        " WHERE record_id = ANY(%s)", (record.record_ids() + record.reply_ids(),))
+        " WHERE record_id = ANY(%s)",
+        (record.record_ids() + record.reply_ids(),),
+    )
     found = {row.pop("record_id"): row for row in rows}
     for post in record.posts:
         post["retention"] = found.get(post["post_id"])
@@ -134,7 +147,15 @@ def _events(views: Views, record: ChannelRecord) -> list[dict[str, Any]]:
                   OR entity_type = 'RecordsPlan')
         SELECT * FROM named
         UNION SELECT * FROM scope WHERE details->>'hold_id' IN (SELECT details->>'hold_id' FROM named)
-        ORDER BY position""",  # noqa: S608 - the field names are this module's constants
-        {"org": record.organisation.id, "position": record.position, "ids": ids, "texts": texts,
-         "channel_entities": list(CHANNEL_ENTITIES), "channel": record.channel["id"],
-         "start": record.period.start_at, "end": record.period.end_at})
+        ORDER BY position""",
+        {
+            "org": record.organisation.id,
+            "position": record.position,
+            "ids": ids,
+            "texts": texts,
+            "channel_entities": list(CHANNEL_ENTITIES),
+            "channel": record.channel["id"],
+            "start": record.period.start_at,
+            "end": record.period.end_at,
+        },
+    )

@@ -33,8 +33,9 @@ def _root(object_id: str, label: str | None, prefix: str) -> etree._Element:
     xml.set_attribute(root, f"{{{CSIP_NS}}}OTHERTYPE", CONTENT_CATEGORY)
     xml.set_attribute(root, f"{{{CSIP_NS}}}CONTENTINFORMATIONTYPE", "OTHER")
     xml.set_attribute(root, f"{{{CSIP_NS}}}OTHERCONTENTINFORMATIONTYPE", CONTENT_INFORMATION_TYPE)
-    xml.set_attribute(root, f"{{{XSI_NS}}}schemaLocation",
-                      schema_location(METS_NS, XLINK_NS, CSIP_NS, SIP_NS, prefix=prefix))
+    xml.set_attribute(
+        root, f"{{{XSI_NS}}}schemaLocation", schema_location(METS_NS, XLINK_NS, CSIP_NS, SIP_NS, prefix=prefix)
+    )
     return root
 
 
@@ -55,8 +56,13 @@ def _header(root: etree._Element, provenance: Provenance, with_organisation: boo
 
 
 def _file_attributes(file: PackageFile) -> dict[str, str]:
-    return {"MIMETYPE": file.media_type, "SIZE": str(file.size), "CREATED": iso(file.created),
-            "CHECKSUM": file.sha256, "CHECKSUMTYPE": "SHA-256"}
+    return {
+        "MIMETYPE": file.media_type,
+        "SIZE": str(file.size),
+        "CREATED": iso(file.created),
+        "CHECKSUM": file.sha256,
+        "CHECKSUMTYPE": "SHA-256",
+    }
 
 
 def _location(element: etree._Element, href: str) -> None:

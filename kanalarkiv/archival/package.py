@@ -28,8 +28,11 @@ from uuid import UUID, uuid5
 
 from domain.actors import Role
 from domain.organisation import NAMESPACE
-from kanalarkiv.application.records import RecordsApplication
 from domain.period import Period
+from kanalarkiv.adapters.snapshot_store import SnapshotDisposed
+from kanalarkiv.application.context import current_actor
+from kanalarkiv.application.outcomes import RecordNotFound
+from kanalarkiv.application.records import RecordsApplication
 from kanalarkiv.archival.content import ChannelRecord, read_channel_record
 from kanalarkiv.archival.files import (
     CHANNEL_DESCRIPTION,
@@ -52,11 +55,8 @@ from kanalarkiv.archival.files import (
 from kanalarkiv.archival.mets import package_mets, representation_mets
 from kanalarkiv.archival.premis import Provenance, event_links, premis_document
 from kanalarkiv.archival.xsd import SCHEMA_FILES, check, schema_dir
-from kanalarkiv.application.context import current_actor
-from kanalarkiv.application.outcomes import RecordNotFound
 from kanalarkiv.readside.views import Views
 from retention.disposal import disposed_marker
-from kanalarkiv.adapters.snapshot_store import SnapshotDisposed
 
 PACKAGERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
 VIEWS = ("channel_register", "editor_assignments", "channel_content", "snapshots", "retention", "audit_trail")
@@ -133,8 +133,14 @@ class ArchivalPackage:
         return target
 
 
-def build_package(app: RecordsApplication, views: Views, channel_id: UUID, period: Period,
-                  org_slug: str | None = None, position: int | None = None) -> ArchivalPackage:
+def build_package(
+    app: RecordsApplication,
+    views: Views,
+    channel_id: UUID,
+    period: Period,
+    org_slug: str | None = None,
+    position: int | None = None,
+) -> ArchivalPackage:
     """The package of ``channel_id``'s records of ``period`` as the log stands at ``position``
     (its head by default), once every view it reads has caught up with it. Records officers and
     auditors of the channel's organisation (and the operator) may make one."""
@@ -150,12 +156,19 @@ def build_package(app: RecordsApplication, views: Views, channel_id: UUID, perio
     record = read_channel_record(views, organisation, channel_id, period, position)
     created = app.clock()
     package_id = f"{organisation.slug}_{channel_id}_{period.start}_{period.end}_p{position}"
-    provenance = Provenance(package_id, uuid5(NAMESPACE, f"archival-package/{package_id}"), created, organisation,
-                            current_actor(), importlib.metadata.version("kanalarkiv"))
+    provenance = Provenance(
+        package_id,
+        uuid5(NAMESPACE, f"archival-package/{package_id}"),
+        created,
+        organisation,
+        current_actor(),
+        importlib.metadata.version("kanalarkiv"),
+    )
     data = sorted(_data_files(app, record, created), key=lambda f: f.path)
     rep_mets = _xml(f"{REP}/METS.xml", representation_mets(provenance, data), "mets", created)
-    described = sorted([*data, rep_mets, *_documentation(record, package_id, created), *_schemas(created)],
-                       key=lambda f: f.path)
+    described = sorted(
+        [*data, rep_mets, *_documentation(record, package_id, created), *_schemas(created)], key=lambda f: f.path
+    )
     premis = premis_document(provenance, described, record.events, event_links(record.events, described))
     files = {f.path: f for f in [*described, _xml(PREMIS_FILE, premis, "premis", created)]}
     entry = record.channel
@@ -186,9 +199,17 @@ def _data_files(app: RecordsApplication, record: ChannelRecord, created: datetim
             files.append(json_file(description_path, snapshot_document(snapshot, None, marker), created, held))
             continue
         files.append(json_file(description_path, snapshot_document(snapshot, content_path, None), created, held))
-        files.append(PackageFile(content_path, content, snapshot["media_type"], snapshot["taken_at"], held,
-                                 original_name=snapshot["filename"],
-                                 format_name="PDF/A-2b" if snapshot["rendered"] else None))
+        files.append(
+            PackageFile(
+                content_path,
+                content,
+                snapshot["media_type"],
+                snapshot["taken_at"],
+                held,
+                original_name=snapshot["filename"],
+                format_name="PDF/A-2b" if snapshot["rendered"] else None,
+            )
+        )
     return files
 
 
@@ -203,5 +224,9 @@ def _documentation(record: ChannelRecord, package_id: str, created: datetime) ->
 
 def _schemas(created: datetime) -> list[PackageFile]:
     folder = schema_dir()
-    return [PackageFile(f"schemas/{name}", (folder / name).read_bytes(), "application/xml", created,
-                        format_name="XML Schema") for name in sorted(SCHEMA_FILES.values())]
+    return [
+        PackageFile(
+            f"schemas/{name}", (folder / name).read_bytes(), "application/xml", created, format_name="XML Schema"
+        )
+        for name in sorted(SCHEMA_FILES.values())
+    ]

@@ -72,8 +72,9 @@ def _named(row: dict[str, Any]) -> list[str]:
     return [str(details[name]) for name in NAMING_FIELDS if details.get(name)] + list(details.get("record_ids", []))
 
 
-def premis_document(provenance: Provenance, files: list[PackageFile], events: list[dict[str, Any]],
-                    links: dict[int, list[str]]) -> bytes:
+def premis_document(
+    provenance: Provenance, files: list[PackageFile], events: list[dict[str, Any]], links: dict[int, list[str]]
+) -> bytes:
     root = xml.root(f"{{{PREMIS_NS}}}premis", {None: PREMIS_NS, "xsi": XSI_NS}, version="3.0")
     xml.set_attribute(root, f"{{{XSI_NS}}}schemaLocation", schema_location(PREMIS_NS, prefix="../../"))
     _representation(root, [f for f in files if f.path.startswith(f"{REP}/")])
@@ -132,12 +133,21 @@ def _file_object(root: etree._Element, file: PackageFile) -> None:
 def _creation_event(root: etree._Element, provenance: Provenance) -> None:
     event = _sub(root, "event")
     _identifier(event, "eventIdentifier", "UUID", str(provenance.package_uuid))
-    _sub(event, "eventType", "information package creation", authority="eventType", authorityURI=EVENT_TYPES,
-         valueURI=f"{EVENT_TYPES}/ipc")
+    _sub(
+        event,
+        "eventType",
+        "information package creation",
+        authority="eventType",
+        authorityURI=EVENT_TYPES,
+        valueURI=f"{EVENT_TYPES}/ipc",
+    )
     _sub(event, "eventDateTime", iso(provenance.created))
-    _sub(_sub(event, "eventDetailInformation"), "eventDetail",
-         f"Submission information package {provenance.package_id} made for transfer to an e-archive "
-         "(FGS Paketstruktur 2.0, E-ARK SIP 2.1); SHA-256 computed for every file")
+    _sub(
+        _sub(event, "eventDetailInformation"),
+        "eventDetail",
+        f"Submission information package {provenance.package_id} made for transfer to an e-archive "
+        "(FGS Paketstruktur 2.0, E-ARK SIP 2.1); SHA-256 computed for every file",
+    )
     _sub(_sub(event, "eventOutcomeInformation"), "eventOutcome", "success")
     _linking_agent(event, f"software:{SOFTWARE}", "executing program")
     _linking_agent(event, provenance.builder.id, provenance.builder.role.value)
@@ -151,9 +161,12 @@ def _event(root: etree._Element, row: dict[str, Any], paths: list[str]) -> None:
     _sub(event, "eventDateTime", iso(row["recorded_at"]))
     _sub(_sub(event, "eventDetailInformation"), "eventDetail", row["summary"])
     decision = f"; decision {row['details']['reference']}" if row["details"].get("reference") else ""
-    _sub(_sub(event, "eventDetailInformation"), "eventDetail",
-         f"occurred {iso(row['occurred_at'])}; {row['entity_type']} {row['entity_id']} "
-         f"version {row['entity_version']}{decision}")
+    _sub(
+        _sub(event, "eventDetailInformation"),
+        "eventDetail",
+        f"occurred {iso(row['occurred_at'])}; {row['entity_type']} {row['entity_id']} "
+        f"version {row['entity_version']}{decision}",
+    )
     if "intact" in row["details"]:
         _sub(_sub(event, "eventOutcomeInformation"), "eventOutcome", "pass" if row["details"]["intact"] else "fail")
     _linking_agent(event, row["actor_id"], row["actor_role"])
@@ -176,8 +189,10 @@ def _agents(root: etree._Element, provenance: Provenance, events: list[dict[str,
     _sub(software, "agentType", "software")
     _sub(software, "agentVersion", provenance.version)
     actors: dict[str, tuple[str, set[str]]] = {}
-    for actor_id, name, role in [(provenance.builder.id, provenance.builder.name, provenance.builder.role.value),
-                                 *((r["actor_id"], r["actor_name"], r["actor_role"]) for r in events)]:
+    for actor_id, name, role in [
+        (provenance.builder.id, provenance.builder.name, provenance.builder.role.value),
+        *((r["actor_id"], r["actor_name"], r["actor_role"]) for r in events),
+    ]:
         actors.setdefault(actor_id, (name, set()))[1].add(role)
     for actor_id, (name, roles) in sorted(actors.items()):
         agent = _sub(root, "agent")

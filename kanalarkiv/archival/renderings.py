@@ -22,13 +22,13 @@ from domain.audience import Audience
 from domain.channel import Channel, Platform
 from domain.errors import InvalidTransition
 from domain.period import SWEDISH_TIME, Period
+from kanalarkiv.adapters.rendering import render_channel_record
+from kanalarkiv.adapters.snapshot_store import SnapshotDisposed
 from kanalarkiv.application.outcomes import Recorded
+from kanalarkiv.archival.rendering_content import read_rendering
 from kanalarkiv.readside.views import Views
 from retention.disposal import DisposalDecision
-from kanalarkiv.adapters.rendering import render_channel_record
-from kanalarkiv.archival.rendering_content import read_rendering
 from retention.rendering_document import RenderingDocument
-from kanalarkiv.adapters.snapshot_store import SnapshotDisposed
 
 if TYPE_CHECKING:
     from kanalarkiv.application.records import RecordsApplication
@@ -56,8 +56,9 @@ class DisposalReach:
     uploaded_snapshots: list[dict[str, Any]]
 
 
-def make_rendering(app: RecordsApplication, views: Views, channel_id: UUID, period: Period,
-                   audience: Audience | None = None) -> Recorded:
+def make_rendering(
+    app: RecordsApplication, views: Views, channel_id: UUID, period: Period, audience: Audience | None = None
+) -> Recorded:
     """Render the channel's posts published in ``period`` (Swedish days) as the log stands now,
     for ``audience`` (by default the widest the actor belongs to), and keep it as a snapshot."""
     channel, audience = app.rendering_audience(channel_id, audience)
@@ -80,22 +81,25 @@ def reach_copies(app: RecordsApplication, views: Views, recorded: Recorded) -> D
     return DisposalReach(Recorded(decision.id, version, position), remade, uploads_covering(views, decision))
 
 
-def reach_renderings(app: RecordsApplication, views: Views, decision_id: UUID,
-                     position: int | None = None) -> list[Remade]:
+def reach_renderings(
+    app: RecordsApplication, views: Views, decision_id: UUID, position: int | None = None
+) -> list[Remade]:
     """Make again each rendering in force that holds content of the decision's records, once the
     snapshot register has reached ``position`` (the log's head by default). Safe to repeat."""
     decision = app.get_disposal_decision(decision_id)
     if not decision.executed or not decision.reaches_content:
         return []
     views.wait_for("snapshots", app.recorder.max_notification_id() if position is None else position)
-    reached = views.snapshots.renderings_reached(decision.org_id, decision.record_ids, _latest_by_channel(views,
-                                                                                                   decision))
+    reached = views.snapshots.renderings_reached(
+        decision.org_id, decision.record_ids, _latest_by_channel(views, decision)
+    )
     remade = [_remake(app, views, row["snapshot_id"], row["position"], decision.id) for row in reached]
     return [r for r in remade if r is not None]
 
 
-def _remake(app: RecordsApplication, views: Views, snapshot_id: UUID, taken_position: int | None,
-            decision_id: UUID) -> Remade | None:
+def _remake(
+    app: RecordsApplication, views: Views, snapshot_id: UUID, taken_position: int | None, decision_id: UUID
+) -> Remade | None:
     for _attempt in range(ATTEMPTS):
         decision = app.get_disposal_decision(decision_id)
         old = app.get_snapshot(snapshot_id)
@@ -105,8 +109,9 @@ def _remake(app: RecordsApplication, views: Views, snapshot_id: UUID, taken_posi
             return None
         channel = app.get_channel(old.channel_id)
         position = old.as_of_position or taken_position or app.recorder.max_notification_id() or 0
-        document = _document(app, views, channel, Period.of(old.period_start, old.period_end), position,
-                             old.audience or Audience.RECORDS)
+        document = _document(
+            app, views, channel, Period.of(old.period_start, old.period_end), position, old.audience or Audience.RECORDS
+        )
         document.remade = {"reference": decision.reference, "snapshot_id": old.id}
         pdf = render_channel_record(document, app.clock())
         try:
@@ -114,17 +119,24 @@ def _remake(app: RecordsApplication, views: Views, snapshot_id: UUID, taken_posi
         except (IntegrityError, SnapshotDisposed):
             continue
         return Remade(old.id, recorded.id, recorded.position)
-    raise RenderingNotMade(f"rendering {snapshot_id} kept changing while it was made again: repeat the disposal's "
-                           "reach with `kanalarkiv retention reapply-disposals`")
+    raise RenderingNotMade(
+        f"rendering {snapshot_id} kept changing while it was made again: repeat the disposal's "
+        "reach with `kanalarkiv retention reapply-disposals`"
+    )
 
 
-def _document(app: RecordsApplication, views: Views, channel: Channel, period: Period, position: int,
-              audience: Audience) -> RenderingDocument:
+def _document(
+    app: RecordsApplication, views: Views, channel: Channel, period: Period, position: int, audience: Audience
+) -> RenderingDocument:
     """The channel as its register entry read at ``position`` (its name and address then)."""
     views.wait_for("channel_register", position)
     entry = views.channel_register.channel(channel.id, position) or {"name": channel.name, "url": channel.url}
-    shown = {"id": channel.id, "name": entry["name"], "platform": Platform(channel.platform).label_sv,
-             "url": entry["url"]}
+    shown = {
+        "id": channel.id,
+        "name": entry["name"],
+        "platform": Platform(channel.platform).label_sv,
+        "url": entry["url"],
+    }
     organisation = app.repository.get(channel.org_id)
     return read_rendering(views, app.keystore, organisation.name, shown, period, position, audience)
 
@@ -132,7 +144,9 @@ def _document(app: RecordsApplication, views: Views, channel: Channel, period: P
 def _records(views: Views, decision: DisposalDecision) -> list[dict[str, Any]]:
     return views.retention.fetch_all(
         "SELECT record_id, channel_id, created_at FROM retention_records WHERE record_id = ANY(%s)"
-        " AND channel_id IS NOT NULL", (decision.record_ids,))
+        " AND channel_id IS NOT NULL",
+        (decision.record_ids,),
+    )
 
 
 def _latest_by_channel(views: Views, decision: DisposalDecision) -> dict[UUID, datetime]:

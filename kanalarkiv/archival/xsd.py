@@ -59,8 +59,9 @@ def xml_schema(*namespaces: str, folder: Path | None = None) -> etree.XMLSchema:
     """One schema importing those of ``namespaces``, all read from ``folder`` (the shipped ones
     by default), so that validation never reaches for the network."""
     folder = folder or schema_dir()
-    imports = "".join(f'<xs:import namespace="{ns}" schemaLocation="{(folder / SCHEMA_FILES[ns]).as_uri()}"/>'
-                      for ns in namespaces)
+    imports = "".join(
+        f'<xs:import namespace="{ns}" schemaLocation="{(folder / SCHEMA_FILES[ns]).as_uri()}"/>' for ns in namespaces
+    )
     wrapper = f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">{imports}</xs:schema>'
     parser = etree.XMLParser(no_network=True)
     parser.resolvers.add(_LocalSchemas(folder))

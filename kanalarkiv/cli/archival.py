@@ -10,8 +10,8 @@ from uuid import UUID
 import typer
 
 from domain.errors import InvalidValue
-from kanalarkiv.archival.package import VIEWS, PackageExists, build_package
 from domain.period import Period
+from kanalarkiv.archival.package import VIEWS, PackageExists, build_package
 from kanalarkiv.archival.xsd import PackageInvalid
 from kanalarkiv.cli.common import caught_up, fail, opened, out
 
@@ -21,8 +21,9 @@ def archive_package(
     channel: Annotated[str, typer.Option(help="The channel's id.")],
     from_: Annotated[str, typer.Option("--from", help="The period's first day, YYYY-MM-DD (Swedish time).")],
     to: Annotated[str, typer.Option(help="The period's last day, YYYY-MM-DD, included.")],
-    out_path: Annotated[Path, typer.Option("--out", help="A .tar file to write, or a directory to write the "
-                                                         "package folder into.")],
+    out_path: Annotated[
+        Path, typer.Option("--out", help="A .tar file to write, or a directory to write the package folder into.")
+    ],
 ) -> None:
     """Write the channel's posts published and snapshots taken in the period, with every event of
     the log about them, as an E-ARK SIP 2.1 package (METS, PREMIS, records, documentation, schemas)."""
@@ -52,6 +53,8 @@ def archive_package(
             raise fail(f"--out: cannot write {out_path}: {error.strerror or error}") from None
     record = package.record
     comments = sum(len(post["comments"]) for post in record.posts)
-    out.print(f"wrote {written}: {len(record.posts)} posts, {comments} comments, {len(record.snapshots)} snapshots, "
-              f"{len(record.events)} events, {len(package.files)} files; package {package.package_id}",
-              highlight=False)
+    out.print(
+        f"wrote {written}: {len(record.posts)} posts, {comments} comments, {len(record.snapshots)} snapshots, "
+        f"{len(record.events)} events, {len(package.files)} files; package {package.package_id}",
+        highlight=False,
+    )

@@ -42,8 +42,10 @@ def message_for(error: Exception) -> str:
     if isinstance(error, OSError):
         where = f" ({error.filename})" if error.filename else ""
         return f"{error.strerror or error}{where}"
-    return (f"unexpected {type(error).__name__}: {error} — a fault in kanalarkiv, please report it "
-            "(KANALARKIV_LOG_LEVEL=debug shows where)")
+    return (
+        f"unexpected {type(error).__name__}: {error} — a fault in kanalarkiv, please report it "
+        "(KANALARKIV_LOG_LEVEL=debug shows where)"
+    )
 
 
 class ReportingGroup(TyperGroup):
@@ -54,7 +56,7 @@ class ReportingGroup(TyperGroup):
             return super().invoke(ctx)
         except PASSED_ON:
             raise
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - every error reaches the operator as one line and exit 2
             if os.environ.get("KANALARKIV_LOG_LEVEL", "").lower() == "debug":
                 err.print("".join(traceback.format_exception(error)), highlight=False, markup=False)
             raise fail(message_for(error)) from None

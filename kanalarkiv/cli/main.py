@@ -3,6 +3,7 @@ rebuild projections. Operators run it on the server; what it records carries the
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 import threading
@@ -41,6 +42,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(projections_app, name="projections")
 app.add_typer(db_app, name="db")
 app.add_typer(transparency_app)  # verify, export, verify-export, heads, proof
+
 
 @app.command()
 def serve(
@@ -88,8 +90,11 @@ def token_create(
     """Issue a token and print it once; only its hash is kept."""
     with opened() as runtime:
         issued = runtime.app.issue_token(org, role, name, subject)
-        err.print(f"issued token {issued.token_id} for {name} as {role} in {org} at position {issued.position}; "
-                  "it is shown only now:", highlight=False)
+        err.print(
+            f"issued token {issued.token_id} for {name} as {role} in {org} at position {issued.position}; "
+            "it is shown only now:",
+            highlight=False,
+        )
         print(issued.secret)
 
 
@@ -102,8 +107,14 @@ def token_list(org: Annotated[str, typer.Option(help="The organisation's slug.")
         table = Table("token id", "holder", "role", "actor id", "issued", "revoked")
         for row in runtime.views.access_tokens.tokens_of(organisation.id):
             revoked = f"{row['revoked_at']:%Y-%m-%d %H:%M} ({row['revoke_reason']})" if row["revoked_at"] else ""
-            table.add_row(str(row["token_id"]), row["display_name"], row["role"], row["subject_id"],
-                          f"{row['issued_at']:%Y-%m-%d %H:%M}", revoked)
+            table.add_row(
+                str(row["token_id"]),
+                row["display_name"],
+                row["role"],
+                row["subject_id"],
+                f"{row['issued_at']:%Y-%m-%d %H:%M}",
+                revoked,
+            )
         out.print(table)
 
 
@@ -129,10 +140,8 @@ def projections_run() -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with opened(run_projections=True):
         out.print("projections running; Ctrl-C to stop")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
 
 
 @projections_app.command("status")
@@ -158,7 +167,9 @@ def projections_rebuild(
             names = [name] if name else [n for n in views.names() if getattr(views.view(n), "rebuildable", True)]
             for each in names:
                 runtime.views.view(each).reset(runtime.app.name)
-                projector = Projector(runtime.app, runtime.views.projection(each), runtime.settings.projection_batch_size)
+                projector = Projector(
+                    runtime.app, runtime.views.projection(each), runtime.settings.projection_batch_size
+                )
                 count = projector.catch_up()
                 out.print(f"rebuilt {each}: {count} events read, position {projector.position()}")
         except KeyError as error:

@@ -42,8 +42,10 @@ def replay(
         views = runtime.views
         position = views.audit_trail.position_at(organisation.id, instant)
         report: dict[str, Any] = {
-            "organisation": org, "as_of": instant.isoformat(), "position": position,
-            "channels": views.channel_register.channels_of(organisation.id, PUBLIC_STATUSES + ("planned",), position),
+            "organisation": org,
+            "as_of": instant.isoformat(),
+            "position": position,
+            "channels": views.channel_register.channels_of(organisation.id, (*PUBLIC_STATUSES, "planned"), position),
         }
         if channel:
             report |= _channel_record(views, organisation.id, _uuid(channel), position)
@@ -65,6 +67,7 @@ def _channel_record(views: Any, org_id: UUID, channel_id: UUID, position: int) -
     return {
         "channel": row,
         "assignments": views.editor_assignments.of_channel(channel_id, position),
-        "posts": [post | {"comments": views.channel_content.comments_on(post["post_id"], False, position)}
-                  for post in posts],
+        "posts": [
+            post | {"comments": views.channel_content.comments_on(post["post_id"], False, position)} for post in posts
+        ],
     }

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from kanalarkiv.cli.common import caught_up, fail, opened, out
 from kanalarkiv.archival.renderings import reach_renderings
+from kanalarkiv.cli.common import caught_up, fail, opened, out
 
 retention_app = typer.Typer(help="Retention: the key store and disposals.", no_args_is_help=True)
 
@@ -18,8 +18,11 @@ def check_keys() -> None:
         missing = runtime.views.retention.records_without_keys()
         if missing:
             for row in missing:
-                out.print(f"missing key: {row['kind']} {row['record_id']} (organisation {row['org_id']}, "
-                          f"created {row['created_at']:%Y-%m-%d})", highlight=False)
+                out.print(
+                    f"missing key: {row['kind']} {row['record_id']} (organisation {row['org_id']}, "
+                    f"created {row['created_at']:%Y-%m-%d})",
+                    highlight=False,
+                )
             raise fail(f"{len(missing)} record(s) have lost their keys: restore record_keys from backup", code=1)
         out.print("every record that is not disposed of has its key")
 
@@ -36,7 +39,15 @@ def reapply_disposals() -> None:
         for decision_id in decisions:
             for name in ("snapshots", "channel_content"):
                 caught_up(runtime, name)
-            remade += len(reach_renderings(runtime.app, runtime.views, decision_id,
-                                           position=runtime.views.view("snapshots").position(runtime.app.name)))
-        out.print(f"checked {len(decisions)} executed disposal decision(s); destroyed {restored} key(s) "
-                  f"that a restore had brought back; made {remade} rendering(s) again")
+            remade += len(
+                reach_renderings(
+                    runtime.app,
+                    runtime.views,
+                    decision_id,
+                    position=runtime.views.view("snapshots").position(runtime.app.name),
+                )
+            )
+        out.print(
+            f"checked {len(decisions)} executed disposal decision(s); destroyed {restored} key(s) "
+            f"that a restore had brought back; made {remade} rendering(s) again"
+        )

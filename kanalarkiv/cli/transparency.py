@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 import orjson
 import typer
-
 from rich.table import Table
 
 from kanalarkiv.application.log_export import export_organisation
@@ -25,16 +24,20 @@ from kanalarkiv.transparency.signing import BadSignature, TreeHead, load_public_
 from kanalarkiv.transparency.verification import verify_log
 
 transparency_app = typer.Typer()
-heads_app = typer.Typer(help="Signed tree heads: the log's size and root, signed (signerade trädhuvuden).",
-                        no_args_is_help=True)
+heads_app = typer.Typer(
+    help="Signed tree heads: the log's size and root, signed (signerade trädhuvuden).", no_args_is_help=True
+)
 proof_app = typer.Typer(help="Inclusion and consistency proofs (bevis).", no_args_is_help=True)
 transparency_app.add_typer(heads_app, name="heads")
 transparency_app.add_typer(proof_app, name="proof")
 
 PublicKeys = Annotated[
     list[str] | None,
-    typer.Option("--public-key", help="A public key heads may be signed with: a PEM file or the base64 of the raw "
-                                      "key (repeatable). Default: the server's own key."),
+    typer.Option(
+        "--public-key",
+        help="A public key heads may be signed with: a PEM file or the base64 of the raw "
+        "key (repeatable). Default: the server's own key.",
+    ),
 ]
 
 
@@ -52,8 +55,13 @@ def _print_json(data: Any) -> None:
 @transparency_app.command()
 def verify(
     public_key: PublicKeys = None,
-    heads: Annotated[Path | None, typer.Option(help="Signed heads you kept (JSON Lines, as `heads list --json` "
-                                                     "or the API gives them) to check the log against too.")] = None,
+    heads: Annotated[
+        Path | None,
+        typer.Option(
+            help="Signed heads you kept (JSON Lines, as `heads list --json` "
+            "or the API gives them) to check the log against too."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Recompute the hash tree from the stored events; check it against the stored tree and every signed head."""
@@ -68,19 +76,25 @@ def verify(
         out.print(
             f"read {report.events} events and {report.leaves} leaves, checked {report.heads} signed heads "
             f"in {report.seconds:.2f} s ({report.rate:,.0f} events/s); {report.unhashed} events not yet hashed",
-            highlight=False)
+            highlight=False,
+        )
         if report.ok:
-            out.print("OK: every event is the one that was hashed, and every signed head matches the log",
-                          highlight=False)
+            out.print(
+                "OK: every event is the one that was hashed, and every signed head matches the log", highlight=False
+            )
         else:
             first = report.first
-            out.print(f"FAILED at tree index {first.tree_index}"
-                          + (f"..{first.last_index}" if first.last_index != first.tree_index else "")
-                          + (f" (log position {first.position})" if first.position else "") + f": {first.detail}",
-                          highlight=False)
+            out.print(
+                f"FAILED at tree index {first.tree_index}"
+                + (f"..{first.last_index}" if first.last_index != first.tree_index else "")
+                + (f" (log position {first.position})" if first.position else "")
+                + f": {first.detail}",
+                highlight=False,
+            )
             for failure in report.failures:
-                out.print(f"  {failure.kind}: {report.counts[failure.kind]} time(s), first: {failure.detail}",
-                              highlight=False)
+                out.print(
+                    f"  {failure.kind}: {report.counts[failure.kind]} time(s), first: {failure.detail}", highlight=False
+                )
     if not report.ok:
         raise typer.Exit(1)
 
@@ -104,17 +118,23 @@ def export(
         runtime.transparency.sign_if_grown()
         with target.open("wb") as file:
             summary = export_organisation(runtime.app, runtime.transparency, runtime.database_url, org, file)
-    out.print(f"exported {summary.events} events of {org} to {target}, proven against the signed head of size "
-                  f"{summary.head.tree_size} (root {summary.head.root_hash.hex()}, key {summary.head.key_id})",
-                  highlight=False)
+    out.print(
+        f"exported {summary.events} events of {org} to {target}, proven against the signed head of size "
+        f"{summary.head.tree_size} (root {summary.head.root_hash.hex()}, key {summary.head.key_id})",
+        highlight=False,
+    )
 
 
 @transparency_app.command("verify-export")
 def verify_export(
     file: Annotated[Path, typer.Argument(help="The export (JSON Lines).")],
-    public_key: Annotated[str, typer.Option(
-        help="The log's public key: a PEM file or the base64 of the raw key. "
-             "Get it from where the organisation publishes it, not from the file.")],
+    public_key: Annotated[
+        str,
+        typer.Option(
+            help="The log's public key: a PEM file or the base64 of the raw key. "
+            "Get it from where the organisation publishes it, not from the file."
+        ),
+    ],
 ) -> None:
     """Verify an export offline, with nothing but the file and the public key."""
     key = _public_keys([public_key])[0]
@@ -125,9 +145,12 @@ def verify_export(
         raise fail(f"{file}: {error.strerror}") from None
     if report.ok:
         head = report.head
-        out.print(f"OK: {report.events} events of {report.organisation} are in the log of size {head.tree_size}, "
-                      f"whose head (root {head.root_hash.hex()}) was signed at {head.signed_at:%Y-%m-%d %H:%M:%S} UTC "
-                      f"by key {head.key_id}", highlight=False)
+        out.print(
+            f"OK: {report.events} events of {report.organisation} are in the log of size {head.tree_size}, "
+            f"whose head (root {head.root_hash.hex()}) was signed at {head.signed_at:%Y-%m-%d %H:%M:%S} UTC "
+            f"by key {head.key_id}",
+            highlight=False,
+        )
         return
     out.print(f"FAILED: {report.problem_count} problem(s) in {file}", highlight=False)
     for line, message in report.problems:
@@ -141,15 +164,19 @@ def heads_sign() -> None:
     with opened() as runtime:
         caught_up(runtime, "log_hashes")
         head = runtime.transparency.sign_head()
-    out.print(f"signed the head of size {head.tree_size}: root {head.root_hash.hex()}, "
-                  f"at {head.signed_at:%Y-%m-%d %H:%M:%S} UTC, key {head.key_id}", highlight=False)
+    out.print(
+        f"signed the head of size {head.tree_size}: root {head.root_hash.hex()}, "
+        f"at {head.signed_at:%Y-%m-%d %H:%M:%S} UTC, key {head.key_id}",
+        highlight=False,
+    )
 
 
 @heads_app.command("list")
 def heads_list(
     limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 20,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="JSON Lines, to keep and check later with verify --heads.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON Lines, to keep and check later with verify --heads.")
+    ] = False,
 ) -> None:
     """The signed tree heads, newest first."""
     with opened() as runtime:
@@ -174,8 +201,9 @@ def heads_public_key() -> None:
 @proof_app.command("inclusion")
 def proof_inclusion(
     position: Annotated[int, typer.Argument(min=1, help="The event's log position (what a command returned).")],
-    tree_size: Annotated[int | None, typer.Option(
-        min=1, help="The tree size; default: the latest signed head's.")] = None,
+    tree_size: Annotated[
+        int | None, typer.Option(min=1, help="The tree size; default: the latest signed head's.")
+    ] = None,
 ) -> None:
     """Prove that the event at a log position is in the log of a given size (JSON)."""
     with opened() as runtime:
@@ -185,8 +213,9 @@ def proof_inclusion(
 @proof_app.command("consistency")
 def proof_consistency(
     first: Annotated[int, typer.Argument(min=1, help="The older tree size.")],
-    second: Annotated[int | None, typer.Argument(
-        min=1, help="The newer size; default: the latest signed head's.")] = None,
+    second: Annotated[
+        int | None, typer.Argument(min=1, help="The newer size; default: the latest signed head's.")
+    ] = None,
 ) -> None:
     """Prove that the log of one size is a prefix of the log of a larger size (JSON)."""
     with opened() as runtime:
@@ -195,8 +224,9 @@ def proof_consistency(
 
 @proof_app.command("check")
 def proof_check(
-    file: Annotated[Path, typer.Argument(
-        help="A proof as JSON (from `proof inclusion|consistency` or the API); - for stdin.")],
+    file: Annotated[
+        Path, typer.Argument(help="A proof as JSON (from `proof inclusion|consistency` or the API); - for stdin.")
+    ],
     public_key: Annotated[str, typer.Option(help="The log's public key: a PEM file or the base64 of the raw key.")],
 ) -> None:
     """Check a proof offline: every node, the sizes, and the signature of each head it names."""

@@ -33,11 +33,12 @@ class LogReader:
         recorder = app.recorder
         self._query = sql.SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{}"
-            " WHERE notification_id > %s ORDER BY notification_id LIMIT %s").format(
-            sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name))  # type: ignore[attr-defined]
+            " WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+        ).format(sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name))  # type: ignore[attr-defined]
 
-    def batch(self, after: int, limit: int, fresh_since: float | None = None,
-              follower: str | None = None) -> list[tuple[Any, Any]]:
+    def batch(
+        self, after: int, limit: int, fresh_since: float | None = None, follower: str | None = None
+    ) -> list[tuple[Any, Any]]:
         """(notification, domain event) pairs after position ``after``, at most ``limit``; a short
         batch read before ``fresh_since`` (``time.monotonic()``; default now) is not reused."""
         key = (after, limit)
@@ -85,8 +86,9 @@ class LogReader:
         with self.app.recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:  # type: ignore[attr-defined]
             curs.execute(self._query, (after, limit), prepare=True)
             rows = curs.fetchall()
-        notifications = [Notification(id=i, originator_id=o, originator_version=v, topic=t, state=s)
-                         for i, o, v, t, s in rows]
+        notifications = [
+            Notification(id=i, originator_id=o, originator_version=v, topic=t, state=s) for i, o, v, t, s in rows
+        ]
         mapper = self.app.mapper
         prefetch = getattr(mapper, "prefetch", None)
         keys = prefetch([n.state for n in notifications]) if prefetch is not None else None
@@ -96,7 +98,7 @@ class LogReader:
 class _Read:
     """One read of a batch: who waits for it, and what it found."""
 
-    __slots__ = ("started", "done", "result", "full", "failed")
+    __slots__ = ("done", "failed", "full", "result", "started")
 
     def __init__(self, started: float):
         self.started = started
@@ -112,7 +114,7 @@ class _Lazy:
     decryption) for those that never do. Two threads may race to decode the same event; both
     get equal events, so no lock is taken."""
 
-    __slots__ = ("_mapper", "_notification", "_keys", "_event", "_sealed")
+    __slots__ = ("_event", "_keys", "_mapper", "_notification", "_sealed")
 
     def __init__(self, mapper: Any, notification: Any, keys: Any = None):
         self._mapper, self._notification, self._keys = mapper, notification, keys
@@ -121,8 +123,11 @@ class _Lazy:
     def get(self, opened: bool = True) -> Any:
         if opened:
             if self._event is None:
-                self._event = (self._mapper.to_domain_event(self._notification) if self._keys is None
-                               else self._mapper.to_domain_event(self._notification, self._keys))
+                self._event = (
+                    self._mapper.to_domain_event(self._notification)
+                    if self._keys is None
+                    else self._mapper.to_domain_event(self._notification, self._keys)
+                )
             return self._event
         if self._sealed is None:
             if self._event is not None:

@@ -48,8 +48,9 @@ class BatchFailed(Exception):
 class Projector:
     """Catches one projection up with the log, one batch at a time."""
 
-    def __init__(self, app: Application[Any], projection: BatchProjection, batch_size: int,
-                 reader: LogReader | None = None):
+    def __init__(
+        self, app: Application[Any], projection: BatchProjection, batch_size: int, reader: LogReader | None = None
+    ):
         self.app = app
         self.projection = projection
         self.batch_size = batch_size
@@ -62,8 +63,9 @@ class Projector:
     def position(self) -> int:
         return self.projection.view.position(self.app.name)
 
-    def process_next_batch(self, after: int, fresh_since: float | None = None,
-                           limit: int | None = None) -> tuple[int, int]:
+    def process_next_batch(
+        self, after: int, fresh_since: float | None = None, limit: int | None = None
+    ) -> tuple[int, int]:
         """Apply the next batch after position ``after``; return (new position, notifications read).
         ``fresh_since``: the time of the latest wake-up (a shared read begun after it will do);
         ``limit``: at most this many events (default the batch size). A failure to apply the batch
@@ -145,9 +147,14 @@ class ProjectionWorker(threading.Thread):
         self.status.last_error = f"{type(error).__name__}: {error}"
         # A broken log sink must not end the supervision loop.
         with contextlib.suppress(Exception):
-            log.error("projection_failed", projection=self.projector.name, error=self.status.last_error,
-                      failed_position=self.status.failed_position, restarts=self.status.restarts,
-                      retry_in_s=retry_in)
+            log.error(
+                "projection_failed",
+                projection=self.projector.name,
+                error=self.status.last_error,
+                failed_position=self.status.failed_position,
+                restarts=self.status.restarts,
+                retry_in_s=retry_in,
+            )
 
     _one_at_a_time_until: int = 0
     """After a batch failed up to this position, its events are applied one by one to find the culprit."""
@@ -179,8 +186,13 @@ class ProjectionWorker(threading.Thread):
         self.status.last_error = None
         if self.status.failed_position is not None and position >= self.status.failed_position:
             self.status.failed_position, self.status.state = None, "running"
-        log.info("projection_batch", projection=self.projector.name, events=count, position=position,
-                 ms=round((time.perf_counter() - started) * 1000, 2))
+        log.info(
+            "projection_batch",
+            projection=self.projector.name,
+            events=count,
+            position=position,
+            ms=round((time.perf_counter() - started) * 1000, 2),
+        )
 
 
 class LogListener(threading.Thread):
@@ -224,7 +236,9 @@ class ProjectionSupervisor:
         projections = self.views.projections()
         reader = LogReader(self.app)
         for projection in projections:
-            self.workers.append(ProjectionWorker(Projector(self.app, projection, self.batch_size, reader), self.stopping))
+            self.workers.append(
+                ProjectionWorker(Projector(self.app, projection, self.batch_size, reader), self.stopping)
+            )
         listener = LogListener(self.conninfo, self.app.recorder.channel_name, self.workers, self.stopping)  # type: ignore[attr-defined]
         for thread in (*self.workers, listener):
             thread.start()

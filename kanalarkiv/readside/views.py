@@ -11,9 +11,9 @@ from eventsourcing.postgres import PostgresDatastore
 
 from projections.access_tokens import AccessTokensView
 from projections.audit_trail import AuditTrailView
-from projections.core.base import BatchProjection, View
 from projections.channel_content import ChannelContentView
 from projections.channel_register import ChannelRegisterView
+from projections.core.base import BatchProjection, View
 from projections.diary import DiaryView
 from projections.editor_assignments import EditorAssignmentsView
 from projections.organisations import OrganisationsView
@@ -41,7 +41,8 @@ class ProjectionFailed(RuntimeError):
     def __init__(self, projection: str, wanted: int, reached: int, failed_position: int, error: str):
         super().__init__(
             f"the {projection} projection has stopped at position {reached}: it failed to apply the event at "
-            f"position {failed_position} ({error}); the operators are told by /healthz and /metrics")
+            f"position {failed_position} ({error}); the operators are told by /healthz and /metrics"
+        )
         self.projection, self.wanted, self.reached = projection, wanted, reached
         self.failed_position, self.error = failed_position, error
 

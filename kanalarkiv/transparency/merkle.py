@@ -35,25 +35,31 @@ class ProofError(ValueError):
 # Hashing
 
 
-def leaf_bytes(notification_id: int, originator_id: UUID | bytes, originator_version: int, topic: str | bytes,
-               state: bytes) -> bytes:
+def leaf_bytes(
+    notification_id: int, originator_id: UUID | bytes, originator_version: int, topic: str | bytes, state: bytes
+) -> bytes:
     """The canonical leaf for one stored event row: five fields, each a 4-byte big-endian length
     followed by its bytes. The notification id and the originator version are 8-byte big-endian
     integers, the originator id the UUID's 16 bytes, the topic UTF-8, the state the stored bytes."""
     oid = originator_id.bytes if isinstance(originator_id, UUID) else originator_id
     topic_bytes = topic.encode() if isinstance(topic, str) else topic
-    return b"".join((
-        LEAF_HEADER.pack(8, notification_id, 16, oid, 8, originator_version, len(topic_bytes)),
-        topic_bytes, LENGTH_PREFIX.pack(len(state)), state,
-    ))
+    return b"".join(
+        (
+            LEAF_HEADER.pack(8, notification_id, 16, oid, 8, originator_version, len(topic_bytes)),
+            topic_bytes,
+            LENGTH_PREFIX.pack(len(state)),
+            state,
+        )
+    )
 
 
 def hash_leaf(leaf: bytes) -> bytes:
     return _sha256(b"\x00" + leaf).digest()
 
 
-def hash_event(notification_id: int, originator_id: UUID | bytes, originator_version: int, topic: str | bytes,
-               state: bytes) -> bytes:
+def hash_event(
+    notification_id: int, originator_id: UUID | bytes, originator_version: int, topic: str | bytes, state: bytes
+) -> bytes:
     """``hash_leaf(leaf_bytes(...))`` without building the leaf twice: this is the verifier's inner loop."""
     oid = originator_id.bytes if isinstance(originator_id, UUID) else originator_id
     topic_bytes = topic.encode() if isinstance(topic, str) else topic
@@ -113,8 +119,7 @@ def perfect_subtrees(start: int, end: int) -> list[Subtree]:
     subtrees = []
     while start < end:
         size = end - start
-        level = (size.bit_length() - 1) if start == 0 else min((start & -start).bit_length() - 1,
-                                                                 size.bit_length() - 1)
+        level = (size.bit_length() - 1) if start == 0 else min((start & -start).bit_length() - 1, size.bit_length() - 1)
         subtrees.append(Subtree(level, start >> level))
         start += 1 << level
     return subtrees
@@ -201,7 +206,7 @@ class CompactRange:
     next leaf and to give the root of the tree so far. ``append`` returns the perfect subtrees
     the new leaf completes, level 1 upwards, which is the order a store keeps them in."""
 
-    __slots__ = ("size", "peaks")
+    __slots__ = ("peaks", "size")
 
     def __init__(self, size: int = 0, peaks: Sequence[bytes] = ()):
         if len(peaks) != bin(size).count("1"):

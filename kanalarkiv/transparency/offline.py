@@ -86,8 +86,9 @@ def _header(numbered: Any, public_key: Ed25519PublicKey, report: ExportReport) -
     report.organisation = (header.get("organisation") or {}).get("slug")
     named = (header.get("public_key") or {}).get("key_id")
     if named != key_id(public_key):
-        report.problem(number, f"the export names signing key {named}, "
-                               f"but the public key given is {key_id(public_key)}")
+        report.problem(
+            number, f"the export names signing key {named}, but the public key given is {key_id(public_key)}"
+        )
 
 
 def _head(numbered: Any, public_key: Ed25519PublicKey, report: ExportReport) -> TreeHead:
@@ -96,8 +97,10 @@ def _head(numbered: Any, public_key: Ed25519PublicKey, report: ExportReport) -> 
         head = TreeHead.from_json(data)
         head.verify(public_key)
     except (ValueError, BadSignature) as error:
-        report.problem(number, f"the tree head is not signed by the public key given: {error}; nothing in the "
-                               "export can be trusted")
+        report.problem(
+            number,
+            f"the tree head is not signed by the public key given: {error}; nothing in the export can be trusted",
+        )
         raise _Stop from None
     report.head = head
     return head
@@ -122,19 +125,26 @@ def _events(numbered: Any, head: TreeHead, report: ExportReport) -> None:
         report.events += 1
         try:
             index, position = int(data["tree_index"]), int(data["position"])
-            leaf_hash = hash_event(position, UUID(data["originator_id"]), int(data["originator_version"]),
-                                   data["topic"], base64.b64decode(data["state"], validate=True))
+            leaf_hash = hash_event(
+                position,
+                UUID(data["originator_id"]),
+                int(data["originator_version"]),
+                data["topic"],
+                base64.b64decode(data["state"], validate=True),
+            )
         except (KeyError, TypeError, ValueError, binascii.Error) as error:
             report.problem(number, f"not an event line: {error}")
             continue
         if data.get("leaf_hash") != leaf_hash.hex():
             report.problem(number, f"the event at log position {position} does not hash to the leaf hash it gives")
         try:
-            verify_inclusion(index, head.tree_size, leaf_hash, [bytes.fromhex(p) for p in data["inclusion_proof"]],
-                             head.root_hash)
+            verify_inclusion(
+                index, head.tree_size, leaf_hash, [bytes.fromhex(p) for p in data["inclusion_proof"]], head.root_hash
+            )
         except (ProofError, ValueError, KeyError) as error:
-            report.problem(number, f"the event at log position {position} (tree index {index}) is not in the signed "
-                                   f"log: {error}")
+            report.problem(
+                number, f"the event at log position {position} (tree index {index}) is not in the signed log: {error}"
+            )
         if index <= last_index or position <= last_position:
             report.problem(number, f"the event at log position {position} is out of log order")
         last_index, last_position = index, position
@@ -145,8 +155,10 @@ def _events(numbered: Any, head: TreeHead, report: ExportReport) -> None:
 def _check_version(record: str, version: int, versions: dict[str, int], number: int, report: ExportReport) -> None:
     expected = versions.get(record, 0) + 1
     if version != expected:
-        report.problem(number, f"record {record} jumps from version {expected - 1} to {version}: "
-                               "events of it are missing from the export")
+        report.problem(
+            number,
+            f"record {record} jumps from version {expected - 1} to {version}: events of it are missing from the export",
+        )
     versions[record] = version
 
 
@@ -155,29 +167,47 @@ def check_proof(document: dict[str, Any], public_key: Ed25519PublicKey) -> str:
     names; return what it proves. Raises ProofError or BadSignature."""
     if document.get("kind") == "inclusion":
         head = _signed(document.get("signed_head"), document["tree_size"], document["root_hash"], public_key)
-        verify_inclusion(document["leaf_index"], document["tree_size"], bytes.fromhex(document["leaf_hash"]),
-                         [bytes.fromhex(p) for p in document["path"]], bytes.fromhex(document["root_hash"]))
-        return (f"the leaf {document['leaf_hash']} (log position {document['position']}) is leaf "
-                f"{document['leaf_index']} of the log of size {document['tree_size']}" + _signed_note(head))
+        verify_inclusion(
+            document["leaf_index"],
+            document["tree_size"],
+            bytes.fromhex(document["leaf_hash"]),
+            [bytes.fromhex(p) for p in document["path"]],
+            bytes.fromhex(document["root_hash"]),
+        )
+        return (
+            f"the leaf {document['leaf_hash']} (log position {document['position']}) is leaf "
+            f"{document['leaf_index']} of the log of size {document['tree_size']}" + _signed_note(head)
+        )
     if document.get("kind") == "consistency":
         first = _signed(document.get("first_head"), document["first"], document["first_root"], public_key)
         second = _signed(document.get("second_head"), document["second"], document["second_root"], public_key)
-        verify_consistency(document["first"], document["second"], bytes.fromhex(document["first_root"]),
-                           bytes.fromhex(document["second_root"]), [bytes.fromhex(p) for p in document["path"]])
-        return (f"the log of size {document['first']} is a prefix of the log of size {document['second']}"
-                + _signed_note(first, "first") + _signed_note(second, "second"))
+        verify_consistency(
+            document["first"],
+            document["second"],
+            bytes.fromhex(document["first_root"]),
+            bytes.fromhex(document["second_root"]),
+            [bytes.fromhex(p) for p in document["path"]],
+        )
+        return (
+            f"the log of size {document['first']} is a prefix of the log of size {document['second']}"
+            + _signed_note(first, "first")
+            + _signed_note(second, "second")
+        )
     raise ProofError("not an inclusion or consistency proof")
 
 
-def _signed(head_json: dict[str, Any] | None, size: int, root_hex: str,
-            public_key: Ed25519PublicKey) -> TreeHead | None:
+def _signed(
+    head_json: dict[str, Any] | None, size: int, root_hex: str, public_key: Ed25519PublicKey
+) -> TreeHead | None:
     if head_json is None:
         return None
     head = TreeHead.from_json(head_json)
     head.verify(public_key)
     if head.tree_size != size or head.root_hash.hex() != root_hex:
-        raise ProofError(f"the signed head is for size {head.tree_size} and root {head.root_hash.hex()}, "
-                         f"not for the size {size} and root {root_hex} the proof uses")
+        raise ProofError(
+            f"the signed head is for size {head.tree_size} and root {head.root_hash.hex()}, "
+            f"not for the size {size} and root {root_hex} the proof uses"
+        )
     return head
 
 

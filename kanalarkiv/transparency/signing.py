@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,8 +78,9 @@ class TreeHead:
 
     def verify(self, public_key: Ed25519PublicKey) -> None:
         if self.key_id != key_id(public_key):
-            raise BadSignature(f"the head of size {self.tree_size} is signed with key {self.key_id}, "
-                               f"not with key {key_id(public_key)}")
+            raise BadSignature(
+                f"the head of size {self.tree_size} is signed with key {self.key_id}, not with key {key_id(public_key)}"
+            )
         try:
             public_key.verify(self.signature, self.message())
         except InvalidSignature:
@@ -88,8 +88,11 @@ class TreeHead:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "tree_size": self.tree_size, "root_hash": self.root_hash.hex(), "signed_at": canonical_time(self.signed_at),
-            "key_id": self.key_id, "signature": base64.b64encode(self.signature).decode(),
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash.hex(),
+            "signed_at": canonical_time(self.signed_at),
+            "key_id": self.key_id,
+            "signature": base64.b64encode(self.signature).decode(),
         }
 
     @classmethod

@@ -12,6 +12,7 @@ no row costs a round trip.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import queue
 import struct
@@ -29,7 +30,14 @@ from psycopg import sql
 from psycopg.adapt import Loader
 from psycopg.pq import Format
 
-from kanalarkiv.transparency.merkle import EMPTY_ROOT, LEAF_HEADER, LENGTH_PREFIX, CompactRange, fold_subtrees, hash_event
+from kanalarkiv.transparency.merkle import (
+    EMPTY_ROOT,
+    LEAF_HEADER,
+    LENGTH_PREFIX,
+    CompactRange,
+    fold_subtrees,
+    hash_event,
+)
 from kanalarkiv.transparency.signing import BadSignature, TreeHead, key_id
 
 # The precise kinds name one tree index; the others a range of them.
@@ -49,8 +57,13 @@ class Failure:
     detail: str
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "tree_index": self.tree_index, "last_index": self.last_index,
-                "position": self.position, "detail": self.detail}
+        return {
+            "kind": self.kind,
+            "tree_index": self.tree_index,
+            "last_index": self.last_index,
+            "position": self.position,
+            "detail": self.detail,
+        }
 
 
 @dataclass
@@ -83,18 +96,25 @@ class VerificationReport:
     def rate(self) -> float:
         return self.events / self.seconds if self.seconds else 0.0
 
-    def fail(self, kind: str, tree_index: int, detail: str, position: int | None = None,
-             last_index: int | None = None) -> None:
+    def fail(
+        self, kind: str, tree_index: int, detail: str, position: int | None = None, last_index: int | None = None
+    ) -> None:
         self.counts[kind] += 1
         if self.counts[kind] == 1:
-            self.failures.append(Failure(kind, tree_index, tree_index if last_index is None else last_index,
-                                         position, detail))
+            self.failures.append(
+                Failure(kind, tree_index, tree_index if last_index is None else last_index, position, detail)
+            )
 
     def as_json(self) -> dict[str, Any]:
         first = self.first
         return {
-            "ok": self.ok, "events": self.events, "leaves": self.leaves, "unhashed": self.unhashed,
-            "heads": self.heads, "seconds": round(self.seconds, 3), "events_per_second": round(self.rate),
+            "ok": self.ok,
+            "events": self.events,
+            "leaves": self.leaves,
+            "unhashed": self.unhashed,
+            "heads": self.heads,
+            "seconds": round(self.seconds, 3),
+            "events_per_second": round(self.rate),
             "passes": self.passes,
             "first_failure": first.as_json() if first else None,
             "failures": [f.as_json() | {"count": self.counts[f.kind]} for f in self.failures],
@@ -110,9 +130,14 @@ class _RawBytes(Loader):
         return bytes(data)
 
 
-def verify_log(url: str, events_table: str, public_keys: Iterable[Ed25519PublicKey],
-               extra_heads: Iterable[TreeHead] = (), fetch_size: int = 20_000,
-               chunk: int = CHUNK) -> VerificationReport:
+def verify_log(
+    url: str,
+    events_table: str,
+    public_keys: Iterable[Ed25519PublicKey],
+    extra_heads: Iterable[TreeHead] = (),
+    fetch_size: int = 20_000,
+    chunk: int = CHUNK,
+) -> VerificationReport:
     """Verify the log in ``events_table`` of the database at ``url``. ``public_keys`` are the keys
     heads may be signed with; ``extra_heads`` are heads kept elsewhere (by an auditor) to check too."""
     started = time.perf_counter()
@@ -132,8 +157,12 @@ def verify_log(url: str, events_table: str, public_keys: Iterable[Ed25519PublicK
     return report
 
 
-def _trusted_heads(conn: psycopg.Connection[Any], keys: dict[str, Ed25519PublicKey], extra: Iterable[TreeHead],
-                   report: VerificationReport) -> dict[int, list[TreeHead]]:
+def _trusted_heads(
+    conn: psycopg.Connection[Any],
+    keys: dict[str, Ed25519PublicKey],
+    extra: Iterable[TreeHead],
+    report: VerificationReport,
+) -> dict[int, list[TreeHead]]:
     rows = conn.execute(
         "SELECT tree_size, root_hash, signed_at, key_id, signature FROM signed_tree_heads ORDER BY tree_size, signed_at"
     ).fetchall()
@@ -145,8 +174,10 @@ def _trusted_heads(conn: psycopg.Connection[Any], keys: dict[str, Ed25519PublicK
         key = keys.get(head.key_id)
         try:
             if key is None:
-                raise BadSignature(f"the head of size {head.tree_size} is signed with key {head.key_id}, "
-                                   "which is not one of the public keys given")
+                raise BadSignature(
+                    f"the head of size {head.tree_size} is signed with key {head.key_id}, "
+                    "which is not one of the public keys given"
+                )
             head.verify(key)
         except BadSignature as error:
             report.fail("signature", head.tree_size, f"{error}; it is not used as evidence")
@@ -155,9 +186,15 @@ def _trusted_heads(conn: psycopg.Connection[Any], keys: dict[str, Ed25519PublicK
     return trusted
 
 
-def _all_digests_match(conn: psycopg.Connection[Any], url: str, events_table: str,
-                       heads: dict[int, list[TreeHead]], fetch_size: int, chunk: int,
-                       report: VerificationReport) -> bool:
+def _all_digests_match(
+    conn: psycopg.Connection[Any],
+    url: str,
+    events_table: str,
+    heads: dict[int, list[TreeHead]],
+    fetch_size: int,
+    chunk: int,
+    report: VerificationReport,
+) -> bool:
     """The first pass: True when every leaf, every subtree hash and every signed head matches.
     Each event arrives with the leaf stored for its log position, so leaves compare in the row;
     subtree hashes compare by a digest per chunk of the tree, which a second connection on the
@@ -176,15 +213,25 @@ def _node_digests(url: str, snapshot: str, chunk: int) -> dict[int, bytes]:
         conn.execute("SET LOCAL jit = off")
         rows = conn.execute(
             "SELECT (end_index - 1) / %s, sha256(string_agg(int8send(end_index) || int2send(level) || hash, ''::bytea"
-            " ORDER BY end_index, level)) FROM merkle_nodes GROUP BY 1", (chunk,)).fetchall()
+            " ORDER BY end_index, level)) FROM merkle_nodes GROUP BY 1",
+            (chunk,),
+        ).fetchall()
         conn.execute("COMMIT")
     return {number: bytes(digest) for number, digest in rows}
 
 
-def _first_pass(conn: psycopg.Connection[Any], events_table: str, heads: dict[int, list[TreeHead]], fetch_size: int,
-                chunk: int, digests: Future[dict[int, bytes]], report: VerificationReport) -> bool:
+def _first_pass(
+    conn: psycopg.Connection[Any],
+    events_table: str,
+    heads: dict[int, list[TreeHead]],
+    fetch_size: int,
+    chunk: int,
+    digests: Future[dict[int, bytes]],
+    report: VerificationReport,
+) -> bool:
     stored_size, stored_leaves = conn.execute(
-        "SELECT COALESCE(max(tree_index) + 1, 0), count(*) FROM merkle_leaves").fetchone()  # type: ignore[misc]
+        "SELECT COALESCE(max(tree_index) + 1, 0), count(*) FROM merkle_leaves"
+    ).fetchone()  # type: ignore[misc]
     if stored_leaves != stored_size or not _heads_match(heads.get(0, ()), EMPTY_ROOT):
         return False
     node_digests: dict[int, bytes] | None = None
@@ -242,7 +289,7 @@ def _heads_match(heads: Iterable[TreeHead], root: bytes) -> bool:
     return all(head.root_hash == root for head in heads)
 
 
-class _prefetched:  # noqa: N801 - used as a context manager, like open()
+class _prefetched:
     """Batches of rows from a server-side cursor, fetched one batch ahead in a thread, so that
     PostgreSQL reads and sends the next batch while this one is hashed."""
 
@@ -259,10 +306,8 @@ class _prefetched:  # noqa: N801 - used as a context manager, like open()
     def __exit__(self, *exc: object) -> None:
         self.stopping.set()
         while self.thread.is_alive():
-            try:
+            with contextlib.suppress(queue.Empty):
                 self.batches.get(timeout=0.05)
-            except queue.Empty:
-                pass
         self.thread.join()
 
     def _take(self) -> list[Any] | None:
@@ -284,8 +329,9 @@ class _prefetched:  # noqa: N801 - used as a context manager, like open()
             self.batches.put(error)
 
 
-def _rows(conn: psycopg.Connection[Any], name: str, query: sql.Composable | str, fetch_size: int,
-          raw: bool = False) -> Iterator[Any]:
+def _rows(
+    conn: psycopg.Connection[Any], name: str, query: sql.Composable | str, fetch_size: int, raw: bool = False
+) -> Iterator[Any]:
     with conn.cursor(name=name, binary=True) as cursor:
         if raw:
             cursor.adapters.register_loader("uuid", _RawBytes)
@@ -295,17 +341,33 @@ def _rows(conn: psycopg.Connection[Any], name: str, query: sql.Composable | str,
             yield from rows
 
 
-def _walk(conn: psycopg.Connection[Any], events_table: str, heads: dict[int, list[TreeHead]], fetch_size: int,
-          report: VerificationReport) -> None:
+def _walk(
+    conn: psycopg.Connection[Any],
+    events_table: str,
+    heads: dict[int, list[TreeHead]],
+    fetch_size: int,
+    report: VerificationReport,
+) -> None:
     end = conn.execute("SELECT COALESCE(max(tree_index) + 1, 0) FROM merkle_leaves").fetchone()
     stored_size = end[0]  # type: ignore[index]
-    events = _rows(conn, "verify_events", sql.SQL(
-        "SELECT notification_id, originator_id, originator_version, topic, state FROM {} ORDER BY notification_id"
-    ).format(sql.Identifier(events_table)), fetch_size, raw=True)
-    leaves = _rows(conn, "verify_leaves", "SELECT tree_index, notification_id, leaf_hash FROM merkle_leaves"
-                   " ORDER BY tree_index", fetch_size)
-    nodes = _rows(conn, "verify_nodes", "SELECT end_index, level, hash FROM merkle_nodes ORDER BY end_index, level",
-                  fetch_size)
+    events = _rows(
+        conn,
+        "verify_events",
+        sql.SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {} ORDER BY notification_id"
+        ).format(sql.Identifier(events_table)),
+        fetch_size,
+        raw=True,
+    )
+    leaves = _rows(
+        conn,
+        "verify_leaves",
+        "SELECT tree_index, notification_id, leaf_hash FROM merkle_leaves ORDER BY tree_index",
+        fetch_size,
+    )
+    nodes = _rows(
+        conn, "verify_nodes", "SELECT end_index, level, hash FROM merkle_nodes ORDER BY end_index, level", fetch_size
+    )
     try:
         _compare(events, leaves, nodes, stored_size, heads, report)
     finally:
@@ -313,8 +375,14 @@ def _walk(conn: psycopg.Connection[Any], events_table: str, heads: dict[int, lis
             stream.close()
 
 
-def _compare(events: Iterator[Any], leaves: Iterator[Any], nodes: Iterator[Any], stored_size: int,
-             heads: dict[int, list[TreeHead]], report: VerificationReport) -> None:
+def _compare(
+    events: Iterator[Any],
+    leaves: Iterator[Any],
+    nodes: Iterator[Any],
+    stored_size: int,
+    heads: dict[int, list[TreeHead]],
+    report: VerificationReport,
+) -> None:
     compact = CompactRange()
     good_size = 0  # the largest signed size that matched so far: a later failure lies after it
     _check_heads(heads.get(0, ()), EMPTY_ROOT, 0, good_size, report)
@@ -326,31 +394,58 @@ def _compare(events: Iterator[Any], leaves: Iterator[Any], nodes: Iterator[Any],
     for nid, oid, version, topic, state in events:
         leaf_hash = hash_event(nid, oid, version, topic, state)
         while leaf is not None and leaf[1] < nid:
-            fail("deleted", leaf[0], f"tree index {leaf[0]} holds the hash of log position {leaf[1]}, "
-                 "which is no longer in the log: the event was deleted", leaf[1])
+            fail(
+                "deleted",
+                leaf[0],
+                f"tree index {leaf[0]} holds the hash of log position {leaf[1]}, "
+                "which is no longer in the log: the event was deleted",
+                leaf[1],
+            )
             leaf, leaves_read = next(leaves, None), leaves_read + 1
         if leaf is None:
             report.unhashed += 1
         elif leaf[1] == nid:
             if leaf[0] != leaves_read:
-                fail("leaf_missing", leaves_read, f"the hash tree has no leaf at tree index {leaves_read}"
-                     f" (the next is {leaf[0]}): leaves were deleted from it", None, leaf[0] - 1)
+                fail(
+                    "leaf_missing",
+                    leaves_read,
+                    f"the hash tree has no leaf at tree index {leaves_read}"
+                    f" (the next is {leaf[0]}): leaves were deleted from it",
+                    None,
+                    leaf[0] - 1,
+                )
                 leaves_read = leaf[0]
             if leaf[2] != leaf_hash:
-                fail("altered", leaf[0], f"the event at log position {nid} (tree index {leaf[0]}) is not the one "
-                     "that was hashed: its stored row was changed, or another row was moved to its position", nid)
+                fail(
+                    "altered",
+                    leaf[0],
+                    f"the event at log position {nid} (tree index {leaf[0]}) is not the one "
+                    "that was hashed: its stored row was changed, or another row was moved to its position",
+                    nid,
+                )
             leaf, leaves_read = next(leaves, None), leaves_read + 1
         else:
-            fail("inserted", leaf[0], f"log position {nid} is in the log but not in the hash tree, although later "
-                 f"positions are: it was inserted after hashing, before tree index {leaf[0]}", nid)
+            fail(
+                "inserted",
+                leaf[0],
+                f"log position {nid} is in the log but not in the hash tree, although later "
+                f"positions are: it was inserted after hashing, before tree index {leaf[0]}",
+                nid,
+            )
         completed = compact.append(leaf_hash)
         if checking_nodes and compact.size <= stored_size:
             for level, index, node_hash in completed:
                 end = (index + 1) << level
                 if node is None or node[0] != end or node[1] != level or node[2] != node_hash:
-                    fail("node", end - (1 << level), f"the stored hash of the subtree of tree indexes "
-                         f"{end - (1 << level)}..{end - 1} (level {level}) differs from the one recomputed "
-                         "from the log: the change is among those events", None, end - 1)
+                    fail(
+                        "node",
+                        end - (1 << level),
+                        f"the stored hash of the subtree of tree indexes "
+                        f"{end - (1 << level)}..{end - 1} (level {level}) differs from the one recomputed "
+                        "from the log: the change is among those events",
+                        None,
+                        end - 1,
+                    )
                     checking_nodes = False
                     break
                 node = next(nodes, None)
@@ -358,25 +453,47 @@ def _compare(events: Iterator[Any], leaves: Iterator[Any], nodes: Iterator[Any],
             good_size = _check_heads(heads[compact.size], compact.root(), compact.size, good_size, report)
     report.events = compact.size
     while leaf is not None:
-        fail("deleted", leaf[0], f"tree index {leaf[0]} holds the hash of log position {leaf[1]}, which is no "
-             "longer in the log: the event was deleted", leaf[1])
+        fail(
+            "deleted",
+            leaf[0],
+            f"tree index {leaf[0]} holds the hash of log position {leaf[1]}, which is no "
+            "longer in the log: the event was deleted",
+            leaf[1],
+        )
         leaf, leaves_read = next(leaves, None), leaves_read + 1
     report.leaves = stored_size
     if checking_nodes and node is not None:
-        fail("node", node[0] - (1 << node[1]), f"the hash tree stores a subtree ending at tree index {node[0] - 1} "
-             "that the log does not have: events were deleted from its end", None, node[0] - 1)
+        fail(
+            "node",
+            node[0] - (1 << node[1]),
+            f"the hash tree stores a subtree ending at tree index {node[0] - 1} "
+            "that the log does not have: events were deleted from its end",
+            None,
+            node[0] - 1,
+        )
     for size in sorted(s for s in heads if s > compact.size):
-        fail("head", good_size, f"the signed head of size {size} covers more events than the log holds "
-             f"({compact.size}): events at tree indexes {good_size}..{size - 1} were deleted", None, size - 1)
+        fail(
+            "head",
+            good_size,
+            f"the signed head of size {size} covers more events than the log holds "
+            f"({compact.size}): events at tree indexes {good_size}..{size - 1} were deleted",
+            None,
+            size - 1,
+        )
 
 
-def _check_heads(heads: Iterable[TreeHead], root: bytes, size: int, good_size: int,
-                 report: VerificationReport) -> int:
+def _check_heads(heads: Iterable[TreeHead], root: bytes, size: int, good_size: int, report: VerificationReport) -> int:
     for head in heads:
         if head.root_hash != root:
-            report.fail("head", good_size, f"the signed head of size {size} (signed {head.signed_at:%Y-%m-%d %H:%M:%S}"
-                        f" UTC) does not match the log recomputed from the database: something at tree indexes "
-                        f"{good_size}..{size - 1} was changed, and the signed heads locate it no closer"
-                        + (f" (the head of size {good_size} matches)" if good_size else ""), None, size - 1)
+            report.fail(
+                "head",
+                good_size,
+                f"the signed head of size {size} (signed {head.signed_at:%Y-%m-%d %H:%M:%S}"
+                f" UTC) does not match the log recomputed from the database: something at tree indexes "
+                f"{good_size}..{size - 1} was changed, and the signed heads locate it no closer"
+                + (f" (the head of size {good_size} matches)" if good_size else ""),
+                None,
+                size - 1,
+            )
             return good_size
     return size

@@ -157,7 +157,7 @@ class BatchProjection(Projection[TView], Generic[TView]):
         if not events:
             # Nothing to apply: the tracking write alone, one statement (atomic by itself).
             with self.view.datastore.get_connection() as conn, conn.cursor() as curs:
-                self.view._insert_tracking(curs, tracking)  # noqa: SLF001
+                self.view._insert_tracking(curs, tracking)
             return
         if not self.view.bulk_tables:
             with self.view.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction():
@@ -168,7 +168,7 @@ class BatchProjection(Projection[TView], Generic[TView]):
                 # so that it never reads a result left over from the batch's pipelined statements.
                 pipeline.sync()
                 with conn.cursor() as curs:
-                    self.view._insert_tracking(curs, tracking)  # noqa: SLF001
+                    self.view._insert_tracking(curs, tracking)
             return
         barriers = self.barrier_events
         with self.view.datastore.get_connection() as conn, conn.transaction():
@@ -188,7 +188,7 @@ class BatchProjection(Projection[TView], Generic[TView]):
                     segment.append((event, position))
             self._apply_set_based(conn, segment)
             with conn.cursor() as curs:
-                self.view._insert_tracking(curs, tracking)  # noqa: SLF001
+                self.view._insert_tracking(curs, tracking)
 
     barrier_events: ClassVar[tuple[type, ...]] = ()
     """Events whose handlers write the bulk tables (or their history) by SQL statements, such as a

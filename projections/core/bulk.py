@@ -41,9 +41,13 @@ class TableShape:
         curs.execute(
             "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
             " WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''"
-            " ORDER BY a.attnum", (table,))
-        found = [(row[0], row[1]) if isinstance(row, tuple) else (row["attname"], row["format_type"])
-                 for row in curs.fetchall()]
+            " ORDER BY a.attnum",
+            (table,),
+        )
+        found = [
+            (row[0], row[1]) if isinstance(row, tuple) else (row["attname"], row["format_type"])
+            for row in curs.fetchall()
+        ]
         types = dict(found)
         return cls(table, key, tuple(name for name, _ in found), tuple(types[k] for k in key))
 
@@ -72,12 +76,16 @@ class Rows:
         key = self.shape.key
         if len(key) == 1:
             query = sql.SQL("SELECT {} FROM {} WHERE {} = ANY(%s)").format(
-                columns, sql.Identifier(self.shape.table), sql.Identifier(key[0]))
+                columns, sql.Identifier(self.shape.table), sql.Identifier(key[0])
+            )
             params: list[Any] = [wanted]
         else:
             query = sql.SQL("SELECT {} FROM {} WHERE ({}) IN (SELECT * FROM unnest({}))").format(
-                columns, sql.Identifier(self.shape.table), sql.SQL(", ").join(map(sql.Identifier, key)),
-                sql.SQL(", ").join(sql.SQL("%s::{}[]").format(sql.SQL(t)) for t in self.shape.key_types))
+                columns,
+                sql.Identifier(self.shape.table),
+                sql.SQL(", ").join(map(sql.Identifier, key)),
+                sql.SQL(", ").join(sql.SQL("%s::{}[]").format(sql.SQL(t)) for t in self.shape.key_types),
+            )
             params = [[k[i] for k in wanted] for i in range(len(key))]
         curs.execute(query, params)
         for values in curs.fetchall():
@@ -108,8 +116,9 @@ class Rows:
             raise ValueError(f"{self.shape.table}: a row with key {key!r} exists already")
         if key not in self.current and if_absent:
             raise KeyError(f"{self.shape.table}: row {key!r} was not prefetched for this batch")
-        self._write(key, row if len(row) == len(self.shape.columns) else {c: row[c] for c in self.shape.columns},
-                    position)
+        self._write(
+            key, row if len(row) == len(self.shape.columns) else {c: row[c] for c in self.shape.columns}, position
+        )
         return True
 
     def update(self, key: Any, position: int, **changes: Any) -> bool:
@@ -129,13 +138,16 @@ class Rows:
     def flush(self, curs: Cursor[Any]) -> None:
         if not self.changed:
             return
-        table, columns, key = self.shape.table, self.shape.columns, self.shape.key
+        table, columns = self.shape.table, self.shape.columns
         # Rows that existed before the batch and changed: replaced by their final state.
         replaced = [k for k in self.changed if k in self.existed]
         if replaced:
-            self._by_keys(curs, "DELETE FROM {table} WHERE ({key}) IN (SELECT * FROM unnest({arrays}))", table, replaced)
+            self._by_keys(
+                curs, "DELETE FROM {table} WHERE ({key}) IN (SELECT * FROM unnest({arrays}))", table, replaced
+            )
         copy_into = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)))
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
         with curs.copy(copy_into) as copy:
             for k in self.changed:
                 row = self.current[k]
@@ -146,11 +158,17 @@ class Rows:
         history = f"{table}_history"
         if replaced:
             # Each replaced row's open version ends where the batch first changed it.
-            self._by_keys(curs, "UPDATE {table} SET version_to = v.position FROM unnest({arrays}, %s::bigint[])"
-                          " AS v({key}, position) WHERE {match} AND {table}.version_to IS NULL",
-                          history, replaced, extra=[self.changed[k] for k in replaced])
+            self._by_keys(
+                curs,
+                "UPDATE {table} SET version_to = v.position FROM unnest({arrays}, %s::bigint[])"
+                " AS v({key}, position) WHERE {match} AND {table}.version_to IS NULL",
+                history,
+                replaced,
+                extra=[self.changed[k] for k in replaced],
+            )
         copy_history = sql.SQL("COPY {} ({}, version_from, version_to) FROM STDIN").format(
-            sql.Identifier(history), sql.SQL(", ").join(map(sql.Identifier, columns)))
+            sql.Identifier(history), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
         following: dict[Any, int] = {}
         ends: list[int | None] = []
         for k, _, position in reversed(self.versions):
@@ -161,8 +179,9 @@ class Rows:
             for (_, row, position), end in zip(self.versions, ends, strict=True):
                 copy.write_row([*(row[c] for c in columns), position, end])
 
-    def _by_keys(self, curs: Cursor[Any], template: str, table: str, keys: list[Any],
-                 extra: list[Any] | None = None) -> None:
+    def _by_keys(
+        self, curs: Cursor[Any], template: str, table: str, keys: list[Any], extra: list[Any] | None = None
+    ) -> None:
         key = self.shape.key
         arrays = [[k] if len(key) == 1 else list(k) for k in keys]
         params: list[Any] = [[a[i] for a in arrays] for i in range(len(key))]
@@ -173,7 +192,8 @@ class Rows:
             key=sql.SQL(", ").join(map(sql.Identifier, key)),
             arrays=sql.SQL(", ").join(sql.SQL("%s::{}[]").format(sql.SQL(t)) for t in self.shape.key_types),
             match=sql.SQL(" AND ").join(
-                sql.SQL("{}.{} = v.{}").format(sql.Identifier(table), sql.Identifier(c), sql.Identifier(c)) for c in key),
+                sql.SQL("{}.{} = v.{}").format(sql.Identifier(table), sql.Identifier(c), sql.Identifier(c)) for c in key
+            ),
         )
         curs.execute(query, params)
 

@@ -71,8 +71,9 @@ def source(table: str, as_of: int | None) -> sql.Composable:
     """The table itself, or its rows as they stood at log position ``as_of`` under the same name."""
     if as_of is None:
         return sql.Identifier(table)
-    return sql.SQL("(SELECT * FROM {history} WHERE version_from <= {p} AND (version_to IS NULL OR version_to > {p})) AS {t}").format(
-        history=sql.Identifier(f"{table}_history"), p=sql.Literal(int(as_of)), t=sql.Identifier(table))
+    return sql.SQL(
+        "(SELECT * FROM {history} WHERE version_from <= {p} AND (version_to IS NULL OR version_to > {p})) AS {t}"
+    ).format(history=sql.Identifier(f"{table}_history"), p=sql.Literal(int(as_of)), t=sql.Identifier(table))
 
 
 def source_sql(table: str, as_of: int | None) -> str:
@@ -80,8 +81,10 @@ def source_sql(table: str, as_of: int | None) -> str:
     if as_of is None:
         return table
     position = int(as_of)
-    return (f"(SELECT * FROM {table}_history WHERE version_from <= {position}"
-            f" AND (version_to IS NULL OR version_to > {position})) AS {table}")
+    return (
+        f"(SELECT * FROM {table}_history WHERE version_from <= {position}"
+        f" AND (version_to IS NULL OR version_to > {position})) AS {table}"
+    )
 
 
 def set_position(curs, position: int) -> None:  # type: ignore[no-untyped-def]

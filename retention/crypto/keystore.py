@@ -7,16 +7,13 @@ is missing without a disposal is an error naming the record."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import os
 import secrets
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from uuid import UUID
 
 from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
@@ -84,9 +81,11 @@ class KeyStore:
             return
         wrapped = [aes_key_wrap(self._master, secrets.token_bytes(32)) for _ in wanted]
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute("INSERT INTO record_keys (key_id, org_id, wrapped) SELECT k, %s, w"
-                         " FROM unnest(%s::text[], %s::bytea[]) AS t(k, w) ON CONFLICT (key_id) DO NOTHING",
-                         (org_id, wanted, wrapped))
+            curs.execute(
+                "INSERT INTO record_keys (key_id, org_id, wrapped) SELECT k, %s, w"
+                " FROM unnest(%s::text[], %s::bytea[]) AS t(k, w) ON CONFLICT (key_id) DO NOTHING",
+                (org_id, wanted, wrapped),
+            )
             rows = curs.execute("SELECT key_id, wrapped FROM record_keys WHERE key_id = ANY(%s)", (wanted,)).fetchall()
         for row in rows:
             if row["wrapped"] is not None:  # destroyed ones are left to keys_for_writing's own rules
@@ -97,8 +96,11 @@ class KeyStore:
         while True:
             key = secrets.token_bytes(32)
             with self.datastore.transaction(commit=True) as curs:
-                curs.execute("INSERT INTO record_keys (key_id, org_id, wrapped) VALUES (%s, %s, %s)"
-                             " ON CONFLICT (key_id) DO NOTHING", (current, org_id, aes_key_wrap(self._master, key)))
+                curs.execute(
+                    "INSERT INTO record_keys (key_id, org_id, wrapped) VALUES (%s, %s, %s)"
+                    " ON CONFLICT (key_id) DO NOTHING",
+                    (current, org_id, aes_key_wrap(self._master, key)),
+                )
                 row = curs.execute("SELECT wrapped FROM record_keys WHERE key_id = %s", (current,)).fetchone()
             if row["wrapped"] is not None:
                 unwrapped = aes_key_unwrap(self._master, bytes(row["wrapped"]))

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 
 from retention.crypto.content import SUBJECT, SealedField, sealed_fields, subject_of
-from retention.disposal import disposed_marker
 from retention.crypto.keystore import Destroyed, KeyStore
+from retention.disposal import disposed_marker
 
 SEAL = "$sealed"
 _KEY_IDS = re.compile(rb'"key":"((?:record|subject):[^"]+)"')
@@ -48,7 +48,8 @@ class SealingMapper(Mapper):
             if fields:
                 state = vars(event)
                 by_org.setdefault(state["org_id"], []).extend(
-                    key for ids in self._wanted_keys(state, fields).values() for key in ids)
+                    key for ids in self._wanted_keys(state, fields).values() for key in ids
+                )
         for org_id, key_ids in by_org.items():
             self.keystore.prepare_for_writing(org_id, key_ids)
 
@@ -112,8 +113,9 @@ class SealingMapper(Mapper):
 
 
 def _decrypt(key: bytes, seal: dict[str, str], field: str) -> bytes:
-    return AESGCM(key).decrypt(base64.b64decode(seal["nonce"]), base64.b64decode(seal["ct"]),
-                               f"{seal['key']}|{field}".encode())
+    return AESGCM(key).decrypt(
+        base64.b64decode(seal["nonce"]), base64.b64decode(seal["ct"]), f"{seal['key']}|{field}".encode()
+    )
 
 
 class BatchKeys:
