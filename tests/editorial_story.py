@@ -92,3 +92,14 @@ def given_a_municipality_with_an_active_page(client, runtime) -> Municipality:
         staff(runtime, role="auditor", name="Greta Granskare"),
         assignment.json()["id"],
     )
+
+
+def a_capture(town, **fields) -> dict:
+    now = town.now()
+    return {
+        "platform_post_id": "fb_1",
+        "text": "Hej",
+        "published_at": (now - timedelta(hours=1)).isoformat(),
+        "captured_at": now.isoformat(),
+        "author_name": "Valdemarsviks kommun",
+    } | fields

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from conftest import REPO, staff
 from editorial_story import given_a_municipality_with_an_active_page
-from test_snapshots import tiny_png, upload
+from snapshot_story import tiny_png, upload
 from typer.testing import CliRunner
 
 from kanalarkiv.cli.main import app

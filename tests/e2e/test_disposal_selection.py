@@ -5,7 +5,7 @@ mistake in the selection."""
 
 from __future__ import annotations
 
-from test_retention import given_an_aged_channel_under_a_plan
+from retention_story import given_an_aged_channel_under_a_plan
 
 
 def test_a_class_wide_disposal_whose_records_are_all_held_names_every_hold(client, runtime):

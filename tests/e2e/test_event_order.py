@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from editorial_story import given_a_municipality_with_an_active_page
-from test_boundary_values import a_capture, refused
+from editorial_story import a_capture, given_a_municipality_with_an_active_page
+from problems import refused
 
 
 @pytest.fixture

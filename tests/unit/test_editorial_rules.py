@@ -3,38 +3,16 @@ moderation that is reversed only by a later decision."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import uuid4
 
 import pytest
+from model_story import CAPTURE, EDITOR, MANAGER, OFFICER, T0, active_channel, roster_with_erik
 
-from domain.actors import Actor, Role
-from domain.channel import Channel
 from domain.comment import Comment, Visibility
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted
 from domain.post import Post
 from domain.roster import ChannelRoster, NoValidAssignment
-
-ORG = uuid4()
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-MANAGER = Actor("anna", "Anna Chef", Role.MANAGER, ORG)
-EDITOR = Actor("erik", "Erik Redaktör", Role.EDITOR, ORG)
-CAPTURE = Actor("fb", "Insamlaren", Role.CAPTURE_CLIENT, ORG)
-OFFICER = Actor("rita", "Rita Registrator", Role.RECORDS_OFFICER, ORG)
-
-
-def active_channel() -> Channel:
-    channel = Channel.register(
-        uuid4(), ORG, "facebook", "Sida", "https://facebook.com/x", "Enhet", "Chef", "Info", by=MANAGER, at=T0
-    )
-    channel.activate(by=MANAGER, at=T0)
-    return channel
-
-
-def roster_with_erik(channel: Channel, until: datetime | None = None) -> ChannelRoster:
-    roster = ChannelRoster.open(channel, by=MANAGER, at=T0)
-    roster.assign(channel, uuid4(), "erik", "Erik Redaktör", T0, until, "Allt", by=MANAGER, at=T0)
-    return roster
 
 
 def test_an_assignment_is_valid_from_its_start_until_its_end_or_revocation():

@@ -5,12 +5,11 @@ is recorded, so no read or projection ever meets such a value."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 from conftest import FACEBOOK_PAGE
-from editorial_story import given_a_municipality_with_an_active_page
-from test_api_errors import assert_problem
+from editorial_story import a_capture, given_a_municipality_with_an_active_page
+from problems import assert_problem, refused, refused_on_page
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -18,29 +17,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 @pytest.fixture
 def town(client, runtime):
     return given_a_municipality_with_an_active_page(client, runtime)
-
-
-def refused(response, field: str) -> dict:
-    body = assert_problem(response, 422)
-    assert field in {e["field"] for e in body["errors"]}, body
-    return body
-
-
-def refused_on_page(response, field: str) -> None:
-    """A Swedish page answers its 422 as a Swedish HTML page that names the field."""
-    assert response.status_code == 422 and response.headers["content-type"].startswith("text/html"), response.text
-    assert field in response.text
-
-
-def a_capture(town, **fields) -> dict:
-    now = town.now()
-    return {
-        "platform_post_id": "fb_1",
-        "text": "Hej",
-        "published_at": (now - timedelta(hours=1)).isoformat(),
-        "captured_at": now.isoformat(),
-        "author_name": "Valdemarsviks kommun",
-    } | fields
 
 
 def test_a_captured_post_whose_text_holds_a_nul_is_refused_naming_the_text(town):

@@ -21,7 +21,7 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from test_snapshots import tiny_png
+from snapshot_story import tiny_png
 
 from api.routes.retention import EXAMPLE_PLAN
 

@@ -6,14 +6,7 @@ import threading
 from uuid import uuid4
 
 from conftest import FACEBOOK_PAGE, issue_token, register_organisation
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert body["status"] == status and body["title"] and body["detail"]
-    return body
+from problems import assert_problem
 
 
 def head(runtime) -> int:

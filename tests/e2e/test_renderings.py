@@ -19,7 +19,7 @@ import pytest
 from conftest import REPO, staff
 from editorial_story import given_a_municipality_with_an_active_page
 from pypdf import PdfReader
-from test_snapshots import tiny_png, upload
+from snapshot_story import tiny_png, upload
 from typer.testing import CliRunner
 
 from api.routes.retention import EXAMPLE_PLAN

@@ -11,8 +11,8 @@ import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_story import CAPTURE, EDITOR, MANAGER, ORG, T0, active_channel, roster_with_erik
 from psycopg.types.json import Jsonb
-from test_editorial_rules import CAPTURE, EDITOR, MANAGER, ORG, T0, active_channel, roster_with_erik
 
 from domain.actors import Actor, Role
 from domain.comment import Comment

@@ -4,36 +4,13 @@ checked for fixity; a channel without one for six months is overdue, and seen fi
 from __future__ import annotations
 
 import hashlib
-import struct
-import zlib
 from datetime import timedelta
 from pathlib import Path
 
 from conftest import staff
 from dateutil.relativedelta import relativedelta
 from editorial_story import given_a_municipality_with_an_active_page
-
-
-def tiny_png() -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-        + chunk(b"IEND", b"")
-    )
-
-
-def upload(town, who, content: bytes, media_type: str = "image/png", **form):
-    return town.client.post(
-        f"/v1/channels/{town.channel_id}/snapshots",
-        headers=who.headers,
-        files={"file": ("facebook-2026h1.png", content, media_type)},
-        data={"period_start": "2026-01-01", "period_end": "2026-06-30"} | form,
-    )
+from snapshot_story import tiny_png, upload
 
 
 def test_a_webmaster_uploads_a_snapshot_kept_encrypted_with_its_sha256(client, runtime):

@@ -396,7 +396,7 @@ def test_the_checkpointer_signs_when_the_tree_has_grown_and_only_then(runtime):
 
 
 def test_disposal_by_crypto_shredding_leaves_every_proof_and_signed_head_valid(client, runtime):
-    from test_retention import SECRET_POST, given_an_aged_channel_under_a_plan
+    from retention_story import SECRET_POST, given_an_aged_channel_under_a_plan
 
     town, old_post, *_ = given_an_aged_channel_under_a_plan(client, runtime)
     hashed(runtime)

@@ -9,7 +9,7 @@ from uuid import uuid4
 
 from conftest import FACEBOOK_PAGE, register_organisation, staff
 from editorial_story import given_a_municipality_with_an_active_page
-from test_snapshots import tiny_png, upload
+from snapshot_story import tiny_png, upload
 
 from api.routes.retention import EXAMPLE_PLAN
 
