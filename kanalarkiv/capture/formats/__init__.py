@@ -1,0 +1,1 @@
+"""One module per source format; each reads a ``Bundle`` and yields ``Item``s and ``Deleted``s."""
