@@ -132,6 +132,7 @@ async def as_of_position(
             # Not "wait until it is there" (wait_for_position): a past the log has not reached yet.
             raise InvalidValue("as_of_position", f"is beyond the log's head (position {head}): no such past")
         return as_of_position
+    assert as_of is not None  # neither given returned None above
     views: Views = request.app.state.runtime.views
     return await run_in_threadpool(views.audit_trail.position_at, actor.org_id, as_of)
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from api.schemas.diary import DiaryEntryPublic
-from domain.diary_numbers import SWEDISH_TIME
+from domain.period import SWEDISH_TIME
 
 HEADINGS = (
     "Diarienummer",

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted, StaleVersion
 from kanalarkiv.adapters.availability import DATABASE_ERRORS
-from kanalarkiv.application.records import AlreadyExists, RecordNotFound
+from kanalarkiv.application.outcomes import AlreadyExists, RecordNotFound
 from kanalarkiv.readside.views import ProjectionFailed, ProjectionLagging
 from retention.crypto.keystore import KeyMissing
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
@@ -38,7 +39,7 @@ class Actor:
         """The person running the CLI on the server, acting for every organisation."""
         return cls(id=f"operator:{login}", name=login, role=Role.OPERATOR, org_id=None)
 
-    def require(self, roles: set[Role], org_id: UUID, doing: str) -> None:
+    def require(self, roles: AbstractSet[Role], org_id: UUID, doing: str) -> None:
         """Refuse unless this actor holds one of ``roles`` in organisation ``org_id``."""
         if self.role is Role.OPERATOR:
             return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
@@ -62,7 +62,7 @@ def editors_at(
 
 def require_staff_of_channel(
     views: ViewsDep, channel_id: UUID, actor: Actor, doing: str, roles: set[Role] = STAFF
-) -> dict:
+) -> dict[str, Any]:
     channel = views.channel_register.channel(channel_id)
     if channel is None:
         raise RecordNotFound(f"no channel with id {channel_id}")

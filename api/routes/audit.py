@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import orjson
@@ -95,7 +95,7 @@ def _export(views: ViewsDep, org_id: UUID, query: AuditQuery, format: str) -> St
     )
 
 
-def _all_pages(views: ViewsDep, org_id: UUID, query: AuditQuery) -> Iterator[list[dict]]:
+def _all_pages(views: ViewsDep, org_id: UUID, query: AuditQuery) -> Iterator[list[dict[str, Any]]]:
     after = query.after
     while True:
         page = views.audit_trail.search(org_id, AuditQuery(**{**vars(query), "after": after, "limit": EXPORT_PAGE}))
@@ -105,7 +105,7 @@ def _all_pages(views: ViewsDep, org_id: UUID, query: AuditQuery) -> Iterator[lis
         after = page[-1]["position"]
 
 
-def _csv(pages: Iterator[list[dict]]) -> Iterator[str]:
+def _csv(pages: Iterator[list[dict[str, Any]]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)

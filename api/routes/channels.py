@@ -23,7 +23,7 @@ from api.schemas.channels import (
 )
 from domain.actors import Role
 from domain.errors import NotPermitted
-from kanalarkiv.application.records import RecordNotFound
+from kanalarkiv.application.outcomes import RecordNotFound
 from projections.channel_register import PUBLIC_STATUSES
 
 router = APIRouter(prefix="/v1/channels", tags=["channels"])

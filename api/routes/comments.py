@@ -47,7 +47,9 @@ def list_comments(
     require_own_past(actor, post["org_id"], as_of, "comments")
     rows = views.channel_content.comments_on(post_id, visible_only=not full, as_of=as_of)
     replies = _replies(views, rows, as_of)
-    return [(comment_record if full else comment_public)(row, replies.get(row["comment_id"], [])) for row in rows]
+    if full:
+        return [comment_record(row, replies.get(row["comment_id"], [])) for row in rows]
+    return [comment_public(row, replies.get(row["comment_id"], [])) for row in rows]
 
 
 @router.get("/v1/comments/{comment_id}", response_model=CommentRecord | CommentPublic, summary="One comment")

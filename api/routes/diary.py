@@ -32,8 +32,9 @@ from api.schemas.diary import (
 from api.types import Day, Text
 from domain.actors import Actor
 from domain.diary import DIARY_READERS, Direction, RecordType
-from domain.diary_numbers import SWEDISH_TIME, DiaryNumber
+from domain.diary_numbers import DiaryNumber
 from domain.errors import InvalidValue, NotPermitted
+from domain.period import SWEDISH_TIME
 from kanalarkiv.application.outcomes import RecordNotFound
 from projections.diary import DiaryQuery
 
@@ -183,7 +184,7 @@ def public_case(slug: Text, case_id: UUID, views: ViewsDep, wait_for_position: W
         subject=row["subject"],
         responsible_unit=row["responsible_unit"],
         status=row["status"],
-        opened_on=swedish_date(row["opened_at"]),
+        opened_on=row["opened_at"].astimezone(SWEDISH_TIME).date(),  # a case is always opened
         closed_on=swedish_date(row["closed_at"]),
         entries=entries,
     )

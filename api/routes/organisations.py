@@ -12,7 +12,7 @@ from api.routes.channels import WaitFor
 from api.schemas.channels import ChannelPublic, ChannelRegister, OrganisationPublic, public_channel
 from api.types import Text
 from domain.actors import Actor
-from kanalarkiv.application.records import RecordNotFound
+from kanalarkiv.application.outcomes import RecordNotFound
 from projections.channel_register import PUBLIC_STATUSES
 
 router = APIRouter(prefix="/v1/organisations", tags=["public register"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -74,7 +74,7 @@ def compliance(
     oversight = views.oversight
     names = oversight.channel_names(actor.org_id)
 
-    def named(rows: list[dict]) -> list[dict]:
+    def named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [row | {"channel_name": names.get(row["channel_id"])} for row in rows]
 
     return ComplianceReport(

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from api.deps import AppDep, CurrentActor, ViewsDep
 from api.routes.channels import WaitFor
@@ -22,7 +22,7 @@ from kanalarkiv.archival.renderings import reach_copies
 router = APIRouter(tags=["retention"])
 READERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
 
-EXAMPLE_PLAN = [
+EXAMPLE_PLAN: list[JsonValue] = [
     {
         "code": "post",
         "name": "Inlägg i egen kanal",

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, Field
+from pydantic.config import JsonDict
 
 from api.deps import CurrentActor, RuntimeDep
 from domain.actors import Role
@@ -19,7 +20,7 @@ from kanalarkiv.transparency.signing import TreeHead, public_key_pem, raw_public
 
 router = APIRouter(prefix="/v1/transparency", tags=["tamper evidence"])
 SIGNERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
-HEX = {"pattern": "^[0-9a-f]{64}$"}
+HEX: JsonDict = {"pattern": "^[0-9a-f]{64}$"}
 
 
 def get_transparency(runtime: RuntimeDep) -> Transparency:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -133,7 +133,7 @@ class Reason(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _left_out_or_given(schema: dict) -> None:
+def _left_out_or_given(schema: dict[str, Any]) -> None:
     """A field that may be left out but, when sent, holds a value (null would clear a required field)."""
     schema.pop("default", None)
 
@@ -142,11 +142,11 @@ class Correction(BaseModel):
     """Only the fields given are corrected (counterpart and note may be cleared with null);
     ``reason`` is required and kept with the new reading."""
 
-    record_date: Instant = Field(None, json_schema_extra=_left_out_or_given)
-    direction: Direction = Field(None, json_schema_extra=_left_out_or_given)
-    record_type: RecordType = Field(None, json_schema_extra=_left_out_or_given)
+    record_date: Instant = Field(None, json_schema_extra=_left_out_or_given)  # type: ignore[assignment]  # left out: not corrected; null is refused
+    direction: Direction = Field(None, json_schema_extra=_left_out_or_given)  # type: ignore[assignment]  # left out: not corrected; null is refused
+    record_type: RecordType = Field(None, json_schema_extra=_left_out_or_given)  # type: ignore[assignment]  # left out: not corrected; null is refused
     counterpart: Text | None = Field(None, max_length=300)
-    description: Text = Field(None, max_length=1000, json_schema_extra=_left_out_or_given)
+    description: Text = Field(None, max_length=1000, json_schema_extra=_left_out_or_given)  # type: ignore[assignment]  # left out: not corrected; null is refused
     note: Text | None = Field(None, max_length=10_000)
     reason: Text = Field(min_length=1, max_length=1000)
     model_config = ConfigDict(
