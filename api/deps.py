@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Set as AbstractSet
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Header, Query, Request
@@ -12,8 +13,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.errors import Unauthenticated
 from api.types import Instant
 from domain.actors import Actor, Role
+from domain.audience import RECORD_READERS, Audience, audience_of
 from domain.errors import InvalidValue, NotPermitted
 from kanalarkiv.application.context import set_actor
+from kanalarkiv.application.outcomes import RecordNotFound
 from kanalarkiv.application.records import RecordsApplication, hash_token
 from kanalarkiv.readside.views import Views
 from kanalarkiv.runtime import Runtime
@@ -102,7 +105,40 @@ async def expected_version(
 ExpectedVersion = Annotated[int | None, Depends(expected_version)]
 
 
-AS_OF_READERS = {Role.RECORDS_OFFICER, Role.AUDITOR, Role.OPERATOR}
+WaitFor = Annotated[
+    int | None,
+    Query(ge=0, description="Wait (up to 5 s) until the view includes this log position, e.g. one a command returned."),
+]
+
+# Who may read and do what, beyond what the application's commands check themselves.
+SUPERVISORS = RECORD_READERS | {Role.MANAGER}  # a channel's history, response times, compliance
+STAFF = SUPERVISORS | {Role.EDITOR, Role.WEBMASTER}
+AS_OF_READERS = RECORD_READERS | {Role.OPERATOR}
+
+
+def own_organisation(actor: Actor, roles: AbstractSet[Role], doing: str) -> UUID:
+    """The caller's organisation, when the caller holds one of ``roles`` in one; else 403 naming
+    what was refused and the roles that may do it."""
+    if actor.org_id is None or actor.role not in roles:
+        allowed = ", ".join(sorted(r.value for r in roles))
+        raise NotPermitted(f"{doing} requires the role {allowed} in an organisation")
+    return actor.org_id
+
+
+def reads_records(actor: Actor | None, org_id: UUID) -> bool:
+    """Records officers and auditors of the organisation see removed and deleted content."""
+    return audience_of(actor, org_id) is Audience.RECORDS
+
+
+def require_staff_of_channel(
+    views: Views, channel_id: UUID, actor: Actor, doing: str, roles: AbstractSet[Role] = STAFF
+) -> dict[str, Any]:
+    """The channel's register row, when the caller is staff of its organisation in one of ``roles``."""
+    channel = views.channel_register.channel(channel_id)
+    if channel is None:
+        raise RecordNotFound(f"no channel with id {channel_id}")
+    actor.require(roles, channel["org_id"], doing)
+    return channel
 
 
 async def as_of_position(

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import AppDep, AsOf, CurrentActor, ViewsDep
-from api.routes.channels import WaitFor
+from api.deps import AppDep, AsOf, CurrentActor, ViewsDep, WaitFor, require_staff_of_channel
 from api.schemas.channels import Recorded
 from api.schemas.editorial import AssignmentCreate, AssignmentPublic, AssignmentRevoke
 from api.types import Instant
-from domain.actors import Actor, Role
-from kanalarkiv.application.outcomes import RecordNotFound
 
 router = APIRouter(prefix="/v1/channels/{channel_id}", tags=["editors' assignments"])
-STAFF = {Role.RECORDS_OFFICER, Role.AUDITOR, Role.MANAGER, Role.EDITOR, Role.WEBMASTER}
 
 
 @router.post("/assignments", status_code=status.HTTP_201_CREATED, response_model=Recorded, summary="Assign an editor")
@@ -58,13 +54,3 @@ def editors_at(
     views.wait_for("editor_assignments", as_of or wait_for_position)
     require_staff_of_channel(views, channel_id, actor, "reading a channel's editors")
     return [AssignmentPublic.model_validate(row) for row in views.editor_assignments.valid_at(channel_id, at, as_of)]
-
-
-def require_staff_of_channel(
-    views: ViewsDep, channel_id: UUID, actor: Actor, doing: str, roles: set[Role] = STAFF
-) -> dict[str, Any]:
-    channel = views.channel_register.channel(channel_id)
-    if channel is None:
-        raise RecordNotFound(f"no channel with id {channel_id}")
-    actor.require(roles, channel["org_id"], doing)
-    return channel

@@ -12,8 +12,7 @@ import orjson
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
-from api.deps import CurrentActor, ViewsDep
-from api.routes.channels import WaitFor
+from api.deps import CurrentActor, ViewsDep, WaitFor
 from api.schemas.channels import AuditEntry
 from api.types import Instant, Text
 from domain.actors import Role

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
-from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep, require_own_past
+from api.deps import (
+    SUPERVISORS,
+    AppDep,
+    AsOf,
+    CurrentActor,
+    ExpectedVersion,
+    OptionalActor,
+    ViewsDep,
+    WaitFor,
+    require_own_past,
+)
 from api.responses import json_response
 from api.schemas.channels import (
     AddressChange,
@@ -21,18 +30,11 @@ from api.schemas.channels import (
     ResponsibleChange,
     public_channel,
 )
-from domain.actors import Role
 from domain.errors import NotPermitted
 from kanalarkiv.application.outcomes import RecordNotFound
 from projections.channel_register import PUBLIC_STATUSES
 
 router = APIRouter(prefix="/v1/channels", tags=["channels"])
-
-WaitFor = Annotated[
-    int | None,
-    Query(ge=0, description="Wait (up to 5 s) until the view includes this log position, e.g. one a command returned."),
-]
-HISTORY_READERS = {Role.RECORDS_OFFICER, Role.AUDITOR, Role.MANAGER}
 
 
 def _recorded(response: Response, result: object) -> Recorded:
@@ -147,5 +149,5 @@ def channel_history(
     rows = views.audit_trail.history(channel_id)
     if not rows or rows[0]["entity_type"] != "Channel":
         raise RecordNotFound(f"no channel with id {channel_id}")
-    actor.require(HISTORY_READERS, rows[0]["org_id"], "reading a channel's history")
+    actor.require(SUPERVISORS, rows[0]["org_id"], "reading a channel's history")
     return [AuditEntry.model_validate(row) for row in rows]

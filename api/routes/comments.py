@@ -8,9 +8,18 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep, require_own_past
-from api.routes.channels import WaitFor
-from api.routes.posts import post_row, reads_records
+from api.deps import (
+    AppDep,
+    AsOf,
+    CurrentActor,
+    ExpectedVersion,
+    OptionalActor,
+    ViewsDep,
+    WaitFor,
+    reads_records,
+    require_own_past,
+)
+from api.routes.posts import post_row
 from api.schemas.channels import Recorded
 from api.schemas.editorial import (
     AuthorIdentityShown,

@@ -13,9 +13,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import AsOf, CurrentActor, OptionalActor, ViewsDep, require_own_past
+from api.deps import AsOf, CurrentActor, OptionalActor, ViewsDep, WaitFor, own_organisation, require_own_past
 from api.responses import json_response
-from api.routes.channels import WaitFor
 from api.schemas.diary import (
     CasePublic,
     CaseRecord,
@@ -30,10 +29,9 @@ from api.schemas.diary import (
     Reading,
 )
 from api.types import Day, Text
-from domain.actors import Actor
 from domain.diary import DIARY_READERS, Direction, RecordType
 from domain.diary_numbers import DiaryNumber
-from domain.errors import InvalidValue, NotPermitted
+from domain.errors import InvalidValue
 from domain.period import SWEDISH_TIME
 from kanalarkiv.application.outcomes import RecordNotFound
 from projections.diary import DiaryQuery
@@ -74,7 +72,7 @@ def officer_entries(
 ) -> DiaryRecordPage:
     """Records officers and auditors: marked fields, notes, annulment reasons; searched over all text.
     ``as_of`` reads the diary as it stood then (each entry in the reading it had)."""
-    org_id = _reader(actor)
+    org_id = own_organisation(actor, DIARY_READERS, "reading the records officers' diary")
     views.wait_for("diary", as_of or wait_for_position)
     rows, total = views.diary.entries(
         org_id, diary_query(q, date_from, date_to, diary_number, case, record_type, limit, offset), as_of
@@ -116,7 +114,7 @@ def officer_case(case_id: UUID, actor: CurrentActor, views: ViewsDep, wait_for_p
 )
 def pending_transfers(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> list[PendingTransfer]:
     """The records officer's queue: comments editors moved to a case that no entry registers yet."""
-    org_id = _reader(actor)
+    org_id = own_organisation(actor, DIARY_READERS, "reading the records officers' diary")
     views.wait_for("diary", wait_for_position)
     return [PendingTransfer.model_validate(row) for row in views.diary.pending_transfers(org_id)]
 
@@ -313,9 +311,3 @@ def entry_record(row: dict[str, Any]) -> DiaryEntryRecord:
         )
     fields = {k: row[k] for k in DiaryEntryRecord.model_fields if k in row}
     return DiaryEntryRecord(**fields, secrecy=marking, links=_links(row))
-
-
-def _reader(actor: Actor) -> UUID:
-    if actor.org_id is None or actor.role not in DIARY_READERS:
-        raise NotPermitted("the records officers' diary is for records officers and auditors of the organisation")
-    return actor.org_id

@@ -6,9 +6,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 
-from api.deps import AsOf, OptionalActor, ViewsDep, require_own_past
+from api.deps import AsOf, OptionalActor, ViewsDep, WaitFor, require_own_past
 from api.responses import conditional_json_response
-from api.routes.channels import WaitFor
 from api.schemas.channels import ChannelPublic, ChannelRegister, OrganisationPublic, public_channel
 from api.types import Text
 from domain.actors import Actor

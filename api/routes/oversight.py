@@ -8,16 +8,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from api.deps import AppDep, CurrentActor, ViewsDep
-from api.routes.assignments import require_staff_of_channel
-from api.routes.channels import WaitFor
+from api.deps import SUPERVISORS, AppDep, CurrentActor, ViewsDep, WaitFor, own_organisation, require_staff_of_channel
 from api.schemas.editorial import ComplianceReport, GroundPublic, MonthlyResponse
-from domain.actors import Role
-from domain.errors import NotPermitted
 from domain.grounds import MODERATION_GROUNDS, POST_DELETION_GROUNDS, Ground
 
 router = APIRouter(tags=["supervision"])
-SUPERVISORS = {Role.MANAGER, Role.RECORDS_OFFICER, Role.AUDITOR}
 ThresholdHours = Annotated[float, Query(gt=0, le=24 * 365, description="Unanswered for longer than this counts.")]
 
 
@@ -67,23 +62,22 @@ def compliance(
     """For the caller's organisation: posts without a valid assignment, deletions whose ground
     needs review (own decision, or not stated), comments unanswered past the threshold, active
     channels without an editor now, and recordings a person made more than 24 hours after the fact."""
-    if actor.org_id is None or actor.role not in SUPERVISORS:
-        raise NotPermitted("the compliance view is for managers, records officers and auditors")
+    org_id = own_organisation(actor, SUPERVISORS, "reading the compliance view")
     views.wait_for("oversight", wait_for_position)
     now, threshold = app.clock(), timedelta(hours=threshold_hours)
     oversight = views.oversight
-    names = oversight.channel_names(actor.org_id)
+    names = oversight.channel_names(org_id)
 
     def named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [row | {"channel_name": names.get(row["channel_id"])} for row in rows]
 
     return ComplianceReport(
-        org_id=actor.org_id,
+        org_id=org_id,
         as_of=now,
         unanswered_threshold_hours=threshold_hours,
-        posts_without_assignment=named(oversight.posts_without_assignment(actor.org_id)),
-        deletions_to_review=named(oversight.deletions_to_review(actor.org_id)),
-        unanswered_comments=named(oversight.unanswered(actor.org_id, now, threshold)),
-        channels_without_editor=oversight.channels_without_editor(actor.org_id, now),
-        late_recordings=named(oversight.late_recordings(actor.org_id)),
+        posts_without_assignment=named(oversight.posts_without_assignment(org_id)),
+        deletions_to_review=named(oversight.deletions_to_review(org_id)),
+        unanswered_comments=named(oversight.unanswered(org_id, now, threshold)),
+        channels_without_editor=oversight.channels_without_editor(org_id, now),
+        late_recordings=named(oversight.late_recordings(org_id)),
     )

@@ -8,9 +8,18 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import AppDep, AsOf, CurrentActor, ExpectedVersion, OptionalActor, ViewsDep, require_own_past
+from api.deps import (
+    AppDep,
+    AsOf,
+    CurrentActor,
+    ExpectedVersion,
+    OptionalActor,
+    ViewsDep,
+    WaitFor,
+    reads_records,
+    require_own_past,
+)
 from api.responses import json_response
-from api.routes.channels import WaitFor
 from api.schemas.channels import Recorded
 from api.schemas.editorial import (
     BulkCapture,
@@ -27,8 +36,8 @@ from api.schemas.editorial import (
     PostRecord,
     PostVersion,
 )
-from domain.actors import Actor, Role
-from domain.audience import RECORD_READERS, Audience, audience_of
+from domain.actors import Role
+from domain.audience import RECORD_READERS
 from domain.grounds import Ground
 from kanalarkiv.application.capture import CapturedComment, CapturedPost
 from kanalarkiv.application.outcomes import RecordNotFound
@@ -41,11 +50,6 @@ def captured(response: Response, outcome: Any) -> Captured:
     if not outcome.created:
         response.status_code = status.HTTP_200_OK
     return Captured(**vars(outcome.recorded), created=outcome.created)
-
-
-def reads_records(actor: Actor | None, org_id: UUID) -> bool:
-    """Records officers and auditors of the organisation see removed and deleted content."""
-    return audience_of(actor, org_id) is Audience.RECORDS
 
 
 @router.post(

@@ -10,17 +10,15 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from api.deps import AppDep, CurrentActor, ViewsDep
-from api.routes.channels import WaitFor
+from api.deps import SUPERVISORS, AppDep, CurrentActor, ViewsDep, WaitFor, own_organisation
 from api.schemas.channels import Recorded
 from api.types import Text
-from domain.actors import Actor, Role
-from domain.errors import NotPermitted
+from domain.actors import Role
+from domain.audience import RECORD_READERS
 from kanalarkiv.application.outcomes import RecordNotFound
 from kanalarkiv.archival.renderings import reach_copies
 
 router = APIRouter(tags=["retention"])
-READERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
 
 EXAMPLE_PLAN: list[JsonValue] = [
     {
@@ -163,20 +161,13 @@ def _done(reach: Any) -> DisposalDone:
     )
 
 
-def _org(actor: Actor, roles: set[Role], doing: str) -> UUID:
-    if actor.org_id is None or actor.role not in roles:
-        allowed = ", ".join(sorted(r.value for r in roles))
-        raise NotPermitted(f"{doing} requires the role {allowed} in an organisation")
-    return actor.org_id
-
-
 @router.get(
     "/v1/records-plan",
     summary="The records plan in force",
     responses={404: {"description": "No records plan is adopted yet"}},
 )
 def read_plan(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> dict[str, Any]:
-    org_id = _org(actor, READERS | {Role.MANAGER}, "reading the records plan")
+    org_id = own_organisation(actor, SUPERVISORS, "reading the records plan")
     views.wait_for("retention", wait_for_position)
     plan = views.retention.plan(org_id)
     if plan is None:
@@ -191,7 +182,7 @@ def read_plan(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor =
     summary="Adopt a new version of the records plan",
 )
 def adopt_plan(body: PlanAdopt, actor: CurrentActor, app: AppDep) -> Recorded:
-    org_id = _org(actor, {Role.RECORDS_OFFICER}, "adopting a records plan")
+    org_id = own_organisation(actor, {Role.RECORDS_OFFICER}, "adopting a records plan")
     return Recorded.model_validate(
         app.adopt_records_plan(org_id, body.classes, body.decision_reference), from_attributes=True
     )
@@ -200,7 +191,7 @@ def adopt_plan(body: PlanAdopt, actor: CurrentActor, app: AppDep) -> Recorded:
 @router.post("/v1/records-plan/dry-run", summary="What a proposed plan would change")
 def dry_run(body: PlanDryRun, actor: CurrentActor, app: AppDep, views: ViewsDep) -> dict[str, Any]:
     """Records that would become due, and those no longer due, if the proposed plan were adopted now."""
-    org_id = _org(actor, READERS, "trying out a records plan")
+    org_id = own_organisation(actor, RECORD_READERS, "trying out a records plan")
     return views.retention.dry_run(org_id, app.preview_plan(body.classes), app.clock())
 
 
@@ -212,21 +203,21 @@ def due(
     within_days: Annotated[int, Query(ge=0, le=3650, description="0: due now; N: due within N days")] = 0,
     wait_for_position: WaitFor = None,
 ) -> list[dict[str, Any]]:
-    org_id = _org(actor, READERS, "reading what is due for disposal")
+    org_id = own_organisation(actor, RECORD_READERS, "reading what is due for disposal")
     views.wait_for("retention", wait_for_position)
     return views.retention.due_summary(org_id, app.clock(), timedelta(days=within_days))
 
 
 @router.get("/v1/retention/held", summary="Records covered by a disposal hold")
 def held(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> list[dict[str, Any]]:
-    org_id = _org(actor, READERS, "reading held records")
+    org_id = own_organisation(actor, RECORD_READERS, "reading held records")
     views.wait_for("retention", wait_for_position)
     return views.retention.held(org_id)
 
 
 @router.get("/v1/retention/holds", summary="Disposal holds, active and lifted")
 def holds(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> list[dict[str, Any]]:
-    org_id = _org(actor, READERS, "reading disposal holds")
+    org_id = own_organisation(actor, RECORD_READERS, "reading disposal holds")
     views.wait_for("retention", wait_for_position)
     return views.retention.holds(org_id)
 
@@ -238,7 +229,7 @@ def holds(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = Non
     summary="Place a disposal hold (gallringsstopp)",
 )
 def place_hold(body: HoldPlace, actor: CurrentActor, app: AppDep) -> Recorded:
-    org_id = _org(actor, READERS, "placing a disposal hold")
+    org_id = own_organisation(actor, RECORD_READERS, "placing a disposal hold")
     return Recorded.model_validate(
         app.place_hold(org_id, body.scope, body.target, body.query, body.reason), from_attributes=True
     )
@@ -246,13 +237,13 @@ def place_hold(body: HoldPlace, actor: CurrentActor, app: AppDep) -> Recorded:
 
 @router.post("/v1/retention/holds/{hold_id}/lift", response_model=Recorded, summary="Lift a disposal hold")
 def lift_hold(hold_id: UUID, body: HoldLift, actor: CurrentActor, app: AppDep) -> Recorded:
-    org_id = _org(actor, READERS, "lifting a disposal hold")
+    org_id = own_organisation(actor, RECORD_READERS, "lifting a disposal hold")
     return Recorded.model_validate(app.lift_hold(org_id, hold_id, body.reason), from_attributes=True)
 
 
 @router.post("/v1/records/{record_id}/reclassify", response_model=Recorded, summary="Reclassify a record")
 def reclassify(record_id: UUID, body: Reclassify, actor: CurrentActor, app: AppDep) -> Recorded:
-    org_id = _org(actor, {Role.RECORDS_OFFICER}, "reclassifying a record")
+    org_id = own_organisation(actor, {Role.RECORDS_OFFICER}, "reclassifying a record")
     return Recorded.model_validate(
         app.reclassify_record(org_id, record_id, body.to_class, body.reason), from_attributes=True
     )
@@ -271,7 +262,7 @@ def dispose(
     every hold; their keys are then destroyed and the disposal is recorded. Every rendering
     holding their content is made again without it (the old one destroyed); uploaded snapshots
     covering them are listed. The answer's ``id`` is the decision's."""
-    org_id = _org(actor, {Role.RECORDS_OFFICER}, "deciding on disposal")
+    org_id = own_organisation(actor, {Role.RECORDS_OFFICER}, "deciding on disposal")
     views.wait_for("retention", wait_for_position)
     result = app.decide_disposal(
         org_id, body.reference, body.class_code, body.record_ids, body.channel_id, body.assessment
@@ -281,7 +272,7 @@ def dispose(
 
 @router.get("/v1/disposals", summary="The disposal log (kept permanently)")
 def disposal_log(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> list[dict[str, Any]]:
-    org_id = _org(actor, READERS, "reading the disposal log")
+    org_id = own_organisation(actor, RECORD_READERS, "reading the disposal log")
     views.wait_for("retention", wait_for_position)
     return views.retention.disposal_log(org_id)
 
@@ -298,7 +289,7 @@ def erase_subject(
     """The commenter's name and author id are destroyed in every comment they wrote (their key
     is destroyed); the comments remain records. Lawful only where archiving duties allow.
     Renderings never show commenters' identity; uploaded snapshots covering the comments are listed."""
-    org_id = _org(actor, {Role.RECORDS_OFFICER}, "erasing personal data")
+    org_id = own_organisation(actor, {Role.RECORDS_OFFICER}, "erasing personal data")
     views.wait_for("channel_content", wait_for_position)
     comments = views.channel_content.comments_by_author(org_id, body.platform_author_id, None)
     result = app.erase_data_subject(

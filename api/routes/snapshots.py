@@ -9,9 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AppDep, CurrentActor, ViewsDep
-from api.routes.assignments import require_staff_of_channel
-from api.routes.channels import WaitFor
+from api.deps import AppDep, CurrentActor, ViewsDep, WaitFor, require_staff_of_channel
 from api.schemas.channels import Recorded
 from api.types import Day, Instant
 from domain.actors import Role

@@ -13,13 +13,12 @@ from pydantic import BaseModel, Field
 from pydantic.config import JsonDict
 
 from api.deps import CurrentActor, RuntimeDep
-from domain.actors import Role
+from domain.audience import RECORD_READERS
 from domain.errors import NotPermitted
 from kanalarkiv.application.transparency import Transparency
 from kanalarkiv.transparency.signing import TreeHead, public_key_pem, raw_public_key
 
 router = APIRouter(prefix="/v1/transparency", tags=["tamper evidence"])
-SIGNERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
 HEX: JsonDict = {"pattern": "^[0-9a-f]{64}$"}
 
 
@@ -114,7 +113,7 @@ def latest_head(transparency: TransparencyDep) -> SignedTreeHead:
 def sign_head(actor: CurrentActor, transparency: TransparencyDep, runtime: RuntimeDep) -> SignedTreeHead:
     """Records officers and auditors: sign the tree over every event recorded until now (the
     hashing worker is waited for, up to 5 s)."""
-    if actor.role not in SIGNERS:
+    if actor.role not in RECORD_READERS:
         raise NotPermitted(
             f"signing a tree head requires the role auditor or records_officer; you act as {actor.role.value}"
         )
