@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from editorial_story import given_a_municipality_with_an_active_page
 
-from api.routes.retention import EXAMPLE_PLAN
+from api.schemas.retention import EXAMPLE_PLAN
 
 SECRET_POST = "Hemlig plan: Lycksele akutmottagning stängs 2026-07-01"
 

@@ -25,11 +25,11 @@ from api.schemas.channels import (
     ChannelDetail,
     ChannelPublic,
     PurposeChange,
-    Reason,
     Recorded,
     ResponsibleChange,
     public_channel,
 )
+from api.schemas.common import Reason
 from domain.errors import NotPermitted
 from kanalarkiv.application.outcomes import RecordNotFound
 from projections.channel_register import PUBLIC_STATUSES

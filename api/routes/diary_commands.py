@@ -12,6 +12,7 @@ from fastapi import APIRouter, status
 
 from api.deps import AppDep, CurrentActor, ExpectedVersion
 from api.schemas.channels import Recorded
+from api.schemas.common import Reason
 from api.schemas.diary import (
     CaseClosing,
     CaseOpening,
@@ -21,7 +22,6 @@ from api.schemas.diary import (
     DiaryRegistered,
     DiarySetUp,
     ManualRegistration,
-    Reason,
     RecordRegistration,
     SecrecyMarking,
 )

@@ -3,154 +3,36 @@ what is due, holds, disposal decisions, and the erasure of a commenter's persona
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Annotated, Any, Literal
+from datetime import timedelta
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from api.deps import SUPERVISORS, AppDep, CurrentActor, ViewsDep, WaitFor, own_organisation
 from api.schemas.channels import Recorded
-from api.types import Text
+from api.schemas.retention import (
+    DisposalCreate,
+    DisposalDone,
+    DisposalLogEntry,
+    DueRecords,
+    HeldRecord,
+    HoldLift,
+    HoldPlace,
+    HoldRecord,
+    PlanAdopt,
+    PlanDryRun,
+    PlanDryRunResult,
+    Reclassify,
+    RecordsPlanInForce,
+    SubjectErasure,
+)
 from domain.actors import Role
 from domain.audience import RECORD_READERS
 from kanalarkiv.application.outcomes import RecordNotFound
 from kanalarkiv.archival.renderings import reach_copies
 
 router = APIRouter(tags=["retention"])
-
-EXAMPLE_PLAN: list[JsonValue] = [
-    {
-        "code": "post",
-        "name": "Inlägg i egen kanal",
-        "rule": "after_period",
-        "period": "P2Y",
-        "trigger": "created",
-        "legal_basis": "Kommunarkivets gallringsbeslut KS 2025/0117 p. 4",
-    },
-    {
-        "code": "comment",
-        "name": "Kommentar från allmänheten",
-        "rule": "when_no_longer_relevant",
-        "legal_basis": "Kommunarkivets gallringsbeslut KS 2025/0117 p. 5",
-    },
-    {
-        "code": "removed_comment",
-        "name": "Borttagen kommentar",
-        "rule": "after_period",
-        "period": "P1Y",
-        "trigger": "removed",
-        "legal_basis": "Kommunarkivets gallringsbeslut KS 2025/0117 p. 6",
-    },
-    {
-        "code": "reply",
-        "name": "Svar på kommentar",
-        "rule": "after_period",
-        "period": "P2Y",
-        "trigger": "created",
-        "legal_basis": "Kommunarkivets gallringsbeslut KS 2025/0117 p. 4",
-    },
-    {"code": "snapshot", "name": "Skärmdump av kanal", "rule": "keep", "legal_basis": "RA-FS 2009:1"},
-    {"code": "diary_entry", "name": "Diarieföring", "rule": "keep", "legal_basis": "OSL 5 kap. 1 §, arkivlagen"},
-    {"code": "assignment", "name": "Redaktörsuppdrag", "rule": "keep", "legal_basis": "Arkivlagen 3 §"},
-]
-
-
-class PlanAdopt(BaseModel):
-    classes: list[dict[Text, Any]] = Field(
-        description="Each: code, name, rule (keep | after_period | "
-        "when_no_longer_relevant), period (ISO, e.g. P2Y) and trigger "
-        "(created | removed) for after_period, legal_basis."
-    )
-    decision_reference: Text = Field(min_length=1, max_length=200, description="The decision adopting this version.")
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"classes": EXAMPLE_PLAN, "decision_reference": "KS 2026/0012, § 14"}]},
-    )
-
-
-class PlanDryRun(BaseModel):
-    classes: list[dict[Text, Any]]
-    model_config = ConfigDict(extra="forbid")
-
-
-class HoldPlace(BaseModel):
-    scope: Literal["record", "channel", "case", "query"]
-    target: Text | None = Field(None, max_length=200, description="The record id, channel id or case diary number.")
-    query: dict[Text, Text] | None = Field(
-        None, description="For scope=query: channel_id, class_code, kind, created_from, created_to."
-    )
-    reason: Text = Field(min_length=1, max_length=2000)
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "scope": "channel",
-                    "target": "44bc5a00-2c68-4387-bb9b-d3dabcc3cbd6",
-                    "reason": "JO:s utredning dnr 1234-2026",
-                }
-            ]
-        },
-    )
-
-
-class HoldLift(BaseModel):
-    reason: Text = Field(min_length=1, max_length=2000)
-    model_config = ConfigDict(extra="forbid")
-
-
-class Reclassify(BaseModel):
-    to_class: Text = Field(min_length=1, max_length=60)
-    reason: Text = Field(min_length=1, max_length=2000)
-    model_config = ConfigDict(extra="forbid")
-
-
-class DisposalCreate(BaseModel):
-    reference: Text = Field(min_length=1, max_length=60, description="The decision's diary number, e.g. KS 2026/0201.")
-    class_code: Text = Field(min_length=1, max_length=60)
-    record_ids: list[UUID] | None = Field(
-        None,
-        max_length=10_000,
-        description="The records; or leave out to take every due record of the class (on channel_id if given).",
-    )
-    channel_id: UUID | None = None
-    assessment: Text | None = Field(None, max_length=2000, description="For 'when no longer relevant': why they are.")
-    model_config = ConfigDict(extra="forbid")
-
-
-class SubjectErasure(BaseModel):
-    platform_author_id: Text = Field(min_length=1, max_length=200)
-    reference: Text = Field(min_length=1, max_length=60, description="The data subject's request, e.g. KS 2026/0101.")
-    legal_basis: Text = Field(min_length=1, max_length=500, description="Why the erasure is lawful (GDPR art. 17).")
-    model_config = ConfigDict(extra="forbid")
-
-
-class RenderingReached(BaseModel):
-    snapshot_id: UUID = Field(description="The rendering that held disposed content: its key is destroyed (410).")
-    remade_as: UUID = Field(description="The same rendering made again without it.")
-
-
-class UploadCovering(BaseModel):
-    snapshot_id: UUID
-    channel_id: UUID
-    period_start: date
-    period_end: date
-    taken_at: datetime
-    taken_by: str
-    filename: str
-    records: int = Field(description="How many of the decision's records came into being in its period.")
-
-
-class DisposalDone(Recorded):
-    renderings_remade: list[RenderingReached] = Field(description="The service's renderings the decision reached.")
-    uploaded_snapshots: list[UploadCovering] = Field(
-        description=(
-            "Uploaded snapshots whose period covers a disposed record. They are the webmaster's own records under "
-            "their own class and are left as they are; dispose of one by a decision on that class if it must go."
-        )
-    )
 
 
 def _done(reach: Any) -> DisposalDone:
@@ -166,13 +48,13 @@ def _done(reach: Any) -> DisposalDone:
     summary="The records plan in force",
     responses={404: {"description": "No records plan is adopted yet"}},
 )
-def read_plan(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> dict[str, Any]:
+def read_plan(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> RecordsPlanInForce:
     org_id = own_organisation(actor, SUPERVISORS, "reading the records plan")
     views.wait_for("retention", wait_for_position)
     plan = views.retention.plan(org_id)
     if plan is None:
         raise RecordNotFound("no records plan is adopted yet")
-    return plan
+    return RecordsPlanInForce.model_validate(plan)
 
 
 @router.post(
@@ -189,10 +71,10 @@ def adopt_plan(body: PlanAdopt, actor: CurrentActor, app: AppDep) -> Recorded:
 
 
 @router.post("/v1/records-plan/dry-run", summary="What a proposed plan would change")
-def dry_run(body: PlanDryRun, actor: CurrentActor, app: AppDep, views: ViewsDep) -> dict[str, Any]:
+def dry_run(body: PlanDryRun, actor: CurrentActor, app: AppDep, views: ViewsDep) -> PlanDryRunResult:
     """Records that would become due, and those no longer due, if the proposed plan were adopted now."""
     org_id = own_organisation(actor, RECORD_READERS, "trying out a records plan")
-    return views.retention.dry_run(org_id, app.preview_plan(body.classes), app.clock())
+    return PlanDryRunResult.model_validate(views.retention.dry_run(org_id, app.preview_plan(body.classes), app.clock()))
 
 
 @router.get("/v1/retention/due", summary="Due for disposal (now, or within some days)")
@@ -202,24 +84,27 @@ def due(
     app: AppDep,
     within_days: Annotated[int, Query(ge=0, le=3650, description="0: due now; N: due within N days")] = 0,
     wait_for_position: WaitFor = None,
-) -> list[dict[str, Any]]:
+) -> list[DueRecords]:
     org_id = own_organisation(actor, RECORD_READERS, "reading what is due for disposal")
     views.wait_for("retention", wait_for_position)
-    return views.retention.due_summary(org_id, app.clock(), timedelta(days=within_days))
+    return [
+        DueRecords.model_validate(row)
+        for row in views.retention.due_summary(org_id, app.clock(), timedelta(days=within_days))
+    ]
 
 
 @router.get("/v1/retention/held", summary="Records covered by a disposal hold")
-def held(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> list[dict[str, Any]]:
+def held(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> list[HeldRecord]:
     org_id = own_organisation(actor, RECORD_READERS, "reading held records")
     views.wait_for("retention", wait_for_position)
-    return views.retention.held(org_id)
+    return [HeldRecord.model_validate(row) for row in views.retention.held(org_id)]
 
 
 @router.get("/v1/retention/holds", summary="Disposal holds, active and lifted")
-def holds(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> list[dict[str, Any]]:
+def holds(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> list[HoldRecord]:
     org_id = own_organisation(actor, RECORD_READERS, "reading disposal holds")
     views.wait_for("retention", wait_for_position)
-    return views.retention.holds(org_id)
+    return [HoldRecord.model_validate(row) for row in views.retention.holds(org_id)]
 
 
 @router.post(
@@ -271,10 +156,10 @@ def dispose(
 
 
 @router.get("/v1/disposals", summary="The disposal log (kept permanently)")
-def disposal_log(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> list[dict[str, Any]]:
+def disposal_log(actor: CurrentActor, views: ViewsDep, wait_for_position: WaitFor = None) -> list[DisposalLogEntry]:
     org_id = own_organisation(actor, RECORD_READERS, "reading the disposal log")
     views.wait_for("retention", wait_for_position)
-    return views.retention.disposal_log(org_id)
+    return [DisposalLogEntry.model_validate(row) for row in views.retention.disposal_log(org_id)]
 
 
 @router.post(

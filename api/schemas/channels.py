@@ -53,11 +53,6 @@ class ChannelCreate(BaseModel):
     )
 
 
-class Reason(BaseModel):
-    reason: Text = Field(min_length=1, max_length=500, description="Why (skäl); kept in the audit trail.")
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "Sommaruppehåll"}]})
-
-
 class ResponsibleChange(BaseModel):
     responsible: Text = Field(min_length=1, max_length=200)
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"responsible": "Sektorschef Kultur"}]})

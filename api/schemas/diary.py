@@ -128,11 +128,6 @@ class CaseClosing(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Reason(BaseModel):
-    reason: Text = Field(min_length=1, max_length=1000)
-    model_config = ConfigDict(extra="forbid")
-
-
 def _left_out_or_given(schema: dict[str, Any]) -> None:
     """A field that may be left out but, when sent, holds a value (null would clear a required field)."""
     schema.pop("default", None)

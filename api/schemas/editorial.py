@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.types import Instant, Text
+from domain.comment import ModerationAction
 
 LongText = Field(min_length=1, max_length=100_000)
 
@@ -125,7 +126,7 @@ class ReplyCreate(BaseModel):
 
 
 class ModerationCreate(BaseModel):
-    action: Literal["hide", "remove"]
+    action: ModerationAction
     ground: Text = Field(description="One of GET /v1/grounds.")
     provision: Text | None = Field(
         None, max_length=100, description="For secrecy: the OSL provision, e.g. 'OSL 26 kap. 1 §'."

@@ -22,7 +22,7 @@ from lxml import etree
 from snapshot_story import tiny_png, upload
 from typer.testing import CliRunner
 
-from api.routes.retention import EXAMPLE_PLAN
+from api.schemas.retention import EXAMPLE_PLAN
 from domain.actors import Actor, Role
 from domain.period import Period
 from kanalarkiv.application.context import acting_as

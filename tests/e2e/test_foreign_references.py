@@ -11,7 +11,7 @@ from conftest import FACEBOOK_PAGE, register_organisation, staff
 from editorial_story import given_a_municipality_with_an_active_page
 from snapshot_story import tiny_png, upload
 
-from api.routes.retention import EXAMPLE_PLAN
+from api.schemas.retention import EXAMPLE_PLAN
 
 
 def given_two_towns(client, runtime):

@@ -23,7 +23,7 @@ from schemathesis.checks import (
 )
 from snapshot_story import tiny_png
 
-from api.routes.retention import EXAMPLE_PLAN
+from api.schemas.retention import EXAMPLE_PLAN
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -90,7 +90,7 @@ def test_only_the_organisations_auditors_and_records_officers_read_the_past(clie
 
 
 def test_disposed_content_stays_disposed_in_the_past(client, runtime):
-    from api.routes.retention import EXAMPLE_PLAN
+    from api.schemas.retention import EXAMPLE_PLAN
 
     town = given_a_municipality_with_an_active_page(client, runtime)
     town.post(

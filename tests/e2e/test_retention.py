@@ -12,7 +12,7 @@ import pytest
 from editorial_story import given_a_municipality_with_an_active_page
 from retention_story import COMMENTER, SECRET_COMMENT, SECRET_POST, given_an_aged_channel_under_a_plan
 
-from api.routes.retention import EXAMPLE_PLAN
+from api.schemas.retention import EXAMPLE_PLAN
 
 
 def test_posts_older_than_their_period_are_due_and_new_ones_are_not(client, runtime):

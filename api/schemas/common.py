@@ -1,0 +1,14 @@
+"""Request shapes several resources share."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.types import Text
+
+
+class Reason(BaseModel):
+    """Why: a channel paused or closed, a case reopened, an entry annulled, secrecy lifted."""
+
+    reason: Text = Field(min_length=1, max_length=1000, description="Why (skäl); kept in the audit trail.")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "Sommaruppehåll"}]})
