@@ -9,7 +9,7 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
-from api.schemas.diary import DiaryEntryPublic
+from api.schemas.diary_reads import DiaryEntryPublic
 from domain.period import SWEDISH_TIME
 
 HEADINGS = (

@@ -19,7 +19,7 @@ from fastapi.security import HTTPBearer
 from api.deps import as_of_position, current_actor, expected_version, get_application, get_runtime, get_views
 from api.errors import PROBLEM_JSON, Problem
 from api.html import serves_html
-from api.schemas.editorial import Captured
+from api.schemas.capture import Captured
 
 SCHEMAS = "#/components/schemas/"
 COMMANDS = {"POST", "PUT", "PATCH", "DELETE"}

@@ -21,7 +21,7 @@ from api.deps import (
 )
 from api.routes.posts import post_row
 from api.schemas.channels import Recorded
-from api.schemas.editorial import (
+from api.schemas.comments import (
     AuthorIdentityShown,
     CaseTransfer,
     CommentPublic,

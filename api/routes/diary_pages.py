@@ -13,10 +13,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from api.deps import AppDep, ViewsDep
+from api.diary_answers import day_range, diary_query, entry_public, organisation_of, public_entry_row
 from api.diary_export import csv_extract, pdf_extract
 from api.html import templates
-from api.routes.diary import day_range, diary_query, entry_public, organisation_of, public_entry_row
-from api.schemas.diary import DiaryEntryPublic, DiaryPage
+from api.schemas.diary_reads import DiaryEntryPublic, DiaryPage
 from api.types import Day, Text, checked_day
 from domain.diary import RecordType
 from domain.errors import InvalidValue

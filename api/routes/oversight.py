@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.deps import SUPERVISORS, AppDep, CurrentActor, ViewsDep, WaitFor, own_organisation, require_staff_of_channel
-from api.schemas.editorial import ComplianceReport, GroundPublic, MonthlyResponse
+from api.schemas.oversight import ComplianceReport, GroundPublic, MonthlyResponse
 from domain.grounds import MODERATION_GROUNDS, POST_DELETION_GROUNDS, Ground
 
 router = APIRouter(tags=["supervision"])

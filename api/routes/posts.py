@@ -20,15 +20,12 @@ from api.deps import (
     require_own_past,
 )
 from api.responses import json_response
+from api.schemas.capture import BulkCapture, BulkCaptured, Captured, PostCapture
 from api.schemas.channels import Recorded
+from api.schemas.comments import CommentCapture
 from api.schemas.editorial import (
-    BulkCapture,
-    BulkCaptured,
-    Captured,
-    CommentCapture,
     Deletion,
     DeletionAnswer,
-    PostCapture,
     PostCreate,
     PostDelete,
     PostEdit,

@@ -1,4 +1,4 @@
-"""Request shapes several resources share."""
+"""Shapes several resources share: a reason, and the length of a post's or comment's text."""
 
 from __future__ import annotations
 
@@ -12,3 +12,6 @@ class Reason(BaseModel):
 
     reason: Text = Field(min_length=1, max_length=1000, description="Why (skäl); kept in the audit trail.")
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "Sommaruppehåll"}]})
+
+
+LongText = Field(min_length=1, max_length=100_000)

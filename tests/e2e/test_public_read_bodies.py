@@ -10,9 +10,9 @@ from diary_story import given_a_municipality_with_a_diary
 from editorial_story import given_a_municipality_with_an_active_page
 from pydantic import TypeAdapter
 
-from api.routes.diary import diary_query, entry_public
+from api.diary_answers import diary_query, entry_public
 from api.routes.posts import public_post
-from api.schemas.diary import DiaryPage
+from api.schemas.diary_reads import DiaryPage
 from api.schemas.editorial import PostPublic
 
 POSTS = TypeAdapter(list[PostPublic])
