@@ -9,6 +9,7 @@ import time
 
 import pytest
 from conftest import FACEBOOK_PAGE, issue_token, register_organisation
+from waiting import eventually
 
 from domain.channel import Channel
 from projections.channel_register import ChannelRegisterProjection
@@ -27,14 +28,6 @@ class ABug:
             handle(projection, event, curs, position)
 
         monkeypatch.setitem(ChannelRegisterProjection._handlers, Channel.PurposeChanged, failing)
-
-
-def eventually(check, seconds: float = 15.0):
-    deadline = time.monotonic() + seconds
-    while not (result := check()):
-        assert time.monotonic() < deadline, "the condition was not met in time"
-        time.sleep(0.05)
-    return result
 
 
 @pytest.fixture

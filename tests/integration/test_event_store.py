@@ -4,7 +4,6 @@ library's recorder, and a pool that lends no dead connection without pinging eve
 from __future__ import annotations
 
 import threading
-import time
 from uuid import uuid4
 
 import psycopg
@@ -12,6 +11,7 @@ import pytest
 from eventsourcing.persistence import DataError, IntegrityError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg_pool import ConnectionPool
+from waiting import eventually, within
 
 from kanalarkiv.adapters import store
 from kanalarkiv.adapters.store import EventRecorder, Factory, check_idle_connection
@@ -251,7 +251,9 @@ def test_concurrent_saves_share_a_statement_and_a_conflict_fails_only_its_own_sa
 
     def slow_insert(stored_events):
         statements.append(len(stored_events))
-        time.sleep(0.02)  # the others queue up meanwhile
+        # The insert under way holds the log's lock until others have queued up behind it
+        # (or until no one else comes: the last saves of the run find no company).
+        within(lambda: len(recorder._waiting) >= 2, seconds=0.5)
         return real_insert(stored_events)
 
     monkeypatch.setattr(recorder, "_insert", slow_insert)
@@ -319,7 +321,13 @@ def terminate_pool_backends(runtime) -> int:
     with psycopg.connect(runtime.database_url, autocommit=True) as admin:
         for pid in pids:
             admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
-    time.sleep(0.1)  # the FATAL message and the socket's end reach the client
+    with psycopg.connect(runtime.database_url, autocommit=True) as admin:
+        # Gone from the server: the FATAL message and the socket's end are on their way to the client.
+        eventually(
+            lambda: (
+                admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", (pids,)).fetchone()[0] == 0
+            )
+        )
     return len(pids)
 
 

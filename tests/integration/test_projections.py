@@ -3,11 +3,11 @@ zero to identical rows, supervised when they fail, and visible in health and met
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import psycopg
 from conftest import FACEBOOK_PAGE, issue_token, register_organisation
+from waiting import eventually
 
 from domain.actors import Actor, Role
 from kanalarkiv.application.context import acting_as
@@ -127,12 +127,14 @@ def test_a_failing_projection_is_restarted_and_catches_up(open_runtime):
 def test_health_and_metrics_show_positions_and_lag(client, open_runtime):
     idle = open_runtime(run_projections=False)
     head = given_a_register_with_history(idle)
-    deadline = time.monotonic() + 10
-    while (
-        any(client.get("/healthz").json()["projections"][name]["lag"] for name in ("audit_trail", "channel_register"))
-        and time.monotonic() < deadline
-    ):
-        time.sleep(0.05)
+    eventually(
+        lambda: (
+            not any(
+                client.get("/healthz").json()["projections"][name]["lag"]
+                for name in ("audit_trail", "channel_register")
+            )
+        )
+    )
 
     health = client.get("/healthz").json()
     metrics = client.get("/metrics").text

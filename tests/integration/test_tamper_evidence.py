@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from uuid import uuid4
 
 import psycopg
@@ -14,6 +13,7 @@ import pytest
 from conftest import FACEBOOK_PAGE, register_organisation
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.persistence import IntegrityError, StoredEvent
+from waiting import eventually
 
 from domain.actors import Actor, Role
 from kanalarkiv.application.context import acting_as
@@ -375,21 +375,22 @@ def test_the_hash_tree_refuses_to_be_rebuilt(runtime):
         runtime.views.view("log_hashes").reset(runtime.app.name)
 
 
-def test_the_checkpointer_signs_when_the_tree_has_grown_and_only_then(runtime):
+def test_the_checkpointer_signs_when_the_tree_has_grown_and_only_then(runtime, monkeypatch):
     head = given_a_log(runtime, channels=1)
     hashed(runtime, head)
+    ticks: list[object] = []
+    sign_if_grown = runtime.transparency.sign_if_grown
+    monkeypatch.setattr(runtime.transparency, "sign_if_grown", lambda: ticks.append(sign_if_grown()) or ticks[-1])
     checkpointer = Checkpointer(runtime.transparency, interval=0.05)
     checkpointer.start()
     try:
-        deadline = time.monotonic() + 5
-        while not runtime.transparency.heads() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(0.2)
+        eventually(lambda: runtime.transparency.heads())
+        signed_at_tick = len(ticks)
+        eventually(lambda: len(ticks) >= signed_at_tick + 3)  # three more ticks on a tree that has not grown
         assert [h.tree_size for h in runtime.transparency.heads()] == [head]
         head = given_a_log_more(runtime)
         hashed(runtime, head)
-        while len(runtime.transparency.heads()) < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        eventually(lambda: len(runtime.transparency.heads()) >= 2)
         assert [h.tree_size for h in runtime.transparency.heads()] == [head, head - 1]
     finally:
         checkpointer.stop()
