@@ -5,7 +5,7 @@ nothing but the file and the public key."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 from uuid import UUID
@@ -41,8 +41,10 @@ def export_organisation(
     slug: str,
     out: IO[bytes],
     batch_size: int = 1000,
+    on_batch: Callable[[int, int], None] | None = None,
 ) -> ExportSummary:
-    """Write the organisation's events up to the latest signed head, with their proofs, to ``out``."""
+    """Write the organisation's events up to the latest signed head, with their proofs, to ``out``.
+    ``on_batch(scanned, tree_size)`` is told how far through the log's tree the export is."""
     organisation = app.organisation_by_slug(slug)
     head = transparency.latest_head()
     signer = transparency.signer
@@ -81,6 +83,10 @@ def export_organisation(
                 },
             )
         count += len(rows)
+        if on_batch is not None:
+            on_batch(rows[-1][0] + 1, head.tree_size)
+    if on_batch is not None:
+        on_batch(head.tree_size, head.tree_size)  # the rest of the tree holds no event of the organisation
     _write(out, {"kind": "end", "events": count})
     return ExportSummary(count, head)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import getpass
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from eventsourcing.persistence import IntegrityError
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from domain.actors import Actor
 from kanalarkiv.adapters.logs import configure_logging
@@ -46,3 +48,52 @@ def caught_up(runtime: Runtime, name: str) -> None:
             return
         except IntegrityError:
             continue  # a running service applied the same batch first; read on from its position
+
+
+PLAIN_EVERY = 5.0  # seconds between progress lines when stderr is not a terminal
+
+
+@contextmanager
+def progress(label: str, total: int = 0, unit: str = "events") -> Iterator[Callable[..., None]]:
+    """Progress of long work, on stderr (stdout stays the command's answer): on a terminal a bar
+    with the rate and the time left; elsewhere (a log, CI) a plain line every few seconds and one
+    at the end. Yields ``update(done, total=None)`` (a total learnt on the way may be given)."""
+    if err.is_terminal:
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=err) as bar:
+            task = bar.add_task(label, total=total, rate="")
+            started = time.monotonic()
+
+            def update_bar(done: int, new_total: int | None = None) -> None:
+                rate = _rate(done, time.monotonic() - started, unit)
+                bar.update(task, completed=done, total=new_total or total, rate=rate)
+
+            yield update_bar
+        return
+    started = last = time.monotonic()
+    reached = 0
+
+    def update_line(done: int, new_total: int | None = None) -> None:
+        nonlocal last, reached, total
+        reached, total, now = done, new_total or total, time.monotonic()
+        if now - last >= PLAIN_EVERY:
+            last = now
+            _line(label, done, total, now - started, unit)
+
+    yield update_line
+    _line(label, reached, total, time.monotonic() - started, unit)
+
+
+def _rate(done: int, seconds: float, unit: str) -> str:
+    return f"{done / seconds:,.0f} {unit}/s" if seconds > 0 and done else ""
+
+
+def _line(label: str, done: int, total: int, seconds: float, unit: str) -> None:
+    share = f" ({done / total:.0%})" if total else ""
+    err.print(f"{label}: {done:,} of {total:,} {unit}{share}, {_rate(done, seconds, unit)}", highlight=False)

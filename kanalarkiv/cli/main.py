@@ -19,7 +19,7 @@ from domain.actors import TOKEN_ROLES
 from kanalarkiv.adapters.database import stop_embedded_server
 from kanalarkiv.adapters.logs import configure_logging
 from kanalarkiv.cli.archival import archive_package
-from kanalarkiv.cli.common import caught_up, err, fail, opened, out
+from kanalarkiv.cli.common import caught_up, err, fail, opened, out, progress
 from kanalarkiv.cli.errors import ReportingGroup
 from kanalarkiv.cli.replay import replay
 from kanalarkiv.cli.retention import retention_app
@@ -165,12 +165,14 @@ def projections_rebuild(
         try:
             views = runtime.views
             names = [name] if name else [n for n in views.names() if getattr(views.view(n), "rebuildable", True)]
+            head = runtime.head()
             for each in names:
                 runtime.views.view(each).reset(runtime.app.name)
                 projector = Projector(
                     runtime.app, runtime.views.projection(each), runtime.settings.projection_batch_size
                 )
-                count = projector.catch_up()
+                with progress(f"rebuilding {each}", head) as update:
+                    count = projector.catch_up(on_batch=update)
                 out.print(f"rebuilt {each}: {count} events read, position {projector.position()}")
         except KeyError as error:
             raise fail(str(error.args[0])) from None

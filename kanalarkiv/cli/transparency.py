@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from kanalarkiv.application.log_export import export_organisation
-from kanalarkiv.cli.common import caught_up, fail, opened, out
+from kanalarkiv.cli.common import caught_up, fail, opened, out, progress
 from kanalarkiv.transparency.merkle import ProofError
 from kanalarkiv.transparency.offline import check_proof
 from kanalarkiv.transparency.offline import verify_export as check
@@ -116,8 +116,15 @@ def export(
     with opened() as runtime:
         caught_up(runtime, "log_hashes")
         runtime.transparency.sign_if_grown()
-        with target.open("wb") as file:
-            summary = export_organisation(runtime.app, runtime.transparency, runtime.database_url, org, file)
+        with target.open("wb") as file, progress(f"exporting {org}", unit="events scanned") as update:
+            summary = export_organisation(
+                runtime.app,
+                runtime.transparency,
+                runtime.database_url,
+                org,
+                file,
+                on_batch=update,
+            )
     out.print(
         f"exported {summary.events} events of {org} to {target}, proven against the signed head of size "
         f"{summary.head.tree_size} (root {summary.head.root_hash.hex()}, key {summary.head.key_id})",

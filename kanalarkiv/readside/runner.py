@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,12 +89,15 @@ class Projector:
             raise BatchFailed(batch[0][0].id, last, error) from error
         return last, len(batch)
 
-    def catch_up(self) -> int:
-        """Process every batch up to the head of the log; return how many events were read."""
+    def catch_up(self, on_batch: Callable[[int], None] | None = None) -> int:
+        """Process every batch up to the head of the log; return how many events were read.
+        ``on_batch`` is told the position reached after each batch (a progress bar)."""
         position, total = self.position(), 0
         while True:
             position, count = self.process_next_batch(position)
             total += count
+            if on_batch is not None:
+                on_batch(position)
             if count < self.batch_size:
                 return total
 

@@ -73,5 +73,6 @@ def test_projections_can_be_rebuilt_from_the_cli(cli, runtime):
     unknown = cli("projections", "rebuild", "nonsense")
     status = cli("projections", "status")
     assert rebuilt.exit_code == 0 and "rebuilt organisations: 2 events read, position 2" in rebuilt.output
+    assert "rebuilding organisations: 2 of 2 events (100%)" in rebuilt.output  # the progress, as a plain line
     assert unknown.exit_code == 2 and "no projection named 'nonsense'" in unknown.output
     assert "organisations" in status.output

@@ -105,6 +105,8 @@ def test_an_auditor_exports_an_organisation_and_verifies_it_with_only_the_file_a
 
     assert exported.exit_code == 0, exported.output
     assert f"exported {counts['valdemarsvik']} events of valdemarsvik" in exported.stdout
+    size = runtime.head()
+    assert f"exporting valdemarsvik: {size:,} of {size:,} events scanned (100%)" in exported.stderr  # progress
     lines = [orjson.loads(line) for line in export.read_bytes().splitlines()]
     assert [line["kind"] for line in lines] == ["export", "tree_head", *["event"] * counts["valdemarsvik"], "end"]
     assert lines[1]["tree_size"] == runtime.head()  # a head was signed for the export
