@@ -10,9 +10,10 @@ them, the pages of one listing in order. Ids are the platform's: ``{page}_{post}
 Completeness follows the paging: "If [next is] not included, this is the last page of data".
 A post's thread is whole when its ``comments`` edge has no ``paging.next``; a post without a
 ``comments`` edge is not taken as whole (the API leaves the edge out when there are no comments,
-and also when it was not asked for). The posts are whole only when every file's last response
-has no ``next``, and then for the span of the posts' times: whether a file starts at the first
-page cannot be told from the responses (the feed's first page has a ``previous`` too).
+and also when it was not asked for). The posts are whole when the bundle holds the listing's last
+page (a response without ``next``; the pages may be in one file or in several), and then for the
+span of the posts' times. That the pages before it are all there cannot be told from the
+responses (cursors do not chain, and the feed's first page has a ``previous`` too).
 
 Edits. The reference says a post's ``updated_time`` is "the time when the post was created, last
 edited or the time of the last comment that was left on the post": it is taken as ``edited_at``
@@ -47,7 +48,7 @@ class GraphFeed:
 
     def __init__(self, bundle: Bundle):
         self.bundle = bundle
-        self._ended = True
+        self._ended = False
         self._period: tuple[datetime, datetime] | None = None
         self._threads: set[str] = set()
 
@@ -58,7 +59,7 @@ class GraphFeed:
         for name in names:
             responses = graph_responses(load_json(self.bundle, name), file_label(self.bundle, name))
             yield from checked(partial(self._responses, responses))
-            self._ended = self._ended and not graph_has_next(responses[-1])
+            self._ended = self._ended or not all(graph_has_next(response) for response in responses)
 
     def completeness(self) -> Completeness:
         whole = self._ended and self._period is not None
