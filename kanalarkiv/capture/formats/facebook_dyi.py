@@ -3,7 +3,8 @@
 The format has no published schema; its shape is what the export writes (and what tools that
 read it, such as deface, document):
 
-- posts files, ``posts/your_posts_1.json`` (``profile_posts_1.json`` in newer exports): a list of
+- posts files, ``posts/your_posts_1.json`` (``your_posts__check_ins__photos_and_videos_1.json``,
+  ``profile_posts_1.json`` in newer exports; albums and video lists beside them are not read): a list of
   ``{"timestamp": <Unix seconds>, "data": [{"post": text}, {"update_timestamp": s}],
   "attachments": [{"data": [{"media": {"uri", "description", "comments": [...]}},
   {"external_context": {"url"}}]}], "title": "..."}``;
@@ -39,9 +40,9 @@ from datetime import datetime
 from functools import partial
 
 from kanalarkiv.capture.formats.reading import Node, checked, edited, file_label, load_json, span, unix_time
-from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Kind, derived_id
+from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Kind, Source, derived_id
 
-_POSTS = re.compile(r"(?:^|/)(?:your_|profile_)?posts(?:_\d+)?\.json$")
+_POSTS = re.compile(r"(?:^|/)(?:your_|profile_)?posts(?:__check_ins__photos_and_videos)?(?:_\d+)?\.json$")
 _COMMENTS = re.compile(r"(?:^|/)comments(?:_\d+)?\.json$")
 
 
@@ -177,5 +178,5 @@ def _references(node: Node) -> tuple[str, ...]:
     return tuple(found)
 
 
-def reader(bundle: Bundle) -> FacebookExport:
+def reader(bundle: Bundle) -> Source:
     return FacebookExport(bundle)

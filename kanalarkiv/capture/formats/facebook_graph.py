@@ -40,7 +40,7 @@ from kanalarkiv.capture.formats.reading import (
     need_iso_time,
     span,
 )
-from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Kind
+from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Kind, Source
 
 
 class GraphFeed:
@@ -157,5 +157,5 @@ def _references(attachments: list[Node]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def reader(bundle: Bundle) -> GraphFeed:
+def reader(bundle: Bundle) -> Source:
     return GraphFeed(bundle)

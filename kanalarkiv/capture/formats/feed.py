@@ -31,7 +31,7 @@ from typing import Any
 import feedparser  # type: ignore[import-untyped]
 
 from kanalarkiv.capture.formats.reading import checked, edited, file_label, html_text, members
-from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item
+from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Source
 
 _OWN_LINKS = frozenset({"alternate", "self", "replies", "edit"})
 _BOMS = {b"\xef\xbb\xbf": "utf-8", b"\xff\xfe": "utf-16le", b"\xfe\xff": "utf-16be"}
@@ -138,5 +138,5 @@ def _references(entry: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
-def reader(bundle: Bundle) -> Feed:
+def reader(bundle: Bundle) -> Source:
     return Feed(bundle)

@@ -31,7 +31,7 @@ from kanalarkiv.capture.formats.reading import (
     need_iso_time,
     span,
 )
-from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Kind
+from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Kind, Source
 
 
 class InstagramMedia:
@@ -114,5 +114,5 @@ def _media_urls(node: Node) -> tuple[str, ...]:
     return tuple(found)
 
 
-def reader(bundle: Bundle) -> InstagramMedia:
+def reader(bundle: Bundle) -> Source:
     return InstagramMedia(bundle)

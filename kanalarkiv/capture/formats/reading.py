@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -61,18 +60,27 @@ def _json_error(where: str, data: bytes, error: orjson.JSONDecodeError) -> Forma
     return FormatError(f"{where} line {error.lineno} column {error.colno}", f"is not JSON: {error.msg}")
 
 
-@dataclass(frozen=True)
 class Node:
-    """A JSON object of a file, with where it is (``feed.json item 3 comment 1``) for messages."""
+    """A JSON object of a file, with where it is (``feed.json item 3 comment 1``) for messages;
+    the place is spelled out only when asked for, since most objects never need it."""
 
-    value: dict[str, Any]
-    where: str
+    __slots__ = ("_label", "_parent", "value")
+
+    def __init__(self, value: dict[str, Any], label: str, parent: Node | None = None):
+        self.value = value
+        self._label = label
+        self._parent = parent
+
+    @property
+    def where(self) -> str:
+        return self._label if self._parent is None else f"{self._parent.where} {self._label}"
 
     @classmethod
-    def of(cls, value: Any, where: str) -> Node:
+    def of(cls, value: Any, label: str, parent: Node | None = None) -> Node:
         if not isinstance(value, dict):
+            where = label if parent is None else f"{parent.where} {label}"
             raise FormatError(where, f"is {_kind(value)}, not an object")
-        return cls(value, where)
+        return cls(value, label, parent)
 
     def get(self, key: str, kind: type[T]) -> T | None:
         value = self.value.get(key)
@@ -94,12 +102,12 @@ class Node:
 
     def child(self, key: str) -> Node | None:
         value = self.value.get(key)
-        return None if value is None else Node.of(value, f"{self.where} {key}")
+        return None if value is None else Node.of(value, key, self)
 
     def children(self, key: str, label: str) -> Iterator[Node]:
         """The objects of a list field (absent: none), each named ``label`` and its index."""
         for index, value in enumerate(self.get(key, list) or ()):
-            yield Node.of(value, f"{self.where} {label} {index}")
+            yield Node.of(value, f"{label} {index}", self)
 
 
 def _kind(value: Any) -> str:

@@ -34,7 +34,7 @@ from kanalarkiv.capture.formats.reading import (
     members,
     need_iso_time,
 )
-from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Kind
+from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Kind, Source
 
 THREADS = "youtube#commentThreadListResponse"
 VIDEOS = "youtube#videoListResponse"
@@ -154,5 +154,5 @@ def _video(node: Node) -> Item:
     )
 
 
-def reader(bundle: Bundle) -> YouTubeComments:
+def reader(bundle: Bundle) -> Source:
     return YouTubeComments(bundle)
