@@ -111,7 +111,7 @@ class FacebookExport:
             updated = unix_time(entry, "update_timestamp") or updated
         media = [item.child("media") for item in _attachment_data(node)]
         if not texts:  # a photo posted without text: its description is the post's text
-            texts = [_text(m, "description") for m in media[:1] if m is not None]
+            texts = [_text(m, "description") for m in [m for m in media if m is not None][:1]]
         text = "\n".join(texts)
         post_id = derived_id("post", published, text)
         yield Item(

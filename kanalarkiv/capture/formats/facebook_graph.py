@@ -123,12 +123,12 @@ def _author(node: Node) -> tuple[str, str | None]:
     return ("", None) if author is None else (author.text("name"), author.get("id", str))
 
 
-def _comment_times(node: Node) -> set[datetime]:
+def _comment_times(node: Node, kind: Kind = "comment") -> set[datetime]:
     edge = node.child("comments")
     times: set[datetime] = set()
-    for comment in edge.children("data", "comment") if edge else ():
+    for comment in edge.children("data", kind) if edge else ():
         times.add(need_iso_time(comment, "created_time"))
-        times |= _comment_times(comment)
+        times |= _comment_times(comment, "reply")
     return times
 
 

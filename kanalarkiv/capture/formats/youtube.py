@@ -82,10 +82,10 @@ class YouTubeComments:
 
     def _thread(self, node: Node) -> Iterator[Item]:
         snippet = _snippet(node)
-        video = snippet.get("videoId", str)
         top = snippet.child("topLevelComment")
         if top is None:
             raise FormatError(snippet.where, "has no topLevelComment")
+        video = snippet.get("videoId", str) or _snippet(top).get("videoId", str)
         top_id = top.need("id", str)
         yield _comment(top, "comment", video)
         replies = node.child("replies")

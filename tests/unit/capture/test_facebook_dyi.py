@@ -178,3 +178,12 @@ def test_nothing_is_yielded_from_a_file_that_fails_later_on():
     posts = b'[{"timestamp": 1772442000, "data": [{"post": "Hej"}]}, {"timestamp": null}]'
     with pytest.raises(FormatError, match="item 1: has no timestamp"):
         next(iter(reader(MemoryBundle({"your_posts_1.json": posts})).items()))
+
+
+def test_a_photo_post_without_text_takes_its_photos_description_even_after_a_link():
+    post = (
+        b'[{"timestamp": 1772442000, "attachments": [{"data": [{"external_context": {"url": "https://example.org/"}},'
+        b' {"media": {"uri": "posts/media/1.jpg", "description": "Sj\\u00c3\\u00b6n"}}]}]}]'
+    )
+    (item,), _ = read_all(reader(MemoryBundle({"your_posts_1.json": post})))
+    assert (item.text, item.attachments) == ("Sjön", ("https://example.org/", "posts/media/1.jpg"))

@@ -183,3 +183,13 @@ def test_nothing_is_yielded_from_a_file_whose_last_reply_is_broken():
     broken = f'{{"data": [{POST}, {POST[:-1]}, "comments": {{"data": [{{"id": "x", "created_time": "?"}}]}}}}]}}'
     with pytest.raises(FormatError, match="item 1 comments comment 0: created_time is not a time"):
         next(iter(reader(MemoryBundle({"f.json": broken.encode()})).items()))
+
+
+def test_a_broken_reply_is_named_as_the_reply_of_its_comment():
+    reply = '{"data": [{"id": "2_3", "created_time": "2026-03-02T10:00:00+0000"}, {"id": "2_4"}]}'
+    comment = f'{{"id": "2_3", "created_time": "2026-03-02T10:00:00+0000", "comments": {reply}}}'
+    content = f'{{"data": [{POST[:-1]}, "comments": {{"data": [{comment}]}}}}]}}'
+    with pytest.raises(FormatError) as refused:
+        read_all(reader(MemoryBundle({"f.json": content.encode()})))
+    assert refused.value.where == "upload/f.json item 0 comments comment 0 comments reply 1"
+    assert refused.value.problem == "has no created_time"

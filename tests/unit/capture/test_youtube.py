@@ -151,3 +151,9 @@ def test_a_file_of_videos_and_threads_yields_nothing_when_a_thread_is_broken():
     broken = threads('{"id": "T", "snippet": {}}').decode()
     with pytest.raises(FormatError, match="response 1 item 0 snippet: has no topLevelComment"):
         next(iter(reader(MemoryBundle({"y.json": f"[{videos}, {broken}]".encode()})).items()))
+
+
+def test_a_thread_without_its_own_video_id_is_on_its_comments_video():
+    thread = '{"id": "T", "snippet": {"topLevelComment": {"id": "T", "snippet": {"videoId": "V", "publishedAt": "2026-03-02T09:00:00Z"}}}}'
+    (comment,) = reader(MemoryBundle({"y.json": threads(thread)})).items()
+    assert (comment.parent_platform_id, comment.text, comment.hidden) == ("V", "", None)
