@@ -1,0 +1,118 @@
+"""An Instagram professional account's media and comments from the Instagram Graph API, as saved
+from ``GET /{ig-user-id}/media?fields=id,caption,timestamp,username,owner,permalink,media_url,
+children{media_url},comments{id,text,timestamp,username,from,hidden,replies{...}}``
+(Instagram Graph API reference: IG User Media, IG Media, IG Comment, IG Comment Replies).
+
+A file is one saved response ``{"data": [media...], "paging": {"cursors", "next"}}`` or a list of
+them (the pages of one listing, in order). Media are posts, a medium's ``comments`` its comments,
+a comment's ``replies`` their replies (Instagram's replies do not nest further). ``hidden`` is
+the comment's hidden state; Instagram gives no edit times.
+
+Completeness follows the paging as for Facebook's Graph API: a medium's or a comment's thread is
+whole when its ``comments`` or ``replies`` edge has no ``paging.next`` (an edge left out is not
+taken as whole), and the media are whole when the bundle holds the listing's last page (a
+response without ``next``, in one file or several), for the span of the media's times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from functools import partial
+
+from kanalarkiv.capture.formats.reading import (
+    Node,
+    checked,
+    file_label,
+    graph_has_next,
+    graph_responses,
+    load_json,
+    members,
+    need_iso_time,
+    span,
+)
+from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Kind, Source
+
+
+class InstagramMedia:
+    format = "instagram_graph"
+
+    def __init__(self, bundle: Bundle):
+        self.bundle = bundle
+        self._ended = False
+        self._period: tuple[datetime, datetime] | None = None
+        self._threads: set[str] = set()
+
+    def items(self) -> Iterator[Item]:
+        names = members(self.bundle, (".json",))
+        if not names:
+            raise FormatError(self.bundle.label, "has no .json files of Instagram Graph API responses")
+        for name in names:
+            responses = graph_responses(load_json(self.bundle, name), file_label(self.bundle, name))
+            yield from checked(partial(self._responses, responses))
+            self._ended = self._ended or not all(graph_has_next(response) for response in responses)
+
+    def completeness(self) -> Completeness:
+        whole = self._ended and self._period is not None
+        return Completeness(posts=whole, period=self._period, threads=set(self._threads))
+
+    def _responses(self, responses: list[Node]) -> Iterator[Item]:
+        for response in responses:
+            for medium in response.children("data", "item"):
+                yield from self._medium(medium)
+
+    def _medium(self, node: Node) -> Iterator[Item]:
+        media_id = node.need("id", str)
+        published = need_iso_time(node, "timestamp")
+        self._period = span(self._period, published)
+        owner = node.child("owner")
+        yield Item(
+            kind="post",
+            platform_id=media_id,
+            parent_platform_id=None,
+            author_name=node.text("username"),
+            platform_author_id=owner.get("id", str) if owner else None,
+            text=node.text("caption"),
+            published_at=published,
+            attachments=_media_urls(node),
+            where=node.where,
+        )
+        yield from self._comments(node, "comments", media_id, "comment")
+
+    def _comments(self, parent: Node, edge_name: str, parent_id: str, kind: Kind) -> Iterator[Item]:
+        edge = parent.child(edge_name)
+        if edge is None:
+            return
+        for comment in edge.children("data", kind):
+            comment_id = comment.need("id", str)
+            author = comment.child("from")
+            yield Item(
+                kind=kind,
+                platform_id=comment_id,
+                parent_platform_id=parent_id,
+                author_name=comment.text("username") or (author.text("username") if author else ""),
+                platform_author_id=author.get("id", str) if author else None,
+                text=comment.text("text"),
+                published_at=need_iso_time(comment, "timestamp"),
+                hidden=comment.get("hidden", bool),
+                where=comment.where,
+            )
+            yield from self._comments(comment, "replies", comment_id, "reply")
+        if not graph_has_next(edge):
+            self._threads.add(parent_id)
+
+
+def _media_urls(node: Node) -> tuple[str, ...]:
+    """The medium's file (``media_url``; a video's ``thumbnail_url`` when the file is withheld) and
+    a carousel's children's files."""
+    children = node.child("children")
+    found: list[str] = []
+    for medium in [node, *(children.children("data", "child") if children else [])]:
+        url = medium.text("media_url") or medium.text("thumbnail_url")
+        if url and url not in found:
+            found.append(url)
+    return tuple(found)
+
+
+def reader(bundle: Bundle) -> Source:
+    return InstagramMedia(bundle)
