@@ -126,7 +126,7 @@ def export(
                 on_batch=update,
             )
     out.print(
-        f"exported {summary.events} events of {org} to {target}, proven against the signed head of size "
+        f"exported {summary.events} events of {org} to {target}, each with its inclusion proof to the signed head of size "
         f"{summary.head.tree_size} (root {summary.head.root_hash.hex()}, key {summary.head.key_id})",
         highlight=False,
     )
