@@ -170,7 +170,7 @@ class ChannelContentView(View):
 
 
 def _from(query: str, table: str, as_of: int | None) -> sql.Composed:
-    return sql.SQL(query).format(source(table, as_of))  # type: ignore[arg-type]
+    return sql.SQL(query).format(source(table, as_of))
 
 
 class ChannelContentProjection(BatchProjection[ChannelContentView]):

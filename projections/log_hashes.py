@@ -171,8 +171,8 @@ class LogHashesProjection(BatchProjection[LogHashesView]):
             for n in notifications:
                 leaf_hash = hash_event(
                     n.id,
-                    n.originator_id,
-                    n.originator_version,  # type: ignore[arg-type]
+                    n.originator_id,  # type: ignore[arg-type]  # the library allows str ids; this log's are UUIDs
+                    n.originator_version,
                     n.topic,
                     n.state,
                 )

@@ -1,5 +1,7 @@
 """Every projection the service runs, in one list."""
 
+from typing import Any
+
 from projections.access_tokens import AccessTokensProjection
 from projections.audit_trail import AuditTrailProjection
 from projections.channel_content import ChannelContentProjection
@@ -13,7 +15,7 @@ from projections.oversight import OversightProjection
 from projections.retention import RetentionProjection
 from projections.snapshots import SnapshotsProjection
 
-PROJECTIONS: tuple[type[BatchProjection], ...] = (
+PROJECTIONS: tuple[type[BatchProjection[Any]], ...] = (
     OrganisationsProjection,
     AccessTokensProjection,
     ChannelRegisterProjection,

@@ -174,7 +174,8 @@ class RetentionView(View):
             FROM current cur LEFT JOIN proposed p ON p.code = cur.class_code WHERE NOT cur.held""",
             {"org": org_id, "proposed": proposed},
         )
-        newly, no_longer = [], []
+        newly: list[dict[str, Any]] = []
+        no_longer: list[dict[str, Any]] = []
         for row in rows:
             was, will = _is_due(row["due_now"], now), _is_due(row["due_proposed"], now)
             (newly if will and not was else no_longer if was and not will else []).append(

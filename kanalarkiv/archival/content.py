@@ -76,7 +76,7 @@ def read_channel_record(
 
 
 def _as_of(query: str, table: str, position: int) -> sql.Composed:
-    return sql.SQL(query).format(source(table, position))  # type: ignore[arg-type]
+    return sql.SQL(query).format(source(table, position))
 
 
 def read_posts(views: Views, channel_id: UUID, period: Period, position: int) -> list[dict[str, Any]]:
@@ -89,7 +89,7 @@ def read_posts(views: Views, channel_id: UUID, period: Period, position: int) ->
             " ORDER BY published_at, post_id",
             "content_posts",
             position,
-        ),  # type: ignore[arg-type]
+        ),
         (channel_id, period.start_at, period.end_at),
     )
     for post in posts:

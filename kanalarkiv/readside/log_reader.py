@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from eventsourcing.application import Application
+from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, Notification
 from psycopg import sql
 from psycopg.rows import tuple_row
@@ -118,7 +119,8 @@ class _Lazy:
 
     def __init__(self, mapper: Any, notification: Any, keys: Any = None):
         self._mapper, self._notification, self._keys = mapper, notification, keys
-        self._event, self._sealed = None, None
+        self._event: DomainEventProtocol[Any] | None = None
+        self._sealed: DomainEventProtocol[Any] | None = None
 
     def get(self, opened: bool = True) -> Any:
         if opened:

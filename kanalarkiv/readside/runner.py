@@ -19,7 +19,7 @@ from psycopg import sql
 from kanalarkiv.adapters.availability import DATABASE_ERRORS
 from kanalarkiv.readside.log_reader import LogReader
 from kanalarkiv.readside.views import Views
-from projections.core.base import BatchProjection
+from projections.core.base import BatchProjection, View
 
 log = structlog.get_logger("kanalarkiv.projections")
 
@@ -49,7 +49,7 @@ class Projector:
     """Catches one projection up with the log, one batch at a time."""
 
     def __init__(
-        self, app: Application[Any], projection: BatchProjection, batch_size: int, reader: LogReader | None = None
+        self, app: Application[Any], projection: BatchProjection[View], batch_size: int, reader: LogReader | None = None
     ):
         self.app = app
         self.projection = projection

@@ -19,7 +19,7 @@ import struct
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +27,7 @@ from typing import Any
 import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from psycopg import sql
+from psycopg.abc import Query
 from psycopg.adapt import Loader
 from psycopg.pq import Format
 
@@ -293,7 +294,7 @@ class _prefetched:
     """Batches of rows from a server-side cursor, fetched one batch ahead in a thread, so that
     PostgreSQL reads and sends the next batch while this one is hashed."""
 
-    def __init__(self, conn: psycopg.Connection[Any], query: sql.Composable, fetch_size: int):
+    def __init__(self, conn: psycopg.Connection[Any], query: Query, fetch_size: int):
         self.conn, self.query, self.fetch_size = conn, query, fetch_size
         self.batches: queue.Queue[Any] = queue.Queue(maxsize=2)
         self.stopping = threading.Event()
@@ -330,8 +331,8 @@ class _prefetched:
 
 
 def _rows(
-    conn: psycopg.Connection[Any], name: str, query: sql.Composable | str, fetch_size: int, raw: bool = False
-) -> Iterator[Any]:
+    conn: psycopg.Connection[Any], name: str, query: Query, fetch_size: int, raw: bool = False
+) -> Generator[Any, None, None]:
     with conn.cursor(name=name, binary=True) as cursor:
         if raw:
             cursor.adapters.register_loader("uuid", _RawBytes)

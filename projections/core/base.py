@@ -16,6 +16,9 @@ from psycopg import Cursor, sql
 from projections.core.bulk import BulkWrites, TableShape
 from projections.core.temporal import Versioned, set_position
 
+Query = str | sql.SQL | sql.Composed
+"""A view's query: plain text, or composed with identifiers (a table named by ``as_of``)."""
+
 
 class View(PostgresTrackingRecorder):
     """A projection's tables and tracking position. Subclasses name their tables and the
@@ -33,7 +36,7 @@ class View(PostgresTrackingRecorder):
         super().__init__(datastore, tracking_table_name=f"{self.name}_tracking")
         self._bulk_shapes: dict[str, TableShape] | None = None
         statements = [*self.create_statements, *(s for v in self.versioned for s in v.create_statements())]
-        self.sql_create_statements.extend(sql.SQL(statement) for statement in statements)  # type: ignore[arg-type]
+        self.sql_create_statements.extend(sql.Composed([sql.SQL(statement)]) for statement in statements)
 
     def bulk_writes(self, curs: Cursor[Any]) -> BulkWrites:
         """A fresh set of the bulk tables' rows for one batch (their shapes read once)."""
@@ -54,12 +57,12 @@ class View(PostgresTrackingRecorder):
                 (application_name,),
             )
 
-    def fetch_all(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+    def fetch_all(self, query: Query, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(query, params)  # type: ignore[arg-type]
+            curs.execute(query, params)
             return list(curs.fetchall())
 
-    def fetch_one(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+    def fetch_one(self, query: Query, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
         rows = self.fetch_all(query, params)
         return rows[0] if rows else None
 
@@ -148,7 +151,7 @@ class BatchProjection(Projection[TView], Generic[TView]):
                 set_position(curs, position)
             handler(self, event, curs, position)
 
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         self.process_batch([(domain_event, tracking.notification_id)], tracking)
 
     def process_batch(self, events: Sequence[tuple[Any, int]], tracking: Tracking) -> None:
