@@ -95,7 +95,7 @@ def _events_of(app: RecordsApplication, database_url: str, org_id: UUID, tree_si
     query = sql.SQL(
         "SELECT l.tree_index, e.notification_id, e.originator_id, e.originator_version, e.topic, e.state"
         " FROM merkle_leaves l JOIN {} e USING (notification_id) WHERE l.tree_index < %s ORDER BY l.tree_index"
-    ).format(sql.Identifier(app.recorder.events_table_name))  # type: ignore[attr-defined]
+    ).format(sql.Identifier(app.events_table_name))
     with (
         psycopg.connect(database_url) as conn,
         conn.transaction(),

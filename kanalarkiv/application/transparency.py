@@ -12,7 +12,7 @@ import structlog
 
 from domain.errors import InvalidValue
 from kanalarkiv.application.context import Clock
-from kanalarkiv.application.records import RecordNotFound
+from kanalarkiv.application.outcomes import RecordNotFound
 from kanalarkiv.readside.views import Views
 from kanalarkiv.transparency.merkle import consistency_ranges, hashes_for, inclusion_ranges, subtrees_of
 from kanalarkiv.transparency.signing import HeadSigner, TreeHead

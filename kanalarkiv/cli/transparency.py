@@ -69,7 +69,7 @@ def verify(
     kept = _kept_heads(heads) if heads else []
     with opened() as runtime:
         keys = keys or [runtime.transparency.signer.public_key]
-        report = verify_log(runtime.database_url, runtime.app.recorder.events_table_name, keys, kept)
+        report = verify_log(runtime.database_url, runtime.app.events_table_name, keys, kept)
     if as_json:
         _print_json(report.as_json())
     else:
