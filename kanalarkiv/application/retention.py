@@ -15,7 +15,7 @@ from kanalarkiv.application.base import RecordsBase
 from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import current_actor
 from kanalarkiv.application.outcomes import Recorded, RecordNotFound
-from projections.retention import RetentionView
+from projections.retention.view import RetentionView
 from retention.classification import RecordClassification
 from retention.disposal import DISPOSERS, DisposalDecision, DisposalRefused
 from retention.holds import DisposalHolds, Hold, HoldScope, RecordFacts

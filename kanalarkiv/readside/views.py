@@ -11,15 +11,15 @@ from eventsourcing.postgres import PostgresDatastore
 
 from projections.access_tokens import AccessTokensView
 from projections.audit_trail import AuditTrailView
-from projections.channel_content import ChannelContentView
+from projections.channel_content.view import ChannelContentView
 from projections.channel_register import ChannelRegisterView
 from projections.core.base import BatchProjection, View
-from projections.diary import DiaryView
+from projections.diary.view import DiaryView
 from projections.editor_assignments import EditorAssignmentsView
 from projections.organisations import OrganisationsView
 from projections.oversight import OversightView
 from projections.registry import PROJECTIONS
-from projections.retention import RetentionView
+from projections.retention.view import RetentionView
 from projections.snapshots import SnapshotsView
 
 

@@ -4,7 +4,7 @@ tracked in one transaction, with one tracking write per batch."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from eventsourcing.persistence import Tracking
@@ -73,11 +73,29 @@ TView = TypeVar("TView", bound=View)
 Handler = Callable[[Any, Any, Cursor[Any], int], None]
 
 
-def handles(*event_classes: type) -> Callable[[Handler], Handler]:
-    """Mark a projection method as the handler of these event classes (and their subclasses)."""
+KeysOf = Callable[[Any], Iterable[Any]]
+"""Which rows of a bulk table an event's handler reads or changes: their keys, from the event."""
+
+
+def own_record(event: Any) -> tuple[Any, ...]:
+    """The row of the event's own record (its aggregate's id)."""
+    return (event.originator_id,)
+
+
+def key(field: str) -> KeysOf:
+    """The row that one of the event's fields names."""
+    return lambda event: (getattr(event, field),)
+
+
+def handles(*event_classes: type, reads: str | None = None, keys: KeysOf = own_record) -> Callable[[Handler], Handler]:
+    """Mark a projection method as the handler of these event classes (and their subclasses).
+    ``reads``: the bulk table whose existing rows the handler reads or changes, ``keys`` which of
+    them; a batch reads those rows before its handlers run (``BatchProjection.prefetch``)."""
 
     def mark(method: Handler) -> Handler:
+        # Marks on the function itself, read back when the projection class is made.
         method._handles = event_classes  # type: ignore[attr-defined]
+        method._reads = (reads, keys) if reads else None  # type: ignore[attr-defined]
         return method
 
     return mark
@@ -107,6 +125,10 @@ class BatchProjection(Projection[TView], Generic[TView]):
             for member in vars(klass).values():
                 for event_class in getattr(member, "_handles", ()):
                     cls._handlers[event_class] = member
+        bulk = getattr(cls, "view_class", View).bulk_tables
+        unknown = {reads[0] for h in cls._handlers.values() if (reads := getattr(h, "_reads", None))} - bulk.keys()
+        if unknown:
+            raise TypeError(f"{cls.__name__}: handlers read {', '.join(sorted(unknown))}, not bulk tables of its view")
 
     def __init__(self, view: TView):
         super().__init__(view)
@@ -123,10 +145,17 @@ class BatchProjection(Projection[TView], Generic[TView]):
         assert self.writes is not None, "rows() is for handlers, while a batch is applied"
         return self.writes.rows(table)
 
-    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
+    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, set[Any]]:
         """For each bulk table, the keys of the rows this batch may read or change (read in one
-        query before the handlers run). Rows a batch only inserts need not be named."""
-        return {}
+        query before the handlers run), as each event's handler declares them (``@handles(…,
+        reads=table, keys=…)``). Rows a batch only inserts need not be named."""
+        wanted: dict[str, set[Any]] = {table: set() for table in self.view.bulk_tables}
+        for event, _ in events:
+            reads = getattr(self.handler_for(type(event)), "_reads", None)
+            if reads is not None:
+                table, keys_of = reads
+                wanted[table].update(keys_of(event))
+        return wanted
 
     def handler_for(self, event_class: type) -> Handler | None:
         try:

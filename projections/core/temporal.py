@@ -76,6 +76,11 @@ def source(table: str, as_of: int | None) -> sql.Composable:
     ).format(history=sql.Identifier(f"{table}_history"), p=sql.Literal(int(as_of)), t=sql.Identifier(table))
 
 
+def as_of_query(query: str, table: str, as_of: int | None) -> sql.Composed:
+    """``query`` with its ``{}`` reading ``table`` as it stood at log position ``as_of`` (none: now)."""
+    return sql.SQL(query).format(source(table, as_of))
+
+
 def source_sql(table: str, as_of: int | None) -> str:
     """``source`` as plain SQL text, for queries assembled from fixed fragments."""
     if as_of is None:
