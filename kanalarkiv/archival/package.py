@@ -34,6 +34,13 @@ from kanalarkiv.application.context import current_actor
 from kanalarkiv.application.outcomes import RecordNotFound
 from kanalarkiv.application.records import RecordsApplication
 from kanalarkiv.archival.content import ChannelRecord, read_channel_record
+from kanalarkiv.archival.documents import (
+    channel_document,
+    disposal_log_document,
+    plan_document,
+    post_document,
+    snapshot_document,
+)
 from kanalarkiv.archival.files import (
     CHANNEL_DESCRIPTION,
     DISPOSAL_LOG,
@@ -43,13 +50,8 @@ from kanalarkiv.archival.files import (
     RECORDS_PLAN,
     REP,
     PackageFile,
-    channel_document,
-    disposal_log_document,
     json_file,
-    plan_document,
-    post_document,
     post_path,
-    snapshot_document,
     snapshot_paths,
 )
 from kanalarkiv.archival.mets import package_mets, representation_mets
