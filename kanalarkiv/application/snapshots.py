@@ -23,7 +23,7 @@ class SnapshotCommands(RecordsBase):
 
     # Not the library's take_snapshot (an aggregate's state, for faster loading), which this shadows;
     # kanalarkiv never turns the library's snapshotting on (no IS_SNAPSHOTTING_ENABLED or intervals).
-    def take_snapshot(  # type: ignore[override]
+    def take_snapshot(  # type: ignore[override]  # shadows the library's, unused here (above)
         self,
         channel_id: UUID,
         period_start: date,

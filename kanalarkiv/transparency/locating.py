@@ -48,7 +48,7 @@ def locate_failures(
 ) -> None:
     """Stream events, leaves and subtree hashes side by side; record each failure in ``report``."""
     end = conn.execute("SELECT COALESCE(max(tree_index) + 1, 0) FROM merkle_leaves").fetchone()
-    stored_size = end[0]  # type: ignore[index]
+    stored_size = end[0]  # type: ignore[index]  # an aggregate: always one row
     events = _rows(
         conn,
         "verify_events",

@@ -110,7 +110,7 @@ def _all_digests_match(
     Each event arrives with the leaf stored for its log position, so leaves compare in the row;
     subtree hashes compare by a digest per chunk of the tree, which a second connection on the
     same snapshot computes meanwhile."""
-    snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
+    snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]  # a function: one row
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-digests") as background:
         digests = background.submit(_node_digests, url, snapshot, chunk)
         return _first_pass(conn, events_table, heads, fetch_size, chunk, digests, report)
@@ -142,7 +142,7 @@ def _first_pass(
 ) -> bool:
     stored_size, stored_leaves = conn.execute(
         "SELECT COALESCE(max(tree_index) + 1, 0), count(*) FROM merkle_leaves"
-    ).fetchone()  # type: ignore[misc]
+    ).fetchone()  # type: ignore[misc]  # an aggregate: always one row
     if stored_leaves != stored_size or not _heads_match(heads.get(0, ()), EMPTY_ROOT):
         return False
     node_digests: dict[int, bytes] | None = None
@@ -225,7 +225,7 @@ class _prefetched:
         batch = self.batches.get()
         if isinstance(batch, BaseException):
             raise batch
-        return batch  # type: ignore[no-any-return]
+        return batch  # type: ignore[no-any-return]  # the queue holds batches (or the error, raised above)
 
     def _fetch(self) -> None:
         try:

@@ -94,8 +94,8 @@ def handles(*event_classes: type, reads: str | None = None, keys: KeysOf = own_r
 
     def mark(method: Handler) -> Handler:
         # Marks on the function itself, read back when the projection class is made.
-        method._handles = event_classes  # type: ignore[attr-defined]
-        method._reads = (reads, keys) if reads else None  # type: ignore[attr-defined]
+        method._handles = event_classes  # type: ignore[attr-defined]  # a mark on the function, read back below
+        method._reads = (reads, keys) if reads else None  # type: ignore[attr-defined]  # the same
         return method
 
     return mark

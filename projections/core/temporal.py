@@ -11,8 +11,9 @@ Reading as of position P means reading the rows with ``version_from <= P < versi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from psycopg import sql
+from psycopg import Cursor, sql
 
 POSITION_SETTING = "kanalarkiv.position"
 HISTORY_WRITTEN = "kanalarkiv.history_written"
@@ -92,5 +93,5 @@ def source_sql(table: str, as_of: int | None) -> str:
     )
 
 
-def set_position(curs, position: int) -> None:  # type: ignore[no-untyped-def]
+def set_position(curs: Cursor[Any], position: int) -> None:
     curs.execute("SELECT set_config(%s, %s, true)", (POSITION_SETTING, str(position)))
