@@ -117,22 +117,31 @@ class BatchProjection(Projection[TView], Generic[TView]):
     the events of a burst of commands go into one transaction (and the workers woken together read
     the log once); a projection nobody reads while writing (the hash tree) waits longer."""
     _handlers: ClassVar[dict[type, Handler]] = {}
+    _rows_read: ClassVar[dict[type, tuple[str, KeysOf]]] = {}
+    """The bulk rows each handled event class's handler reads: kept with the class, so that a
+    handler wrapped later (a test's, a decorator's) still has its rows read for it."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._handlers = {}
+        cls._handlers, cls._rows_read = {}, {}
         for klass in reversed(cls.__mro__):
             for member in vars(klass).values():
+                reads = getattr(member, "_reads", None)
                 for event_class in getattr(member, "_handles", ()):
                     cls._handlers[event_class] = member
+                    if reads is None:
+                        cls._rows_read.pop(event_class, None)
+                    else:
+                        cls._rows_read[event_class] = reads
         bulk = getattr(cls, "view_class", View).bulk_tables
-        unknown = {reads[0] for h in cls._handlers.values() if (reads := getattr(h, "_reads", None))} - bulk.keys()
+        unknown = {table for table, _ in cls._rows_read.values()} - bulk.keys()
         if unknown:
             raise TypeError(f"{cls.__name__}: handlers read {', '.join(sorted(unknown))}, not bulk tables of its view")
 
     def __init__(self, view: TView):
         super().__init__(view)
         self._dispatch_cache: dict[type, Handler | None] = {}
+        self._rows_read_cache: dict[type, tuple[str, KeysOf] | None] = {}
         self._wanted_topics: dict[str, bool] = {}
         bulk = view.bulk_tables
         # Only writes to versioned tables by SQL statements need the position set for the trigger.
@@ -151,11 +160,21 @@ class BatchProjection(Projection[TView], Generic[TView]):
         reads=table, keys=…)``). Rows a batch only inserts need not be named."""
         wanted: dict[str, set[Any]] = {table: set() for table in self.view.bulk_tables}
         for event, _ in events:
-            reads = getattr(self.handler_for(type(event)), "_reads", None)
+            reads = self.rows_read_by(type(event))
             if reads is not None:
                 table, keys_of = reads
                 wanted[table].update(keys_of(event))
         return wanted
+
+    def rows_read_by(self, event_class: type) -> tuple[str, KeysOf] | None:
+        """The bulk table, and which of its rows, that the handler of ``event_class`` reads."""
+        try:
+            return self._rows_read_cache[event_class]
+        except KeyError:
+            handled = next((k for k in event_class.__mro__ if k in self._handlers), None)
+            found = self._rows_read.get(handled) if handled is not None else None
+            self._rows_read_cache[event_class] = found
+            return found
 
     def handler_for(self, event_class: type) -> Handler | None:
         try:
