@@ -23,7 +23,6 @@ from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import Clock, current_actor, system_clock
 from kanalarkiv.application.diary import DiaryCommands
 from kanalarkiv.application.outcomes import AlreadyExists, Recorded
-from kanalarkiv.application.outcomes import RecordNotFound as RecordNotFound  # the API imports it from here
 from kanalarkiv.application.retention import RetentionCommands
 from kanalarkiv.application.snapshots import SnapshotCommands
 from retention.crypto.keystore import KeyStore
