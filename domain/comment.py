@@ -12,9 +12,9 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.actors import Actor, Role
-from domain.base import RecordAggregate
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted
 from domain.grounds import MODERATION_GROUNDS, valid_ground, valid_provision
+from domain.platform_observations import CommentObserved, RecordAggregate
 from domain.post import MAX_TEXT, PUBLISHERS, STEWARDS, Post
 from domain.roster import Assignment, require_assignment
 from domain.values import not_before, past_instant, plain_text, required_text
@@ -44,7 +44,7 @@ def valid_diary_number(value: str) -> str:
     return text
 
 
-class Comment(RecordAggregate):
+class Comment(CommentObserved):
     """A comment received on one of the body's posts."""
 
     class Received(RecordAggregate.Created):
