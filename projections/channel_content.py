@@ -13,6 +13,7 @@ from psycopg import Cursor, sql
 
 from domain.comment import Comment, ModerationAction
 from domain.post import Post
+from projections.channel_content_edits import EDITED_COMMENT_EVENTS, CapturedCommentEdits
 from projections.core.base import BatchProjection, View, handles
 from projections.core.temporal import Versioned, source
 from retention.disposal import DisposalDecision, disposed_marker
@@ -173,7 +174,7 @@ def _from(query: str, table: str, as_of: int | None) -> sql.Composed:
     return sql.SQL(query).format(source(table, as_of))  # type: ignore[arg-type]
 
 
-class ChannelContentProjection(BatchProjection[ChannelContentView]):
+class ChannelContentProjection(CapturedCommentEdits, BatchProjection[ChannelContentView]):
     name = "channel_content"
     view_class: ClassVar = ChannelContentView
     # A disposal overwrites content in every stored version by SQL, after the rows changed before it.
@@ -185,7 +186,14 @@ class ChannelContentProjection(BatchProjection[ChannelContentView]):
             if isinstance(event, (Post.Edited, Post.Deleted)):
                 posts.add(event.originator_id)
             elif isinstance(
-                event, (Comment.ReplyPosted, Comment.Moderated, Comment.ModerationReversed, Comment.TransferredToCase)
+                event,
+                (
+                    Comment.ReplyPosted,
+                    Comment.Moderated,
+                    Comment.ModerationReversed,
+                    Comment.TransferredToCase,
+                    *EDITED_COMMENT_EVENTS,
+                ),
             ):
                 comments.add(event.originator_id)
         return {"content_posts": posts, "content_comments": comments}

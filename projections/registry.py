@@ -2,6 +2,7 @@
 
 from projections.access_tokens import AccessTokensProjection
 from projections.audit_trail import AuditTrailProjection
+from projections.capture_runs import CaptureRunsProjection
 from projections.channel_content import ChannelContentProjection
 from projections.channel_register import ChannelRegisterProjection
 from projections.core.base import BatchProjection
@@ -25,4 +26,5 @@ PROJECTIONS: tuple[type[BatchProjection], ...] = (
     DiaryProjection,
     RetentionProjection,
     SnapshotsProjection,
+    CaptureRunsProjection,
 )

@@ -22,6 +22,7 @@ from domain.organisation import Organisation, OrganisationNumberClaim, organisat
 from kanalarkiv.adapters.snapshot_store import SnapshotStore
 from kanalarkiv.adapters.transcoder import OrjsonTranscoder
 from kanalarkiv.application.capture import BulkCaptureCommands
+from kanalarkiv.application.capture_import import CaptureImportCommands
 from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import Clock, current_actor, system_clock
 from kanalarkiv.application.diary import DiaryCommands
@@ -47,7 +48,13 @@ def hash_token(secret: str) -> str:
 
 
 class RecordsApplication(
-    EditorialCommands, BulkCaptureCommands, DiaryCommands, RetentionCommands, SnapshotCommands, Application[UUID]
+    EditorialCommands,
+    BulkCaptureCommands,
+    CaptureImportCommands,
+    DiaryCommands,
+    RetentionCommands,
+    SnapshotCommands,
+    Application[UUID],
 ):
     name = "kanalarkiv"
 

@@ -78,7 +78,10 @@ class NamesAccount(Protocol):
 class Bundle(Protocol):
     """The file or files a source is read from: one file, a directory, or a zip archive."""
 
-    label: str  # the file or directory name, for messages
+    @property
+    def label(self) -> str:
+        """The file or directory name, for messages."""
+        ...
 
     def names(self) -> list[str]: ...
 

@@ -11,6 +11,7 @@ from eventsourcing.postgres import PostgresDatastore
 
 from projections.access_tokens import AccessTokensView
 from projections.audit_trail import AuditTrailView
+from projections.capture_runs import CaptureRunsView
 from projections.channel_content import ChannelContentView
 from projections.channel_register import ChannelRegisterView
 from projections.core.base import BatchProjection, View
@@ -102,6 +103,10 @@ class Views:
     @property
     def snapshots(self) -> SnapshotsView:
         return self._views["snapshots"]  # type: ignore[return-value]
+
+    @property
+    def capture_runs(self) -> CaptureRunsView:
+        return self._views["capture_runs"]  # type: ignore[return-value]
 
     def names(self) -> list[str]:
         return list(self._views)
