@@ -25,8 +25,8 @@ from projections.capture_runs import POSTS
 
 LOOKUP_CHUNK = 500
 ACCOUNT_DELETED = "Deleted by the account on the platform, as its export says; why is not recorded there."
-Progress = Callable[[int, int], None]
-"""Told (items read, items stored) after each chunk."""
+Progress = Callable[[str, int, int], None]
+"""Told (phase: checking or recording, items read, items stored) after each chunk."""
 
 
 def record_id(item: Item, channel_id: UUID) -> UUID:
@@ -48,6 +48,7 @@ class Pass:
     counts: RunCounts = field(default_factory=RunCounts)
     seen: set[UUID] = field(default_factory=set)
     posts: dict[UUID, Post] = field(default_factory=dict)  # this pass's posts, for their comments
+    comment_posts: dict[UUID, UUID] = field(default_factory=dict)  # this pass's comments' posts, for replies
     stored: int = 0
     _pending: list[Item | Deleted] = field(default_factory=list)
 
@@ -114,6 +115,7 @@ class Pass:
             self.posts[rid] = post
             return post
         post = self._post_of(item)
+        self.comment_posts[rid] = post.id
         return Comment.receive(rid, post, item.platform_id, item.author_name, item.platform_author_id, item.text,
                                item.published_at, at, by=by, at=at)  # fmt: skip
 
@@ -121,6 +123,8 @@ class Pass:
         if item.parent_platform_id is None:
             raise FormatError(item.where, "a comment names the post it is on")
         rid = platform_record_id("post", self.channel.id, item.parent_platform_id)
+        if item.kind == "reply":  # on a comment: recorded as a comment on the same post
+            rid = self._post_of_comment(item, platform_record_id("comment", self.channel.id, item.parent_platform_id))
         post = self.posts.get(rid)
         if post is None:
             if rid not in self.app.repository:
@@ -129,6 +133,16 @@ class Pass:
                 )
             post = self.posts[rid] = self.app.get_post(rid)
         return post
+
+    def _post_of_comment(self, item: Item, comment_id: UUID) -> UUID:
+        post_id = self.comment_posts.get(comment_id)
+        if post_id is None and comment_id in self.app.repository:
+            post_id = self.app.repository.get(comment_id).post_id
+        if post_id is None:
+            raise FormatError(
+                item.where, f"answers comment {item.parent_platform_id}, neither in the export nor recorded"
+            )
+        return post_id
 
     def _compare(self, aggregate: Any, item: Item) -> None:
         gone = aggregate.observed_deleted or getattr(aggregate, "deleted", False)
@@ -186,7 +200,7 @@ class Pass:
             for aggregate in aggregates:
                 aggregate.collect_events()  # validated; nothing is kept of a dry pass
         if self.progress is not None:
-            self.progress(self.counts.read, self.stored)
+            self.progress("recording" if self.record else "checking", self.counts.read, self.stored)
 
     def _count(self, **more: int) -> None:
         self.counts = replace(self.counts, **{k: getattr(self.counts, k) + v for k, v in more.items()})

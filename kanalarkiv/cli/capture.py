@@ -57,7 +57,7 @@ class ProgressBar:
             console=err,
         )
         self.task: TaskID | None = None
-        self.last_read = 0
+        self.phase = ""
 
     def __enter__(self) -> ProgressBar:
         self.progress.start()
@@ -66,11 +66,10 @@ class ProgressBar:
     def __exit__(self, *exc: object) -> None:
         self.progress.stop()
 
-    def update(self, read: int, stored: int) -> None:
-        if self.task is None or read < self.last_read:
-            label = "checking " if self.task is None else "recording"
-            self.task = self.progress.add_task(label, total=None, stored=0, rate=0.0)
-        self.last_read = read
+    def update(self, phase: str, read: int, stored: int) -> None:
+        if self.task is None or phase != self.phase:
+            self.task = self.progress.add_task(f"{phase:<9}", total=None, stored=0, rate=0.0)
+            self.phase = phase
         task = self.progress.tasks[self.task]
         elapsed = task.elapsed or 0.0
         self.progress.update(self.task, completed=read, stored=stored, rate=read / elapsed if elapsed else 0.0)
