@@ -126,7 +126,9 @@ def test_an_item_the_rules_refuse_late_in_the_file_stops_it_before_anything_is_s
 
 def test_an_export_of_another_account_is_refused(runtime, tmp_path):
     channel = given_a_channel(runtime, X_ACCOUNT | {"url": "https://x.com/norrkoping"})
-    with pytest.raises(ImportRefused, match=re.escape("account @valdemarsvik, but the channel is https://x.com/norrkoping")):
+    with pytest.raises(
+        ImportRefused, match=re.escape("account @valdemarsvik, but the channel is https://x.com/norrkoping")
+    ):
         channel.import_(x_archive_copy(tmp_path), "x-archive")
 
 
