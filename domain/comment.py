@@ -11,10 +11,10 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.actors import Actor, Role
-from domain.base import RecordAggregate
 from domain.diary_numbers import valid_diary_number
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted
 from domain.grounds import MODERATION_GROUNDS, valid_ground, valid_provision
+from domain.platform_observations import CommentObserved, RecordAggregate
 from domain.post import MAX_TEXT, PUBLISHERS, STEWARDS, Post
 from domain.roster import Assignment, require_assignment
 from domain.values import not_before, past_instant, plain_text, required_text
@@ -39,7 +39,7 @@ VISIBILITY_AFTER = {ModerationAction.HIDE: Visibility.HIDDEN, ModerationAction.R
 """What a moderation action leaves of the comment on the channel."""
 
 
-class Comment(RecordAggregate):
+class Comment(CommentObserved):
     """A comment received on one of the body's posts."""
 
     class Received(RecordAggregate.Created):

@@ -24,6 +24,7 @@ from domain.personal_data import AuthorIdentityDisclosure, DataSubjectSearch
 from domain.post import Post
 from domain.record_registration import RecordRegistration
 from domain.roster import ChannelRoster
+from projections.capture_summaries import CAPTURE_SUMMARIES
 from projections.core.base import BatchProjection, View, handles
 from projections.core.storable import storable
 from retention.crypto.content import sealed_fields
@@ -84,6 +85,7 @@ _SUMMARIES: dict[type, str] = {
     RecordRegistration.Claimed: "The {record_kind} {record_id} registered as {number}",
     RecordRegistration.Reclaimed: "Registered again as {number}",
     RecordRegistration.Released: "Registration released: entry {entry_id} annulled",
+    **CAPTURE_SUMMARIES,
 }
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from projections.access_tokens import AccessTokensProjection
 from projections.audit_trail import AuditTrailProjection
+from projections.capture_runs import CaptureRunsProjection
 from projections.channel_content.projection import ChannelContentProjection
 from projections.channel_register import ChannelRegisterProjection
 from projections.core.base import BatchProjection
@@ -27,4 +28,5 @@ PROJECTIONS: tuple[type[BatchProjection[Any]], ...] = (
     DiaryProjection,
     RetentionProjection,
     SnapshotsProjection,
+    CaptureRunsProjection,
 )

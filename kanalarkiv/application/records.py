@@ -18,6 +18,7 @@ from domain.organisation import Organisation, OrganisationNumberClaim, organisat
 from kanalarkiv.adapters.snapshot_store import SnapshotStore
 from kanalarkiv.adapters.transcoder import OrjsonTranscoder
 from kanalarkiv.application.capture import BulkCaptureCommands
+from kanalarkiv.application.capture_import import CaptureImportCommands
 from kanalarkiv.application.comments import CommentCommands
 from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import Clock, current_actor, system_clock
@@ -40,7 +41,9 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class RecordsApplication(CommentCommands, BulkCaptureCommands, DiaryCommands, RetentionCommands, SnapshotCommands):
+class RecordsApplication(
+    CommentCommands, BulkCaptureCommands, CaptureImportCommands, DiaryCommands, RetentionCommands, SnapshotCommands
+):
     name = "kanalarkiv"
 
     def __init__(

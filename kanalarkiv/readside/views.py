@@ -11,6 +11,7 @@ from eventsourcing.postgres import PostgresDatastore
 
 from projections.access_tokens import AccessTokensView
 from projections.audit_trail import AuditTrailView
+from projections.capture_runs import CaptureRunsView
 from projections.channel_content.view import ChannelContentView
 from projections.channel_register import ChannelRegisterView
 from projections.core.base import BatchProjection, TView, View
@@ -114,6 +115,10 @@ class Views:
     @property
     def snapshots(self) -> SnapshotsView:
         return self._of("snapshots", SnapshotsView)
+
+    @property
+    def capture_runs(self) -> CaptureRunsView:
+        return self._of("capture_runs", CaptureRunsView)
 
     def names(self) -> list[str]:
         return list(self._views)

@@ -9,12 +9,13 @@ from psycopg import Cursor
 
 from domain.comment import VISIBILITY_AFTER, Comment, ModerationAction, Visibility
 from domain.post import Post
+from projections.channel_content.edits import CapturedCommentEdits
 from projections.channel_content.view import ChannelContentView
 from projections.core.base import BatchProjection, handles
 from retention.disposal import DisposalDecision, disposed_marker
 
 
-class ChannelContentProjection(BatchProjection[ChannelContentView]):
+class ChannelContentProjection(CapturedCommentEdits, BatchProjection[ChannelContentView]):
     name = "channel_content"
     view_class: ClassVar = ChannelContentView
     # A disposal overwrites content in every stored version by SQL, after the rows changed before it.
