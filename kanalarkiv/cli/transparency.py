@@ -69,7 +69,8 @@ def verify(
     kept = _kept_heads(heads) if heads else []
     with opened() as runtime:
         keys = keys or [runtime.transparency.signer.public_key]
-        report = verify_log(runtime.database_url, runtime.app.events_table_name, keys, kept)
+        with progress("verifying the log") as update:
+            report = verify_log(runtime.database_url, runtime.app.events_table_name, keys, kept, on_batch=update)
     if as_json:
         _print_json(report.as_json())
     else:

@@ -18,7 +18,7 @@ import queue
 import struct
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -41,6 +41,10 @@ CHUNK = 1 << 16  # leaves per digest in the first pass
 _NODE_KEY = struct.Struct(">qh")
 
 
+Progress = Callable[[int, int], None]
+"""Told (events verified, events expected) as a pass goes on."""
+
+
 def verify_log(
     url: str,
     events_table: str,
@@ -48,9 +52,11 @@ def verify_log(
     extra_heads: Iterable[TreeHead] = (),
     fetch_size: int = 20_000,
     chunk: int = CHUNK,
+    on_batch: Progress | None = None,
 ) -> VerificationReport:
     """Verify the log in ``events_table`` of the database at ``url``. ``public_keys`` are the keys
-    heads may be signed with; ``extra_heads`` are heads kept elsewhere (by an auditor) to check too."""
+    heads may be signed with; ``extra_heads`` are heads kept elsewhere (by an auditor) to check too;
+    ``on_batch(events, expected)`` is told how far the first pass has come."""
     started = time.perf_counter()
     report = VerificationReport()
     keys = {key_id(k): k for k in public_keys}
@@ -60,7 +66,7 @@ def verify_log(
         with conn.transaction():
             conn.execute("SET LOCAL jit = off")  # compiling the scans costs more than it saves here
             heads = _trusted_heads(conn, keys, extra_heads, report)
-            if not _all_digests_match(conn, url, events_table, heads, fetch_size, chunk, report):
+            if not _all_digests_match(conn, url, events_table, heads, fetch_size, chunk, report, on_batch):
                 report.events = report.unhashed = 0
                 report.passes = 2
                 locate_failures(conn, events_table, heads, fetch_size, report)
@@ -105,6 +111,7 @@ def _all_digests_match(
     fetch_size: int,
     chunk: int,
     report: VerificationReport,
+    on_batch: Progress | None,
 ) -> bool:
     """The first pass: True when every leaf, every subtree hash and every signed head matches.
     Each event arrives with the leaf stored for its log position, so leaves compare in the row;
@@ -113,7 +120,7 @@ def _all_digests_match(
     snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]  # a function: one row
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-digests") as background:
         digests = background.submit(_node_digests, url, snapshot, chunk)
-        return _first_pass(conn, events_table, heads, fetch_size, chunk, digests, report)
+        return _first_pass(conn, events_table, heads, fetch_size, chunk, digests, report, on_batch)
 
 
 def _node_digests(url: str, snapshot: str, chunk: int) -> dict[int, bytes]:
@@ -139,6 +146,7 @@ def _first_pass(
     chunk: int,
     digests: Future[dict[int, bytes]],
     report: VerificationReport,
+    on_batch: Progress | None,
 ) -> bool:
     stored_size, stored_leaves = conn.execute(
         "SELECT COALESCE(max(tree_index) + 1, 0), count(*) FROM merkle_leaves"
@@ -190,6 +198,8 @@ def _first_pass(
                     nodes = sha256()
                 if size in heads and not _heads_match(heads[size], fold_subtrees(peaks)):
                     return False
+            if on_batch is not None:
+                on_batch(size, max(size, stored_size))
     report.events, report.leaves, report.unhashed = size, stored_size, size - stored_size
     if stored_size == 0 and digests.result():
         return False  # subtree hashes without any leaves
