@@ -20,6 +20,7 @@ from api.html import answer_pages_in_html
 from api.openapi import document_answers
 from api.routes import (
     archival,
+    archive_pages,
     assignments,
     audit,
     capture_imports,
@@ -32,6 +33,7 @@ from api.routes import (
     organisations,
     oversight,
     pages,
+    post_versions,
     posts,
     retention,
     snapshots,
@@ -98,6 +100,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.include_router(module.router)
     app.include_router(transparency.router)
     app.include_router(capture_imports.router)
+    app.include_router(post_versions.router)
+    app.include_router(archive_pages.router)
     answer_pages_in_html(app)
     document_answers(app)
     return app

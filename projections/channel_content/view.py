@@ -72,6 +72,31 @@ class ChannelContentView(View):
             (comment_ids,),
         )
 
+    def archive_page(
+        self, channel_id: UUID, words: str | None, start: datetime | None, end: datetime | None, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A channel's posts as its public archive shows them, newest first: a deleted post without
+        its text (the text is never selected), searched by words in the texts still published."""
+        conditions = ["channel_id = %(channel)s"]
+        parameters: dict[str, Any] = {"channel": channel_id}
+        if words:
+            conditions.append("deleted_at IS NULL AND text ILIKE %(pattern)s ESCAPE '\\'")
+            parameters["pattern"] = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        if start is not None:
+            conditions.append("published_at >= %(start)s")
+            parameters["start"] = start
+        if end is not None:
+            conditions.append("published_at < %(end)s")
+            parameters["end"] = end
+        rows = self.fetch_all(
+            "SELECT post_id, published_at, author_name, edits, deleted_at IS NOT NULL AS deleted,"
+            " CASE WHEN deleted_at IS NULL THEN text END AS text, count(*) OVER () AS total"
+            f" FROM content_posts WHERE {' AND '.join(conditions)}"
+            " ORDER BY published_at DESC, post_id LIMIT %(limit)s OFFSET %(offset)s",
+            parameters | {"limit": min(limit, PAGE_MAX), "offset": offset},
+        )
+        return rows, rows[0]["total"] if rows else 0
+
     def comments_by_author(
         self, org_id: UUID, platform_author_id: str | None, author_name: str | None
     ) -> list[dict[str, Any]]:
