@@ -8,32 +8,11 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from editorial_story import given_a_municipality_with_an_active_page
-
-SECRET = "Grannen Per Persson på Storgatan 3 är en tjuv"
+from archive_story import SECRET, given_a_channel_with_history
 
 
 def text_of(page: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
-def given_a_channel_with_history(client, runtime):
-    town = given_a_municipality_with_an_active_page(client, runtime)
-    kept = town.publish("Öppet hus på biblioteket kl. 14 på lördag.")
-    town.post(f"/v1/posts/{kept['id']}/edit", {"text": "Öppet hus på biblioteket kl. 15 på söndag."})
-    gone = town.publish("Fel datum för kommunfullmäktige.")
-    town.post(
-        f"/v1/posts/{gone['id']}/delete",
-        {"ground": "published_by_mistake", "reason": "Fel datum angavs."},
-    )
-    question = town.capture_comment(kept["id"], "c-1", text="Finns det parkering?", author="Karin Kommenterare")
-    town.post(f"/v1/comments/{question['id']}/replies", {"text": "Ja, vid stationen."}, expect=201)
-    rude = town.capture_comment(kept["id"], "c-2", text=SECRET, author="Arg Granne")
-    done = town.post(
-        f"/v1/comments/{rude['id']}/moderation",
-        {"action": "remove", "ground": "offensive_personal_data", "justification": "Pekar ut en person."},
-    ).json()
-    return town, kept, gone, done["position"]
 
 
 def test_the_public_reads_a_channels_archive_by_month_without_deleted_content(client, runtime):

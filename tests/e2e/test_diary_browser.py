@@ -5,57 +5,19 @@ table, and the marked fields in the secrecy style."""
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 from collections import Counter
-from html import unescape
-from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, HEIGHT, WIDTH, chromium, visible_text
 from diary_story import given_a_municipality_with_a_diary
 from live_server import serving
 from PIL import Image
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-WIDTH, HEIGHT = 1280, 1400
 SECRECY_BROWN = (0x6B, 0x2A, 0x00)
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium); .ci/run installs it"
 )
-
-
-def chromium(tmp_path: Path, *arguments: str) -> str:
-    profile = tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
-    done = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            f"--window-size={WIDTH},{HEIGHT}",
-            "--hide-scrollbars",
-            "--lang=sv-SE",
-            *arguments,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=True,
-    )
-    return done.stdout
-
-
-def visible_text(dom: str) -> str:
-    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", dom, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
 def pixels_like(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 40) -> list[tuple[int, int]]:
