@@ -68,6 +68,8 @@ class LinkedInState:
             return self._one(unquote(parts[3]))
         if len(parts) >= 5 and parts[2] == "socialActions" and parts[4] == "comments":
             parent = unquote(parts[3])
+            if parent.startswith("urn:li:activity:"):  # one post, two names
+                parent = parent.replace("urn:li:activity:", "urn:li:share:")
             if len(parts) == 6:
                 found = [t for t in self._live(parent) if t.urn.endswith(f",{parts[5]})")]
                 return self._one(found[0].urn if found else "")
