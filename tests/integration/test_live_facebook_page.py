@@ -71,6 +71,16 @@ def test_a_second_fetch_shows_an_edit_a_hide_and_a_deletion(fake):
     assert page.confirm_deleted("2_101") is False
 
 
+def test_a_thread_whose_last_comment_was_deleted_is_still_whole(fake):
+    fake.facebook.post(f"{PAGE}_4", "Stängt i dag", at(30))
+    fake.facebook.comment("4_101", f"{PAGE}_4", "Varför?", at(31))
+    page = connect(fake)
+    page.fetch()
+    fake.facebook.delete("4_101")
+    items, completeness = read(page.fetch())
+    assert "4_101" not in items and f"{PAGE}_4" in completeness.threads
+
+
 def test_an_incremental_window_holds_the_posts_since_its_start(fake):
     page_with_threads(fake)
     items, completeness = read(connect(fake).fetch(since=at(10)))

@@ -68,7 +68,13 @@ class GraphAccount:
         self.fetcher.client.close()
 
     def _complete(self, item: Any) -> None:
-        comments = graph.complete_edge(self.fetcher, item, "comments") if isinstance(item, dict) else None
-        for comment in (comments or {}).get("data") or []:
+        """Every page of the item's comments and of their replies merged into their edges. Graph
+        leaves an edge out when it is empty; we asked for it, so its absence is an empty edge,
+        saved as such so the reader may take the thread as whole (a last comment deleted)."""
+        if not isinstance(item, dict):
+            return
+        item.setdefault("comments", {"data": []})
+        for comment in (graph.complete_edge(self.fetcher, item, "comments") or {}).get("data") or []:
             if isinstance(comment, dict):
+                comment.setdefault(self.reply_edge, {"data": []})
                 graph.complete_edge(self.fetcher, comment, self.reply_edge)
