@@ -20,7 +20,7 @@ run: $(STAMP)
 worker: $(STAMP)
 	$(BIN)/kanalarkiv projections run
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The house's rules: one-way layers (import-linter), lint and format (ruff), types (mypy).

@@ -117,11 +117,11 @@ AS_OF_READERS = RECORD_READERS | {Role.OPERATOR}
 
 
 def own_organisation(actor: Actor, roles: AbstractSet[Role], doing: str) -> UUID:
-    """The caller's organisation, when the caller holds one of ``roles`` in one; else 403 naming
-    what was refused and the roles that may do it."""
-    if actor.org_id is None or actor.role not in roles:
-        allowed = ", ".join(sorted(r.value for r in roles))
-        raise NotPermitted(f"{doing} requires the role {allowed} in an organisation")
+    """The caller's organisation, when the caller holds one of ``roles`` in it; else 403 in the
+    domain's words, naming what was refused, the roles that may do it and the caller's own."""
+    if actor.org_id is None:
+        raise NotPermitted(f"{doing} is done within one organisation: use a token of that organisation")
+    actor.require(roles, actor.org_id, doing)
     return actor.org_id
 
 

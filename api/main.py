@@ -22,6 +22,7 @@ from api.routes import (
     archival,
     assignments,
     audit,
+    capture_imports,
     channels,
     comments,
     diary,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for module in (diary_commands, diary, diary_pages):
         app.include_router(module.router)
     app.include_router(transparency.router)
+    app.include_router(capture_imports.router)
     answer_pages_in_html(app)
     document_answers(app)
     return app

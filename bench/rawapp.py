@@ -17,7 +17,7 @@ from psycopg_pool import AsyncConnectionPool
 from domain.channel import Platform
 from domain.diary import Direction, RecordType
 from domain.diary_numbers import SWEDISH_TIME
-from projections.diary import PUBLIC_COLUMNS
+from projections.diary.tables import PUBLIC_COLUMNS
 
 ORGANISATION = "SELECT org_id, slug, name FROM channel_register_orgs WHERE slug = %s"
 CHANNELS = "SELECT * FROM channel_register WHERE org_id = %s AND status = ANY(%s) ORDER BY platform, lower(name), id"

@@ -6,21 +6,22 @@ platform's author id. Nothing is inferred, and nothing identifies the author bey
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
 from domain.actors import Actor, Role
-from domain.base import RecordAggregate
+from domain.diary_numbers import valid_diary_number
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted
 from domain.grounds import MODERATION_GROUNDS, valid_ground, valid_provision
+from domain.platform_observations import CommentObserved, RecordAggregate
 from domain.post import MAX_TEXT, PUBLISHERS, STEWARDS, Post
 from domain.roster import Assignment, require_assignment
 from domain.values import not_before, past_instant, plain_text, required_text
 
 RECEIVERS = {Role.CAPTURE_CLIENT, Role.RECORDS_OFFICER}
-_DIARY_NUMBER = re.compile(r"^[A-ZÅÄÖ]{1,10} \d{4}/\d{1,6}(-\d{1,4})?$")
+NEW_CASE = "new case"
+"""Where a comment was moved when the editor named no case: to a new one, for the records officer to open."""
 
 
 class Visibility(StrEnum):
@@ -34,17 +35,11 @@ class ModerationAction(StrEnum):
     REMOVE = "remove"
 
 
-_RESULT = {ModerationAction.HIDE: Visibility.HIDDEN, ModerationAction.REMOVE: Visibility.REMOVED}
+VISIBILITY_AFTER = {ModerationAction.HIDE: Visibility.HIDDEN, ModerationAction.REMOVE: Visibility.REMOVED}
+"""What a moderation action leaves of the comment on the channel."""
 
 
-def valid_diary_number(value: str) -> str:
-    text = " ".join((value or "").split()).upper()
-    if not _DIARY_NUMBER.match(text):
-        raise InvalidValue("diary_number", "a diary number reads like 'KS 2026/0042' (series, year/number)")
-    return text
-
-
-class Comment(RecordAggregate):
+class Comment(CommentObserved):
     """A comment received on one of the body's posts."""
 
     class Received(RecordAggregate.Created):
@@ -85,7 +80,7 @@ class Comment(RecordAggregate):
         justification: str
 
         def apply(self, comment: Comment) -> None:
-            comment.visibility = _RESULT[ModerationAction(self.action)]
+            comment.visibility = VISIBILITY_AFTER[ModerationAction(self.action)]
             comment.last_decision_id = self.decision_id
 
     class ModerationReversed(RecordAggregate.Event):
@@ -112,7 +107,7 @@ class Comment(RecordAggregate):
         note: str
 
         def apply(self, comment: Comment) -> None:
-            comment.case_transfer = self.diary_number or "new case"
+            comment.case_transfer = self.diary_number or NEW_CASE
 
     def __init__(
         self,
@@ -242,7 +237,7 @@ class Comment(RecordAggregate):
             chosen = ModerationAction(action)
         except ValueError:
             raise InvalidValue("action", "must be hide or remove") from None
-        if self.visibility is Visibility.REMOVED or self.visibility is _RESULT[chosen]:
+        if self.visibility is Visibility.REMOVED or self.visibility is VISIBILITY_AFTER[chosen]:
             raise InvalidTransition(f"the comment is already {self.visibility.value}")
         checked = valid_ground(ground, MODERATION_GROUNDS)
         self._record(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.utils import register_topic
@@ -16,7 +17,7 @@ from domain.base import RecordAggregate
 from domain.diary import CORRECTABLE_FIELDS, MARKABLE_FIELDS, REGISTRARS, Links, Reading
 from domain.diary_numbers import DiaryNumber
 from domain.errors import InvalidTransition, InvalidValue
-from domain.grounds import Ground, valid_provision
+from domain.grounds import osl_provision
 from domain.values import required_text
 
 
@@ -37,7 +38,7 @@ class Secrecy:
         if "counterpart" in chosen and reading.counterpart is None:
             raise InvalidValue(f"{prefix}fields", "the entry names no sender or recipient to mark")
         try:
-            return Secrecy(valid_provision(Ground.SECRECY, self.provision), chosen)  # type: ignore[arg-type]
+            return Secrecy(osl_provision(self.provision), chosen)
         except InvalidValue as error:
             raise InvalidValue(f"{prefix}{error.field}", error.message) from None
 
@@ -178,12 +179,12 @@ class DiaryEntry(RecordAggregate):
             **cls.envelope(by, at, reading.record_date, org_id),
         )
 
-    def correct(self, changes: dict[str, object], reason: str, by: Actor, at: datetime) -> None:
+    def correct(self, changes: dict[str, Any], reason: str, by: Actor, at: datetime) -> None:
         self._registrar(by, "correcting a diary entry")
         unknown = sorted(set(changes) - set(CORRECTABLE_FIELDS))
         if unknown:
             raise InvalidValue(unknown[0], f"only {', '.join(CORRECTABLE_FIELDS)} can be corrected")
-        new = Reading.checked(**asdict(replace(self.reading, **changes)), at=self.created_on)  # type: ignore[arg-type]
+        new = Reading.checked(**asdict(replace(self.reading, **changes)), at=self.created_on)
         changed = [f for f in CORRECTABLE_FIELDS if getattr(new, f) != getattr(self.reading, f)]
         if not changed:
             raise InvalidValue(next(iter(changes), "reason"), "is the same as the entry's current reading")

@@ -25,6 +25,15 @@ from domain.period import SWEDISH_TIME
 
 _PREFIX = re.compile(r"^[A-ZÅÄÖ]{1,10}$")
 _NUMBER = re.compile(r"^([A-ZÅÄÖ]{1,10}) (\d{4})/(\d{1,6})(?:-(\d{1,4}))?$")
+_DIARY_NUMBER = re.compile(r"^[A-ZÅÄÖ]{1,10} \d{4}/\d{1,6}(-\d{1,4})?$")
+
+
+def valid_diary_number(value: str) -> str:
+    """A diary number as a person writes it (a case's or a record's), in its one spelling."""
+    text = " ".join((value or "").split()).upper()
+    if not _DIARY_NUMBER.match(text):
+        raise InvalidValue("diary_number", "a diary number reads like 'KS 2026/0042' (series, year/number)")
+    return text
 
 
 def valid_series_prefix(prefix: str) -> str:

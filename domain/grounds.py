@@ -87,6 +87,11 @@ def valid_provision(ground: Ground, provision: str | None) -> str | None:
         if provision:
             raise InvalidValue("provision", "only a secrecy ground names an OSL provision")
         return None
+    return osl_provision(provision)
+
+
+def osl_provision(provision: str | None) -> str:
+    """The OSL provision that secrecy names, normalised to 'OSL 26 kap. 1 §'."""
     match = _PROVISION.match((provision or "").strip())
     if not match:
         raise InvalidValue("provision", "secrecy must name the OSL provision, e.g. 'OSL 26 kap. 1 §' or '26:1'")

@@ -12,7 +12,8 @@ from uuid import UUID
 
 from domain.actors import Actor, Role
 from domain.base import RecordAggregate
-from domain.comment import Comment, valid_diary_number
+from domain.comment import Comment
+from domain.diary_numbers import valid_diary_number
 from domain.errors import InvalidValue
 from domain.values import optional_text, plain_text, required_text
 

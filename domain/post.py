@@ -16,6 +16,7 @@ from domain.channel import Channel, ChannelStatus
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted
 from domain.grounds import POST_DELETION_GROUNDS, Ground, valid_ground
 from domain.organisation import NAMESPACE
+from domain.platform_observations import PlatformObserved
 from domain.roster import Assignment, require_assignment
 from domain.values import not_before, past_instant, plain_text, required_text
 
@@ -29,7 +30,7 @@ def platform_record_id(kind: str, channel_id: UUID, platform_id: str) -> UUID:
     return uuid5(NAMESPACE, f"{kind}/{channel_id}/{platform_id}")
 
 
-class Post(RecordAggregate):
+class Post(PlatformObserved):
     """A post published on one of the body's channels."""
 
     class Published(RecordAggregate.Created):

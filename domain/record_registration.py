@@ -55,7 +55,10 @@ class RecordRegistration(RecordAggregate):
     def claim(
         cls, existing: RecordRegistration | None, entry: DiaryEntry, by: Actor, at: datetime
     ) -> RecordRegistration:
-        kind, record_id = entry.links.primary()  # type: ignore[misc]
+        primary = entry.links.primary()
+        if primary is None:
+            raise InvalidTransition("the entry registers no record of the log: there is nothing to claim")
+        kind, record_id = primary
         if existing is None:
             return cls._create(
                 cls.Claimed,

@@ -8,13 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.channel import Channel
-from domain.comment import Comment, ModerationAction
+from domain.comment import NEW_CASE, Comment, ModerationAction
 from domain.diary import Direction, Links, Reading, RecordType
 from domain.errors import InvalidTransition
 from domain.grounds import Ground
 from domain.post import Post
-
-NEW_CASE = "new case"
 
 
 def comment_reading(

@@ -59,7 +59,7 @@ class Runtime:
             master_key=master_key,
             snapshot_dir=settings.snapshots,
         )
-        views = Views(app.factory.datastore, app.name)  # type: ignore[attr-defined]
+        views = Views(app.datastore, app.name)
         runtime = cls(settings, url, app, views)
         if settings.run_projections if run_projections is None else run_projections:
             runtime.supervisor = ProjectionSupervisor(app, views, url, settings.projection_batch_size)

@@ -16,7 +16,7 @@ from domain.access import AccessToken
 from domain.base import RecordAggregate
 from domain.case import Case
 from domain.channel import Channel
-from domain.comment import Comment
+from domain.comment import NEW_CASE, Comment
 from domain.diary import Diary
 from domain.diary_entry import DiaryEntry
 from domain.organisation import Organisation, OrganisationNumberClaim
@@ -24,6 +24,7 @@ from domain.personal_data import AuthorIdentityDisclosure, DataSubjectSearch
 from domain.post import Post
 from domain.record_registration import RecordRegistration
 from domain.roster import ChannelRoster
+from projections.capture_summaries import CAPTURE_SUMMARIES
 from projections.core.base import BatchProjection, View, handles
 from projections.core.storable import storable
 from retention.crypto.content import sealed_fields
@@ -84,6 +85,7 @@ _SUMMARIES: dict[type, str] = {
     RecordRegistration.Claimed: "The {record_kind} {record_id} registered as {number}",
     RecordRegistration.Reclaimed: "Registered again as {number}",
     RecordRegistration.Released: "Registration released: entry {entry_id} annulled",
+    **CAPTURE_SUMMARIES,
 }
 
 
@@ -111,7 +113,7 @@ def summarise(event: RecordAggregate.Event, details: dict[str, Any] | None = Non
         return type(event).__qualname__.replace(".", " ")
     details = dict(event_details(event) if details is None else details)
     if isinstance(event, Comment.TransferredToCase) and details["diary_number"] is None:
-        details["diary_number"] = "(new case)"
+        details["diary_number"] = f"({NEW_CASE})"
     return template.format(**details)
 
 
@@ -173,7 +175,8 @@ class AuditTrailView(View):
 
     def search(self, org_id: UUID, query: AuditQuery) -> list[dict[str, Any]]:
         """One page of the organisation's trail, filtered, in log order or newest first."""
-        conditions, params = ["org_id = %(org)s"], {"org": org_id}
+        conditions = ["org_id = %(org)s"]
+        params: dict[str, Any] = {"org": org_id}
         for column in ("entity_id", "entity_type", "actor_id", "event_type", "channel_id"):
             value = getattr(query, column)
             if value is not None:

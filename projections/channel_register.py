@@ -3,7 +3,6 @@ and the organisations' slugs and names that the public register is addressed by.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -73,17 +72,7 @@ class ChannelRegisterProjection(BatchProjection[ChannelRegisterView]):
     name = "channel_register"
     view_class: ClassVar = ChannelRegisterView
 
-    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
-        return {
-            "channel_register": {
-                e.originator_id
-                for e, _ in events
-                if isinstance(e, Channel.Event) and not isinstance(e, Channel.Registered)
-            },
-            "channel_register_orgs": {e.originator_id for e, _ in events if isinstance(e, Organisation.Registered)},
-        }
-
-    @handles(Organisation.Registered)
+    @handles(Organisation.Registered, reads="channel_register_orgs")
     def organisation_registered(self, event: Organisation.Registered, curs: Cursor[Any], position: int) -> None:
         self.rows("channel_register_orgs").insert(
             {"org_id": event.originator_id, "slug": event.slug, "name": event.name}, position, if_absent=True
@@ -109,11 +98,11 @@ class ChannelRegisterProjection(BatchProjection[ChannelRegisterView]):
             position,
         )
 
-    @handles(*LIFE_CYCLE_EVENTS)
+    @handles(*LIFE_CYCLE_EVENTS, reads="channel_register")
     def status_changed(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
         self._update(event, position, "status", STATUS_AFTER[type(event)].value)
 
-    @handles(Channel.ResponsibleChanged, Channel.PurposeChanged, Channel.AddressChanged)
+    @handles(Channel.ResponsibleChanged, Channel.PurposeChanged, Channel.AddressChanged, reads="channel_register")
     def detail_changed(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
         field = _CHANGED_FIELD[type(event)]
         self._update(event, position, field, getattr(event, field))

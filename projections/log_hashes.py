@@ -80,7 +80,7 @@ class LogHashesView(View):
     def tree_size(self, curs: Cursor[Any] | None = None) -> int:
         query = "SELECT COALESCE(max(tree_index) + 1, 0) AS size FROM merkle_leaves"
         row = curs.execute(query).fetchone() if curs is not None else self.fetch_one(query)
-        return int(row["size"])  # type: ignore[index]
+        return int(row["size"]) if row is not None else 0  # an aggregate's query gives a row: none is an empty tree
 
     def subtree_hashes(self, subtrees: Iterable[Subtree], curs: Cursor[Any] | None = None) -> dict[Subtree, bytes]:
         """The stored hashes of these perfect subtrees (level 0 are the leaves), in one query."""
@@ -171,8 +171,8 @@ class LogHashesProjection(BatchProjection[LogHashesView]):
             for n in notifications:
                 leaf_hash = hash_event(
                     n.id,
-                    n.originator_id,
-                    n.originator_version,  # type: ignore[arg-type]
+                    n.originator_id,  # type: ignore[arg-type]  # the library allows str ids; this log's are UUIDs
+                    n.originator_version,
                     n.topic,
                     n.state,
                 )

@@ -5,7 +5,6 @@ what a person (not a capture client) recorded more than a day after it happened.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID
@@ -19,7 +18,7 @@ from domain.grounds import REVIEW_GROUNDS
 from domain.post import Post
 from domain.roster import ChannelRoster
 from domain.values import recorded_late
-from projections.core.base import BatchProjection, View, handles
+from projections.core.base import BatchProjection, View, handles, key
 
 TIMEZONE = "Europe/Stockholm"
 
@@ -129,19 +128,6 @@ class OversightProjection(BatchProjection[OversightView]):
     view_class: ClassVar = OversightView
     reads_sealed_content: ClassVar = False  # it reads no sealed content field
 
-    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
-        channels, assignments, comments = set(), set(), set()
-        for event, _ in events:
-            if isinstance(event, Channel.Event) and not isinstance(event, Channel.Registered):
-                channels.add(event.originator_id)
-            elif isinstance(event, ChannelRoster.AssignmentRevoked):
-                assignments.add(event.assignment_id)
-            elif isinstance(
-                event, (Comment.ReplyPosted, Comment.Moderated, Comment.ModerationReversed, Comment.TransferredToCase)
-            ):
-                comments.add(event.originator_id)
-        return {"oversight_channels": channels, "oversight_assignments": assignments, "oversight_comments": comments}
-
     @handles(Channel.Registered)
     def channel_registered(self, event: Channel.Registered, curs: Cursor[Any], position: int) -> None:
         self.rows("oversight_channels").insert(
@@ -149,7 +135,7 @@ class OversightProjection(BatchProjection[OversightView]):
             position,
         )
 
-    @handles(*LIFE_CYCLE_EVENTS)
+    @handles(*LIFE_CYCLE_EVENTS, reads="oversight_channels")
     def channel_status(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
         self.rows("oversight_channels").update(event.originator_id, position, status=STATUS_AFTER[type(event)].value)
 
@@ -166,7 +152,7 @@ class OversightProjection(BatchProjection[OversightView]):
             position,
         )
 
-    @handles(ChannelRoster.AssignmentRevoked)
+    @handles(ChannelRoster.AssignmentRevoked, reads="oversight_assignments", keys=key("assignment_id"))
     def revoked(self, event: ChannelRoster.AssignmentRevoked, curs: Cursor[Any], position: int) -> None:
         self.rows("oversight_assignments").update(event.assignment_id, position, revoked_from=event.effective_from)
 
@@ -239,7 +225,7 @@ class OversightProjection(BatchProjection[OversightView]):
             position,
         )
 
-    @handles(Comment.ReplyPosted)
+    @handles(Comment.ReplyPosted, reads="oversight_comments")
     def replied(self, event: Comment.ReplyPosted, curs: Cursor[Any], position: int) -> None:
         self._if_late(event, event.channel_id, position)
         comments = self.rows("oversight_comments")
@@ -252,12 +238,12 @@ class OversightProjection(BatchProjection[OversightView]):
                 first_reply_at=event.occurred_at if first is None else min(first, event.occurred_at),
             )
 
-    @handles(Comment.Moderated, Comment.ModerationReversed)
+    @handles(Comment.Moderated, Comment.ModerationReversed, reads="oversight_comments")
     def moderation(self, event: Comment.Event, curs: Cursor[Any], position: int) -> None:
         self.rows("oversight_comments").update(
             event.originator_id, position, moderated=isinstance(event, Comment.Moderated)
         )
 
-    @handles(Comment.TransferredToCase)
+    @handles(Comment.TransferredToCase, reads="oversight_comments")
     def moved_to_case(self, event: Comment.TransferredToCase, curs: Cursor[Any], position: int) -> None:
         self.rows("oversight_comments").update(event.originator_id, position, moved_to_case=True)

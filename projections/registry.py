@@ -1,19 +1,22 @@
 """Every projection the service runs, in one list."""
 
+from typing import Any
+
 from projections.access_tokens import AccessTokensProjection
 from projections.audit_trail import AuditTrailProjection
-from projections.channel_content import ChannelContentProjection
+from projections.capture_runs import CaptureRunsProjection
+from projections.channel_content.projection import ChannelContentProjection
 from projections.channel_register import ChannelRegisterProjection
 from projections.core.base import BatchProjection
-from projections.diary import DiaryProjection
+from projections.diary.projection import DiaryProjection
 from projections.editor_assignments import EditorAssignmentsProjection
 from projections.log_hashes import LogHashesProjection
 from projections.organisations import OrganisationsProjection
 from projections.oversight import OversightProjection
-from projections.retention import RetentionProjection
+from projections.retention.projection import RetentionProjection
 from projections.snapshots import SnapshotsProjection
 
-PROJECTIONS: tuple[type[BatchProjection], ...] = (
+PROJECTIONS: tuple[type[BatchProjection[Any]], ...] = (
     OrganisationsProjection,
     AccessTokensProjection,
     ChannelRegisterProjection,
@@ -25,4 +28,5 @@ PROJECTIONS: tuple[type[BatchProjection], ...] = (
     DiaryProjection,
     RetentionProjection,
     SnapshotsProjection,
+    CaptureRunsProjection,
 )

@@ -4,7 +4,6 @@ the records whose content it holds, and the rendering it remakes or was remade a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -117,15 +116,6 @@ class SnapshotsProjection(BatchProjection[SnapshotsView]):
     name = "snapshots"
     view_class: ClassVar = SnapshotsView
 
-    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
-        return {
-            "snapshot_channels": {
-                e.originator_id
-                for e, _ in events
-                if isinstance(e, Channel.Event) and not isinstance(e, Channel.Registered)
-            }
-        }
-
     @handles(Channel.Registered)
     def registered(self, event: Channel.Registered, curs: Cursor[Any], position: int) -> None:
         self.rows("snapshot_channels").insert(
@@ -140,7 +130,7 @@ class SnapshotsProjection(BatchProjection[SnapshotsView]):
             position,
         )
 
-    @handles(*LIFE_CYCLE_EVENTS)
+    @handles(*LIFE_CYCLE_EVENTS, reads="snapshot_channels")
     def status(self, event: Channel.Event, curs: Cursor[Any], position: int) -> None:
         rows, status = self.rows("snapshot_channels"), STATUS_AFTER[type(event)]
         row = rows.get(event.originator_id)

@@ -4,6 +4,7 @@ checked against the holds; executed by destroying the records' keys, and documen
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from dateutil.relativedelta import relativedelta
@@ -27,9 +28,10 @@ def due_at(record: RecordFacts, rule: RecordClass) -> datetime | None:
     if rule.rule != RuleKind.AFTER_PERIOD:
         return None
     start = record.removed_at if rule.trigger == Trigger.REMOVED else record.created_at
-    if rule.trigger == Trigger.CASE_CLOSED or start is None:
+    months = rule.months
+    if rule.trigger == Trigger.CASE_CLOSED or start is None or months is None:
         return None
-    return start + relativedelta(months=rule.months)
+    return start + relativedelta(months=months)
 
 
 def record_keys(record_id: UUID) -> list[str]:
@@ -49,10 +51,10 @@ class DisposalDecision(RecordAggregate):
         reference: str
         class_code: str
         plan_version: int
-        rule: dict
+        rule: dict[str, Any]
         record_ids: list[UUID]
         keys: list[str]
-        selection: dict
+        selection: dict[str, Any]
         assessment: str | None
 
     class Executed(RecordAggregate.Event):
@@ -99,7 +101,7 @@ class DisposalDecision(RecordAggregate):
         holds: DisposalHolds,
         class_code: str,
         records: list[RecordFacts],
-        selection: dict,
+        selection: dict[str, Any],
         assessment: str | None,
         by: Actor,
         at: datetime,

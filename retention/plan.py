@@ -45,7 +45,7 @@ LONGEST_PERIOD_MONTHS = 100 * 12
 """A disposal period longer than a century is no period: such records are kept (the rule keep)."""
 
 
-def period_months(period: str) -> int:
+def period_months(period: str | None) -> int:
     """ISO 8601 years and months, e.g. P2Y, P6M, P1Y6M."""
     match = _PERIOD.match(period or "")
     if not match or not any(match.groups()):
@@ -73,14 +73,15 @@ class RecordClass:
     def parse(cls, raw: dict[str, Any]) -> RecordClass:
         code = required_text("classes.code", str(raw.get("code", "")), 60)
         try:
-            rule = RuleKind(raw.get("rule"))
+            rule = RuleKind(raw.get("rule", ""))
         except ValueError:
             raise InvalidValue("classes.rule", f"{code}: rule must be one of {', '.join(RuleKind)}") from None
         period, trigger = raw.get("period"), raw.get("trigger")
         if rule is RuleKind.AFTER_PERIOD:
             period_months(period)
             try:
-                trigger = Trigger(trigger).value
+                trigger = Trigger(trigger or "").value
+
             except ValueError:
                 raise InvalidValue("classes.trigger", f"{code}: trigger must be one of {', '.join(Trigger)}") from None
         elif period or trigger:

@@ -33,6 +33,7 @@ from api.schemas.comments import (
     ReplyCreate,
     ReplyPublic,
 )
+from domain.comment import NEW_CASE
 from domain.errors import NotPermitted
 from kanalarkiv.application.outcomes import RecordNotFound
 
@@ -159,7 +160,7 @@ def _replies(views: ViewsDep, rows: list[dict[str, Any]], as_of: int | None = No
 def _case_marker(row: dict[str, Any]) -> str | None:
     if not row["moved_to_case"]:
         return None
-    return f"dnr {row['case_diary_number']}" if row["case_diary_number"] else "new case"
+    return f"dnr {row['case_diary_number']}" if row["case_diary_number"] else NEW_CASE
 
 
 def comment_public(row: dict[str, Any], replies: list[ReplyPublic]) -> CommentPublic:

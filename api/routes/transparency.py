@@ -115,7 +115,7 @@ def sign_head(actor: CurrentActor, transparency: TransparencyDep, runtime: Runti
     hashing worker is waited for, up to 5 s)."""
     if actor.role not in RECORD_READERS:
         raise NotPermitted(
-            f"signing a tree head requires the role auditor or records_officer; you act as {actor.role.value}"
+            f"signing a tree head requires the role auditor, records_officer; you act as {actor.role.value}"
         )
     runtime.views.wait_for("log_hashes", runtime.head())
     return SignedTreeHead.of(transparency.sign_head())

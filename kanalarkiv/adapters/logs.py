@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from types import FrameType
 from typing import Any
 
 import orjson
 import structlog
+from structlog.typing import Processor
 
-_SHARED = [
+_SHARED: list[Processor] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
@@ -53,7 +55,7 @@ class _LineLogger:
 
     def msg(self, message: str) -> None:
         handler = _Target.handler
-        with handler.lock:
+        with handler.lock:  # type: ignore[union-attr]  # a StreamHandler's lock is made in its __init__, never None
             try:
                 stream = handler.stream
                 stream.write(message + "\n")
@@ -70,10 +72,10 @@ def _line_logger(*args: Any) -> _LineLogger:
 
 
 def _caller_module() -> str:
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and _ours(frame.f_globals.get("__name__", "")):
         frame = frame.f_back
-    return frame.f_globals.get("__name__", "?") if frame is not None else "?"
+    return str(frame.f_globals.get("__name__", "?")) if frame is not None else "?"
 
 
 def _ours(module: str) -> bool:

@@ -30,6 +30,8 @@ def swedish_time(value: datetime) -> str:
 
 
 def ground_label(value: str | None) -> str:
+    if value is None:
+        return Ground.NOT_STATED.label_sv
     try:
         return Ground(value).label_sv
     except ValueError:

@@ -43,7 +43,7 @@ def _file_key(key: bytes, bound: Sequence[str], keys: dict[str, bytes | Destroye
         found = keys[key_id]
         if isinstance(found, Destroyed):
             raise SnapshotDisposed(found.reference, held=True)
-    material = key + b"".join(keys[key_id] for key_id in bound)  # type: ignore[misc]
+    material = key + b"".join(keys[key_id] for key_id in bound)  # type: ignore[misc]  # none is Destroyed: checked above
     return HKDF(hashes.SHA256(), 32, salt=None, info=b"kanalarkiv rendering v1").derive(material)
 
 

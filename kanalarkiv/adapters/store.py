@@ -114,7 +114,8 @@ class EventRecorder(PostgresApplicationRecorder):
         self._saves = threading.Condition()
         self._waiting: list[_Request] = []
         self._leading = False
-        self.max_notification_id_statement = self.max_notification_id_statement.as_bytes(None)  # type: ignore[assignment]
+        # The library types it as Composed; rendered once to bytes, which execute() takes as well.
+        self.max_notification_id_statement = self.max_notification_id_statement.as_bytes(None)  # type: ignore[assignment]  # (above)
 
     def _select_events_statement(self, gt: bool, lte: bool, desc: bool, limit: bool) -> bytes:
         """The library's ``select_events`` statement for these arguments, the same text, rendered once."""
@@ -158,7 +159,8 @@ class EventRecorder(PostgresApplicationRecorder):
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events or self.datastore.enable_db_functions:
-            return super().insert_events(stored_events, **kwargs)
+            ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)  # its @retry loses the type
+            return ids
         request = _Request(stored_events)
         with self._saves:
             self._waiting.append(request)
@@ -218,7 +220,7 @@ class EventRecorder(PostgresApplicationRecorder):
             # dumpers of the statement's arrays on the cursor; a new cursor would build them again.
             curs = getattr(conn, "_kanalarkiv_insert_cursor", None)
             if curs is None or curs.closed:
-                curs = conn._kanalarkiv_insert_cursor = conn.cursor(row_factory=tuple_row)  # type: ignore[attr-defined]
+                curs = conn._kanalarkiv_insert_cursor = conn.cursor(row_factory=tuple_row)  # type: ignore[attr-defined]  # ours, kept on it
             curs.execute(self.call_insert_function, params, prepare=True)
             notification_ids = [row[0] for row in curs.fetchall()]
         if len(notification_ids) != len(stored_events):  # pragma: no cover (INSERT … RETURNING gives each event a row)

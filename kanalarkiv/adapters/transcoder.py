@@ -8,6 +8,7 @@ Types JSON lacks are tagged ``{"_type_": name, "_data_": value}``, as the librar
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -46,7 +47,7 @@ def _default(value: Any) -> Any:
     raise TranscodingNotRegisteredError(f"Object of type {type(value)} is not serializable")
 
 
-_DECODERS = {
+_DECODERS: dict[str, Callable[[str], Any]] = {
     "uuid_hex": UUID,
     "datetime_iso": datetime.fromisoformat,
     "decimal_str": Decimal,

@@ -17,6 +17,7 @@ from domain.comment import Comment
 from domain.errors import InvalidValue
 from domain.post import Post, platform_record_id
 from domain.roster import valid_assignment
+from kanalarkiv.application.base import RecordsBase
 from kanalarkiv.application.context import current_actor
 
 CHUNK = 100
@@ -55,8 +56,8 @@ class CapturedComment:
     platform_author_id: str | None = None
 
 
-class BulkCaptureCommands:
-    """Mixed into ``RecordsApplication``."""
+class BulkCaptureCommands(RecordsBase):
+    """A platform export's posts and comments, captured in one request."""
 
     def capture_bulk(
         self, channel_id: UUID, posts: Sequence[CapturedPost], comments: Sequence[CapturedComment]
@@ -94,19 +95,19 @@ class BulkCaptureCommands:
                     at=at,
                 )
         new_comments: dict[UUID, Comment] = {}
-        for item in comments:
-            record_id = comment_id[item.platform_comment_id]
+        for comment in comments:
+            record_id = comment_id[comment.platform_comment_id]
             if record_id not in already and record_id not in new_comments:
-                post = self._post_of(channel_id, item.post_platform_id, new_posts)
+                post = self._post_of(channel_id, comment.post_platform_id, new_posts)
                 new_comments[record_id] = Comment.receive(
                     record_id,
                     post,
-                    item.platform_comment_id,
-                    item.author_name,
-                    item.platform_author_id,
-                    item.text,
-                    item.received_at,
-                    item.captured_at,
+                    comment.platform_comment_id,
+                    comment.author_name,
+                    comment.platform_author_id,
+                    comment.text,
+                    comment.received_at,
+                    comment.captured_at,
                     by=by,
                     at=at,
                 )
@@ -121,18 +122,19 @@ class BulkCaptureCommands:
         record_id = platform_record_id("post", channel_id, platform_post_id)
         if record_id in new_posts:
             return new_posts[record_id]
-        if record_id not in self.repository:
+        post = self._find(record_id, Post, "post")
+        if post is None:
             raise InvalidValue("comments.post_platform_id", f"no post {platform_post_id!r} on this channel")
-        return self.get_post(record_id)
+        return post
 
     def _recorded_ids(self, record_ids: list[UUID]) -> set[UUID]:
         """Which of these records exist already: one index look-up on the log's primary key."""
         if not record_ids:
             return set()
         query = sql.SQL("SELECT originator_id FROM {} WHERE originator_id = ANY(%s) AND originator_version = 1").format(
-            sql.Identifier(self.recorder.events_table_name)
-        )  # type: ignore[attr-defined]
-        with self.factory.datastore.get_connection() as conn, conn.cursor() as curs:  # type: ignore[attr-defined]
+            sql.Identifier(self.events_table_name)
+        )
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
             return {row["originator_id"] for row in curs.execute(query, (record_ids,))}
 
     def _save_chunk(self, chunk: list[Aggregate]) -> int:
@@ -150,7 +152,7 @@ class BulkCaptureCommands:
             return max(positions, default=0)
 
 
-def _chunks(aggregates: list[Aggregate]) -> Iterable[list[Aggregate]]:
+def _chunks(aggregates: Sequence[Aggregate]) -> Iterable[list[Aggregate]]:
     chunk: list[Aggregate] = []
     size = 0
     for aggregate in aggregates:

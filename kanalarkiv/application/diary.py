@@ -25,7 +25,7 @@ from retention.snapshots import ChannelSnapshot
 
 
 class DiaryCommands(DiaryNumbering):
-    """Mixed into ``RecordsApplication``; relies on its ``_get``, ``_recorded`` and ``clock``."""
+    """The diary, its registrations, cases, corrections and secrecy markings."""
 
     # The diary and its series
 
@@ -33,8 +33,8 @@ class DiaryCommands(DiaryNumbering):
     def set_up_diary(self, org_id: UUID, series_prefix: str, reason: str | None = None) -> Recorded:
         """Open the organisation's diary with its series prefix, or draw later numbers in another."""
         by, at = current_actor(), self.clock()
-        if Diary.id_for(org_id) in self.repository:
-            diary = self._get(Diary.id_for(org_id), Diary, "diary")
+        diary = self._find(Diary.id_for(org_id), Diary, "diary")
+        if diary is not None:
             diary.change_prefix(series_prefix, reason or "", by=by, at=at)
         else:
             self._get(org_id, Organisation, "organisation")
@@ -141,7 +141,13 @@ class DiaryCommands(DiaryNumbering):
     ) -> Numbered:
         comment = self.get_comment(comment_id)
         decision = next(
-            (e for e in self.events.get(comment_id) if getattr(e, "decision_id", None) == decision_id), None
+            (
+                event
+                for event in self.events.get(comment_id)
+                if isinstance(event, (Comment.Moderated, Comment.ModerationReversed))
+                and event.decision_id == decision_id
+            ),
+            None,
         )
         if decision is None:
             raise RecordNotFound(f"no moderation decision {decision_id} on comment {comment_id}")
@@ -230,8 +236,3 @@ class DiaryCommands(DiaryNumbering):
 
     def _first_event(self, aggregate_id: UUID) -> Any:
         return next(iter(self.events.get(aggregate_id, lte=1)))
-
-    def _versioned(self, aggregate_id: UUID, kind: type, label: str, expected_version: int | None) -> Any:
-        aggregate = self._get(aggregate_id, kind, label)
-        aggregate.check_version(expected_version)
-        return aggregate

@@ -22,12 +22,14 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from domain.actors import Actor
 from domain.case import Case
 from domain.diary import REGISTRARS, Diary, Links, Reading
 from domain.diary_entry import DiaryEntry, Secrecy
 from domain.diary_numbers import DiaryNumber, last_taken, series_year
-from domain.errors import InvalidTransition, InvalidValue
+from domain.errors import InvalidTransition
 from domain.record_registration import RecordRegistration
+from kanalarkiv.application.base import RecordsBase
 from kanalarkiv.application.context import current_actor
 from kanalarkiv.application.outcomes import Recorded, RecordNotFound
 
@@ -45,9 +47,8 @@ class Numbered:
     case_number: str | None = None
 
 
-class DiaryNumbering:
-    """Mixed into ``RecordsApplication`` with ``DiaryCommands``; relies on its ``_get``,
-    ``_recorded`` and ``clock``."""
+class DiaryNumbering(RecordsBase):
+    """How ``DiaryCommands`` draws numbers and registers under them."""
 
     def _open_numbered_case(self, org_id: UUID, subject: str, responsible_unit: str) -> Numbered:
         """Open a case under the series' next number."""
@@ -94,11 +95,7 @@ class DiaryNumbering:
         by, at = current_actor(), self.clock()
         reading, links = build(at)
         claim = self._claim_of(links)
-        case = self._case(org_id, case_number) if case_number else None
-        series = None if case else self._next_in_series(org_id, at)
-        if new_case:
-            case = Case.open(org_id, series, *new_case, by=by, at=at)  # type: ignore[arg-type]
-        number = case.next_record_number() if case else series
+        case, series, number = self._placing(org_id, case_number, new_case, by, at)
         entry = DiaryEntry.register(
             org_id, number, case.id if case else None, reading, links, by=by, at=at, secrecy=secrecy
         )
@@ -120,6 +117,21 @@ class DiaryNumbering:
             case.id if case else None,
             case.number if case else None,
         )
+
+    def _placing(
+        self, org_id: UUID, case_number: DiaryNumber | None, new_case: tuple[str, str] | None, by: Actor, at: datetime
+    ) -> tuple[Case | None, DiaryNumber | None, DiaryNumber]:
+        """Where an entry goes, and its number: the next record of the named case; the first record
+        of a new case under the series' next number; or the series' next number itself. The
+        series' number drawn (if one was) is the second: it is taken once the entry is saved."""
+        if case_number:
+            case = self._case(org_id, case_number)
+            return case, None, case.next_record_number()
+        series = self._next_in_series(org_id, at)
+        if new_case:
+            case = Case.open(org_id, series, *new_case, by=by, at=at)
+            return case, series, case.next_record_number()
+        return None, series, series
 
     def _next_in_series(self, org_id: UUID, at: datetime) -> DiaryNumber:
         try:
@@ -153,11 +165,8 @@ class DiaryNumbering:
         """The last number this process saw taken in each series: only where a search starts."""
         return {}
 
-    def _exists(self, aggregate_id: UUID) -> bool:
-        return bool(self.recorder.select_events(aggregate_id, limit=1))
-
     @cached_property
-    def numbering_conflicts(self) -> Counter:
+    def numbering_conflicts(self) -> Counter[str]:
         """How often a registration found its number taken at save and tried again (a figure for
         operations and the concurrency test)."""
         return Counter()
@@ -169,30 +178,8 @@ class DiaryNumbering:
             raise IntegrityError("the diary number was taken by simultaneous registrations too many times")
         time.sleep(random.uniform(0, 0.001 * min(attempt, 20)))  # jitter, not security
 
-    @staticmethod
-    def _case_number(case_number: str | None, field: str = "case_number") -> DiaryNumber | None:
-        if not case_number:
-            return None
-        number = DiaryNumber.parse(case_number, field)
-        if number.part is not None:
-            raise InvalidValue(field, f"name the case ({number.case_number}), not one of its records")
-        return number
-
-    def _case(self, org_id: UUID, number: DiaryNumber, field: str = "case_number") -> Case:
-        """The case under this number in the organisation's diary: the record whose id is the
-        number's, if it is a case (a number of the series may also be a record of its own)."""
-        case_id = number.record_id(org_id)
-        case = self.repository.get(case_id) if self._exists(case_id) else None
-        if not isinstance(case, Case):
-            raise InvalidValue(
-                field,
-                f"there is no case {number} in the organisation's diary: open it first, or name a case that exists",
-            )
-        return case
-
     def _claim_of(self, links: Links) -> RecordRegistration | None:
         primary = links.primary()
         if primary is None:
             return None
-        claim_id = RecordRegistration.id_for(*primary)
-        return self._get(claim_id, RecordRegistration, "registration") if self._exists(claim_id) else None
+        return self._find(RecordRegistration.id_for(*primary), RecordRegistration, "registration")

@@ -101,7 +101,7 @@ def _events_of(app: RecordsApplication, database_url: str, org_id: UUID, tree_si
     query = sql.SQL(
         "SELECT l.tree_index, e.notification_id, e.originator_id, e.originator_version, e.topic, e.state"
         " FROM merkle_leaves l JOIN {} e USING (notification_id) WHERE l.tree_index < %s ORDER BY l.tree_index"
-    ).format(sql.Identifier(app.recorder.events_table_name))  # type: ignore[attr-defined]
+    ).format(sql.Identifier(app.events_table_name))
     with (
         psycopg.connect(database_url) as conn,
         conn.transaction(),
@@ -116,7 +116,7 @@ def _events_of(app: RecordsApplication, database_url: str, org_id: UUID, tree_si
 
 def _org_of(transcoder: OrjsonTranscoder, state: bytes) -> UUID | None:
     try:
-        return transcoder.decode(state).get("org_id")  # type: ignore[no-any-return]
+        return transcoder.decode(state).get("org_id")  # type: ignore[no-any-return]  # the transcoder gives ids back as UUIDs
     except Exception:  # noqa: BLE001 - a state that is not readable JSON (sealed content) names no organisation
         return None
 

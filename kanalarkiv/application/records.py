@@ -7,32 +7,27 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
 from eventsourcing.utils import EnvType
 
 from domain.access import AccessToken
-from domain.base import RecordAggregate
 from domain.channel import Channel
-from domain.errors import InvalidValue
 from domain.organisation import Organisation, OrganisationNumberClaim, organisation_id, valid_slug
 from kanalarkiv.adapters.snapshot_store import SnapshotStore
 from kanalarkiv.adapters.transcoder import OrjsonTranscoder
 from kanalarkiv.application.capture import BulkCaptureCommands
+from kanalarkiv.application.capture_import import CaptureImportCommands
+from kanalarkiv.application.comments import CommentCommands
 from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import Clock, current_actor, system_clock
 from kanalarkiv.application.diary import DiaryCommands
-from kanalarkiv.application.editorial import EditorialCommands
-from kanalarkiv.application.outcomes import AlreadyExists, Recorded, RecordNotFound
-from kanalarkiv.application.retention import RetentionCommands, SnapshotCommands
+from kanalarkiv.application.outcomes import AlreadyExists, Recorded
+from kanalarkiv.application.retention import RetentionCommands
+from kanalarkiv.application.snapshots import SnapshotCommands
 from retention.crypto.keystore import KeyStore
 from retention.crypto.sealing import SealingMapper
-
-TAggregate = TypeVar("TAggregate", bound=Aggregate)
-TRecord = TypeVar("TRecord", bound=RecordAggregate)
 
 
 @dataclass(frozen=True)
@@ -47,7 +42,7 @@ def hash_token(secret: str) -> str:
 
 
 class RecordsApplication(
-    EditorialCommands, BulkCaptureCommands, DiaryCommands, RetentionCommands, SnapshotCommands, Application[UUID]
+    CommentCommands, BulkCaptureCommands, CaptureImportCommands, DiaryCommands, RetentionCommands, SnapshotCommands
 ):
     name = "kanalarkiv"
 
@@ -65,12 +60,12 @@ class RecordsApplication(
         self.clock = clock
         self.snapshot_store = SnapshotStore(snapshot_dir, self.keystore)
 
-    def construct_transcoder(self) -> OrjsonTranscoder:  # type: ignore[override]
+    def construct_transcoder(self) -> OrjsonTranscoder:
         return OrjsonTranscoder()
 
-    def construct_mapper(self) -> SealingMapper:  # type: ignore[override]
+    def construct_mapper(self) -> SealingMapper:
         """Events are stored through the sealing mapper: content under per-record keys."""
-        self.keystore = KeyStore(self.factory.datastore, self._master_key)  # type: ignore[attr-defined]
+        self.keystore = KeyStore(self.datastore, self._master_key)
         self.keystore.create_table()
         return SealingMapper(self.construct_transcoder(), self.keystore)
 
@@ -121,25 +116,25 @@ class RecordsApplication(
 
     @command
     def activate_channel(self, channel_id: UUID, expected_version: int | None = None) -> Recorded:
-        channel = self._channel(channel_id, expected_version)
+        channel = self._versioned(channel_id, Channel, "channel", expected_version)
         channel.activate(by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
     @command
     def pause_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
-        channel = self._channel(channel_id, expected_version)
+        channel = self._versioned(channel_id, Channel, "channel", expected_version)
         channel.pause(reason, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
     @command
     def close_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
-        channel = self._channel(channel_id, expected_version)
+        channel = self._versioned(channel_id, Channel, "channel", expected_version)
         channel.close(reason, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
     @command
     def reopen_channel(self, channel_id: UUID, reason: str, expected_version: int | None = None) -> Recorded:
-        channel = self._channel(channel_id, expected_version)
+        channel = self._versioned(channel_id, Channel, "channel", expected_version)
         channel.reopen(reason, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
@@ -147,64 +142,18 @@ class RecordsApplication(
     def change_channel_responsible(
         self, channel_id: UUID, responsible: str, expected_version: int | None = None
     ) -> Recorded:
-        channel = self._channel(channel_id, expected_version)
+        channel = self._versioned(channel_id, Channel, "channel", expected_version)
         channel.change_responsible(responsible, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
     @command
     def change_channel_purpose(self, channel_id: UUID, purpose: str, expected_version: int | None = None) -> Recorded:
-        channel = self._channel(channel_id, expected_version)
+        channel = self._versioned(channel_id, Channel, "channel", expected_version)
         channel.change_purpose(purpose, by=current_actor(), at=self.clock())
         return self._recorded(channel)
 
     @command
     def change_channel_address(self, channel_id: UUID, url: str, expected_version: int | None = None) -> Recorded:
-        channel = self._channel(channel_id, expected_version)
+        channel = self._versioned(channel_id, Channel, "channel", expected_version)
         channel.change_address(url, by=current_actor(), at=self.clock())
         return self._recorded(channel)
-
-    def get_channel(self, channel_id: UUID) -> Channel:
-        return self._get(channel_id, Channel, "channel")
-
-    # Plumbing
-
-    def _channel(self, channel_id: UUID, expected_version: int | None) -> Channel:
-        channel = self.get_channel(channel_id)
-        channel.check_version(expected_version)
-        return channel
-
-    def _get(self, aggregate_id: UUID, kind: type[TAggregate], label: str) -> TAggregate:
-        try:
-            aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise RecordNotFound(f"no {label} with id {aggregate_id}") from None
-        if not isinstance(aggregate, kind):
-            raise RecordNotFound(f"no {label} with id {aggregate_id}")
-        return aggregate
-
-    def _own(
-        self,
-        org_id: UUID,
-        record_id: UUID | str,
-        field: str,
-        kind: type[TRecord] = RecordAggregate,
-        label: str = "record",
-    ) -> TRecord:  # type: ignore[assignment]
-        """The organisation's own record that a command's ``field`` names. An id of another
-        organisation's record is refused like an id of none — 422 naming the field, in the same
-        words — so that a refusal tells nothing of what other organisations hold."""
-        try:
-            aggregate = self.repository.get(record_id if isinstance(record_id, UUID) else UUID(str(record_id)))
-        except (ValueError, AggregateNotFoundError):
-            aggregate = None
-        if not isinstance(aggregate, kind) or aggregate.org_id != org_id:
-            raise InvalidValue(field, f"the organisation has no {label} {record_id}")
-        return aggregate
-
-    def _recorded(self, primary: Aggregate, *others: Aggregate) -> Recorded:
-        self.mapper.prepare([event for aggregate in (primary, *others) for event in aggregate.pending_events])
-        recordings = self.save(primary, *others)
-        if not recordings:
-            raise InvalidValue("command", "nothing to record")
-        position = max(recording.notification.id for recording in recordings)
-        return Recorded(primary.id, primary.version, position)

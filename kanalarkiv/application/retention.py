@@ -1,38 +1,36 @@
 """The application's retention commands: adopt a plan, hold, reclassify, decide and execute
-disposal by destroying keys, and erase a commenter's personal data."""
+disposal by destroying keys, and erase a commenter's personal data (snapshots: ``snapshots.py``)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-from domain.audience import Audience
+from domain.base import RecordAggregate
 from domain.channel import Channel
 from domain.errors import InvalidTransition, InvalidValue
-from kanalarkiv.adapters.snapshot_store import SnapshotDisposed
+from kanalarkiv.application.base import RecordsBase
 from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import current_actor
 from kanalarkiv.application.outcomes import Recorded, RecordNotFound
-from projections.retention import RetentionView
+from projections.retention.view import RetentionView
 from retention.classification import RecordClassification
 from retention.disposal import DISPOSERS, DisposalDecision, DisposalRefused
 from retention.holds import DisposalHolds, Hold, HoldScope, RecordFacts
 from retention.plan import RecordsPlan, RuleKind, validate_classes
-from retention.snapshots import ChannelSnapshot, sniffed_media_type
 
 if TYPE_CHECKING:
-    from retention.rendering_document import RenderingDocument
+    pass
 
 
 class NoPlan(InvalidTransition):
     """No records plan is adopted for the organisation."""
 
 
-class RetentionCommands:
-    """Mixed into ``RecordsApplication``; relies on its ``_get``, ``_own``, ``_recorded``, ``keystore`` and
-    ``clock``, and on the diary's ``_case_number`` and ``_case``."""
+class RetentionCommands(RecordsBase):
+    """The records plan, holds, classifications and disposals."""
 
     @command
     def adopt_records_plan(self, org_id: UUID, classes: list[dict[str, Any]], decision_reference: str) -> Recorded:
@@ -73,12 +71,9 @@ class RetentionCommands:
             raise RecordNotFound(f"no record with id {record_id}")
         current_class = record["class_code"]
         plan = self._require_plan(org_id)
-        classification_id = RecordClassification.id_for(record_id)
-        classification = (
-            self._get(classification_id, RecordClassification, "classification")
-            if classification_id in self.repository
-            else RecordClassification.open(org_id, record_id, by=by, at=at)
-        )
+        classification = self._find(
+            RecordClassification.id_for(record_id), RecordClassification, "classification"
+        ) or RecordClassification.open(org_id, record_id, by=by, at=at)
         classification.reclassify(plan, current_class, to_class, reason, by=by, at=at)
         return self._recorded(classification).for_record(record_id)
 
@@ -114,7 +109,7 @@ class RetentionCommands:
     @cached_property
     def retention_records(self) -> RetentionView:
         """The retention view, read by its own queries (what a disposal selects from)."""
-        return RetentionView(self.factory.datastore)  # type: ignore[attr-defined]
+        return RetentionView(self.datastore)
 
     def dispose(
         self,
@@ -195,9 +190,11 @@ class RetentionCommands:
         elif hold.scope == HoldScope.RECORD:
             self._own_record(org_id, hold.target or "")
         elif hold.scope == HoldScope.CASE:
-            self._case(org_id, self._case_number(hold.target, "target"), "target")
-        elif (hold.query or {}).get("channel_id"):
-            self._own(org_id, hold.query["channel_id"], "query.channel_id", Channel, "channel")  # type: ignore[index]
+            number = self._case_number(hold.target, "target")
+            assert number is not None, "a case hold names its case (DisposalHolds.place requires it)"
+            self._case(org_id, number, "target")
+        elif hold.query and hold.query.get("channel_id"):
+            self._own(org_id, hold.query["channel_id"], "query.channel_id", Channel, "channel")
 
     def _own_record(self, org_id: UUID, record_id: str) -> None:
         """A record of the log (a post, comment, snapshot …), or one that lives inside another (a
@@ -207,11 +204,10 @@ class RetentionCommands:
         except ValueError:
             row = None
         if row is None or row["org_id"] != org_id:
-            self._own(org_id, record_id, "target")
+            self._own(org_id, record_id, "target", RecordAggregate)
 
     def _plan(self, org_id: UUID) -> RecordsPlan | None:
-        plan_id = RecordsPlan.id_for(org_id)
-        return self._get(plan_id, RecordsPlan, "records plan") if plan_id in self.repository else None
+        return self._find(RecordsPlan.id_for(org_id), RecordsPlan, "records plan")
 
     def _require_plan(self, org_id: UUID) -> RecordsPlan:
         plan = self._plan(org_id)
@@ -220,111 +216,4 @@ class RetentionCommands:
         return plan
 
     def _holds(self, org_id: UUID) -> DisposalHolds | None:
-        holds_id = DisposalHolds.id_for(org_id)
-        return self._get(holds_id, DisposalHolds, "holds") if holds_id in self.repository else None
-
-
-class SnapshotCommands:
-    """Mixed into ``RecordsApplication``: half-year snapshots, stored encrypted, checked for fixity."""
-
-    def take_snapshot(
-        self,
-        channel_id: UUID,
-        period_start: date,
-        period_end: date,
-        filename: str,
-        media_type: str,
-        content: bytes,
-        taken_at: datetime | None = None,
-    ) -> Recorded:
-        """An uploaded snapshot: the webmaster's own record (renderings are kept by record_rendering)."""
-        channel = self.get_channel(channel_id)
-        by, at = current_actor(), self.clock()
-        checked_type = sniffed_media_type(media_type, content[:16])
-        snapshot_id = uuid4()
-        sha256 = self.snapshot_store.put(channel.org_id, snapshot_id, content)
-        snapshot = ChannelSnapshot.take(
-            snapshot_id,
-            channel,
-            period_start,
-            period_end,
-            sha256,
-            len(content),
-            checked_type.value,
-            filename,
-            False,
-            taken_at,
-            by=by,
-            at=at,
-        )
-        return self._recorded(snapshot)
-
-    def rendering_audience(self, channel_id: UUID, asked: Audience | None) -> tuple[Channel, Audience]:
-        """The channel, and the audience a rendering of it is made for (checked before it is read)."""
-        channel = self.get_channel(channel_id)
-        return channel, ChannelSnapshot.rendering_audience(channel, asked, current_actor())
-
-    def record_rendering(
-        self,
-        channel: Channel,
-        document: RenderingDocument,
-        pdf: bytes,
-        remakes: ChannelSnapshot | None = None,
-        decision: DisposalDecision | None = None,
-    ) -> Recorded:
-        """Keep a rendering, its file bound to the keys of the records it holds. With ``remakes``,
-        it replaces that rendering under ``decision``: the old one is recorded as made again and
-        its key destroyed, in that order, so that nothing is lost unrecorded."""
-        by, at = current_actor(), self.clock()
-        snapshot_id, record_ids, period = uuid4(), document.record_ids, document.period
-        sha256 = self.snapshot_store.put(channel.org_id, snapshot_id, pdf, [f"record:{r}" for r in record_ids])
-        snapshot = ChannelSnapshot.render(
-            snapshot_id,
-            channel,
-            period.start,
-            period.end,
-            sha256,
-            len(pdf),
-            f"{channel.name}-{period.start}-{period.end}.pdf",
-            document.audience,
-            record_ids,
-            document.position,
-            by=by,
-            at=at,
-            taken_at=remakes.taken_at if remakes else None,
-            remakes=remakes,
-            decision_reference=decision.reference if decision else None,
-        )
-        if remakes is None or decision is None:
-            return self._recorded(snapshot)
-        remakes.shred(snapshot, decision.id, decision.reference, by=by, at=at)
-        decision.record_rendering_remade(remakes.id, snapshot.id, by=by, at=at)
-        recorded = self._recorded(snapshot, remakes, decision)
-        self.keystore.destroy([f"record:{remakes.id}"], decision.id, decision.reference, at)
-        return recorded
-
-    def check_fixity(self, snapshot_id: UUID) -> tuple[bool, Recorded]:
-        snapshot = self.get_snapshot(snapshot_id)
-        try:
-            found = self.snapshot_store.sha256_of(snapshot.org_id, snapshot.sha256, snapshot.id, snapshot.bound_keys)
-        except SnapshotDisposed as disposed:
-            raise InvalidTransition(f"{disposed}: its content is gone, there is no file to check") from None
-        snapshot.record_fixity(found, by=current_actor(), at=self.clock())
-        return snapshot.last_fixity is True, self._recorded(snapshot)
-
-    def snapshot_content(self, snapshot_id: UUID) -> tuple[ChannelSnapshot, bytes]:
-        """The snapshot's file, for those who may see what it holds (a rendering: its audience)."""
-        snapshot = self.get_snapshot(snapshot_id)
-        snapshot.require_reader(current_actor())
-        try:
-            content = self.snapshot_store.get(snapshot.org_id, snapshot.sha256, snapshot.id, snapshot.bound_keys)
-        except SnapshotDisposed as disposed:
-            if snapshot.remade_as is None:
-                raise
-            raise SnapshotDisposed(disposed.reference, remade_as=snapshot.remade_as) from None
-        if content is None:
-            raise RecordNotFound(f"the file of snapshot {snapshot_id} is missing from storage; check its fixity")
-        return snapshot, content
-
-    def get_snapshot(self, snapshot_id: UUID) -> ChannelSnapshot:
-        return self._get(snapshot_id, ChannelSnapshot, "snapshot")
+        return self._find(DisposalHolds.id_for(org_id), DisposalHolds, "holds")

@@ -12,11 +12,10 @@ import structlog
 
 from domain.errors import InvalidValue
 from kanalarkiv.application.context import Clock
-from kanalarkiv.application.records import RecordNotFound
+from kanalarkiv.application.outcomes import RecordNotFound
 from kanalarkiv.readside.views import Views
 from kanalarkiv.transparency.merkle import consistency_ranges, hashes_for, inclusion_ranges, subtrees_of
 from kanalarkiv.transparency.signing import HeadSigner, TreeHead
-from projections.log_hashes import LogHashesView
 
 log = structlog.get_logger("kanalarkiv.application.transparency")
 
@@ -73,7 +72,7 @@ class ConsistencyProof:
 
 class Transparency:
     def __init__(self, views: Views, signer: HeadSigner, clock: Clock):
-        self.tree: LogHashesView = views.view("log_hashes")  # type: ignore[assignment]
+        self.tree = views.log_hashes
         self.signer = signer
         self.clock = clock
         self._signing = threading.Lock()

@@ -13,13 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from psycopg import sql
-
 from domain.organisation import Organisation
 from domain.period import Period
 from kanalarkiv.application.outcomes import RecordNotFound
 from kanalarkiv.readside.views import Views
-from projections.core.temporal import source
+from projections.core.temporal import as_of_query
 
 CHANNEL_ENTITIES = ("Channel", "ChannelRoster")
 NAMING_FIELDS = ("record_id", "comment_id", "post_id", "snapshot_id", "target")
@@ -75,21 +73,17 @@ def read_channel_record(
     return record
 
 
-def _as_of(query: str, table: str, position: int) -> sql.Composed:
-    return sql.SQL(query).format(source(table, position))  # type: ignore[arg-type]
-
-
 def read_posts(views: Views, channel_id: UUID, period: Period, position: int) -> list[dict[str, Any]]:
     """The posts published in ``period``, each with every version, every comment (whatever its
     visibility) and their replies, as they stood at log position ``position``."""
     content = views.channel_content
     posts = content.fetch_all(
-        _as_of(
+        as_of_query(
             "SELECT * FROM {} WHERE channel_id = %s AND published_at >= %s AND published_at < %s"
             " ORDER BY published_at, post_id",
             "content_posts",
             position,
-        ),  # type: ignore[arg-type]
+        ),
         (channel_id, period.start_at, period.end_at),
     )
     for post in posts:

@@ -14,7 +14,7 @@ from kanalarkiv.archival.xsd import CSIP_NS, METS_NS, SIP_NS, XLINK_NS, XSI_NS, 
 SIP_PROFILE = "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml"
 CONTENT_CATEGORY = "Social media"
 CONTENT_INFORMATION_TYPE = "kanalarkiv social media records 1.0"
-NSMAP = {"mets": METS_NS, "xlink": XLINK_NS, "csip": CSIP_NS, "sip": SIP_NS, "xsi": XSI_NS}
+NSMAP: dict[str | None, str] = {"mets": METS_NS, "xlink": XLINK_NS, "csip": CSIP_NS, "sip": SIP_NS, "xsi": XSI_NS}
 FILE_GROUPS = (("Documentation", "grp-documentation"), ("Schemas", "grp-schemas"))
 
 

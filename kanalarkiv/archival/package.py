@@ -34,6 +34,13 @@ from kanalarkiv.application.context import current_actor
 from kanalarkiv.application.outcomes import RecordNotFound
 from kanalarkiv.application.records import RecordsApplication
 from kanalarkiv.archival.content import ChannelRecord, read_channel_record
+from kanalarkiv.archival.documents import (
+    channel_document,
+    disposal_log_document,
+    plan_document,
+    post_document,
+    snapshot_document,
+)
 from kanalarkiv.archival.files import (
     CHANNEL_DESCRIPTION,
     DISPOSAL_LOG,
@@ -43,13 +50,8 @@ from kanalarkiv.archival.files import (
     RECORDS_PLAN,
     REP,
     PackageFile,
-    channel_document,
-    disposal_log_document,
     json_file,
-    plan_document,
-    post_document,
     post_path,
-    snapshot_document,
     snapshot_paths,
 )
 from kanalarkiv.archival.mets import package_mets, representation_mets
@@ -79,23 +81,24 @@ class ArchivalPackage:
     def entries(self) -> list[tuple[str, PackageFile | None]]:
         """Every folder (None) and file under the package folder, in path order."""
         folders = {"/".join(f.path.split("/")[:depth]) for f in self.files for depth in range(1, f.path.count("/") + 1)}
-        named = [(self.package_id, None)] + [(f"{self.package_id}/{folder}", None) for folder in folders]
+        named: list[tuple[str, PackageFile | None]] = [(self.package_id, None)]
+        named += [(f"{self.package_id}/{folder}", None) for folder in folders]
         named += [(f"{self.package_id}/{f.path}", f) for f in self.files]
         return sorted(named, key=lambda entry: entry[0])
 
     def write_tar(self, out: IO[bytes]) -> None:
         """One root folder named by the package id (CSIPSTR1, CSIPSTR2), deterministic headers."""
         with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
-            for name, file in self.entries():
+            for name, entry in self.entries():
                 info = tarfile.TarInfo(name)
                 info.mtime = int(self.created.timestamp())
                 info.uname = info.gname = "kanalarkiv"
-                if file is None:
+                if entry is None:
                     info.type, info.mode = tarfile.DIRTYPE, 0o755
                     tar.addfile(info)
                 else:
-                    info.size, info.mode = file.size, 0o644
-                    tar.addfile(info, io.BytesIO(file.content))
+                    info.size, info.mode = entry.size, 0o644
+                    tar.addfile(info, io.BytesIO(entry.content))
 
     def tar_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -123,12 +126,12 @@ class ArchivalPackage:
             raise PackageExists(f"{target} already exists; choose another directory")
         partial = out / f".{self.package_id}.part"
         shutil.rmtree(partial, ignore_errors=True)  # left by an interrupted earlier attempt
-        for name, file in self.entries():
+        for name, entry in self.entries():
             path = partial / name.removeprefix(self.package_id).lstrip("/")
-            if file is None:
+            if entry is None:
                 path.mkdir(parents=True, exist_ok=True)
             else:
-                path.write_bytes(file.content)
+                path.write_bytes(entry.content)
         partial.replace(target)
         return target
 
@@ -185,9 +188,9 @@ def _xml(path: str, content: bytes, kind: str, created: datetime) -> PackageFile
 def _data_files(app: RecordsApplication, record: ChannelRecord, created: datetime) -> list[PackageFile]:
     files = []
     for post in record.posts:
-        held = [str(post["post_id"])] + [str(c["comment_id"]) for c in post["comments"]]
-        held += [str(r["reply_id"]) for c in post["comments"] for r in c["replies"]]
-        files.append(json_file(post_path(post), post_document(post), created, tuple(held)))
+        post_held = [str(post["post_id"])] + [str(c["comment_id"]) for c in post["comments"]]
+        post_held += [str(r["reply_id"]) for c in post["comments"] for r in c["replies"]]
+        files.append(json_file(post_path(post), post_document(post), created, tuple(post_held)))
     for snapshot in record.snapshots:
         description_path, content_path = snapshot_paths(snapshot)
         held = (str(snapshot["snapshot_id"]),)

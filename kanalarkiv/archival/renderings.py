@@ -21,6 +21,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.audience import Audience
 from domain.channel import Channel, Platform
 from domain.errors import InvalidTransition
+from domain.organisation import Organisation
 from domain.period import SWEDISH_TIME, Period
 from kanalarkiv.adapters.rendering import render_channel_record
 from kanalarkiv.adapters.snapshot_store import SnapshotDisposed
@@ -137,7 +138,7 @@ def _document(
         "platform": Platform(channel.platform).label_sv,
         "url": entry["url"],
     }
-    organisation = app.repository.get(channel.org_id)
+    organisation: Organisation = app.repository.get(channel.org_id)
     return read_rendering(views, app.keystore, organisation.name, shown, period, position, audience)
 
 

@@ -7,8 +7,12 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
+
+if TYPE_CHECKING:
+    from lxml.etree._docloader import _InputDocument  # what a resolver returns, opaque (the stubs' name)
 
 METS_NS = "http://www.loc.gov/METS/"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -48,7 +52,9 @@ class _LocalSchemas(etree.Resolver):
         super().__init__()
         self.folder = folder
 
-    def resolve(self, system_url: str, public_id: str, context: object) -> object:
+    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> _InputDocument | None:
+        if system_url is None:
+            return None
         name = _REMOTE.get(system_url, system_url.rsplit("/", 1)[-1])
         if name in SCHEMA_FILES.values():
             return self.resolve_filename(str(self.folder / name), context)

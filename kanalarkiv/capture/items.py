@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 Kind = Literal["post", "comment", "reply"]
 
@@ -59,10 +59,29 @@ class Completeness:
     threads: set[str] = field(default_factory=set)  # platform ids of parents whose every child is in the source
 
 
+@dataclass(frozen=True)
+class Account:
+    """The account an export is of, as the export names it (X's ``account.js``): compared with the
+    channel's address and with the account of the channel's earlier captures."""
+
+    platform_id: str | None
+    handle: str | None
+
+
+@runtime_checkable
+class NamesAccount(Protocol):
+    """A source that can say which account it is of (valid once ``items()`` has been read)."""
+
+    def account(self) -> Account | None: ...
+
+
 class Bundle(Protocol):
     """The file or files a source is read from: one file, a directory, or a zip archive."""
 
-    label: str  # the file or directory name, for messages
+    @property
+    def label(self) -> str:
+        """The file or directory name, for messages."""
+        ...
 
     def names(self) -> list[str]: ...
 

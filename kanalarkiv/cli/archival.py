@@ -13,7 +13,7 @@ from domain.errors import InvalidValue
 from domain.period import Period
 from kanalarkiv.archival.package import VIEWS, PackageExists, build_package
 from kanalarkiv.archival.xsd import PackageInvalid
-from kanalarkiv.cli.common import caught_up, fail, opened, out
+from kanalarkiv.cli.common import caught_up, fail, opened, out, progress
 
 
 def archive_package(
@@ -38,13 +38,16 @@ def archive_package(
         raise fail(f"--out: {out_path} already exists; name a new file")
     if out_path.suffix != ".tar" and out_path.exists() and not out_path.is_dir():
         raise fail(f"--out: {out_path} is a file; give a directory, or a path ending in .tar")
-    with opened() as runtime:
+    with opened() as runtime, progress("archive package", len(VIEWS) + 2, unit="steps") as update:
         position = runtime.head()
-        for name in VIEWS:
-            caught_up(runtime, name)
+        for done, name in enumerate(VIEWS, start=1):
+            caught_up(runtime, name)  # each view the package reads, up to the log's head
+            update(done)
         try:
             package = build_package(runtime.app, runtime.views, channel_id, period, org_slug=org, position=position)
+            update(len(VIEWS) + 1)  # read, made and checked against its schemas
             written = package.save(out_path)
+            update(len(VIEWS) + 2)
         except PackageExists as error:
             raise fail(f"--out: {error}") from None
         except PackageInvalid as error:

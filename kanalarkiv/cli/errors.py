@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from domain.errors import DomainError
+from kanalarkiv.adapters.availability import DatabaseUnavailable
 from kanalarkiv.config import ConfigurationError
 from retention.crypto.keystore import KeyMissing
 
@@ -37,7 +38,7 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 def message_for(error: Exception) -> str:
     if isinstance(error, REFUSALS):
         return str(error) or type(error).__name__
-    if isinstance(error, OperationalError | ConnectionFailed):
+    if isinstance(error, OperationalError | ConnectionFailed | DatabaseUnavailable):
         return f"the database is unreachable or refused the request: {str(error).strip()}"
     if isinstance(error, OSError):
         where = f" ({error.filename})" if error.filename else ""

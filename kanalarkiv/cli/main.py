@@ -19,6 +19,7 @@ from domain.actors import TOKEN_ROLES
 from kanalarkiv.adapters.database import stop_embedded_server
 from kanalarkiv.adapters.logs import configure_logging
 from kanalarkiv.cli.archival import archive_package
+from kanalarkiv.cli.capture import capture_app
 from kanalarkiv.cli.common import caught_up, err, fail, opened, out, progress
 from kanalarkiv.cli.errors import ReportingGroup
 from kanalarkiv.cli.replay import replay
@@ -196,6 +197,7 @@ def db_stop() -> None:
 
 
 app.add_typer(retention_app, name="retention")
+app.add_typer(capture_app, name="capture")
 app.command("replay")(replay)
 app.command("archive-package")(archive_package)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from kanalarkiv.archival.renderings import reach_renderings
-from kanalarkiv.cli.common import caught_up, fail, opened, out
+from kanalarkiv.cli.common import caught_up, fail, opened, out, progress
 
 retention_app = typer.Typer(help="Retention: the key store and disposals.", no_args_is_help=True)
 
@@ -34,19 +34,21 @@ def reapply_disposals() -> None:
     with opened() as runtime:
         caught_up(runtime, "retention")
         decisions = runtime.views.retention.executed_decisions()
-        restored = runtime.app.reapply_disposals(decisions)
-        remade = 0
-        for decision_id in decisions:
-            for name in ("snapshots", "channel_content"):
-                caught_up(runtime, name)
-            remade += len(
-                reach_renderings(
-                    runtime.app,
-                    runtime.views,
-                    decision_id,
-                    position=runtime.views.view("snapshots").position(runtime.app.name),
+        restored = remade = 0
+        with progress("re-applying disposals", len(decisions), unit="decisions") as update:
+            for done, decision_id in enumerate(decisions, start=1):
+                restored += runtime.app.reapply_disposals([decision_id])
+                for name in ("snapshots", "channel_content"):
+                    caught_up(runtime, name)
+                remade += len(
+                    reach_renderings(
+                        runtime.app,
+                        runtime.views,
+                        decision_id,
+                        position=runtime.views.view("snapshots").position(runtime.app.name),
+                    )
                 )
-            )
+                update(done)
         out.print(
             f"checked {len(decisions)} executed disposal decision(s); destroyed {restored} key(s) "
             f"that a restore had brought back; made {remade} rendering(s) again"

@@ -69,7 +69,8 @@ def verify(
     kept = _kept_heads(heads) if heads else []
     with opened() as runtime:
         keys = keys or [runtime.transparency.signer.public_key]
-        report = verify_log(runtime.database_url, runtime.app.recorder.events_table_name, keys, kept)
+        with progress("verifying the log") as update:
+            report = verify_log(runtime.database_url, runtime.app.events_table_name, keys, kept, on_batch=update)
     if as_json:
         _print_json(report.as_json())
     else:
@@ -84,6 +85,7 @@ def verify(
             )
         else:
             first = report.first
+            assert first is not None, "a failed report names where it failed"
             out.print(
                 f"FAILED at tree index {first.tree_index}"
                 + (f"..{first.last_index}" if first.last_index != first.tree_index else "")
@@ -126,7 +128,7 @@ def export(
                 on_batch=update,
             )
     out.print(
-        f"exported {summary.events} events of {org} to {target}, proven against the signed head of size "
+        f"exported {summary.events} events of {org} to {target}, each with its inclusion proof to the signed head of size "
         f"{summary.head.tree_size} (root {summary.head.root_hash.hex()}, key {summary.head.key_id})",
         highlight=False,
     )
@@ -152,6 +154,7 @@ def verify_export(
         raise fail(f"{file}: {error.strerror}") from None
     if report.ok:
         head = report.head
+        assert head is not None, "an export checks out only once its signed head was read"
         out.print(
             f"OK: {report.events} events of {report.organisation} are in the log of size {head.tree_size}, "
             f"whose head (root {head.root_hash.hex()}) was signed at {head.signed_at:%Y-%m-%d %H:%M:%S} UTC "

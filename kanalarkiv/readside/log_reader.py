@@ -8,11 +8,21 @@ import time
 from typing import Any
 
 from eventsourcing.application import Application
+from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, Notification
+from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import sql
 from psycopg.rows import tuple_row
 
 from retention.crypto.content import sealed_fields
+
+
+def postgres_recorder(app: Application[Any]) -> PostgresApplicationRecorder:
+    """The application's recorder, which the read side reads the log through in SQL of its own."""
+    recorder = app.recorder
+    if not isinstance(recorder, PostgresApplicationRecorder):
+        raise TypeError("the read side follows a log kept in PostgreSQL")
+    return recorder
 
 
 class LogReader:
@@ -30,11 +40,11 @@ class LogReader:
         self._lock = threading.Lock()
         self._reads: dict[tuple[int, int], _Read] = {}
         self._followers: dict[str, int] = {}
-        recorder = app.recorder
+        self._recorder = recorder = postgres_recorder(app)
         self._query = sql.SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{}"
             " WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
-        ).format(sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name))  # type: ignore[attr-defined]
+        ).format(sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name))
 
     def batch(
         self, after: int, limit: int, fresh_since: float | None = None, follower: str | None = None
@@ -83,7 +93,7 @@ class LogReader:
 
     def _read(self, after: int, limit: int) -> list[tuple[Any, Any]]:
         # A plain tuple query instead of the library's select_notifications (dict rows, then objects).
-        with self.app.recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:  # type: ignore[attr-defined]
+        with self._recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(self._query, (after, limit), prepare=True)
             rows = curs.fetchall()
         notifications = [
@@ -118,7 +128,8 @@ class _Lazy:
 
     def __init__(self, mapper: Any, notification: Any, keys: Any = None):
         self._mapper, self._notification, self._keys = mapper, notification, keys
-        self._event, self._sealed = None, None
+        self._event: DomainEventProtocol[Any] | None = None
+        self._sealed: DomainEventProtocol[Any] | None = None
 
     def get(self, opened: bool = True) -> Any:
         if opened:

@@ -18,9 +18,9 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from psycopg import sql
 
 from kanalarkiv.adapters.availability import DATABASE_ERRORS
-from kanalarkiv.readside.log_reader import LogReader
+from kanalarkiv.readside.log_reader import LogReader, postgres_recorder
 from kanalarkiv.readside.views import Views
-from projections.core.base import BatchProjection
+from projections.core.base import BatchProjection, View
 
 log = structlog.get_logger("kanalarkiv.projections")
 
@@ -50,7 +50,7 @@ class Projector:
     """Catches one projection up with the log, one batch at a time."""
 
     def __init__(
-        self, app: Application[Any], projection: BatchProjection, batch_size: int, reader: LogReader | None = None
+        self, app: Application[Any], projection: BatchProjection[View], batch_size: int, reader: LogReader | None = None
     ):
         self.app = app
         self.projection = projection
@@ -243,7 +243,7 @@ class ProjectionSupervisor:
             self.workers.append(
                 ProjectionWorker(Projector(self.app, projection, self.batch_size, reader), self.stopping)
             )
-        listener = LogListener(self.conninfo, self.app.recorder.channel_name, self.workers, self.stopping)  # type: ignore[attr-defined]
+        listener = LogListener(self.conninfo, postgres_recorder(self.app).channel_name, self.workers, self.stopping)
         for thread in (*self.workers, listener):
             thread.start()
         self._listener = listener

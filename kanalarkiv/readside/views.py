@@ -11,15 +11,17 @@ from eventsourcing.postgres import PostgresDatastore
 
 from projections.access_tokens import AccessTokensView
 from projections.audit_trail import AuditTrailView
-from projections.channel_content import ChannelContentView
+from projections.capture_runs import CaptureRunsView
+from projections.channel_content.view import ChannelContentView
 from projections.channel_register import ChannelRegisterView
-from projections.core.base import BatchProjection, View
-from projections.diary import DiaryView
+from projections.core.base import BatchProjection, TView, View
+from projections.diary.view import DiaryView
 from projections.editor_assignments import EditorAssignmentsView
+from projections.log_hashes import LogHashesView
 from projections.organisations import OrganisationsView
 from projections.oversight import OversightView
 from projections.registry import PROJECTIONS
-from projections.retention import RetentionView
+from projections.retention.view import RetentionView
 from projections.snapshots import SnapshotsView
 
 
@@ -63,45 +65,60 @@ class Views:
             view.create_table()
             self._views[projection_class.name] = view
 
+    def _of(self, name: str, kind: type[TView]) -> TView:
+        """The view of projection ``name``, which is a ``kind``."""
+        view = self._views[name]
+        if not isinstance(view, kind):
+            raise TypeError(f"the {name} projection's view is a {type(view).__name__}, not a {kind.__name__}")
+        return view
+
+    @property
+    def log_hashes(self) -> LogHashesView:
+        return self._of("log_hashes", LogHashesView)
+
     @property
     def organisations(self) -> OrganisationsView:
-        return self._views["organisations"]  # type: ignore[return-value]
+        return self._of("organisations", OrganisationsView)
 
     @property
     def access_tokens(self) -> AccessTokensView:
-        return self._views["access_tokens"]  # type: ignore[return-value]
+        return self._of("access_tokens", AccessTokensView)
 
     @property
     def channel_register(self) -> ChannelRegisterView:
-        return self._views["channel_register"]  # type: ignore[return-value]
+        return self._of("channel_register", ChannelRegisterView)
 
     @property
     def audit_trail(self) -> AuditTrailView:
-        return self._views["audit_trail"]  # type: ignore[return-value]
+        return self._of("audit_trail", AuditTrailView)
 
     @property
     def editor_assignments(self) -> EditorAssignmentsView:
-        return self._views["editor_assignments"]  # type: ignore[return-value]
+        return self._of("editor_assignments", EditorAssignmentsView)
 
     @property
     def channel_content(self) -> ChannelContentView:
-        return self._views["channel_content"]  # type: ignore[return-value]
+        return self._of("channel_content", ChannelContentView)
 
     @property
     def oversight(self) -> OversightView:
-        return self._views["oversight"]  # type: ignore[return-value]
+        return self._of("oversight", OversightView)
 
     @property
     def diary(self) -> DiaryView:
-        return self._views["diary"]  # type: ignore[return-value]
+        return self._of("diary", DiaryView)
 
     @property
     def retention(self) -> RetentionView:
-        return self._views["retention"]  # type: ignore[return-value]
+        return self._of("retention", RetentionView)
 
     @property
     def snapshots(self) -> SnapshotsView:
-        return self._views["snapshots"]  # type: ignore[return-value]
+        return self._of("snapshots", SnapshotsView)
+
+    @property
+    def capture_runs(self) -> CaptureRunsView:
+        return self._of("capture_runs", CaptureRunsView)
 
     def names(self) -> list[str]:
         return list(self._views)

@@ -99,7 +99,7 @@ class TreeHead:
     def from_json(cls, data: dict[str, object]) -> TreeHead:
         try:
             return cls(
-                tree_size=int(data["tree_size"]),  # type: ignore[call-overload]
+                tree_size=int(data["tree_size"]),  # type: ignore[call-overload]  # JSON's value; int() refusing it is the check
                 root_hash=bytes.fromhex(str(data["root_hash"])),
                 signed_at=datetime.fromisoformat(str(data["signed_at"]).replace("Z", "+00:00")),
                 key_id=str(data["key_id"]),

@@ -18,116 +18,31 @@ import queue
 import struct
 import threading
 import time
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from psycopg import sql
-from psycopg.adapt import Loader
-from psycopg.pq import Format
+from psycopg.abc import Query
 
+from kanalarkiv.transparency.locating import locate_failures
 from kanalarkiv.transparency.merkle import (
     EMPTY_ROOT,
     LEAF_HEADER,
     LENGTH_PREFIX,
-    CompactRange,
     fold_subtrees,
-    hash_event,
 )
+from kanalarkiv.transparency.report import VerificationReport
 from kanalarkiv.transparency.signing import BadSignature, TreeHead, key_id
 
-# The precise kinds name one tree index; the others a range of them.
-PRECISE = ("altered", "deleted", "inserted", "leaf_missing")
 CHUNK = 1 << 16  # leaves per digest in the first pass
 _NODE_KEY = struct.Struct(">qh")
 
 
-@dataclass(frozen=True)
-class Failure:
-    """Something in the database that does not match what was hashed or signed."""
-
-    kind: str
-    tree_index: int  # the first tree index affected
-    last_index: int  # the last tree index it could be (the same as tree_index when located exactly)
-    position: int | None  # the log position (notification id), when one is known
-    detail: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "tree_index": self.tree_index,
-            "last_index": self.last_index,
-            "position": self.position,
-            "detail": self.detail,
-        }
-
-
-@dataclass
-class VerificationReport:
-    events: int = 0
-    leaves: int = 0
-    unhashed: int = 0
-    heads: int = 0
-    seconds: float = 0.0
-    passes: int = 1  # 2 when the first pass found a difference and the second located it
-    failures: list[Failure] = field(default_factory=list)
-    counts: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
-
-    @property
-    def first(self) -> Failure | None:
-        """The first failing place: the earliest exactly located failure if there is one, else the
-        narrowest range that holds a failure (a subtree's, or the span between two signed heads)."""
-        if not self.failures:
-            return None
-        precise = [f for f in self.failures if f.kind in PRECISE]
-        if precise:
-            return min(precise, key=lambda f: f.tree_index)
-        return min(self.failures, key=lambda f: (f.kind == "signature", f.last_index - f.tree_index, f.tree_index))
-
-    @property
-    def rate(self) -> float:
-        return self.events / self.seconds if self.seconds else 0.0
-
-    def fail(
-        self, kind: str, tree_index: int, detail: str, position: int | None = None, last_index: int | None = None
-    ) -> None:
-        self.counts[kind] += 1
-        if self.counts[kind] == 1:
-            self.failures.append(
-                Failure(kind, tree_index, tree_index if last_index is None else last_index, position, detail)
-            )
-
-    def as_json(self) -> dict[str, Any]:
-        first = self.first
-        return {
-            "ok": self.ok,
-            "events": self.events,
-            "leaves": self.leaves,
-            "unhashed": self.unhashed,
-            "heads": self.heads,
-            "seconds": round(self.seconds, 3),
-            "events_per_second": round(self.rate),
-            "passes": self.passes,
-            "first_failure": first.as_json() if first else None,
-            "failures": [f.as_json() | {"count": self.counts[f.kind]} for f in self.failures],
-        }
-
-
-class _RawBytes(Loader):
-    """Binary UUIDs and text as the bytes PostgreSQL sends: exactly what the leaf encodes."""
-
-    format = Format.BINARY
-
-    def load(self, data: Any) -> bytes:
-        return bytes(data)
+Progress = Callable[[int, int], None]
+"""Told (events verified, events expected) as a pass goes on."""
 
 
 def verify_log(
@@ -137,9 +52,11 @@ def verify_log(
     extra_heads: Iterable[TreeHead] = (),
     fetch_size: int = 20_000,
     chunk: int = CHUNK,
+    on_batch: Progress | None = None,
 ) -> VerificationReport:
     """Verify the log in ``events_table`` of the database at ``url``. ``public_keys`` are the keys
-    heads may be signed with; ``extra_heads`` are heads kept elsewhere (by an auditor) to check too."""
+    heads may be signed with; ``extra_heads`` are heads kept elsewhere (by an auditor) to check too;
+    ``on_batch(events, expected)`` is told how far the first pass has come."""
     started = time.perf_counter()
     report = VerificationReport()
     keys = {key_id(k): k for k in public_keys}
@@ -149,10 +66,10 @@ def verify_log(
         with conn.transaction():
             conn.execute("SET LOCAL jit = off")  # compiling the scans costs more than it saves here
             heads = _trusted_heads(conn, keys, extra_heads, report)
-            if not _all_digests_match(conn, url, events_table, heads, fetch_size, chunk, report):
+            if not _all_digests_match(conn, url, events_table, heads, fetch_size, chunk, report, on_batch):
                 report.events = report.unhashed = 0
                 report.passes = 2
-                _walk(conn, events_table, heads, fetch_size, report)
+                locate_failures(conn, events_table, heads, fetch_size, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -194,15 +111,16 @@ def _all_digests_match(
     fetch_size: int,
     chunk: int,
     report: VerificationReport,
+    on_batch: Progress | None,
 ) -> bool:
     """The first pass: True when every leaf, every subtree hash and every signed head matches.
     Each event arrives with the leaf stored for its log position, so leaves compare in the row;
     subtree hashes compare by a digest per chunk of the tree, which a second connection on the
     same snapshot computes meanwhile."""
-    snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
+    snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]  # a function: one row
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-digests") as background:
         digests = background.submit(_node_digests, url, snapshot, chunk)
-        return _first_pass(conn, events_table, heads, fetch_size, chunk, digests, report)
+        return _first_pass(conn, events_table, heads, fetch_size, chunk, digests, report, on_batch)
 
 
 def _node_digests(url: str, snapshot: str, chunk: int) -> dict[int, bytes]:
@@ -228,10 +146,11 @@ def _first_pass(
     chunk: int,
     digests: Future[dict[int, bytes]],
     report: VerificationReport,
+    on_batch: Progress | None,
 ) -> bool:
     stored_size, stored_leaves = conn.execute(
         "SELECT COALESCE(max(tree_index) + 1, 0), count(*) FROM merkle_leaves"
-    ).fetchone()  # type: ignore[misc]
+    ).fetchone()  # type: ignore[misc]  # an aggregate: always one row
     if stored_leaves != stored_size or not _heads_match(heads.get(0, ()), EMPTY_ROOT):
         return False
     node_digests: dict[int, bytes] | None = None
@@ -279,6 +198,8 @@ def _first_pass(
                     nodes = sha256()
                 if size in heads and not _heads_match(heads[size], fold_subtrees(peaks)):
                     return False
+            if on_batch is not None:
+                on_batch(size, max(size, stored_size))
     report.events, report.leaves, report.unhashed = size, stored_size, size - stored_size
     if stored_size == 0 and digests.result():
         return False  # subtree hashes without any leaves
@@ -293,7 +214,7 @@ class _prefetched:
     """Batches of rows from a server-side cursor, fetched one batch ahead in a thread, so that
     PostgreSQL reads and sends the next batch while this one is hashed."""
 
-    def __init__(self, conn: psycopg.Connection[Any], query: sql.Composable, fetch_size: int):
+    def __init__(self, conn: psycopg.Connection[Any], query: Query, fetch_size: int):
         self.conn, self.query, self.fetch_size = conn, query, fetch_size
         self.batches: queue.Queue[Any] = queue.Queue(maxsize=2)
         self.stopping = threading.Event()
@@ -314,7 +235,7 @@ class _prefetched:
         batch = self.batches.get()
         if isinstance(batch, BaseException):
             raise batch
-        return batch  # type: ignore[no-any-return]
+        return batch  # type: ignore[no-any-return]  # the queue holds batches (or the error, raised above)
 
     def _fetch(self) -> None:
         try:
@@ -327,173 +248,3 @@ class _prefetched:
                         return
         except BaseException as error:  # noqa: BLE001 - handed to the reading thread, which raises it
             self.batches.put(error)
-
-
-def _rows(
-    conn: psycopg.Connection[Any], name: str, query: sql.Composable | str, fetch_size: int, raw: bool = False
-) -> Iterator[Any]:
-    with conn.cursor(name=name, binary=True) as cursor:
-        if raw:
-            cursor.adapters.register_loader("uuid", _RawBytes)
-            cursor.adapters.register_loader("text", _RawBytes)
-        cursor.execute(query)
-        while rows := cursor.fetchmany(fetch_size):
-            yield from rows
-
-
-def _walk(
-    conn: psycopg.Connection[Any],
-    events_table: str,
-    heads: dict[int, list[TreeHead]],
-    fetch_size: int,
-    report: VerificationReport,
-) -> None:
-    end = conn.execute("SELECT COALESCE(max(tree_index) + 1, 0) FROM merkle_leaves").fetchone()
-    stored_size = end[0]  # type: ignore[index]
-    events = _rows(
-        conn,
-        "verify_events",
-        sql.SQL(
-            "SELECT notification_id, originator_id, originator_version, topic, state FROM {} ORDER BY notification_id"
-        ).format(sql.Identifier(events_table)),
-        fetch_size,
-        raw=True,
-    )
-    leaves = _rows(
-        conn,
-        "verify_leaves",
-        "SELECT tree_index, notification_id, leaf_hash FROM merkle_leaves ORDER BY tree_index",
-        fetch_size,
-    )
-    nodes = _rows(
-        conn, "verify_nodes", "SELECT end_index, level, hash FROM merkle_nodes ORDER BY end_index, level", fetch_size
-    )
-    try:
-        _compare(events, leaves, nodes, stored_size, heads, report)
-    finally:
-        for stream in (events, leaves, nodes):
-            stream.close()
-
-
-def _compare(
-    events: Iterator[Any],
-    leaves: Iterator[Any],
-    nodes: Iterator[Any],
-    stored_size: int,
-    heads: dict[int, list[TreeHead]],
-    report: VerificationReport,
-) -> None:
-    compact = CompactRange()
-    good_size = 0  # the largest signed size that matched so far: a later failure lies after it
-    _check_heads(heads.get(0, ()), EMPTY_ROOT, 0, good_size, report)
-    leaf = next(leaves, None)
-    leaves_read = 0
-    node = next(nodes, None)
-    checking_nodes = True
-    fail = report.fail
-    for nid, oid, version, topic, state in events:
-        leaf_hash = hash_event(nid, oid, version, topic, state)
-        while leaf is not None and leaf[1] < nid:
-            fail(
-                "deleted",
-                leaf[0],
-                f"tree index {leaf[0]} holds the hash of log position {leaf[1]}, "
-                "which is no longer in the log: the event was deleted",
-                leaf[1],
-            )
-            leaf, leaves_read = next(leaves, None), leaves_read + 1
-        if leaf is None:
-            report.unhashed += 1
-        elif leaf[1] == nid:
-            if leaf[0] != leaves_read:
-                fail(
-                    "leaf_missing",
-                    leaves_read,
-                    f"the hash tree has no leaf at tree index {leaves_read}"
-                    f" (the next is {leaf[0]}): leaves were deleted from it",
-                    None,
-                    leaf[0] - 1,
-                )
-                leaves_read = leaf[0]
-            if leaf[2] != leaf_hash:
-                fail(
-                    "altered",
-                    leaf[0],
-                    f"the event at log position {nid} (tree index {leaf[0]}) is not the one "
-                    "that was hashed: its stored row was changed, or another row was moved to its position",
-                    nid,
-                )
-            leaf, leaves_read = next(leaves, None), leaves_read + 1
-        else:
-            fail(
-                "inserted",
-                leaf[0],
-                f"log position {nid} is in the log but not in the hash tree, although later "
-                f"positions are: it was inserted after hashing, before tree index {leaf[0]}",
-                nid,
-            )
-        completed = compact.append(leaf_hash)
-        if checking_nodes and compact.size <= stored_size:
-            for level, index, node_hash in completed:
-                end = (index + 1) << level
-                if node is None or node[0] != end or node[1] != level or node[2] != node_hash:
-                    fail(
-                        "node",
-                        end - (1 << level),
-                        f"the stored hash of the subtree of tree indexes "
-                        f"{end - (1 << level)}..{end - 1} (level {level}) differs from the one recomputed "
-                        "from the log: the change is among those events",
-                        None,
-                        end - 1,
-                    )
-                    checking_nodes = False
-                    break
-                node = next(nodes, None)
-        if compact.size in heads:
-            good_size = _check_heads(heads[compact.size], compact.root(), compact.size, good_size, report)
-    report.events = compact.size
-    while leaf is not None:
-        fail(
-            "deleted",
-            leaf[0],
-            f"tree index {leaf[0]} holds the hash of log position {leaf[1]}, which is no "
-            "longer in the log: the event was deleted",
-            leaf[1],
-        )
-        leaf, leaves_read = next(leaves, None), leaves_read + 1
-    report.leaves = stored_size
-    if checking_nodes and node is not None:
-        fail(
-            "node",
-            node[0] - (1 << node[1]),
-            f"the hash tree stores a subtree ending at tree index {node[0] - 1} "
-            "that the log does not have: events were deleted from its end",
-            None,
-            node[0] - 1,
-        )
-    for size in sorted(s for s in heads if s > compact.size):
-        fail(
-            "head",
-            good_size,
-            f"the signed head of size {size} covers more events than the log holds "
-            f"({compact.size}): events at tree indexes {good_size}..{size - 1} were deleted",
-            None,
-            size - 1,
-        )
-
-
-def _check_heads(heads: Iterable[TreeHead], root: bytes, size: int, good_size: int, report: VerificationReport) -> int:
-    for head in heads:
-        if head.root_hash != root:
-            report.fail(
-                "head",
-                good_size,
-                f"the signed head of size {size} (signed {head.signed_at:%Y-%m-%d %H:%M:%S}"
-                f" UTC) does not match the log recomputed from the database: something at tree indexes "
-                f"{good_size}..{size - 1} was changed, and the signed heads locate it no closer"
-                + (f" (the head of size {good_size} matches)" if good_size else ""),
-                None,
-                size - 1,
-            )
-            return good_size
-    return size

@@ -4,7 +4,7 @@ tracked in one transaction, with one tracking write per batch."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from eventsourcing.persistence import Tracking
@@ -15,6 +15,9 @@ from psycopg import Cursor, sql
 
 from projections.core.bulk import BulkWrites, TableShape
 from projections.core.temporal import Versioned, set_position
+
+Query = str | sql.SQL | sql.Composed
+"""A view's query: plain text, or composed with identifiers (a table named by ``as_of``)."""
 
 
 class View(PostgresTrackingRecorder):
@@ -33,7 +36,7 @@ class View(PostgresTrackingRecorder):
         super().__init__(datastore, tracking_table_name=f"{self.name}_tracking")
         self._bulk_shapes: dict[str, TableShape] | None = None
         statements = [*self.create_statements, *(s for v in self.versioned for s in v.create_statements())]
-        self.sql_create_statements.extend(sql.SQL(statement) for statement in statements)  # type: ignore[arg-type]
+        self.sql_create_statements.extend(sql.Composed([sql.SQL(statement)]) for statement in statements)
 
     def bulk_writes(self, curs: Cursor[Any]) -> BulkWrites:
         """A fresh set of the bulk tables' rows for one batch (their shapes read once)."""
@@ -54,12 +57,12 @@ class View(PostgresTrackingRecorder):
                 (application_name,),
             )
 
-    def fetch_all(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+    def fetch_all(self, query: Query, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(query, params)  # type: ignore[arg-type]
+            curs.execute(query, params)
             return list(curs.fetchall())
 
-    def fetch_one(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+    def fetch_one(self, query: Query, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
         rows = self.fetch_all(query, params)
         return rows[0] if rows else None
 
@@ -70,11 +73,29 @@ TView = TypeVar("TView", bound=View)
 Handler = Callable[[Any, Any, Cursor[Any], int], None]
 
 
-def handles(*event_classes: type) -> Callable[[Handler], Handler]:
-    """Mark a projection method as the handler of these event classes (and their subclasses)."""
+KeysOf = Callable[[Any], Iterable[Any]]
+"""Which rows of a bulk table an event's handler reads or changes: their keys, from the event."""
+
+
+def own_record(event: Any) -> tuple[Any, ...]:
+    """The row of the event's own record (its aggregate's id)."""
+    return (event.originator_id,)
+
+
+def key(field: str) -> KeysOf:
+    """The row that one of the event's fields names."""
+    return lambda event: (getattr(event, field),)
+
+
+def handles(*event_classes: type, reads: str | None = None, keys: KeysOf = own_record) -> Callable[[Handler], Handler]:
+    """Mark a projection method as the handler of these event classes (and their subclasses).
+    ``reads``: the bulk table whose existing rows the handler reads or changes, ``keys`` which of
+    them; a batch reads those rows before its handlers run (``BatchProjection.prefetch``)."""
 
     def mark(method: Handler) -> Handler:
-        method._handles = event_classes  # type: ignore[attr-defined]
+        # Marks on the function itself, read back when the projection class is made.
+        method._handles = event_classes  # type: ignore[attr-defined]  # a mark on the function, read back below
+        method._reads = (reads, keys) if reads else None  # type: ignore[attr-defined]  # the same
         return method
 
     return mark
@@ -96,18 +117,31 @@ class BatchProjection(Projection[TView], Generic[TView]):
     the events of a burst of commands go into one transaction (and the workers woken together read
     the log once); a projection nobody reads while writing (the hash tree) waits longer."""
     _handlers: ClassVar[dict[type, Handler]] = {}
+    _rows_read: ClassVar[dict[type, tuple[str, KeysOf]]] = {}
+    """The bulk rows each handled event class's handler reads: kept with the class, so that a
+    handler wrapped later (a test's, a decorator's) still has its rows read for it."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._handlers = {}
+        cls._handlers, cls._rows_read = {}, {}
         for klass in reversed(cls.__mro__):
             for member in vars(klass).values():
+                reads = getattr(member, "_reads", None)
                 for event_class in getattr(member, "_handles", ()):
                     cls._handlers[event_class] = member
+                    if reads is None:
+                        cls._rows_read.pop(event_class, None)
+                    else:
+                        cls._rows_read[event_class] = reads
+        bulk = getattr(cls, "view_class", View).bulk_tables
+        unknown = {table for table, _ in cls._rows_read.values()} - bulk.keys()
+        if unknown:
+            raise TypeError(f"{cls.__name__}: handlers read {', '.join(sorted(unknown))}, not bulk tables of its view")
 
     def __init__(self, view: TView):
         super().__init__(view)
         self._dispatch_cache: dict[type, Handler | None] = {}
+        self._rows_read_cache: dict[type, tuple[str, KeysOf] | None] = {}
         self._wanted_topics: dict[str, bool] = {}
         bulk = view.bulk_tables
         # Only writes to versioned tables by SQL statements need the position set for the trigger.
@@ -120,10 +154,27 @@ class BatchProjection(Projection[TView], Generic[TView]):
         assert self.writes is not None, "rows() is for handlers, while a batch is applied"
         return self.writes.rows(table)
 
-    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
+    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, set[Any]]:
         """For each bulk table, the keys of the rows this batch may read or change (read in one
-        query before the handlers run). Rows a batch only inserts need not be named."""
-        return {}
+        query before the handlers run), as each event's handler declares them (``@handles(…,
+        reads=table, keys=…)``). Rows a batch only inserts need not be named."""
+        wanted: dict[str, set[Any]] = {table: set() for table in self.view.bulk_tables}
+        for event, _ in events:
+            reads = self.rows_read_by(type(event))
+            if reads is not None:
+                table, keys_of = reads
+                wanted[table].update(keys_of(event))
+        return wanted
+
+    def rows_read_by(self, event_class: type) -> tuple[str, KeysOf] | None:
+        """The bulk table, and which of its rows, that the handler of ``event_class`` reads."""
+        try:
+            return self._rows_read_cache[event_class]
+        except KeyError:
+            handled = next((k for k in event_class.__mro__ if k in self._handlers), None)
+            found = self._rows_read.get(handled) if handled is not None else None
+            self._rows_read_cache[event_class] = found
+            return found
 
     def handler_for(self, event_class: type) -> Handler | None:
         try:
@@ -148,7 +199,7 @@ class BatchProjection(Projection[TView], Generic[TView]):
                 set_position(curs, position)
             handler(self, event, curs, position)
 
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         self.process_batch([(domain_event, tracking.notification_id)], tracking)
 
     def process_batch(self, events: Sequence[tuple[Any, int]], tracking: Tracking) -> None:

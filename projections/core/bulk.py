@@ -4,7 +4,7 @@ one UPDATE closing the previous versions and one COPY of every new version), ins
 two statements per event. A statement costs the server far more than the Python that replaces it.
 
 How a projection uses it: its view names the tables in ``bulk_tables`` (their key columns); its
-``prefetch(events)`` says which rows of them a batch may change; its handlers read and change
+``@handles(…, reads=table)`` says which rows of them a batch may change; its handlers read and change
 those rows through ``writes.rows(table)`` (``get``, ``insert``, ``update``) instead of SQL. A table
 is written either this way or by SQL statements, never both in one projection. Each version of a
 versioned row gets exactly the ``version_from``/``version_to`` the history trigger would have
@@ -13,7 +13,7 @@ history itself (``HISTORY_WRITTEN``, transaction-local)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -207,7 +207,7 @@ class BulkWrites:
     def rows(self, table: str) -> Rows:
         return self._rows[table]
 
-    def load(self, curs: Cursor[Any], wanted: dict[str, Iterable[Any]]) -> None:
+    def load(self, curs: Cursor[Any], wanted: Mapping[str, Iterable[Any]]) -> None:
         for table, keys in wanted.items():
             self._rows[table].load(curs, keys)
 

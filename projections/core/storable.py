@@ -35,7 +35,7 @@ def storable(value: Any) -> Any:
 
 class _Storable:
     def dump(self, obj: str) -> Any:
-        return super().dump(storable_text(obj))  # type: ignore[misc]
+        return super().dump(storable_text(obj))  # type: ignore[misc]  # a mixin: the dumper it is mixed into has dump()
 
 
 class StorableStrDumper(_Storable, StrDumper):

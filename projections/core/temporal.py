@@ -11,8 +11,9 @@ Reading as of position P means reading the rows with ``version_from <= P < versi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from psycopg import sql
+from psycopg import Cursor, sql
 
 POSITION_SETTING = "kanalarkiv.position"
 HISTORY_WRITTEN = "kanalarkiv.history_written"
@@ -76,6 +77,11 @@ def source(table: str, as_of: int | None) -> sql.Composable:
     ).format(history=sql.Identifier(f"{table}_history"), p=sql.Literal(int(as_of)), t=sql.Identifier(table))
 
 
+def as_of_query(query: str, table: str, as_of: int | None) -> sql.Composed:
+    """``query`` with its ``{}`` reading ``table`` as it stood at log position ``as_of`` (none: now)."""
+    return sql.SQL(query).format(source(table, as_of))
+
+
 def source_sql(table: str, as_of: int | None) -> str:
     """``source`` as plain SQL text, for queries assembled from fixed fragments."""
     if as_of is None:
@@ -87,5 +93,5 @@ def source_sql(table: str, as_of: int | None) -> str:
     )
 
 
-def set_position(curs, position: int) -> None:  # type: ignore[no-untyped-def]
+def set_position(curs: Cursor[Any], position: int) -> None:
     curs.execute("SELECT set_config(%s, %s, true)", (POSITION_SETTING, str(position)))

@@ -43,6 +43,7 @@ CONTENT: dict[type, tuple[SealedField, ...]] = {
         SealedField("platform_author_id", _record_and_subject),
     ),
     Comment.ReplyPosted: (SealedField("text", _record("reply_id")),),
+    Comment.EditCaptured: (SealedField("text_before", _record()), SealedField("text_after", _record())),
     DataSubjectSearch.Performed: (
         SealedField("platform_author_id", _record()),
         SealedField("author_name", _record()),

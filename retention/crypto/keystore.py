@@ -102,6 +102,7 @@ class KeyStore:
                     (current, org_id, aes_key_wrap(self._master, key)),
                 )
                 row = curs.execute("SELECT wrapped FROM record_keys WHERE key_id = %s", (current,)).fetchone()
+            assert row is not None, "the key was just inserted, or was there already"
             if row["wrapped"] is not None:
                 unwrapped = aes_key_unwrap(self._master, bytes(row["wrapped"]))
                 self._remember(current, unwrapped)

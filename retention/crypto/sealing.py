@@ -10,6 +10,7 @@ import re
 import secrets
 import threading
 from typing import Any
+from uuid import UUID
 
 import orjson
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -27,7 +28,7 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-class SealingMapper(Mapper):
+class SealingMapper(Mapper[UUID]):
     def __init__(self, transcoder: Transcoder, keystore: KeyStore):
         super().__init__(transcoder=transcoder)
         self.keystore = keystore
@@ -72,8 +73,9 @@ class SealingMapper(Mapper):
         return self.keystore.subject_key_id(state["org_id"], subject) if key == SUBJECT else key
 
     @staticmethod
-    def _seal(value: Any, keys: list[tuple[str, bytes]], field: str) -> dict[str, Any]:
-        """Encrypt under the innermost (last) key first, then each outer one in turn."""
+    def _seal(value: Any, keys: list[tuple[str, bytes]], field: str) -> Any:
+        """Encrypt under the innermost (last) key first, then each outer one in turn: the outermost
+        ``{SEAL: …}`` envelope (under no key, the value itself)."""
         sealed: Any = value
         for key_id, key in reversed(keys):
             nonce = secrets.token_bytes(12)

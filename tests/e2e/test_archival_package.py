@@ -420,6 +420,7 @@ def test_the_operator_writes_the_package_as_a_tar_from_the_cli(story, cli, tmp_p
 
     assert result.exit_code == 0, result.output
     assert "3 posts, 4 comments, 1 snapshots" in result.output
+    assert "archive package: 8 of 8 steps (100%)" in result.output  # progress, as a plain line
     with tarfile.open(out) as tar:
         names = tar.getnames()
     root = names[0]

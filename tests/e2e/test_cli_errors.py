@@ -11,6 +11,7 @@ from editorial_story import given_a_municipality_with_an_active_page
 from snapshot_story import tiny_png, upload
 from typer.testing import CliRunner
 
+from kanalarkiv.adapters.availability import DatabaseUnavailable
 from kanalarkiv.cli.main import app
 from kanalarkiv.runtime import Runtime
 
@@ -89,3 +90,16 @@ def test_a_bad_instant_for_replay_is_an_error_naming_the_option(cli):
     result = cli("replay", "--org", "valdemarsvik", "--as-of", "igår")
     assert result.exit_code == 2
     assert "error: --as-of: give an ISO 8601 instant" in " ".join(result.output.split())
+
+
+def test_a_database_that_cannot_be_reached_is_named_as_such_not_as_a_fault(cli, monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise DatabaseUnavailable("couldn't get a connection after 3.00 sec")
+
+    monkeypatch.setattr(Runtime, "open", unavailable)
+    result = cli("org", "list")
+
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert "error: the database is unreachable or refused the request" in message
+    assert "a fault in kanalarkiv" not in message

@@ -259,6 +259,7 @@ def test_a_restored_key_store_gets_its_disposals_reapplied_and_lost_keys_are_rep
 
     assert check.exit_code == 1 and f"missing key: post {new_post['id']}" in check.output
     assert reapplied.exit_code == 0 and "destroyed 1 key(s)" in reapplied.output
+    assert "re-applying disposals: 1 of 1 decisions (100%)" in reapplied.output  # progress, as a plain line
     with psycopg.connect(runtime.database_url) as conn:
         wrapped = conn.execute(
             "SELECT wrapped FROM record_keys WHERE key_id = %s", (f"record:{old_post['id']}",)

@@ -47,7 +47,7 @@ def test_an_auditor_or_records_officer_signs_a_head_on_demand_and_a_manager_may_
     anonymous = client.post("/v1/transparency/heads")
 
     assert signed.status_code == 201 and signed.json()["tree_size"] == runtime.head()
-    assert refused.status_code == 403 and "auditor or records_officer" in refused.json()["detail"]
+    assert refused.status_code == 403 and "requires the role auditor, records_officer" in refused.json()["detail"]
     assert anonymous.status_code == 401
     assert [h["tree_size"] for h in client.get("/v1/transparency/heads").json()] == [runtime.head()]
 

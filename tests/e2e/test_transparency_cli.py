@@ -67,6 +67,8 @@ def test_an_auditor_verifies_the_log_and_is_told_where_it_was_changed(cli, runti
     assert signed.exit_code == 0 and f"signed the head of size {runtime.head()}" in signed.stdout
     assert clean.exit_code == 0 and "OK: every event is the one that was hashed" in clean.stdout
     assert "events/s" in clean.stdout
+    size = runtime.head()
+    assert f"verifying the log: {size:,} of {size:,} events (100%)" in clean.stderr  # progress, on stderr
     assert tampered.exit_code == 1
     assert "FAILED at tree index 5 (log position 6)" in tampered.stdout and "altered" in tampered.stdout
     assert not as_json["ok"] and as_json["first_failure"]["kind"] == "altered"

@@ -25,50 +25,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from functools import partial
 
+from kanalarkiv.capture.formats.graph_listing import GraphListing
 from kanalarkiv.capture.formats.reading import (
     Node,
-    checked,
     edited,
-    file_label,
     graph_has_next,
-    graph_responses,
     iso_time,
-    load_json,
-    members,
     need_iso_time,
     span,
 )
-from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Kind, Source
+from kanalarkiv.capture.items import Bundle, Item, Kind, Source
 
 
-class GraphFeed:
+class GraphFeed(GraphListing):
     format = "facebook_graph"
+    api = "Graph API"
 
-    def __init__(self, bundle: Bundle):
-        self.bundle = bundle
-        self._ended = False
-        self._period: tuple[datetime, datetime] | None = None
-        self._threads: set[str] = set()
-
-    def items(self) -> Iterator[Item]:
-        names = members(self.bundle, (".json",))
-        if not names:
-            raise FormatError(self.bundle.label, "has no .json files of Graph API responses")
-        for name in names:
-            responses = graph_responses(load_json(self.bundle, name), file_label(self.bundle, name))
-            yield from checked(partial(self._responses, responses))
-            self._ended = self._ended or not all(graph_has_next(response) for response in responses)
-
-    def completeness(self) -> Completeness:
-        whole = self._ended and self._period is not None
-        return Completeness(posts=whole, period=self._period, threads=set(self._threads))
-
-    def _responses(self, responses: list[Node]) -> Iterator[Item]:
-        for response in responses:
-            for post in response.children("data", "item"):
-                yield from self._post(post)
+    def _top_level(self, node: Node) -> Iterator[Item]:
+        return self._post(node)
 
     def _post(self, node: Node) -> Iterator[Item]:
         post_id = node.need("id", str)

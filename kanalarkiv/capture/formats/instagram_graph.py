@@ -17,49 +17,23 @@ response without ``next``, in one file or several), for the span of the media's 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
-from functools import partial
 
+from kanalarkiv.capture.formats.graph_listing import GraphListing
 from kanalarkiv.capture.formats.reading import (
     Node,
-    checked,
-    file_label,
     graph_has_next,
-    graph_responses,
-    load_json,
-    members,
     need_iso_time,
     span,
 )
-from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Kind, Source
+from kanalarkiv.capture.items import Bundle, Item, Kind, Source
 
 
-class InstagramMedia:
+class InstagramMedia(GraphListing):
     format = "instagram_graph"
+    api = "Instagram Graph API"
 
-    def __init__(self, bundle: Bundle):
-        self.bundle = bundle
-        self._ended = False
-        self._period: tuple[datetime, datetime] | None = None
-        self._threads: set[str] = set()
-
-    def items(self) -> Iterator[Item]:
-        names = members(self.bundle, (".json",))
-        if not names:
-            raise FormatError(self.bundle.label, "has no .json files of Instagram Graph API responses")
-        for name in names:
-            responses = graph_responses(load_json(self.bundle, name), file_label(self.bundle, name))
-            yield from checked(partial(self._responses, responses))
-            self._ended = self._ended or not all(graph_has_next(response) for response in responses)
-
-    def completeness(self) -> Completeness:
-        whole = self._ended and self._period is not None
-        return Completeness(posts=whole, period=self._period, threads=set(self._threads))
-
-    def _responses(self, responses: list[Node]) -> Iterator[Item]:
-        for response in responses:
-            for medium in response.children("data", "item"):
-                yield from self._medium(medium)
+    def _top_level(self, node: Node) -> Iterator[Item]:
+        return self._medium(node)
 
     def _medium(self, node: Node) -> Iterator[Item]:
         media_id = node.need("id", str)

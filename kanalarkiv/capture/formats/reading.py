@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-import lxml.etree  # type: ignore[import-untyped]  # no stubs installed (as in archival)
-import lxml.html  # type: ignore[import-untyped]
+import lxml.etree
+import lxml.html
 import orjson
 
 from kanalarkiv.capture.items import Bundle, FormatError

@@ -1,26 +1,17 @@
-"""Retention views: every record with its class and trigger times, the plan in force, holds,
-and the disposal log (kept permanently). Due, due soon and held are computed against the plan
-and holds in force when asked."""
+"""The retention view's tables and queries: every record with its class and trigger times, the
+plan in force, holds, and the disposal log (kept permanently). Due, due soon and held are
+computed against the plan and holds in force when asked."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID
 
 import orjson
-from psycopg import Cursor
 
-from domain.comment import Comment, ModerationAction
-from domain.post import Post
-from projections.core.base import BatchProjection, View, handles
-from projections.core.storable import storable
-from retention.classification import RecordClassification
-from retention.disposal import DisposalDecision
-from retention.holds import DisposalHolds, RecordFacts
-from retention.plan import DEFAULT_CLASS, RecordKind, RecordsPlan, period_months
-from retention.snapshots import ChannelSnapshot
+from projections.core.base import View
+from retention.holds import RecordFacts
 
 # A record is held when an active hold covers it; the same rule as ``Hold.covers``.
 HELD = """EXISTS (SELECT 1 FROM retention_holds h WHERE h.org_id = r.org_id AND h.lifted_at IS NULL AND (
@@ -174,7 +165,8 @@ class RetentionView(View):
             FROM current cur LEFT JOIN proposed p ON p.code = cur.class_code WHERE NOT cur.held""",
             {"org": org_id, "proposed": proposed},
         )
-        newly, no_longer = [], []
+        newly: list[dict[str, Any]] = []
+        no_longer: list[dict[str, Any]] = []
         for row in rows:
             was, will = _is_due(row["due_now"], now), _is_due(row["due_proposed"], now)
             (newly if will and not was else no_longer if was and not will else []).append(
@@ -197,196 +189,3 @@ def facts(row: dict[str, Any]) -> RecordFacts:
         row["created_at"],
         row["removed_at"],
     )
-
-
-class RetentionProjection(BatchProjection[RetentionView]):
-    name = "retention"
-    view_class: ClassVar = RetentionView
-    reads_sealed_content: ClassVar = False  # it reads no sealed content field
-
-    def prefetch(self, events: Sequence[tuple[Any, int]]) -> dict[str, Any]:
-        keys: set[Any] = set()
-        for event, _ in events:
-            if isinstance(
-                event,
-                (
-                    Post.Published,
-                    Post.Deleted,
-                    ChannelSnapshot.Taken,
-                    Comment.Received,
-                    Comment.Moderated,
-                    Comment.ModerationReversed,
-                    Comment.TransferredToCase,
-                ),
-            ):
-                keys.add(event.originator_id)
-            elif isinstance(event, Comment.ReplyPosted):
-                keys.add(event.reply_id)
-            elif isinstance(event, RecordClassification.Reclassified):
-                keys.add(event.record_id)
-            elif isinstance(event, DisposalDecision.Executed) and not event.personal_data_only:
-                keys.update(event.record_ids)
-        return {"retention_records": keys}
-
-    def _record(
-        self,
-        position: int,
-        record_id: UUID,
-        org_id: UUID,
-        kind: RecordKind,
-        channel_id: UUID | None,
-        created_at: datetime,
-    ) -> None:
-        self.rows("retention_records").insert(
-            {
-                "record_id": record_id,
-                "org_id": org_id,
-                "kind": kind.value,
-                "class_code": DEFAULT_CLASS[kind],
-                "explicit_class": False,
-                "channel_id": channel_id,
-                "case_number": None,
-                "created_at": created_at,
-                "removed_at": None,
-                "disposed_at": None,
-                "disposal_reference": None,
-            },
-            position,
-            if_absent=True,
-        )
-
-    @handles(Post.Published)
-    def post(self, event: Post.Published, curs: Cursor[Any], position: int) -> None:
-        self._record(position, event.originator_id, event.org_id, RecordKind.POST, event.channel_id, event.occurred_at)
-
-    @handles(Post.Deleted)
-    def post_deleted(self, event: Post.Deleted, curs: Cursor[Any], position: int) -> None:
-        self.rows("retention_records").update(event.originator_id, position, removed_at=event.occurred_at)
-
-    @handles(ChannelSnapshot.Taken)
-    def snapshot(self, event: ChannelSnapshot.Taken, curs: Cursor[Any], position: int) -> None:
-        self._record(
-            position, event.originator_id, event.org_id, RecordKind.SNAPSHOT, event.channel_id, event.occurred_at
-        )
-
-    @handles(Comment.Received)
-    def comment(self, event: Comment.Received, curs: Cursor[Any], position: int) -> None:
-        self._record(
-            position, event.originator_id, event.org_id, RecordKind.COMMENT, event.channel_id, event.occurred_at
-        )
-
-    @handles(Comment.ReplyPosted)
-    def reply(self, event: Comment.ReplyPosted, curs: Cursor[Any], position: int) -> None:
-        self._record(position, event.reply_id, event.org_id, RecordKind.REPLY, event.channel_id, event.occurred_at)
-
-    @handles(Comment.Moderated, Comment.ModerationReversed)
-    def moderation(self, event: Comment.Event, curs: Cursor[Any], position: int) -> None:
-        removed = isinstance(event, Comment.Moderated) and event.action == ModerationAction.REMOVE
-        kind = RecordKind.REMOVED_COMMENT if removed else RecordKind.COMMENT
-        records = self.rows("retention_records")
-        row = records.get(event.originator_id)
-        if row is not None:
-            records.update(
-                event.originator_id,
-                position,
-                kind=kind.value,
-                removed_at=event.timestamp if removed else None,
-                class_code=row["class_code"] if row["explicit_class"] else DEFAULT_CLASS[kind],
-            )
-
-    @handles(Comment.TransferredToCase)
-    def moved_to_case(self, event: Comment.TransferredToCase, curs: Cursor[Any], position: int) -> None:
-        self.rows("retention_records").update(event.originator_id, position, case_number=event.diary_number)
-
-    @handles(RecordClassification.Reclassified)
-    def reclassified(self, event: RecordClassification.Reclassified, curs: Cursor[Any], position: int) -> None:
-        self.rows("retention_records").update(event.record_id, position, class_code=event.to_class, explicit_class=True)
-
-    @handles(RecordsPlan.VersionAdopted)
-    def plan_adopted(self, event: RecordsPlan.VersionAdopted, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "INSERT INTO retention_plans VALUES (%s, %s, %s, %s, %s) ON CONFLICT (org_id) DO UPDATE"
-            " SET version = excluded.version, decision_reference = excluded.decision_reference,"
-            " adopted_at = excluded.adopted_at, adopted_by = excluded.adopted_by",
-            (event.org_id, event.version, event.decision_reference, event.timestamp, event.actor_name),
-        )
-        for c in event.classes:
-            months = period_months(c["period"]) if c.get("period") else None
-            curs.execute(
-                "INSERT INTO retention_plan_classes VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                (
-                    event.org_id,
-                    event.version,
-                    c["code"],
-                    c["name"],
-                    c["rule"],
-                    c.get("period"),
-                    months,
-                    c.get("trigger"),
-                    c["legal_basis"],
-                ),
-            )
-
-    @handles(DisposalHolds.HoldPlaced)
-    def hold_placed(self, event: DisposalHolds.HoldPlaced, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "INSERT INTO retention_holds (hold_id, org_id, scope, target, query, reason, placed_at, placed_by)"
-            " VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s, %s)",
-            (
-                event.hold_id,
-                event.org_id,
-                event.scope,
-                event.target,
-                orjson.dumps(storable(event.query)).decode() if event.query else None,
-                event.reason,
-                event.timestamp,
-                event.actor_name,
-            ),
-        )
-
-    @handles(DisposalHolds.HoldLifted)
-    def hold_lifted(self, event: DisposalHolds.HoldLifted, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "UPDATE retention_holds SET lifted_at = %s, lift_reason = %s WHERE hold_id = %s",
-            (event.timestamp, event.reason, event.hold_id),
-        )
-
-    @handles(DisposalDecision.Decided)
-    def decided(self, event: DisposalDecision.Decided, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "INSERT INTO retention_disposals (decision_id, org_id, reference, class_code, plan_version, rule,"
-            " record_ids, key_count, assessment, decided_at, decided_by) VALUES (%s, %s, %s, %s, %s, %s::jsonb,"
-            " %s, %s, %s, %s, %s)",
-            (
-                event.originator_id,
-                event.org_id,
-                event.reference,
-                event.class_code,
-                event.plan_version,
-                orjson.dumps(storable(event.rule)).decode(),
-                event.record_ids,
-                len(event.keys),
-                event.assessment,
-                event.timestamp,
-                event.actor_name,
-            ),
-        )
-
-    @handles(DisposalDecision.Executed)
-    def executed(self, event: DisposalDecision.Executed, curs: Cursor[Any], position: int) -> None:
-        curs.execute(
-            "UPDATE retention_disposals SET executed_at = %s WHERE decision_id = %s",
-            (event.timestamp, event.originator_id),
-        )
-        if not event.personal_data_only:
-            records = self.rows("retention_records")
-            for record_id in dict.fromkeys(event.record_ids):
-                records.update(record_id, position, disposed_at=event.timestamp, disposal_reference=event.reference)
-
-    @handles(DisposalDecision.RenderingRemade)
-    def rendering_remade(self, event: DisposalDecision.RenderingRemade, curs: Cursor[Any], position: int) -> None:
-        reached = orjson.dumps([{"snapshot_id": event.snapshot_id, "remade_as": event.remade_as}]).decode()
-        curs.execute(
-            "UPDATE retention_disposals SET renderings = renderings || %s::jsonb WHERE decision_id = %s",
-            (reached, event.originator_id),
-        )
