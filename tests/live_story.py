@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from importlib import import_module
 
 import httpx
 import pytest
@@ -14,6 +13,7 @@ from fake_platform import FakePlatform, serving
 from kanalarkiv.capture.items import Completeness, Item
 from kanalarkiv.capture.live.bundles import LiveBundle
 from kanalarkiv.capture.live.http import RetryPolicy
+from kanalarkiv.capture.registry import reader_for
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SHORT = httpx.Timeout(0.5)  # the hang test's client gives up long before the fake answers
@@ -37,6 +37,6 @@ def fake() -> Iterator[FakePlatform]:
 
 def read(bundle: LiveBundle) -> tuple[dict[str, Item], Completeness]:
     """The bundle read as a file import reads it: items by platform id, and the completeness."""
-    source = import_module(f"kanalarkiv.capture.formats.{bundle.format}").reader(bundle)
+    source = reader_for(bundle.format)(bundle)
     items = {item.platform_id: item for item in source.items() if isinstance(item, Item)}
     return items, source.completeness()

@@ -29,7 +29,7 @@ class Validators:
 @dataclass
 class LiveBundle:
     label: str
-    format: str  # the reader that reads it (``facebook_graph``, ``youtube``, …)
+    format: str  # the registry's name of its reader (``facebook-graph``, ``youtube``, …)
     not_modified: bool = False
     validators: Validators | None = None
     _files: dict[str, bytes] = field(default_factory=dict)

@@ -25,7 +25,7 @@ POST_FIELDS = (
 
 class FacebookPage(GraphAccount):
     kind = "facebook_page"
-    format = "facebook_graph"
+    format = "facebook-graph"
     listing = "feed"
     fields = POST_FIELDS
     reply_edge = "comments"

@@ -23,7 +23,7 @@ PAGE_SIZE = 25
 @dataclass
 class GraphAccount:
     kind: ClassVar[str]  # the source kind (``facebook_page``)
-    format: ClassVar[str]  # the reader of its bundles (``facebook_graph``)
+    format: ClassVar[str]  # the registry's name of the reader of its bundles (``facebook-graph``)
     listing: ClassVar[str]  # the account's edge of items (``feed``)
     fields: ClassVar[str]  # the items' fields, their comments' and replies' nested
     reply_edge: ClassVar[str]  # the edge of a comment's replies (``comments``, ``replies``)

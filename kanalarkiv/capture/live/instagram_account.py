@@ -25,7 +25,7 @@ MEDIA_FIELDS = (
 
 class InstagramAccount(GraphAccount):
     kind = "instagram_account"
-    format = "instagram_graph"
+    format = "instagram-graph"
     listing = "media"
     fields = MEDIA_FIELDS
     reply_edge = "replies"
