@@ -12,6 +12,7 @@ from kanalarkiv.capture.formats import (
     feed,
     generic,
     instagram_graph,
+    linkedin,
     x_archive,
     youtube,
 )
@@ -27,6 +28,7 @@ READERS: dict[str, Reader] = {
     "instagram-graph": instagram_graph.reader,
     "youtube": youtube.reader,
     "feed": feed.reader,
+    "linkedin": linkedin.reader,
 }
 """Format name → its reader (imported here, not by name, so the layers' contract sees it)."""
 
