@@ -34,6 +34,8 @@ from api.routes import (
     posts,
     retention,
     snapshots,
+    supervision,
+    supervision_channels,
     transparency,
 )
 from kanalarkiv.config import Settings
@@ -86,6 +88,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         posts,
         comments,
         oversight,
+        supervision,
+        supervision_channels,
         audit,
         retention,
         snapshots,

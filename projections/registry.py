@@ -12,6 +12,7 @@ from projections.organisations import OrganisationsProjection
 from projections.oversight import OversightProjection
 from projections.retention import RetentionProjection
 from projections.snapshots import SnapshotsProjection
+from projections.supervision import SupervisionProjection
 
 PROJECTIONS: tuple[type[BatchProjection], ...] = (
     OrganisationsProjection,
@@ -25,4 +26,5 @@ PROJECTIONS: tuple[type[BatchProjection], ...] = (
     DiaryProjection,
     RetentionProjection,
     SnapshotsProjection,
+    SupervisionProjection,
 )

@@ -6,6 +6,7 @@ extend the defaults with their own terms (``OrganisationLexicon``)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from domain.supervision.lexicon import LexiconKind, Term, valid_term
 
@@ -35,6 +36,7 @@ def default_version_at(recorded_at: datetime) -> int:
     return max(version for since, version, _ in DEFAULT_VERSIONS if since <= recorded_at)
 
 
+@lru_cache(maxsize=8)
 def default_terms(version: int) -> tuple[Term, ...]:
     terms = next(terms for _, number, terms in DEFAULT_VERSIONS if number == version)
     return tuple(valid_term(kind, text) for kind, texts in terms.items() for text in texts)

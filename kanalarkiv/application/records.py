@@ -28,6 +28,7 @@ from kanalarkiv.application.diary import DiaryCommands
 from kanalarkiv.application.editorial import EditorialCommands
 from kanalarkiv.application.outcomes import AlreadyExists, Recorded, RecordNotFound
 from kanalarkiv.application.retention import RetentionCommands, SnapshotCommands
+from kanalarkiv.application.supervision import SupervisionCommands
 from retention.crypto.keystore import KeyStore
 from retention.crypto.sealing import SealingMapper
 
@@ -47,7 +48,13 @@ def hash_token(secret: str) -> str:
 
 
 class RecordsApplication(
-    EditorialCommands, BulkCaptureCommands, DiaryCommands, RetentionCommands, SnapshotCommands, Application[UUID]
+    EditorialCommands,
+    BulkCaptureCommands,
+    DiaryCommands,
+    RetentionCommands,
+    SnapshotCommands,
+    SupervisionCommands,
+    Application[UUID],
 ):
     name = "kanalarkiv"
 

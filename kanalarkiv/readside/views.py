@@ -21,6 +21,7 @@ from projections.oversight import OversightView
 from projections.registry import PROJECTIONS
 from projections.retention import RetentionView
 from projections.snapshots import SnapshotsView
+from projections.supervision import SupervisionView
 
 
 class ProjectionLagging(TimeoutError):
@@ -102,6 +103,10 @@ class Views:
     @property
     def snapshots(self) -> SnapshotsView:
         return self._views["snapshots"]  # type: ignore[return-value]
+
+    @property
+    def supervision(self) -> SupervisionView:
+        return self._views["supervision"]  # type: ignore[return-value]
 
     def names(self) -> list[str]:
         return list(self._views)
