@@ -36,6 +36,7 @@ from api.routes import (
     snapshots,
     supervision,
     supervision_channels,
+    supervision_pages,
     transparency,
 )
 from kanalarkiv.config import Settings
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         snapshots,
         archival,
         pages,
+        supervision_pages,
     ):
         app.include_router(module.router)
     for module in (diary_commands, diary, diary_pages):
