@@ -46,7 +46,7 @@ class UserInformation:
 def default_user_information(organisation: str, channel: str, owning_unit: str, responsible: str) -> UserInformation:
     """The Swedish default, from what the channel register already says."""
     return UserInformation(
-        provider=f"{channel} tillhandahålls av {organisation}. Ansvarig enhet är {owning_unit}; "
+        provider=f"Kanalen {channel} tillhandahålls av {organisation}. Ansvarig enhet är {owning_unit}; "
         f"ansvarig för innehållet är {responsible}. Medarbetare som skriver här gör det i tjänsten.",
         public_records=f"Det du skriver här tas emot av {organisation} och blir en allmän handling. "
         "Inlägg och kommentarer sparas och kan registreras i diariet, och vem som helst kan begära att få ta del av dem.",

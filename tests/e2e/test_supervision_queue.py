@@ -69,6 +69,7 @@ def test_removal_with_a_notice_clears_the_flag_and_the_trail_shows_which_decisio
     trail = town.get("/v1/audit-trail", as_=town.auditor, wait=notice["position"], order="oldest").json()
     resolved = next(e for e in trail if e["event_type"] == "FlagsResolved")
     assert resolved["details"]["decision_id"] == decision["id"] and resolved["details"]["flag_ids"] == [flag_id]
+    assert resolved["summary"] == f"Flags of comment {comment_id} resolved by decision {decision['id']} (removed)"
     moderated = next(e for e in trail if e["event_type"] == "Moderated")
     assert moderated["details"]["decision_id"] == decision["id"], "the decision the resolution names"
     assert any(e["event_type"] == "RemovalNoticeRecorded" for e in trail)
