@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, uuid4, uuid5
 
+from eventsourcing.domain import Aggregate
+
 from domain.actors import Actor
 from domain.channel import Channel
 from domain.comment import Comment, ModerationAction
@@ -21,7 +23,7 @@ from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import Clock, current_actor
 from kanalarkiv.application.outcomes import Recorded
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Aggregate)
 _ACTIONS = {Resolution.HIDDEN: ModerationAction.HIDE, Resolution.REMOVED: ModerationAction.REMOVE}
 
 
