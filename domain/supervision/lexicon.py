@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import itemgetter
 
 from domain.errors import InvalidValue
 
@@ -24,7 +25,7 @@ MAX_TERMS = 1000
 """Terms an organisation may add to one lexicon."""
 MAX_TERMS_PER_CHANGE = 200
 MIN_PREFIX = 4
-HEAD = 3
+HEAD = 4
 """A prefix term (``idiot*``) names at least this many characters, so it cannot match everything."""
 
 _WORD = re.compile(r"[^\W_]+")
@@ -67,6 +68,10 @@ def _one_to_one_folding() -> dict[int, str]:
 
 
 _FOLDING = _one_to_one_folding()
+# The letters with diacritics Swedish text is written with; a text with any other goes the long way.
+_SWEDISH_LETTERS = "åäöéü"
+_UNFOLDING = tuple((char, _FOLDING[ord(char)]) for char in _SWEDISH_LETTERS)
+_OTHER_LETTERS = re.compile(f"[^\\x00-\\x7f{_SWEDISH_LETTERS}{_SWEDISH_LETTERS.upper()}]")
 
 
 def words_of(text: str) -> list[tuple[int, int, str]]:
@@ -118,62 +123,117 @@ class TermMatch:
     term: Term
 
 
+# Words too common to look a phrase up by: a phrase is found through its rarest-looking word.
+STOPWORDS = frozenset((
+    "att", "av", "de", "dem", "den", "det", "dig", "du", "en", "er", "ett", "for", "han", "har", "hon", "i",
+    "jag", "kan", "med", "men", "mig", "ni", "och", "om", "oss", "pa", "sa", "se", "sig", "ska", "som", "till",
+    "ut", "var", "vi", "vad", "vet", "bor", "kommer", "fa",
+))  # fmt: skip
+
+
+def key_word(term: Term) -> int:
+    """The word a term is looked up by: its longest word that is not a stop word."""
+    candidates = [i for i, w in enumerate(term.words) if w not in STOPWORDS] or list(range(len(term.words)))
+    return max(candidates, key=lambda i: (len(term.words[i]), i))
+
+
 @dataclass
 class Lexicon:
     """The terms in force for one organisation: the defaults of their version and its own."""
 
     version: str
     terms: tuple[Term, ...]
-    _by_first_word: dict[str, list[Term]] = field(default_factory=dict, init=False, repr=False)
+    _exact: dict[str, list[tuple[Term, int]]] = field(default_factory=dict, init=False, repr=False)
+    _prefixes: dict[str, list[tuple[Term, int]]] = field(default_factory=dict, init=False, repr=False)
     _prefix_lengths: list[int] = field(default_factory=list, init=False, repr=False)
-    _by_prefix: dict[str, list[Term]] = field(default_factory=dict, init=False, repr=False)
     _heads: frozenset[str] = field(default=frozenset(), init=False, repr=False)
+    _written_heads: frozenset[str] = field(default=frozenset(), init=False, repr=False)
 
     def __post_init__(self) -> None:
-        exact: dict[str, list[Term]] = defaultdict(list)
-        prefixes: dict[str, list[Term]] = defaultdict(list)
+        exact: dict[str, list[tuple[Term, int]]] = defaultdict(list)
+        prefixes: dict[str, list[tuple[Term, int]]] = defaultdict(list)
         for term in self.terms:
-            if term.prefix and len(term.words) == 1:
-                prefixes[term.words[0]].append(term)
-            else:
-                exact[term.words[0]].append(term)
-        self._by_first_word, self._by_prefix = dict(exact), dict(prefixes)
+            key = key_word(term)
+            by_prefix = term.prefix and key == len(term.words) - 1
+            (prefixes if by_prefix else exact)[term.words[key]].append((term, key))
+        self._exact, self._prefixes = dict(exact), dict(prefixes)
         self._prefix_lengths = sorted({len(p) for p in prefixes})
-        # The first three letters any matching word begins with: most words are passed over on one look-up.
-        firsts = [*exact, *prefixes]
+        # The first letters of every word a term can be found by: most words are passed over on one look-up.
+        keys = [*exact, *prefixes]
         self._heads = frozenset(
-            {w[:HEAD] for w in firsts} | {(w + e)[:HEAD] for w in firsts if len(w) < HEAD for e in ENDINGS}
+            {w[:HEAD] for w in keys} | {(w + e)[:HEAD] for w in keys if len(w) < HEAD for e in ENDINGS}
         )
+        self._written_heads = frozenset(spelling for head in self._heads for spelling in _spellings(head))
 
-    def _first_word_terms(self, word: str) -> Iterable[Term]:
-        yield from self._by_first_word.get(word, ())
+    def _candidates(self, word: str) -> Iterable[tuple[Term, int]]:
+        yield from self._exact.get(word, ())
         for length in _ENDING_LENGTHS:
             if len(word) > length and word[-length:] in ENDINGS:
-                yield from self._by_first_word.get(word[:-length], ())
+                yield from self._exact.get(word[:-length], ())
         for length in self._prefix_lengths:
             if len(word) >= length:
-                yield from self._by_prefix.get(word[:length], ())
+                yield from self._prefixes.get(word[:length], ())
 
     def find(self, text: str) -> list[TermMatch]:
         """Every occurrence of a term in ``text`` (a term once per position)."""
-        words = words_of(text)
-        found: list[TermMatch] = []
-        for index, (start, _, word) in enumerate(words):
-            if word[:HEAD] not in self._heads:
-                continue
-            seen: set[Term] = set()
-            for term in self._first_word_terms(word):
-                if term not in seen and self._rest_matches(term, words, index):
-                    seen.add(term)
-                    found.append(TermMatch(start, words[index + len(term.words) - 1][1], term))
-        return found
+        lowered = text.lower()
+        if len(lowered) != len(text) or _OTHER_LETTERS.search(text):
+            folded = text.translate(_FOLDING)  # the long way: every letter folded first
+            return self._find_in(folded, _WORD.findall(folded), self._heads)
+        written = _WORD.findall(lowered)
+        if self._written_heads.isdisjoint(map(_HEAD_OF, written)):
+            return []  # the usual case: no word begins like a term's, decided at C speed
+        return self._find_in(lowered, written, self._written_heads)
 
-    @staticmethod
-    def _rest_matches(term: Term, words: list[tuple[int, int, str]], index: int) -> bool:
-        if index + len(term.words) > len(words):
-            return False
-        last = len(term.words) - 1
-        return all(
-            _word_matches(term_word, words[index + offset][2], term.prefix and offset == last)
-            for offset, term_word in enumerate(term.words)
-        )
+    def _find_in(self, source: str, written: list[str], heads: frozenset[str]) -> list[TermMatch]:
+        """``source``: the text with its characters where they stood, ``written`` its words."""
+        hits = [i for i, head in enumerate(map(_HEAD_OF, written)) if head in heads]
+        words = _Words(written)
+        found: dict[tuple[Term, int], TermMatch] = {}
+        spans: list[tuple[int, int]] = []
+        for index in hits:
+            for term, key in self._candidates(words[index]):
+                start = index - key
+                if start >= 0 and (term, start) not in found and _phrase_at(term, words, start):
+                    spans = spans or [m.span() for m in _WORD.finditer(source)]  # only once something matched
+                    found[term, start] = TermMatch(spans[start][0], spans[start + len(term.words) - 1][1], term)
+        return list(found.values())
+
+
+class _Words:
+    """The text's words, each normalised when first looked at."""
+
+    def __init__(self, written: list[str]):
+        self.written = written
+        self.normalised: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.written)
+
+    def __getitem__(self, index: int) -> str:
+        word = self.normalised.get(index)
+        if word is None:
+            word = self.normalised[index] = normalised(self.written[index])
+        return word
+
+
+_HEAD_OF = itemgetter(slice(None, HEAD))
+
+
+def _spellings(head: str) -> set[str]:
+    """Every lower-case spelling that folds to ``head`` ('mor' → 'mor', 'mör', 'mór', …)."""
+    spellings = {""}
+    for char in head:
+        written = {char} | {w for w, folded in _UNFOLDING if folded == char}
+        spellings = {s + w for s in spellings for w in written}
+    return spellings
+
+
+def _phrase_at(term: Term, words: _Words, start: int) -> bool:
+    if start + len(term.words) > len(words):
+        return False
+    last = len(term.words) - 1
+    return all(
+        _word_matches(term_word, words[start + offset], term.prefix and offset == last)
+        for offset, term_word in enumerate(term.words)
+    )
