@@ -9,7 +9,8 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import SUPERVISORS, AppDep, CurrentActor, ViewsDep
+from api.deps import SUPERVISORS, AppDep, OptionalActor, ViewsDep
+from api.errors import Unauthenticated
 from api.html import templates
 from api.routes.supervision_channels import ACTIVITY_DAYS
 from api.supervision_answers import statistics
@@ -22,12 +23,22 @@ from projections.channel_register import PUBLIC_STATUSES
 router = APIRouter(tags=["supervision"])
 
 
-@router.get("/{slug}/uppsikt", response_class=HTMLResponse, summary="Uppsikt: svarstider per kanal (HTML, chefer)")
-def supervision_page(slug: Text, request: Request, actor: CurrentActor, views: ViewsDep, app: AppDep) -> HTMLResponse:
+@router.get(
+    "/{slug}/uppsikt",
+    response_class=HTMLResponse,
+    summary="Uppsikt: svarstider per kanal (HTML, chefer)",
+    responses={
+        401: {"description": "No bearer token, or one that is unknown or revoked"},
+        403: {"description": "The token is not a manager's, records officer's or auditor's of the organisation"},
+    },
+)
+def supervision_page(slug: Text, request: Request, actor: OptionalActor, views: ViewsDep, app: AppDep) -> HTMLResponse:
     """For managers, records officers and auditors of the organisation (with their bearer token)."""
     organisation = views.channel_register.organisation_by_slug(slug)
-    if organisation is None:
+    if organisation is None:  # slugs are public (the register page): asked before the token
         raise RecordNotFound(f"no organisation '{slug}'")
+    if actor is None:
+        raise Unauthenticated("the supervision page needs a bearer token (Authorization: Bearer ...)")
     if not actor.belongs_to(organisation["org_id"]) or actor.role not in SUPERVISORS:
         raise NotPermitted("the supervision page is for managers, records officers and auditors of the organisation")
     now = app.clock()
