@@ -37,6 +37,9 @@ from api.routes import (
     posts,
     retention,
     snapshots,
+    supervision,
+    supervision_channels,
+    supervision_pages,
     transparency,
 )
 from kanalarkiv.config import Settings
@@ -89,11 +92,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         posts,
         comments,
         oversight,
+        supervision,
+        supervision_channels,
         audit,
         retention,
         snapshots,
         archival,
         pages,
+        supervision_pages,
     ):
         app.include_router(module.router)
     for module in (diary_commands, diary, diary_pages):

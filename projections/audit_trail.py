@@ -24,6 +24,9 @@ from domain.personal_data import AuthorIdentityDisclosure, DataSubjectSearch
 from domain.post import Post
 from domain.record_registration import RecordRegistration
 from domain.roster import ChannelRoster
+from domain.supervision.channel_policy import ChannelSupervision
+from domain.supervision.comment_supervision import CommentSupervision
+from domain.supervision.lexicon_record import OrganisationLexicon
 from projections.capture_summaries import CAPTURE_SUMMARIES
 from projections.core.base import BatchProjection, View, handles
 from projections.core.storable import storable
@@ -86,6 +89,17 @@ _SUMMARIES: dict[type, str] = {
     RecordRegistration.Reclaimed: "Registered again as {number}",
     RecordRegistration.Released: "Registration released: entry {entry_id} annulled",
     **CAPTURE_SUMMARIES,
+    ChannelSupervision.Opened: "Channel's supervision policy opened",
+    ChannelSupervision.UserInformationChanged: "User information (BBS-lagen 3 §) written anew",
+    ChannelSupervision.ResponseTargetSet: "Response target set to {working_hours:g} working hours",
+    OrganisationLexicon.Opened: "Organisation's lexicon opened",
+    OrganisationLexicon.TermsAdded: "Terms added to the {kind} lexicon",
+    OrganisationLexicon.TermsRemoved: "Terms removed from the {kind} lexicon",
+    CommentSupervision.Opened: "Supervision of comment {comment_id} opened",
+    CommentSupervision.NoActionDecided: "Flags of comment {comment_id} need no action (decision {decision_id}): {reason}",
+    CommentSupervision.FlagsResolved: "Flags of comment {comment_id} resolved by decision {decision_id} ({resolution})",
+    CommentSupervision.RemovalNoticeRecorded: "Notice of removal {decision_id} sent to the poster by {notice_channel}",
+    CommentSupervision.RemovalNoticeWithheld: "No notice of removal {decision_id} sent: {reason}",
 }
 
 

@@ -15,6 +15,7 @@ from projections.organisations import OrganisationsProjection
 from projections.oversight import OversightProjection
 from projections.retention.projection import RetentionProjection
 from projections.snapshots import SnapshotsProjection
+from projections.supervision import SupervisionProjection
 
 PROJECTIONS: tuple[type[BatchProjection[Any]], ...] = (
     OrganisationsProjection,
@@ -29,4 +30,5 @@ PROJECTIONS: tuple[type[BatchProjection[Any]], ...] = (
     RetentionProjection,
     SnapshotsProjection,
     CaptureRunsProjection,
+    SupervisionProjection,
 )

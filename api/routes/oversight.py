@@ -64,6 +64,7 @@ def compliance(
     channels without an editor now, and recordings a person made more than 24 hours after the fact."""
     org_id = own_organisation(actor, SUPERVISORS, "reading the compliance view")
     views.wait_for("oversight", wait_for_position)
+    views.wait_for("supervision", wait_for_position)
     now, threshold = app.clock(), timedelta(hours=threshold_hours)
     oversight = views.oversight
     names = oversight.channel_names(org_id)
@@ -80,4 +81,5 @@ def compliance(
         unanswered_comments=named(oversight.unanswered(org_id, now, threshold)),
         channels_without_editor=oversight.channels_without_editor(org_id, now),
         late_recordings=named(oversight.late_recordings(org_id)),
+        removals_without_notice=named(views.supervision.removals_without_notice(org_id)),
     )

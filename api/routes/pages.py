@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import ViewsDep
 from api.html import templates
 from api.routes.organisations import public_register
+from api.supervision_answers import user_information
 from api.types import Text
 
 router = APIRouter(tags=["public pages"])
@@ -18,4 +19,8 @@ STATUS_SV = {"active": "Aktiv", "paused": "Pausad", "closed": "Avslutad"}
 @router.get("/{slug}/sociala-medier", response_class=HTMLResponse, summary="Förteckning över sociala medier (HTML)")
 def channel_register_page(slug: Text, request: Request, views: ViewsDep) -> HTMLResponse:
     register = public_register(views, slug, ("active", "paused"))
-    return templates.TemplateResponse(request, "sociala_medier.html", {"register": register, "status_sv": STATUS_SV})
+    # BBS-lagen 3 §: what each channel tells its users, shown beside the register.
+    informed = {c.id: user_information(views, c.model_dump(), register.organisation) for c in register.channels}
+    return templates.TemplateResponse(
+        request, "sociala_medier.html", {"register": register, "status_sv": STATUS_SV, "user_information": informed}
+    )

@@ -39,3 +39,8 @@ class ComplianceReport(BaseModel):
         description="Sen registrering: what a person recorded more than 24 hours after it happened (posts "
         "published, edited or deleted, replies), with who recorded it and how many hours late."
     )
+    removals_without_notice: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Removed comments whose poster was not told (meddelande om borttagning) and for which no "
+        "reason for sending none is recorded.",
+    )

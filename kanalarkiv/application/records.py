@@ -26,6 +26,7 @@ from kanalarkiv.application.diary import DiaryCommands
 from kanalarkiv.application.outcomes import AlreadyExists, Recorded
 from kanalarkiv.application.retention import RetentionCommands
 from kanalarkiv.application.snapshots import SnapshotCommands
+from kanalarkiv.application.supervision import SupervisionCommands
 from retention.crypto.keystore import KeyStore
 from retention.crypto.sealing import SealingMapper
 
@@ -42,7 +43,13 @@ def hash_token(secret: str) -> str:
 
 
 class RecordsApplication(
-    CommentCommands, BulkCaptureCommands, CaptureImportCommands, DiaryCommands, RetentionCommands, SnapshotCommands
+    CommentCommands,
+    BulkCaptureCommands,
+    CaptureImportCommands,
+    DiaryCommands,
+    RetentionCommands,
+    SnapshotCommands,
+    SupervisionCommands,
 ):
     name = "kanalarkiv"
 

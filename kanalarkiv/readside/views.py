@@ -23,6 +23,7 @@ from projections.oversight import OversightView
 from projections.registry import PROJECTIONS
 from projections.retention.view import RetentionView
 from projections.snapshots import SnapshotsView
+from projections.supervision import SupervisionView
 
 
 class ProjectionLagging(TimeoutError):
@@ -119,6 +120,10 @@ class Views:
     @property
     def capture_runs(self) -> CaptureRunsView:
         return self._of("capture_runs", CaptureRunsView)
+
+    @property
+    def supervision(self) -> SupervisionView:
+        return self._views["supervision"]  # type: ignore[return-value]
 
     def names(self) -> list[str]:
         return list(self._views)

@@ -15,6 +15,7 @@ from typing import Any
 from domain.comment import Comment
 from domain.personal_data import DataSubjectSearch
 from domain.post import Post
+from domain.supervision.comment_supervision import CommentSupervision
 
 SUBJECT = "subject"
 """Stands for the data subject's key; the key store derives its id from the author id."""
@@ -44,6 +45,8 @@ CONTENT: dict[type, tuple[SealedField, ...]] = {
     ),
     Comment.ReplyPosted: (SealedField("text", _record("reply_id")),),
     Comment.EditCaptured: (SealedField("text_before", _record()), SealedField("text_after", _record())),
+    # The notice to a removed comment's poster is disposed of with the comment.
+    CommentSupervision.RemovalNoticeRecorded: (SealedField("text", _record("comment_id")),),
     DataSubjectSearch.Performed: (
         SealedField("platform_author_id", _record()),
         SealedField("author_name", _record()),

@@ -31,11 +31,15 @@ EXAMPLES_PER_OPERATION = 10
 
 
 # The answers that are not problem+json, each documented as what it is.
-OWN_ERROR_BODIES = {("get", "/healthz", "503"), ("get", "/v1/snapshots/{snapshot_id}/content", "410")} | {
-    ("get", page, status)
-    for page in ("/{slug}/sociala-medier", "/{slug}/diarium", "/{slug}/diarium/{entry_id}")
-    for status in ("404", "422", "503")
-}
+OWN_ERROR_BODIES = (
+    {("get", "/healthz", "503"), ("get", "/v1/snapshots/{snapshot_id}/content", "410")}
+    | {
+        ("get", page, status)
+        for page in ("/{slug}/sociala-medier", "/{slug}/diarium", "/{slug}/diarium/{entry_id}")
+        for status in ("404", "422", "503")
+    }
+    | {("get", "/{slug}/uppsikt", status) for status in ("401", "403", "404", "422", "503")}
+)
 
 
 def operations(spec: dict) -> list[tuple[str, str, dict]]:

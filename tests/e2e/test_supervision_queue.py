@@ -1,0 +1,133 @@
+"""Issue 17, supervision (uppsikt): every comment is checked when it is recorded; flagged and
+unanswered comments wait in the queue, oldest first, until an editor decides; a removal's notice
+to the poster (or why none was sent) is recorded, and the compliance view lists removals without."""
+
+from __future__ import annotations
+
+import psycopg
+from supervision_story import PERSONNUMMER, given_a_page_with_comments_to_supervise
+
+from kanalarkiv.readside.runner import Projector
+
+
+def flagged(queue: list[dict]) -> dict[str, list[str]]:
+    return {item["comment_id"]: [f["kind"] for f in item["flags"]] for item in queue if item["flags"]}
+
+
+def test_a_personnummer_and_a_threat_are_flagged_and_an_invoice_or_luhn_invalid_number_is_not(client, runtime):
+    page = given_a_page_with_comments_to_supervise(client, runtime)
+    c = page.comments
+
+    queue = page.queue()
+
+    assert flagged(queue) == {c["personnummer"]: ["personal_identity_number"], c["threat"]: ["threat"]}
+    assert [item["comment_id"] for item in queue] == list(c.values()), "all unanswered, oldest first"
+    assert [i["comment_id"] for i in page.queue(kind="threat")] == [c["threat"]]
+    flag = flagged_item(queue, c["personnummer"])["flags"][0]
+    text = page.town.get(f"/v1/comments/{c['personnummer']}", as_=page.town.officer).json()["text"]
+    assert text[flag["start"] : flag["end"]] == PERSONNUMMER
+    assert PERSONNUMMER not in str(queue), "a flag points at the span; it copies nothing"
+
+
+def flagged_item(queue: list[dict], comment_id: str) -> dict:
+    return next(item for item in queue if item["comment_id"] == comment_id)
+
+
+def test_answered_comments_without_flags_leave_the_queue_flagged_ones_stay_until_resolved(client, runtime):
+    page = given_a_page_with_comments_to_supervise(client, runtime)
+    town, c = page.town, page.comments
+    for name in c:
+        town.post(f"/v1/comments/{c[name]}/replies", {"text": "Tack, vi återkommer. /Erik"}, expect=201)
+
+    assert [item["comment_id"] for item in page.queue()] == [c["personnummer"], c["threat"]]
+
+
+def test_removal_with_a_notice_clears_the_flag_and_the_trail_shows_which_decision(client, runtime):
+    page = given_a_page_with_comments_to_supervise(client, runtime)
+    town, comment_id = page.town, page.comments["threat"]
+    flag_id = flagged_item(page.queue(), comment_id)["flags"][0]["flag_id"]
+
+    decision = town.post(
+        f"/v1/supervision/flags/{flag_id}/resolution",
+        {"decision": "removed", "ground": "unlawful_threat", "justification": "Olaga hot mot personalen."},
+    ).json()
+    notice = town.post(
+        f"/v1/comments/{comment_id}/removal-notice",
+        {
+            "text": "Din kommentar har tagits bort eftersom den innehöll ett hot (BBS-lagen 5 §).",
+            "notice_channel": "platform_message",
+            "sent_at": town.now().isoformat(),
+        },
+        expect=201,
+    ).json()
+
+    assert comment_id not in [item["comment_id"] for item in page.queue()]
+    flags = town.get(f"/v1/comments/{comment_id}/flags", as_=town.manager, wait=notice["position"]).json()
+    assert [(f["resolution"], f["decision_id"], f["resolved_by_name"]) for f in flags] == [
+        ("removed", decision["id"], "Erik Redaktör")
+    ]
+    trail = town.get("/v1/audit-trail", as_=town.auditor, wait=notice["position"], order="oldest").json()
+    resolved = next(e for e in trail if e["event_type"] == "FlagsResolved")
+    assert resolved["details"]["decision_id"] == decision["id"] and resolved["details"]["flag_ids"] == [flag_id]
+    assert resolved["summary"] == f"Flags of comment {comment_id} resolved by decision {decision['id']} (removed)"
+    moderated = next(e for e in trail if e["event_type"] == "Moderated")
+    assert moderated["details"]["decision_id"] == decision["id"], "the decision the resolution names"
+    assert any(e["event_type"] == "RemovalNoticeRecorded" for e in trail)
+    assert "hot (BBS" not in str(trail), "the notice's text is content, kept out of the trail"
+
+
+def test_no_action_needed_is_a_decision_with_a_reason(client, runtime):
+    page = given_a_page_with_comments_to_supervise(client, runtime)
+    town, comment_id = page.town, page.comments["personnummer"]
+    flag_id = flagged_item(page.queue(), comment_id)["flags"][0]["flag_id"]
+
+    missing = town.post(f"/v1/supervision/flags/{flag_id}/resolution", {"decision": "no_action"}, expect=422)
+    town.post(
+        f"/v1/supervision/flags/{flag_id}/resolution",
+        {"decision": "no_action", "reason": "Kommentaren besvaras i ärendet; personnumret är skribentens eget."},
+    )
+
+    assert missing.json()["errors"][0]["field"] == "reason"
+    assert flagged(page.queue()) == {page.comments["threat"]: ["threat"]}
+
+
+def test_the_compliance_view_lists_removals_without_a_notice_or_a_reason_for_none(client, runtime):
+    page = given_a_page_with_comments_to_supervise(client, runtime)
+    town = page.town
+    for name in ("threat", "personnummer"):
+        town.post(
+            f"/v1/comments/{page.comments[name]}/moderation",
+            {"action": "remove", "ground": "unlawful_threat", "justification": "Hot."},
+        )
+    last = town.post(
+        f"/v1/comments/{page.comments['personnummer']}/removal-notice/withheld",
+        {"reason": "Skribenten är anonym och kan inte nås."},
+        expect=201,
+    ).json()
+
+    report = town.get("/v1/compliance", as_=town.manager, wait=last["position"]).json()
+
+    assert [r["comment_id"] for r in report["removals_without_notice"]] == [page.comments["threat"]]
+
+
+def test_a_rebuild_gives_the_same_flags_as_live(client, runtime):
+    page = given_a_page_with_comments_to_supervise(client, runtime)
+    town = page.town
+    town.post("/v1/supervision/lexicons/own_term/terms", {"terms": ["badet"]}, as_=town.manager, expect=201)
+    later = town.capture_comment(page.post_id, "c-later", text="Badet är stängt igen!")
+    runtime.views.wait_for("supervision", runtime.head())
+    live = flag_rows(runtime)
+    runtime.supervisor.stop()
+
+    runtime.views.view("supervision").reset(runtime.app.name)
+    Projector(runtime.app, runtime.views.projection("supervision"), batch_size=3).catch_up()
+
+    assert flag_rows(runtime) == live
+    assert {r["comment_id"] for r in live if r["kind"] == "own_term"} == {__import__("uuid").UUID(later["id"])}, (
+        "the term applies to comments recorded after it was added"
+    )
+
+
+def flag_rows(runtime) -> list[dict]:
+    with psycopg.connect(runtime.database_url, row_factory=psycopg.rows.dict_row) as conn:
+        return conn.execute("SELECT * FROM supervision_flags ORDER BY flag_id").fetchall()
