@@ -35,7 +35,13 @@ OWN_ERROR_BODIES = (
     {("get", "/healthz", "503"), ("get", "/v1/snapshots/{snapshot_id}/content", "410")}
     | {
         ("get", page, status)
-        for page in ("/{slug}/sociala-medier", "/{slug}/diarium", "/{slug}/diarium/{entry_id}")
+        for page in (
+            "/{slug}/sociala-medier",
+            "/{slug}/sociala-medier/{channel_id}",
+            "/{slug}/sociala-medier/{channel_id}/inlagg/{post_id}",
+            "/{slug}/diarium",
+            "/{slug}/diarium/{entry_id}",
+        )
         for status in ("404", "422", "503")
     }
     | {("get", "/{slug}/uppsikt", status) for status in ("401", "403", "404", "422", "503")}
