@@ -42,7 +42,6 @@ def diary_page(
     page: Annotated[int, Query(ge=1, le=20_000)] = 1,
 ) -> HTMLResponse:
     """The search form a municipality links from its website; empty form fields mean no filter."""
-    organisation = organisation_of(views, slug)
     form = {
         "q": q,
         "date_from": date_from,
@@ -60,7 +59,8 @@ def diary_page(
         _form_type(record_type),
         PAGE_SIZE,
         (page - 1) * PAGE_SIZE,
-    )
+    )  # the form is read first: a bad value is answered the same whatever the views know yet
+    organisation = organisation_of(views, slug)
     rows, total = views.diary.public_entries(organisation["org_id"], query)
     result = DiaryPage(
         organisation=organisation["name"],
