@@ -18,7 +18,7 @@ from domain.secret import Secret
 from kanalarkiv.adapters.credentials import Credentials, CredentialsMissing, CredentialStore
 from kanalarkiv.adapters.keys import load_master_key
 
-TOKEN = "EAAinventedPageTokenThatIsNotReal0123456789"
+TOKEN = "test-page-token-not-a-real-credential"
 APP_SECRET = "invented-app-secret-0123456789"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -79,8 +79,8 @@ def test_replaced_credentials_open_as_the_new_ones_and_destroyed_ones_not_at_all
     _runtime, credentials = store
     org = uuid4()
     sealed = credentials.seal(org, Credentials(access_token=Secret(TOKEN)))
-    credentials.replace(sealed, org, Credentials(access_token=Secret("EAArefreshedInventedToken")))
-    assert credentials.open(sealed, org).access_token.reveal() == "EAArefreshedInventedToken"
+    credentials.replace(sealed, org, Credentials(access_token=Secret("test-refreshed-token-not-a-real-credential")))
+    assert credentials.open(sealed, org).access_token.reveal() == "test-refreshed-token-not-a-real-credential"
     assert credentials.destroy(sealed, org) is True and credentials.destroy(sealed, org) is False
     with pytest.raises(CredentialsMissing):
         credentials.open(sealed, org)
