@@ -5,6 +5,7 @@ from typing import Any
 from projections.access_tokens import AccessTokensProjection
 from projections.audit_trail import AuditTrailProjection
 from projections.capture_runs import CaptureRunsProjection
+from projections.capture_sources import CaptureSourcesProjection
 from projections.channel_content.projection import ChannelContentProjection
 from projections.channel_register import ChannelRegisterProjection
 from projections.core.base import BatchProjection
@@ -30,5 +31,6 @@ PROJECTIONS: tuple[type[BatchProjection[Any]], ...] = (
     RetentionProjection,
     SnapshotsProjection,
     CaptureRunsProjection,
+    CaptureSourcesProjection,
     SupervisionProjection,
 )

@@ -12,6 +12,7 @@ from eventsourcing.postgres import PostgresDatastore
 from projections.access_tokens import AccessTokensView
 from projections.audit_trail import AuditTrailView
 from projections.capture_runs import CaptureRunsView
+from projections.capture_sources import CaptureSourcesView
 from projections.channel_content.view import ChannelContentView
 from projections.channel_register import ChannelRegisterView
 from projections.core.base import BatchProjection, TView, View
@@ -120,6 +121,10 @@ class Views:
     @property
     def capture_runs(self) -> CaptureRunsView:
         return self._of("capture_runs", CaptureRunsView)
+
+    @property
+    def capture_sources(self) -> CaptureSourcesView:
+        return self._of("capture_sources", CaptureSourcesView)
 
     @property
     def supervision(self) -> SupervisionView:
