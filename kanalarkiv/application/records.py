@@ -15,6 +15,7 @@ from eventsourcing.utils import EnvType
 from domain.access import AccessToken
 from domain.channel import Channel
 from domain.organisation import Organisation, OrganisationNumberClaim, organisation_id, valid_slug
+from kanalarkiv.adapters.credentials import CredentialStore
 from kanalarkiv.adapters.snapshot_store import SnapshotStore
 from kanalarkiv.adapters.transcoder import OrjsonTranscoder
 from kanalarkiv.application.capture import BulkCaptureCommands
@@ -66,6 +67,9 @@ class RecordsApplication(
         super().__init__(env)
         self.clock = clock
         self.snapshot_store = SnapshotStore(snapshot_dir, self.keystore)
+        # Live sources' secrets, sealed outside the log under the master key (never in an event).
+        self.credentials = CredentialStore(self.datastore, self._master_key)
+        self.credentials.create_table()
 
     def construct_transcoder(self) -> OrjsonTranscoder:
         return OrjsonTranscoder()
