@@ -14,7 +14,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.actors import Actor
 from domain.post import Post, platform_record_id
-from domain.roster import ChannelRoster, valid_assignment
+from domain.roster import Assignment, ChannelRoster, valid_assignment
 from kanalarkiv.application.base import RecordsBase
 from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import current_actor
@@ -114,19 +114,14 @@ class EditorialCommands(RecordsBase):
         captured_at: datetime | None = None,
         expected_version: int | None = None,
     ) -> Recorded:
-        post = self._versioned(post_id, Post, "post", expected_version)
-        by, at = current_actor(), self.clock()
-        assignment = valid_assignment(self._roster(post.channel_id), by.id, occurred_at or at)
-        post.edit(
-            text,
-            assignment,
+        return self._change_post(
+            post_id,
+            expected_version,
             occurred_at,
-            captured_at,
-            by=by,
-            at=at,
-            channel_registered_at=self._registered_at(post.channel_id),
+            lambda post, assignment, by, at, registered: post.edit(
+                text, assignment, occurred_at, captured_at, by=by, at=at, channel_registered_at=registered
+            ),
         )
-        return self._recorded(post)
 
     @command
     def delete_post(
@@ -138,22 +133,31 @@ class EditorialCommands(RecordsBase):
         captured_at: datetime | None = None,
         expected_version: int | None = None,
     ) -> Recorded:
+        return self._change_post(
+            post_id,
+            expected_version,
+            occurred_at,
+            lambda post, assignment, by, at, registered: post.delete(
+                ground, reason, assignment, occurred_at, captured_at, by=by, at=at, channel_registered_at=registered
+            ),
+        )
+
+    # Plumbing
+
+    def _change_post(
+        self,
+        post_id: UUID,
+        expected_version: int | None,
+        occurred_at: datetime | None,
+        change: Callable[[Post, Assignment | None, Actor, datetime, datetime], None],
+    ) -> Recorded:
+        """An editor's change of a post: the editor must hold a valid assignment for its channel
+        when the change happened (or now), and nothing happened before the channel was registered."""
         post = self._versioned(post_id, Post, "post", expected_version)
         by, at = current_actor(), self.clock()
         assignment = valid_assignment(self._roster(post.channel_id), by.id, occurred_at or at)
-        post.delete(
-            ground,
-            reason,
-            assignment,
-            occurred_at,
-            captured_at,
-            by=by,
-            at=at,
-            channel_registered_at=self._registered_at(post.channel_id),
-        )
+        change(post, assignment, by, at, self._registered_at(post.channel_id))
         return self._recorded(post)
-
-    # Plumbing
 
     def _registered_at(self, channel_id: UUID) -> datetime:
         """When the channel was registered here: nothing a person records on it happened before."""
