@@ -9,6 +9,7 @@ import re
 from html import unescape
 
 from archive_story import SECRET, given_a_channel_with_history
+from editorial_story import given_a_municipality_with_an_active_page
 
 
 def text_of(page: str) -> str:
@@ -81,3 +82,22 @@ def test_a_channel_of_another_organisation_or_not_yet_active_has_no_archive_here
 
     assert unknown.status_code == 404 and unknown.headers["content-type"].startswith("text/html")
     assert wrong_post.status_code == 404
+
+
+def test_a_long_archive_is_paged_newest_first_and_narrowed_by_dates(client, runtime, clock):
+    town = given_a_municipality_with_an_active_page(client, runtime)
+    for day in range(27):  # one post a day for 27 days: more than a page of 25
+        clock.advance(days=1)
+        last = town.publish(f"Dagens information nummer {day + 1}.")
+    runtime.views.wait_for("channel_content", last["position"])
+    archive = f"/valdemarsvik/sociala-medier/{town.channel_id}"
+
+    first, second = client.get(archive), client.get(archive, params={"sida": 2})
+    narrowed = client.get(archive, params={"fran": "2026-03-04", "till": "2026-03-05"})
+
+    assert "27 inlägg, sida 1 av 2" in text_of(first.text) and "Nästa sida" in first.text
+    assert "nummer 27." in text_of(first.text) and "nummer 2." not in text_of(first.text)
+    assert "sida 2 av 2" in text_of(second.text) and "Föregående sida" in second.text
+    assert "nummer 1." in text_of(second.text) and "nummer 2." in text_of(second.text)
+    assert "2 inlägg" in text_of(narrowed.text)
+    assert "nummer 2." in text_of(narrowed.text) and "nummer 3." in text_of(narrowed.text)
