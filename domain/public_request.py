@@ -6,7 +6,7 @@ Every step is an event: who handled what, when, is the request's own audit trail
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -15,37 +15,21 @@ from domain.actors import Actor, Role
 from domain.base import RecordAggregate
 from domain.errors import InvalidTransition, InvalidValue
 from domain.grounds import osl_provision
-from domain.request_rules import Contact, DeliveryForm, FeeSchedule, ItemKind, Outcome, RequestNumber
+from domain.request_rules import (
+    APPEAL_INSTRUCTIONS,
+    Assessment,
+    Contact,
+    DeliveryForm,
+    FeeSchedule,
+    ItemKind,
+    Outcome,
+    RequestedItem,
+    RequestNumber,
+)
 from domain.values import optional_text, required_text
 
 HANDLERS = frozenset({Role.RECORDS_OFFICER})
 MAX_ITEMS = 50
-APPEAL_INSTRUCTIONS = (
-    "Beslutet kan överklagas hos kammarrätten (2 kap. 19 § tryckfrihetsförordningen, 6 kap. 7 § offentlighets- "
-    "och sekretesslagen). Överklagandet ska vara skriftligt och ha kommit in till myndigheten inom tre veckor "
-    "från den dag då du fick del av beslutet. Skriv vilket beslut du överklagar och hur du vill att det ändras. "
-    "Myndigheten prövar först om beslutet ska ändras och skickar annars överklagandet till kammarrätten."
-)
-
-
-@dataclass(frozen=True)
-class RequestedItem:
-    """One record asked for: as the requester named it, and what the service found it to be.
-    ``held_id`` is the record a disposal hold keeps while the request is open (for a diary entry,
-    the post or comment it registers)."""
-
-    kind: str
-    reference: str
-    record_id: UUID | None = None
-    held_id: UUID | None = None
-
-
-@dataclass(frozen=True)
-class Assessment:
-    outcome: str
-    provision: str | None
-    reason: str | None
-    masks: tuple[tuple[int, int], ...] = ()
 
 
 class PublicRecordRequest(RecordAggregate):
@@ -106,7 +90,7 @@ class PublicRecordRequest(RecordAggregate):
 
         def apply(self, request: PublicRecordRequest) -> None:
             request.answered_at = self.occurred_at
-            request.copy_id = self.copy_id
+            request.copy_id, request.pages, request.fee_kr = self.copy_id, self.pages, self.fee_kr
 
     class Delivered(RecordAggregate.Event):
         """The copy was delivered (utlämnad) in ``form``, or the records shown on site."""
@@ -150,6 +134,8 @@ class PublicRecordRequest(RecordAggregate):
         self.delivered_at: datetime | None = None
         self.decision_at: datetime | None = None
         self.copy_id: UUID | None = None
+        self.pages: int | None = None
+        self.fee_kr: int | None = None
 
     @classmethod
     def receive(

@@ -157,3 +157,31 @@ class FeeSchedule:
 
 STATE_FEES = FeeSchedule()
 """The state's schedule (avgiftsförordningen 15–16 §§), the default."""
+
+
+APPEAL_INSTRUCTIONS = (
+    "Beslutet kan överklagas hos kammarrätten (2 kap. 19 § tryckfrihetsförordningen, 6 kap. 7 § offentlighets- "
+    "och sekretesslagen). Överklagandet ska vara skriftligt och ha kommit in till myndigheten inom tre veckor "
+    "från den dag då du fick del av beslutet. Skriv vilket beslut du överklagar och hur du vill att det ändras. "
+    "Myndigheten prövar först om beslutet ska ändras och skickar annars överklagandet till kammarrätten."
+)
+
+
+@dataclass(frozen=True)
+class RequestedItem:
+    """One record asked for: as the requester named it, and what the service found it to be.
+    ``held_id`` is the record a disposal hold keeps while the request is open (for a diary entry,
+    the post or comment it registers)."""
+
+    kind: str
+    reference: str
+    record_id: UUID | None = None
+    held_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    outcome: str
+    provision: str | None
+    reason: str | None
+    masks: tuple[tuple[int, int], ...] = ()

@@ -20,6 +20,7 @@ from projections.editor_assignments import EditorAssignmentsView
 from projections.log_hashes import LogHashesView
 from projections.organisations import OrganisationsView
 from projections.oversight import OversightView
+from projections.public_requests import PublicRequestsView
 from projections.registry import PROJECTIONS
 from projections.retention.view import RetentionView
 from projections.snapshots import SnapshotsView
@@ -120,6 +121,10 @@ class Views:
     @property
     def capture_runs(self) -> CaptureRunsView:
         return self._of("capture_runs", CaptureRunsView)
+
+    @property
+    def public_requests(self) -> PublicRequestsView:
+        return self._of("public_requests", PublicRequestsView)
 
     @property
     def supervision(self) -> SupervisionView:

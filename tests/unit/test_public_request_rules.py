@@ -11,13 +11,15 @@ import pytest
 
 from domain.actors import Actor, Role
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted
-from domain.public_request import APPEAL_INSTRUCTIONS, PublicRecordRequest, RequestedItem
+from domain.public_request import PublicRecordRequest
 from domain.request_rules import (
+    APPEAL_INSTRUCTIONS,
     STATE_FEES,
     Contact,
     DeliveryForm,
     FeeSchedule,
     ItemKind,
+    RequestedItem,
     RequestNumber,
     answer_due,
     is_late,

@@ -1,0 +1,95 @@
+"""The public's form for asking for records (``/{slug}/begaran``) and its receipt, in Swedish.
+The form asks for no name: only the records, the form of delivery, and where to deliver. The
+diary's entries and the archived posts link here with the record filled in."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request, status
+from fastapi.responses import HTMLResponse
+
+from api.deps import AppDep, ViewsDep
+from api.diary_answers import organisation_of
+from api.html import templates
+from api.rate_limit import public_write_limits
+from api.routes.public_requests import receipt_of, receive
+from api.schemas.public_requests import Form as DeliveryFormValue
+from api.schemas.public_requests import RequestCreate
+from api.types import Text
+from domain.request_rules import DeliveryForm
+
+router = APIRouter(tags=["public pages"])
+Prefill = Annotated[Text, Query(max_length=80)]
+Field = Annotated[Text, Form(max_length=2000)]
+
+
+def _lines(value: str) -> list[str]:
+    return [part.strip() for part in value.replace(",", "\n").splitlines() if part.strip()]
+
+
+@router.get("/{slug}/begaran", response_class=HTMLResponse, summary="Begär ut allmän handling (HTML-formulär)")
+def request_form(
+    slug: Text,
+    request: Request,
+    views: ViewsDep,
+    diarienummer: Prefill = "",
+    inlagg: Prefill = "",
+    kommentar: Prefill = "",
+) -> HTMLResponse:
+    """The form, with the record a link named already filled in."""
+    organisation = organisation_of(views, slug)
+    context = {
+        "organisation": organisation["name"],
+        "slug": slug,
+        "form": {"diarienummer": diarienummer, "inlagg": inlagg, "kommentar": kommentar},
+        "forms": [(f.value, f.label_sv) for f in DeliveryForm],
+    }
+    return templates.TemplateResponse(request, "begaran.html", context)
+
+
+@router.post(
+    "/{slug}/begaran",
+    response_class=HTMLResponse,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(public_write_limits)],
+    summary="Skicka en begäran om allmän handling (HTML-formulär)",
+)
+def send_request(
+    slug: Text,
+    request: Request,
+    views: ViewsDep,
+    app: AppDep,
+    utlamning: Annotated[DeliveryFormValue, Form()],
+    diarienummer: Field = "",
+    inlagg: Field = "",
+    kommentar: Field = "",
+    beskrivning: Field = "",
+    epost: Annotated[Text, Form(max_length=254)] = "",
+    postadress: Annotated[Text, Form(max_length=300)] = "",
+    hamtas: Annotated[bool, Form()] = False,
+) -> HTMLResponse:
+    """The receipt page, with the request's number; the same whatever the named records are."""
+    organisation = organisation_of(views, slug)
+    body = RequestCreate(
+        diary_numbers=_lines(diarienummer)[:50],
+        post_ids=_lines(inlagg)[:50],
+        comment_ids=_lines(kommentar)[:50],
+        description=beskrivning or None,
+        form=utlamning,
+        email=epost or None,
+        postal_address=postadress or None,
+        collect=hamtas,
+    )
+    receipt = receipt_of(body, receive(app, organisation["org_id"], body), app)
+    return templates.TemplateResponse(
+        request,
+        "begaran_kvitto.html",
+        {
+            "organisation": organisation["name"],
+            "slug": slug,
+            "receipt": receipt,
+            "form_label": DeliveryForm(utlamning).label_sv,
+        },
+        status_code=status.HTTP_201_CREATED,
+    )
