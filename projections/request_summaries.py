@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.public_request import PublicRecordRequest
+from domain.request_fees import RequestFees
 
 REQUEST_SUMMARIES: dict[type, str] = {
     PublicRecordRequest.Received: "Request for public records {number} received ({form})",
@@ -11,4 +12,6 @@ REQUEST_SUMMARIES: dict[type, str] = {
     PublicRecordRequest.Answered: "Request answered: {pages} pages, fee {fee_kr} kr",
     PublicRecordRequest.Delivered: "Released copy delivered ({form})",
     PublicRecordRequest.DecisionIssued: "Written decision on the refusal issued",
+    RequestFees.ScheduleSet: "Fees for copies set: {free_pages} pages free, then {first_charged_page_kr} kr,"
+    " then {further_page_kr} kr a page ({decision_reference})",
 }

@@ -17,6 +17,8 @@ from api.schemas.public_requests import (
     AssessmentBody,
     DecisionBody,
     Delivery,
+    FeeScheduleBody,
+    FeeScheduleSet,
     RequestCreate,
     RequestDetail,
     RequestQueue,
@@ -29,7 +31,7 @@ from api.schemas.public_requests import (
 from api.types import Text
 from domain.actors import Actor, Role
 from domain.audience import RECORD_READERS
-from domain.request_rules import Contact
+from domain.request_rules import Contact, FeeSchedule
 from kanalarkiv.application.context import acting_as
 from kanalarkiv.application.outcomes import RecordNotFound
 from kanalarkiv.application.public_requests import RequestReceived
@@ -76,6 +78,22 @@ def create_request(slug: Text, body: RequestCreate, views: ViewsDep, app: AppDep
     send them. The receipt says the same whether or not a named record exists or is secret."""
     organisation = organisation_of(views, slug)
     return receipt_of(body, receive(app, organisation["org_id"], body), app)
+
+
+@router.get("/v1/organisations/{slug}/request-fees", response_model=FeeScheduleBody, summary="What paper copies cost")
+def request_fees(slug: Text, views: ViewsDep, app: AppDep) -> FeeScheduleBody:
+    """The organisation's schedule (the state's unless it set its own)."""
+    schedule = app.fee_schedule(organisation_of(views, slug)["org_id"])
+    return FeeScheduleBody.model_validate(schedule, from_attributes=True)
+
+
+@router.put("/v1/request-fees", response_model=RequestRecorded, summary="Set the organisation's fees for copies")
+def set_request_fees(body: FeeScheduleSet, actor: CurrentActor, app: AppDep) -> RequestRecorded:
+    org_id = own_organisation(actor, {Role.RECORDS_OFFICER}, "setting the fees for copies")
+    schedule = FeeSchedule.checked(body.free_pages, body.first_charged_page_kr, body.further_page_kr)
+    return RequestRecorded.model_validate(
+        app.set_fee_schedule(org_id, schedule, body.decision_reference), from_attributes=True
+    )
 
 
 @router.get("/v1/requests", response_model=RequestQueue, summary="The records officer's queue of requests")

@@ -81,6 +81,19 @@ class DecisionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class FeeScheduleBody(BaseModel):
+    """Avgifter för papperskopior; copies by e-mail and viewing on site are always free."""
+
+    free_pages: int = Field(9, ge=0, le=10_000, description="Pages free of charge.")
+    first_charged_page_kr: int = Field(50, ge=0, le=10_000, description="The first page charged for, in kronor.")
+    further_page_kr: int = Field(2, ge=0, le=10_000, description="Each further page, in kronor.")
+    model_config = ConfigDict(extra="forbid")
+
+
+class FeeScheduleSet(FeeScheduleBody):
+    decision_reference: Text = Field(min_length=1, max_length=200, description="The decision setting the fees.")
+
+
 class RequestRecorded(BaseModel):
     id: UUID
     version: int

@@ -19,7 +19,8 @@ from eventsourcing.persistence import IntegrityError
 from domain.diary_numbers import last_taken
 from domain.organisation import Organisation
 from domain.public_request import PublicRecordRequest
-from domain.request_rules import STATE_FEES, Contact, Outcome, RequestedItem, RequestNumber, request_year
+from domain.request_fees import RequestFees
+from domain.request_rules import STATE_FEES, Contact, FeeSchedule, Outcome, RequestedItem, RequestNumber, request_year
 from kanalarkiv.adapters.request_documents import (
     CopiedRecord,
     RefusedRecord,
@@ -149,7 +150,7 @@ class PublicRequestCommands(RequestRecords):
         content, pages = self._release_copy(request, at)
         copy_id = uuid4()
         sha256 = self.snapshot_store.put(request.org_id, copy_id, content)
-        request.answer(copy_id, sha256, pages, STATE_FEES, by=by, at=at)
+        request.answer(copy_id, sha256, pages, self.fee_schedule(request.org_id), by=by, at=at)
         holds = self._find(DisposalHolds.id_for(request.org_id), DisposalHolds, "holds")
         others: list[Aggregate] = []
         if holds is not None and request.hold_ids:
@@ -170,6 +171,19 @@ class PublicRequestCommands(RequestRecords):
         request = self.get_request(request_id)
         request.issue_decision(reasons, by=current_actor(), at=self.clock())
         return self._recorded(request)
+
+    @command
+    def set_fee_schedule(self, org_id: UUID, schedule: FeeSchedule, decision_reference: str) -> Recorded:
+        by, at = current_actor(), self.clock()
+        fees = self._find(RequestFees.id_for(org_id), RequestFees, "fee schedule") or RequestFees.open(
+            org_id, by=by, at=at
+        )
+        fees.set(schedule, decision_reference, by=by, at=at)
+        return self._recorded(fees)
+
+    def fee_schedule(self, org_id: UUID) -> FeeSchedule:
+        fees = self._find(RequestFees.id_for(org_id), RequestFees, "fee schedule")
+        return fees.schedule if fees is not None else STATE_FEES
 
     # Reading
 

@@ -225,3 +225,21 @@ def test_a_request_is_disposed_of_by_its_class_and_its_contact_details_are_gone(
     assert "begarare@example.se" not in str(detail)
     assert detail["email"].startswith("[Gallrad enligt beslut G 2028/2")
     assert detail["number"] == receipt["number"]  # that a request came in stays on record
+
+
+def test_the_organisation_sets_its_own_fees_and_the_answer_charges_by_them(client, runtime):
+    world = given_a_registered_comment(client, runtime)
+    state = client.get("/v1/organisations/valdemarsvik/request-fees").json()
+    world.town.client.put(
+        "/v1/request-fees",
+        json={"free_pages": 0, "first_charged_page_kr": 10, "further_page_kr": 1, "decision_reference": "KS 2026/7"},
+        headers=world.town.officer.headers,
+    ).raise_for_status()
+    receipt = world.ask(form="paper", collect=True, comment_ids=[world.comment["id"]])
+    request_id = world.request_id(receipt["number"], receipt["position"])
+    world.assess(request_id, 0, outcome="release")
+
+    answered = world.answer(request_id)
+
+    assert state == {"free_pages": 9, "first_charged_page_kr": 50, "further_page_kr": 2}
+    assert (answered["pages"], answered["fee_kr"]) == (1, 10)
