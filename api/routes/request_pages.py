@@ -4,24 +4,33 @@ diary's entries and the archived posts link here with the record filled in."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request, status
 from fastapi.responses import HTMLResponse
 
-from api.deps import AppDep, ViewsDep
+from api.deps import AppDep, OptionalActor, ViewsDep
 from api.diary_answers import organisation_of
+from api.errors import Unauthenticated
 from api.html import templates
 from api.rate_limit import public_write_limits
 from api.routes.public_requests import receipt_of, receive
 from api.schemas.public_requests import Form as DeliveryFormValue
-from api.schemas.public_requests import RequestCreate
+from api.schemas.public_requests import RequestCreate, RequestRow
 from api.types import Text
-from domain.request_rules import DeliveryForm
+from domain.audience import RECORD_READERS
+from domain.errors import NotPermitted
+from domain.period import SWEDISH_TIME
+from domain.request_rules import DeliveryForm, Outcome
 
 router = APIRouter(tags=["public pages"])
 Prefill = Annotated[Text, Query(max_length=80)]
 Field = Annotated[Text, Form(max_length=2000)]
+
+
+def swedish_minute(moment: datetime) -> str:
+    return f"{moment.astimezone(SWEDISH_TIME):%Y-%m-%d %H:%M}"
 
 
 def _lines(value: str) -> list[str]:
@@ -90,6 +99,40 @@ def send_request(
             "slug": slug,
             "receipt": receipt,
             "form_label": DeliveryForm(utlamning).label_sv,
+            "swedish": swedish_minute,
         },
         status_code=status.HTTP_201_CREATED,
     )
+
+
+@router.get(
+    "/{slug}/begaranden",
+    response_class=HTMLResponse,
+    summary="Begäranden om allmän handling: registratorns kö (HTML)",
+    responses={
+        401: {"description": "No bearer token, or one that is unknown or revoked"},
+        403: {"description": "The token is not a records officer's or auditor's of the organisation"},
+    },
+)
+def request_queue_page(
+    slug: Text, request: Request, actor: OptionalActor, views: ViewsDep, app: AppDep
+) -> HTMLResponse:
+    """The open requests, oldest first, with their age in working hours and the late ones marked;
+    what the requesters wrote is shown as text, never as markup."""
+    organisation = organisation_of(views, slug)  # slugs are public: asked before the token
+    if actor is None:
+        raise Unauthenticated("the requests page needs a bearer token (Authorization: Bearer ...)")
+    if not actor.belongs_to(organisation["org_id"]) or actor.role not in RECORD_READERS:
+        raise NotPermitted("the requests page is for records officers and auditors of the organisation")
+    now = app.clock()
+    rows = [RequestRow.of(row, now) for row in views.public_requests.requests_of(organisation["org_id"], True, 500, 0)]
+    context = {
+        "organisation": organisation["name"],
+        "slug": slug,
+        "requests": rows,
+        "kinds": {"diary_entry": "diarienummer", "post": "inlägg", "comment": "kommentar", "unresolved": "att utreda"},
+        "outcomes": {o.value: o.label_sv for o in Outcome},
+        "forms": {f.value: f.label_sv for f in DeliveryForm},
+        "swedish": swedish_minute,
+    }
+    return templates.TemplateResponse(request, "begaranden.html", context)

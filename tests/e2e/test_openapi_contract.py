@@ -47,7 +47,11 @@ OWN_ERROR_BODIES = (
         for status in ("404", "422", "503")
     }
     | {("post", "/{slug}/begaran", status) for status in ("400", "404", "409", "413", "422", "429", "503")}
-    | {("get", "/{slug}/uppsikt", status) for status in ("401", "403", "404", "422", "503")}
+    | {
+        ("get", page, status)
+        for page in ("/{slug}/uppsikt", "/{slug}/begaranden")
+        for status in ("401", "403", "404", "422", "503")
+    }
 )
 
 

@@ -11,6 +11,7 @@ import pytest
 from browser import CHROMIUM, chromium, visible_text
 from live_server import serving
 from request_story import given_a_registered_comment
+from test_archive_pages_in_a_browser import JAVA, vnu_errors
 
 
 def link_to_form(html: str) -> str:
@@ -22,7 +23,8 @@ def link_to_form(html: str) -> str:
 def test_an_entry_page_and_an_archived_post_link_to_the_form_with_the_record_filled_in(client, runtime):
     world = given_a_registered_comment(client, runtime)
     runtime.views.wait_for("channel_content", runtime.head())
-    entry_page = client.get(f"/valdemarsvik/diarium/{world.entry['id']}", params={"wait_for_position": runtime.head()})
+    runtime.views.wait_for("diary", runtime.head())
+    entry_page = client.get(f"/valdemarsvik/diarium/{world.entry['id']}")
     post_page = client.get(f"/valdemarsvik/sociala-medier/{world.town.channel_id}/inlagg/{world.comment['post_id']}")
 
     from_entry = client.get(link_to_form(entry_page.text))
@@ -93,3 +95,37 @@ def test_a_request_is_sent_from_the_entry_page_in_a_browser(client, runtime, tmp
     assert world.entry["diary_number"] in text and "Kopia per e-post" in text
     queue = world.queue(wait=runtime.head())
     assert [(row["number"], row["form"]) for row in queue] == [("BEG 2026/0001", "email")]
+
+
+def test_the_officers_queue_page_shows_age_and_lateness_and_what_requesters_wrote_as_text(client, runtime):
+    world = given_a_registered_comment(client, runtime)
+    world.ask(diary_numbers=["<script>alert(1)</script>"])
+    receipt = world.ask(diary_numbers=[world.entry["diary_number"]])
+    runtime.views.wait_for("public_requests", receipt["position"])
+    runtime.app.clock.advance(days=1, hours=8)
+
+    page = client.get("/valdemarsvik/begaranden", headers=world.town.officer.headers)
+    anonymous = client.get("/valdemarsvik/begaranden")
+    editor = client.get("/valdemarsvik/begaranden", headers=world.town.editor.headers)
+
+    assert page.status_code == 200
+    assert "<script>alert" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "BEG 2026/0001" in page.text and "BEG 2026/0002" in page.text
+    assert page.text.count("<strong>Sen</strong>") == 2 and "16.0" in page.text
+    assert anonymous.status_code == 401 and editor.status_code == 403
+
+
+@pytest.mark.skipif(JAVA is None, reason="vnu needs Java (apt-get install default-jre-headless)")
+def test_the_request_pages_are_valid_html(client, runtime, tmp_path):
+    world = given_a_registered_comment(client, runtime)
+    receipt = client.post("/valdemarsvik/begaran", data={"beskrivning": "Protokollet", "utlamning": "on_site"})
+    runtime.views.wait_for("public_requests", runtime.head())
+    runtime.views.wait_for("diary", runtime.head())
+    pages = {
+        "form": client.get("/valdemarsvik/begaran", params={"diarienummer": world.entry["diary_number"]}).text,
+        "receipt": receipt.text,
+        "refused": client.post("/valdemarsvik/begaran", data={"utlamning": "email"}).text,
+        "queue": client.get("/valdemarsvik/begaranden", headers=world.town.officer.headers).text,
+        "entry": client.get(f"/valdemarsvik/diarium/{world.entry['id']}").text,
+    }
+    assert vnu_errors(pages, tmp_path) == []
