@@ -28,10 +28,7 @@ class RequestWorld:
         return response.json()
 
     def queue(self, status: str = "open", wait: int | None = None) -> list[dict]:
-        response = self.town.get("/v1/requests", as_=self.town.officer, status=status)
-        if wait is not None:
-            self.town.runtime.views.wait_for("public_requests", wait)
-            response = self.town.get("/v1/requests", as_=self.town.officer, status=status)
+        response = self.town.get("/v1/requests", as_=self.town.officer, wait=wait, status=status)
         assert response.status_code == 200, response.text
         return response.json()["requests"]
 

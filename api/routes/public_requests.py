@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from api.deps import AppDep, CurrentActor, ViewsDep, own_organisation
+from api.deps import AppDep, CurrentActor, ViewsDep, WaitFor, own_organisation
 from api.diary_answers import organisation_of
 from api.rate_limit import public_write_limits
 from api.schemas.public_requests import (
@@ -54,10 +54,10 @@ def receive(app: RecordsApplication, org_id: UUID, body: RequestCreate) -> Reque
         )
 
 
-def receipt_of(body: RequestCreate, received: RequestReceived, app: RecordsApplication) -> RequestReceipt:
+def receipt_of(body: RequestCreate, received: RequestReceived) -> RequestReceipt:
     return RequestReceipt(
         number=received.number,
-        received_at=app.clock(),
+        received_at=received.received_at,
         named=[*body.diary_numbers, *body.post_ids, *body.comment_ids],
         described=bool(body.description and body.description.strip()),
         form=body.form,
@@ -77,7 +77,7 @@ def create_request(slug: Text, body: RequestCreate, views: ViewsDep, app: AppDep
     """Name records by diary number or id, or describe them; say how you want them and where to
     send them. The receipt says the same whether or not a named record exists or is secret."""
     organisation = organisation_of(views, slug)
-    return receipt_of(body, receive(app, organisation["org_id"], body), app)
+    return receipt_of(body, receive(app, organisation["org_id"], body))
 
 
 @router.get("/v1/organisations/{slug}/request-fees", response_model=FeeScheduleBody, summary="What paper copies cost")
@@ -104,10 +104,12 @@ def request_queue(
     status: Literal["open", "all"] = "open",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    wait_for_position: WaitFor = None,
 ) -> RequestQueue:
     """Oldest first, with each request's age in working hours and whether it is late (still open
     at the end of the next working day)."""
     org_id = own_organisation(actor, RECORD_READERS, "reading the requests for public records")
+    views.wait_for("public_requests", wait_for_position)
     rows = views.public_requests.requests_of(org_id, status == "open", limit, offset)
     now = app.clock()
     return RequestQueue(requests=[RequestRow.of(row, now) for row in rows])

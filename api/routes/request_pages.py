@@ -90,7 +90,7 @@ def send_request(
         postal_address=postadress or None,
         collect=hamtas,
     )
-    receipt = receipt_of(body, receive(app, organisation["org_id"], body), app)
+    receipt = receipt_of(body, receive(app, organisation["org_id"], body))
     return templates.TemplateResponse(
         request,
         "begaran_kvitto.html",

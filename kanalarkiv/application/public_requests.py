@@ -40,6 +40,7 @@ ATTEMPTS = 50
 class RequestReceived:
     recorded: Recorded
     number: str
+    received_at: datetime
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class PublicRequestCommands(RequestRecords):
         except IntegrityError:
             return None
         self._request_hints[org_id] = (number.year, number.sequence)
-        return RequestReceived(recorded, str(number))
+        return RequestReceived(recorded, str(number), at)
 
     def _next_request_number(self, org_id: UUID, at: datetime) -> RequestNumber:
         year = request_year(at)
