@@ -49,19 +49,20 @@ class PublicRecordRequest(RecordAggregate):
         hold_ids: list[UUID]
 
     class ItemResolved(RecordAggregate.Event):
-        """The records officer found the record an item named in free text (or by an unknown number)."""
+        """The records officer found the record an item named in free text or by an unknown number
+        (``item`` one past the last: a further record the request's description meant)."""
 
         item: int
+        reference: str
         kind: str
         record_id: UUID
         held_id: UUID | None
         hold_id: UUID | None
 
         def apply(self, request: PublicRecordRequest) -> None:
-            old = request.items[self.item]
-            request.items[self.item] = RequestedItem(self.kind, old.reference, self.record_id, self.held_id)
-            if self.hold_id is not None:
-                request.hold_ids = [*request.hold_ids, self.hold_id]
+            found = RequestedItem(self.kind, self.reference, self.record_id, self.held_id)
+            request.items[self.item : self.item + 1] = [found]
+            request.hold_ids = [*request.hold_ids, *([self.hold_id] if self.hold_id else [])]
 
     class RecordAssessed(RecordAggregate.Event):
         """A requested record was assessed (menprövning): released, released with the ``masks``
@@ -179,19 +180,15 @@ class PublicRecordRequest(RecordAggregate):
 
     def resolve(self, item: int, found: RequestedItem, hold_id: UUID | None, by: Actor, at: datetime) -> None:
         self._handling(by, "resolving a requested record")
-        if self._item(item).kind != ItemKind.UNRESOLVED:
+        if item == len(self.items) and self.description is not None:
+            reference = "(enligt beskrivningen)"
+        elif self._item(item).kind != ItemKind.UNRESOLVED:
             raise InvalidTransition(f"item {item} already names a record")
+        else:
+            reference = self.items[item].reference
         assert found.record_id is not None, "a resolved item names its record"
-        self._record(
-            self.ItemResolved,
-            by,
-            at,
-            item=item,
-            kind=found.kind,
-            record_id=found.record_id,
-            held_id=found.held_id,
-            hold_id=hold_id,
-        )
+        fields: dict[str, Any] = {"kind": found.kind, "record_id": found.record_id, "held_id": found.held_id}
+        self._record(self.ItemResolved, by, at, item=item, reference=reference, hold_id=hold_id, **fields)
 
     def assess(
         self,

@@ -100,8 +100,9 @@ class PublicRequestsProjection(BatchProjection[PublicRequestsView]):
     @handles(PublicRecordRequest.ItemResolved)
     def resolved(self, event: PublicRecordRequest.ItemResolved, curs: Cursor[Any], position: int) -> None:
         curs.execute(
-            "UPDATE public_request_items SET kind = %s, record_id = %s WHERE request_id = %s AND item = %s",
-            (event.kind, event.record_id, event.originator_id, event.item),
+            "INSERT INTO public_request_items (request_id, item, kind, reference, record_id) VALUES (%s, %s, %s, %s, %s)"
+            " ON CONFLICT (request_id, item) DO UPDATE SET kind = EXCLUDED.kind, record_id = EXCLUDED.record_id",
+            (event.originator_id, event.item, event.kind, event.reference, event.record_id),
         )
         self._touch(event, curs, position)
 

@@ -20,9 +20,11 @@ from api.schemas.public_requests import Form as DeliveryFormValue
 from api.schemas.public_requests import RequestCreate, RequestRow
 from api.types import Text
 from domain.audience import RECORD_READERS
-from domain.errors import NotPermitted
+from domain.errors import InvalidValue, NotPermitted
 from domain.period import SWEDISH_TIME
+from domain.public_request import MAX_ITEMS
 from domain.request_rules import DeliveryForm, Outcome
+from kanalarkiv.application.request_records import MAX_REFERENCE
 
 router = APIRouter(tags=["public pages"])
 Prefill = Annotated[Text, Query(max_length=80)]
@@ -33,8 +35,12 @@ def swedish_minute(moment: datetime) -> str:
     return f"{moment.astimezone(SWEDISH_TIME):%Y-%m-%d %H:%M}"
 
 
-def _lines(value: str) -> list[str]:
-    return [part.strip() for part in value.replace(",", "\n").splitlines() if part.strip()]
+def _lines(value: str, field: str) -> list[str]:
+    """The numbers or ids a form field lists, one a line (or separated by commas)."""
+    lines = [part.strip() for part in value.replace(",", "\n").splitlines() if part.strip()]
+    if len(lines) > MAX_ITEMS or any(len(line) > MAX_REFERENCE for line in lines):
+        raise InvalidValue(field, f"at most {MAX_ITEMS} records, each at most {MAX_REFERENCE} characters")
+    return lines
 
 
 @router.get("/{slug}/begaran", response_class=HTMLResponse, summary="Begär ut allmän handling (HTML-formulär)")
@@ -81,9 +87,9 @@ def send_request(
     """The receipt page, with the request's number; the same whatever the named records are."""
     organisation = organisation_of(views, slug)
     body = RequestCreate(
-        diary_numbers=_lines(diarienummer)[:50],
-        post_ids=_lines(inlagg)[:50],
-        comment_ids=_lines(kommentar)[:50],
+        diary_numbers=_lines(diarienummer, "diarienummer"),
+        post_ids=_lines(inlagg, "inlagg"),
+        comment_ids=_lines(kommentar, "kommentar"),
         description=beskrivning or None,
         form=utlamning,
         email=epost or None,

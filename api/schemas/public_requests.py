@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,16 +12,16 @@ from api.types import Instant, Text
 from domain.request_rules import answer_due, is_late, working_hours
 from kanalarkiv.application.public_requests import RequestDetails
 
-Reference = Field(min_length=1, max_length=80)
+Reference = Annotated[Text, Field(min_length=1, max_length=80)]
 Form = Literal["paper", "email", "on_site"]
 
 
 class RequestCreate(BaseModel):
     """What anyone sends to ask for records: no name, only what delivery needs (efterforskningsförbud)."""
 
-    diary_numbers: list[Text] = Field([], max_length=50, description="Diarienummer, e.g. 'KS 2026/0042-1'.")
-    post_ids: list[Text] = Field([], max_length=50, description="Ids of archived posts.")
-    comment_ids: list[Text] = Field([], max_length=50, description="Ids of comments.")
+    diary_numbers: list[Reference] = Field([], max_length=50, description="Diarienummer, e.g. 'KS 2026/0042-1'.")
+    post_ids: list[Reference] = Field([], max_length=50, description="Ids of archived posts.")
+    comment_ids: list[Reference] = Field([], max_length=50, description="Ids of comments.")
     description: Text | None = Field(
         None, max_length=2000, description="Free text, when you do not know the numbers: what you ask for."
     )

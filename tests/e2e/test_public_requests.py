@@ -243,3 +243,36 @@ def test_the_organisation_sets_its_own_fees_and_the_answer_charges_by_them(clien
 
     assert state == {"free_pages": 9, "first_charged_page_kr": 50, "further_page_kr": 2}
     assert (answered["pages"], answered["fee_kr"]) == (1, 10)
+
+
+def test_the_officer_finds_the_records_a_description_meant_and_an_unknown_number_meant(client, runtime):
+    world = given_a_registered_comment(client, runtime, text="Fråga om bygglovet på Storgatan.")
+    described = world.ask(description="Kommentaren om bygglovet förra veckan")
+    numbered = world.ask(diary_numbers=["KS 2026/99"])
+    by_description = world.request_id(described["number"], numbered["position"])
+    by_number = world.request_id(numbered["number"], numbered["position"])
+    found = {"kind": "comment", "reference": world.comment["id"]}
+
+    world.town.post(f"/v1/requests/{by_description}/items/0/resolution", found, as_=world.town.officer)
+    world.town.post(
+        f"/v1/requests/{by_number}/items/0/resolution",
+        {"kind": "diary_entry", "reference": world.entry["diary_number"]},
+        as_=world.town.officer,
+    )
+    unknown = world.town.post(
+        f"/v1/requests/{by_number}/items/0/resolution",
+        found | {"reference": "KS 2026/0404"},
+        as_=world.town.officer,
+        expect=None,
+    )
+    world.assess(by_description, 0, outcome="release")
+    copy = world.answer(by_description)["copy_url"]
+
+    assert "Fråga om bygglovet på Storgatan." in pdf_text(client.get(copy, headers=world.town.officer.headers).content)
+    items = {r["number"]: r["items"] for r in world.queue("all", wait=runtime.head())}
+    assert items[described["number"]][0]["reference"] == "(enligt beskrivningen)"
+    assert (items[numbered["number"]][0]["kind"], items[numbered["number"]][0]["reference"]) == (
+        "diary_entry",
+        "KS 2026/99",
+    )
+    assert unknown.status_code in (409, 422)
