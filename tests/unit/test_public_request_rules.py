@@ -171,3 +171,26 @@ def test_the_answer_charges_the_paper_copy_by_its_pages():
     request.deliver(by=OFFICER, at=at)
     with pytest.raises(InvalidTransition):
         request.deliver(by=OFFICER, at=at)
+
+
+def test_a_description_alone_is_answered_with_the_records_the_officer_found_for_it():
+    request = PublicRecordRequest.receive(
+        ORG,
+        RequestNumber(2026, 2),
+        [],
+        "Kommentarerna om simhallen i mars",
+        Contact.checked("on_site", None, None, False),
+        [],
+        by=Actor.public(ORG),
+        at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+    )
+    at = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    hold = uuid4()
+
+    request.resolve(0, RequestedItem(ItemKind.COMMENT, "", uuid4(), uuid4()), hold, by=OFFICER, at=at)
+    request.resolve(1, RequestedItem(ItemKind.COMMENT, "", uuid4(), uuid4()), None, by=OFFICER, at=at)
+
+    assert [item.reference for item in request.items] == ["(enligt beskrivningen)"] * 2
+    assert request.hold_ids == [hold]
+    with pytest.raises(InvalidValue):
+        request.resolve(5, RequestedItem(ItemKind.COMMENT, "", uuid4(), None), None, by=OFFICER, at=at)
