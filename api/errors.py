@@ -48,6 +48,18 @@ class Unauthenticated(Exception):
     """No bearer token, or one that is unknown or revoked."""
 
 
+class TooManyRequests(Exception):
+    """A client asked more often than the public's limit allows."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"too many requests from this address: try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+
+class BodyTooLarge(Exception):
+    """A body longer than the route takes."""
+
+
 def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
@@ -103,6 +115,16 @@ def install_error_handlers(app: FastAPI) -> None:
         response = problem(401, "Unauthorized", str(exc))
         response.headers["WWW-Authenticate"] = 'Bearer realm="kanalarkiv"'
         return response
+
+    @app.exception_handler(TooManyRequests)
+    def too_many(request: Request, exc: TooManyRequests) -> JSONResponse:
+        response = problem(429, "Too Many Requests", str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.exception_handler(BodyTooLarge)
+    def too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
+        return problem(413, "Content Too Large", str(exc))
 
     @app.exception_handler(ProjectionLagging)
     def lagging(request: Request, exc: ProjectionLagging) -> JSONResponse:

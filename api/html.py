@@ -23,13 +23,17 @@ HEADINGS = {
     401: "Inloggning krävs",
     403: "Åtkomst nekad",
     404: "Sidan finns inte",
+    413: "För mycket text",
     422: "Uppgifterna kunde inte användas",
+    429: "För många förfrågningar",
     503: "Tjänsten är tillfälligt otillgänglig",
 }
 EXPLANATIONS = {
     404: "Det finns ingen sida på den här adressen. Kontrollera adressen, eller gå till myndighetens webbplats "
     "och följ länken därifrån.",
     422: "Någon av uppgifterna i sökningen gick inte att använda. Ändra den och sök igen.",
+    413: "Texten är för lång. Korta den och skicka igen.",
+    429: "Det har kommit många förfrågningar från din adress. Vänta en stund och försök igen.",
     503: "Tjänsten kan inte svara just nu. Försök igen om en stund.",
 }
 KEPT_HEADERS = ("retry-after", "www-authenticate")

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import install_error_handlers
 from api.html import answer_pages_in_html
 from api.openapi import document_answers
+from api.rate_limit import RateLimiter
 from api.routes import (
     archival,
     archive_pages,
@@ -35,6 +36,8 @@ from api.routes import (
     pages,
     post_versions,
     posts,
+    public_requests,
+    request_pages,
     retention,
     snapshots,
     supervision,
@@ -108,6 +111,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(capture_imports.router)
     app.include_router(post_versions.router)
     app.include_router(archive_pages.router)
+    app.include_router(public_requests.router)
+    app.include_router(request_pages.router)
+    app.state.request_limiter = RateLimiter()
     answer_pages_in_html(app)
     document_answers(app)
     return app

@@ -19,6 +19,7 @@ from fastapi.security import HTTPBearer
 from api.deps import as_of_position, current_actor, expected_version, get_application, get_runtime, get_views
 from api.errors import PROBLEM_JSON, Problem
 from api.html import serves_html
+from api.rate_limit import public_write_limits
 from api.schemas.capture import Captured
 
 SCHEMAS = "#/components/schemas/"
@@ -89,7 +90,7 @@ def _document(operation: dict[str, Any], route: Any) -> None:
         answer.setdefault("content", _error_content(route))
         if status == 401:
             answer.setdefault("headers", BEARER_CHALLENGE)
-        if status == 503:
+        if status in (429, 503):
             answer.setdefault("headers", RETRY_AFTER)
     operation["responses"] = dict(sorted(responses.items()))
 
@@ -120,6 +121,9 @@ def _answers(route: Any, calls: set[Callable[..., Any]], uses_token: bool) -> di
         add(400, "The body could not be parsed: not UTF-8 JSON, or broken multipart form data")
     if _params(route) or route.body_field is not None:
         add(422, "Invalid input: `errors` names each field")
+    if public_write_limits in calls:
+        add(413, "The body is longer than the public's limit")
+        add(429, "Too many requests from this client address: wait `Retry-After` seconds")
     if calls & {get_runtime, get_application, get_views} or uses_token:
         add(503, "The database is unavailable, or a view has not reached the position asked for")
     return answers

@@ -30,6 +30,7 @@ from domain.supervision.lexicon_record import OrganisationLexicon
 from projections.capture_summaries import CAPTURE_SUMMARIES
 from projections.core.base import BatchProjection, View, handles
 from projections.core.storable import storable
+from projections.request_summaries import REQUEST_SUMMARIES
 from retention.crypto.content import sealed_fields
 
 _ENVELOPE = {
@@ -89,6 +90,7 @@ _SUMMARIES: dict[type, str] = {
     RecordRegistration.Reclaimed: "Registered again as {number}",
     RecordRegistration.Released: "Registration released: entry {entry_id} annulled",
     **CAPTURE_SUMMARIES,
+    **REQUEST_SUMMARIES,
     ChannelSupervision.Opened: "Channel's supervision policy opened",
     ChannelSupervision.UserInformationChanged: "User information (BBS-lagen 3 §) written anew",
     ChannelSupervision.ResponseTargetSet: "Response target set to {working_hours:g} working hours",

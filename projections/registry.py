@@ -14,6 +14,7 @@ from projections.editor_assignments import EditorAssignmentsProjection
 from projections.log_hashes import LogHashesProjection
 from projections.organisations import OrganisationsProjection
 from projections.oversight import OversightProjection
+from projections.public_requests import PublicRequestsProjection
 from projections.retention.projection import RetentionProjection
 from projections.snapshots import SnapshotsProjection
 from projections.supervision import SupervisionProjection
@@ -33,4 +34,5 @@ PROJECTIONS: tuple[type[BatchProjection[Any]], ...] = (
     CaptureRunsProjection,
     CaptureSourcesProjection,
     SupervisionProjection,
+    PublicRequestsProjection,
 )

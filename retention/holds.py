@@ -16,6 +16,8 @@ from domain.organisation import NAMESPACE
 from domain.values import plain_text
 
 HOLDERS = {Role.RECORDS_OFFICER, Role.AUDITOR}
+REQUEST_HOLDERS = HOLDERS | {Role.PUBLIC}
+"""A request for public records holds what it names by itself: whoever asks places that hold."""
 
 
 class HoldScope(StrEnum):
@@ -133,7 +135,7 @@ class DisposalHolds(RecordAggregate):
 
     @classmethod
     def open(cls, org_id: UUID, by: Actor, at: datetime) -> DisposalHolds:
-        by.require(HOLDERS, org_id, "placing a disposal hold")
+        by.require(REQUEST_HOLDERS, org_id, "placing a disposal hold")
         return cls._create(cls.Opened, id=cls.id_for(org_id), **cls.envelope(by, at, None, org_id))
 
     def place(
@@ -166,6 +168,21 @@ class DisposalHolds(RecordAggregate):
             target=target,
             query=query,
             reason=required_text("reason", reason, 2000),
+        )
+
+    def hold_for_request(self, hold_id: UUID, record_id: UUID, request_number: str, by: Actor, at: datetime) -> None:
+        """A pending request holds a record it names: it is not disposed of until the request is answered."""
+        by.require(REQUEST_HOLDERS, self.org_id, "holding a requested record")
+        reason = f"Begäran om allmän handling {request_number} är inte besvarad (TF 2 kap. 15 §)"
+        self._record(
+            self.HoldPlaced,
+            by,
+            at,
+            hold_id=hold_id,
+            scope=HoldScope.RECORD.value,
+            target=str(record_id),
+            query=None,
+            reason=reason,
         )
 
     def lift(self, hold_id: UUID, reason: str, by: Actor, at: datetime) -> None:

@@ -45,6 +45,22 @@ EXAMPLE_PLAN: list[JsonValue] = [
     {"code": "snapshot", "name": "Skärmdump av kanal", "rule": "keep", "legal_basis": "RA-FS 2009:1"},
     {"code": "diary_entry", "name": "Diarieföring", "rule": "keep", "legal_basis": "OSL 5 kap. 1 §, arkivlagen"},
     {"code": "assignment", "name": "Redaktörsuppdrag", "rule": "keep", "legal_basis": "Arkivlagen 3 §"},
+    {
+        "code": "public_request",
+        "name": "Begäran om allmän handling (beställarens kontaktuppgifter)",
+        "rule": "after_period",
+        "period": "P2Y",
+        "trigger": "created",
+        "legal_basis": "Kommunarkivets gallringsbeslut KS 2025/0117 p. 9",
+    },
+    {
+        "code": "request_copy",
+        "name": "Utlämnad kopia",
+        "rule": "after_period",
+        "period": "P2Y",
+        "trigger": "created",
+        "legal_basis": "Kommunarkivets gallringsbeslut KS 2025/0117 p. 9",
+    },
 ]
 
 

@@ -25,6 +25,7 @@ from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import Clock, current_actor, system_clock
 from kanalarkiv.application.diary import DiaryCommands
 from kanalarkiv.application.outcomes import AlreadyExists, Recorded
+from kanalarkiv.application.public_requests import PublicRequestCommands
 from kanalarkiv.application.retention import RetentionCommands
 from kanalarkiv.application.snapshots import SnapshotCommands
 from kanalarkiv.application.supervision import SupervisionCommands
@@ -48,6 +49,7 @@ class RecordsApplication(
     BulkCaptureCommands,
     CaptureImportCommands,
     DiaryCommands,
+    PublicRequestCommands,
     RetentionCommands,
     SnapshotCommands,
     SupervisionCommands,

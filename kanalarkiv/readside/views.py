@@ -21,6 +21,7 @@ from projections.editor_assignments import EditorAssignmentsView
 from projections.log_hashes import LogHashesView
 from projections.organisations import OrganisationsView
 from projections.oversight import OversightView
+from projections.public_requests import PublicRequestsView
 from projections.registry import PROJECTIONS
 from projections.retention.view import RetentionView
 from projections.snapshots import SnapshotsView
@@ -125,6 +126,10 @@ class Views:
     @property
     def capture_sources(self) -> CaptureSourcesView:
         return self._of("capture_sources", CaptureSourcesView)
+
+    @property
+    def public_requests(self) -> PublicRequestsView:
+        return self._of("public_requests", PublicRequestsView)
 
     @property
     def supervision(self) -> SupervisionView:

@@ -13,6 +13,7 @@ from psycopg import Cursor
 
 from domain.comment import Comment, ModerationAction
 from domain.post import Post
+from domain.public_request import PublicRecordRequest
 from projections.core.base import BatchProjection, handles, key
 from projections.core.storable import storable
 from projections.retention.view import RetentionView
@@ -83,6 +84,15 @@ class RetentionProjection(BatchProjection[RetentionView]):
     @handles(Comment.ReplyPosted, reads="retention_records", keys=key("reply_id"))
     def reply(self, event: Comment.ReplyPosted, curs: Cursor[Any], position: int) -> None:
         self._record(position, event.reply_id, event.org_id, RecordKind.REPLY, event.channel_id, event.occurred_at)
+
+    @handles(PublicRecordRequest.Received, reads="retention_records")
+    def request(self, event: PublicRecordRequest.Received, curs: Cursor[Any], position: int) -> None:
+        self._record(position, event.originator_id, event.org_id, RecordKind.PUBLIC_REQUEST, None, event.timestamp)
+
+    @handles(PublicRecordRequest.Answered, reads="retention_records", keys=lambda e: (e.copy_id,) if e.copy_id else ())
+    def request_copy(self, event: PublicRecordRequest.Answered, curs: Cursor[Any], position: int) -> None:
+        if event.copy_id is not None:
+            self._record(position, event.copy_id, event.org_id, RecordKind.REQUEST_COPY, None, event.timestamp)
 
     @handles(Comment.Moderated, Comment.ModerationReversed, reads="retention_records")
     def moderation(self, event: Comment.Event, curs: Cursor[Any], position: int) -> None:

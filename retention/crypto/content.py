@@ -15,6 +15,7 @@ from typing import Any
 from domain.comment import Comment
 from domain.personal_data import DataSubjectSearch
 from domain.post import Post
+from domain.public_request import PublicRecordRequest
 from domain.supervision.comment_supervision import CommentSupervision
 
 SUBJECT = "subject"
@@ -47,6 +48,12 @@ CONTENT: dict[type, tuple[SealedField, ...]] = {
     Comment.EditCaptured: (SealedField("text_before", _record()), SealedField("text_after", _record())),
     # The notice to a removed comment's poster is disposed of with the comment.
     CommentSupervision.RemovalNoticeRecorded: (SealedField("text", _record("comment_id")),),
+    # A request's contact details and the requester's own words die with the request (its class's rule).
+    PublicRecordRequest.Received: (
+        SealedField("description", _record()),
+        SealedField("email", _record()),
+        SealedField("postal_address", _record()),
+    ),
     DataSubjectSearch.Performed: (
         SealedField("platform_author_id", _record()),
         SealedField("author_name", _record()),

@@ -24,6 +24,7 @@ from schemathesis.checks import (
 from snapshot_story import tiny_png
 
 from api.schemas.retention import EXAMPLE_PLAN
+from domain.request_rules import RequestNumber
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -41,10 +42,16 @@ OWN_ERROR_BODIES = (
             "/{slug}/sociala-medier/{channel_id}/inlagg/{post_id}",
             "/{slug}/diarium",
             "/{slug}/diarium/{entry_id}",
+            "/{slug}/begaran",
         )
         for status in ("404", "422", "503")
     }
-    | {("get", "/{slug}/uppsikt", status) for status in ("401", "403", "404", "422", "503")}
+    | {("post", "/{slug}/begaran", status) for status in ("400", "404", "409", "413", "422", "429", "503")}
+    | {
+        ("get", page, status)
+        for page in ("/{slug}/uppsikt", "/{slug}/begaranden")
+        for status in ("401", "403", "404", "422", "503")
+    }
 )
 
 
@@ -143,6 +150,10 @@ def seeded_world(client, runtime) -> World:
         as_=town.officer,
         expect=201,
     ).json()
+    asked = client.post(
+        "/v1/organisations/valdemarsvik/requests", json={"form": "on_site", "diary_numbers": [entry["diary_number"]]}
+    ).json()
+    request_id = RequestNumber.parse(asked["number"]).request_id(runtime.app.organisation_by_slug("valdemarsvik").id)
     register_organisation(runtime, "grannby", "Grannby kommun", "212000-0001")
     stranger = staff(runtime, "grannby", "records_officer", "Sam Främling")
     runtime.views.wait_for("audit_trail", hold["position"])
@@ -158,6 +169,7 @@ def seeded_world(client, runtime) -> World:
         "snapshot_id": snapshot["id"],
         "hold_id": hold["id"],
         "record_id": comment["post_id"],
+        "request_id": str(request_id),
     }
     people = (town.officer, town.manager, town.editor, town.capture, town.auditor, webmaster, stranger)
     return World(ids, [*(person.headers for person in people), None])
