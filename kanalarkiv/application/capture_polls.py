@@ -23,7 +23,7 @@ from domain.capture_run import RunCounts
 from domain.capture_source import LONGEST_INTERVAL, POLLERS, CaptureSource
 from domain.errors import InvalidTransition
 from kanalarkiv.adapters.credentials import CredentialsMissing
-from kanalarkiv.adapters.poll_state import PollState, PollStates
+from kanalarkiv.adapters.poll_state import PollState
 from kanalarkiv.application.capture_changes import Progress
 from kanalarkiv.application.capture_import import ImportRefused
 from kanalarkiv.application.capture_sources import CaptureSourceCommands
@@ -73,7 +73,6 @@ class PollOutcome:
 class CapturePollCommands(CaptureSourceCommands):
     live_endpoints: LiveEndpoints = LiveEndpoints()
     retry_policy: RetryPolicy | None = None  # the connectors' default unless the runtime (or a test) sets one
-    poll_states: PollStates
 
     def poll_capture_source(self, source_id: UUID, progress: Progress | None = None) -> PollOutcome:
         source = self.get_capture_source(source_id)

@@ -12,6 +12,7 @@ from domain.capture_source import CaptureSource
 from domain.capture_source_claim import SourceAccountClaim
 from domain.channel import CHANNEL_STEWARDS
 from kanalarkiv.adapters.credentials import Credentials, CredentialStore
+from kanalarkiv.adapters.poll_state import PollStates
 from kanalarkiv.application.base import RecordsBase
 from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import current_actor
@@ -20,6 +21,7 @@ from kanalarkiv.application.outcomes import AlreadyExists, Recorded
 
 class CaptureSourceCommands(RecordsBase):
     credentials: CredentialStore
+    poll_states: PollStates
 
     def connect_capture_source(
         self,
@@ -89,8 +91,10 @@ class CaptureSourceCommands(RecordsBase):
             if sealed is not None:
                 self.credentials.destroy(sealed, source.org_id)
             raise
-        if sealed is not None and old is not None:
-            self.credentials.destroy(old, source.org_id)
+        if sealed is not None:
+            self.poll_states.forget(source.id)  # new credentials: due now, whatever failed before
+            if old is not None:
+                self.credentials.destroy(old, source.org_id)
         return recorded
 
     @command
