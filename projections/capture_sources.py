@@ -90,10 +90,14 @@ class CaptureSourcesView(View):
         self, org_id: UUID | None, state: str | None = None, source_id: UUID | None = None
     ) -> list[dict[str, Any]]:
         """Sources with their state and when each is due next (``org_id`` none: every organisation's)."""
-        due = "p.next_poll_at" if self._has_poll_state() else "NULL::timestamptz"
+        due = (
+            "p.next_poll_at, p.not_modified_polls"
+            if self._has_poll_state()
+            else "NULL::timestamptz AS next_poll_at, 0 AS not_modified_polls"
+        )
         join = " LEFT JOIN capture_poll_state p USING (source_id)" if self._has_poll_state() else ""
         return self.fetch_all(
-            f"SELECT s.*, {STATE} AS state, {due} AS next_poll_at FROM capture_sources s{join}"
+            f"SELECT s.*, {STATE} AS state, {due} FROM capture_sources s{join}"
             f" WHERE (%(org)s::uuid IS NULL OR s.org_id = %(org)s) AND (%(state)s::text IS NULL OR {STATE} = %(state)s)"
             " AND (%(source)s::uuid IS NULL OR s.source_id = %(source)s) ORDER BY s.channel_id, s.connected_at, s.source_id",
             {"org": org_id, "state": state, "source": source_id},

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
+from api.capture_health import connected_sources, source_metrics, sources_summary
 from api.deps import RuntimeDep
 from kanalarkiv.runtime import Runtime
 
@@ -44,6 +45,7 @@ def health(runtime: RuntimeDep) -> JSONResponse:
         if not runtime.database_reachable():
             raise ConnectionError("no connection within 2 s")
         report = projection_report(runtime)
+        report["capture_sources"] = sources_summary(connected_sources(runtime))
     except Exception as error:  # noqa: BLE001 - any failure here means the database is unreachable
         return JSONResponse(
             {"status": "unavailable", "database": f"unreachable: {type(error).__name__}"},
@@ -89,4 +91,5 @@ def metrics(runtime: RuntimeDep) -> PlainTextResponse:
         restarts.labels(name).set(p["restarts"] or 0)
         failed.labels(name).set(1 if p["failed_position"] is not None else 0)
         failed_at.labels(name).set(p["failed_position"] or 0)
+    source_metrics(registry, connected_sources(runtime))
     return PlainTextResponse(generate_latest(registry).decode(), media_type="text/plain; version=0.0.4")

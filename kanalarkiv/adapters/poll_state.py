@@ -23,7 +23,8 @@ CREATE = """CREATE TABLE IF NOT EXISTS capture_poll_state (
     failures integer NOT NULL DEFAULT 0,
     last_polled_at timestamptz,
     last_outcome text,
-    last_reason text
+    last_reason text,
+    not_modified_polls bigint NOT NULL DEFAULT 0
 )"""
 
 
@@ -37,6 +38,7 @@ class PollState:
     last_polled_at: datetime | None = None
     last_outcome: str | None = None
     last_reason: str | None = None
+    not_modified_polls: int = 0  # a feed found unchanged: no run is recorded, so they are counted here
 
 
 class PollStates:

@@ -145,7 +145,8 @@ class CapturePollCommands(CaptureSourceCommands):
         now = self.clock()
         kept = bundle.validators or Validators()
         after = replace(state, etag=kept.etag, last_modified=kept.last_modified, failures=0, last_polled_at=now,
-                        next_poll_at=now + source.polling_interval, last_outcome=outcome, last_reason=None)  # fmt: skip
+                        next_poll_at=now + source.polling_interval, last_outcome=outcome, last_reason=None,
+                        not_modified_polls=state.not_modified_polls + (outcome == "not_modified"))  # fmt: skip
         self.poll_states.put(after)
         run_id, counts, position = (done.run_id, done.counts, done.position) if done else (None, None, 0)  # type: ignore[attr-defined]
         log.info("capture_source_polled", source_id=str(source.id), kind=source.kind.value, outcome=outcome,
