@@ -100,7 +100,9 @@ def run_source(source: Annotated[str, typer.Option(help="The live source's id.")
     with opened() as runtime:
         caught_up(runtime, "capture_runs")
         with progress("polling", unit="items") as update:
-            outcome = runtime.app.poll_capture_source(source_id, progress=lambda _phase, read, _stored: update(read))
+            outcome = runtime.app.poll_capture_source(
+                source_id, progress=lambda _phase, read, _stored: update(read, read)
+            )
     summary(outcome)
 
 
