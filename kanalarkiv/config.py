@@ -21,16 +21,21 @@ class LiveEndpoints:
     instagram: str = "https://graph.facebook.com"  # Instagram Login's tokens: https://graph.instagram.com
     youtube: str = "https://www.googleapis.com/youtube/v3"
     linkedin: str = "https://api.linkedin.com"
+    google_token: str = "https://oauth2.googleapis.com/token"  # renews YouTube's hour-long access tokens
+    instagram_login: bool = False  # Instagram sources' tokens are Instagram Login's: renewed before 60 days
     timeout_seconds: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> LiveEndpoints:
         default = cls()
+        instagram = _address(env, "KANALARKIV_INSTAGRAM_BASE_URL", default.instagram)
         return cls(
             facebook=_address(env, "KANALARKIV_FACEBOOK_BASE_URL", default.facebook),
-            instagram=_address(env, "KANALARKIV_INSTAGRAM_BASE_URL", default.instagram),
+            instagram=instagram,
             youtube=_address(env, "KANALARKIV_YOUTUBE_BASE_URL", default.youtube),
             linkedin=_address(env, "KANALARKIV_LINKEDIN_BASE_URL", default.linkedin),
+            google_token=_address(env, "KANALARKIV_GOOGLE_TOKEN_URL", default.google_token),
+            instagram_login=_bool(env, "KANALARKIV_INSTAGRAM_LOGIN", "graph.instagram.com" in instagram),
             timeout_seconds=_int(env, "KANALARKIV_CAPTURE_TIMEOUT", default.timeout_seconds),
         )
 

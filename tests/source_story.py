@@ -160,9 +160,11 @@ KINDS = {
 }
 
 
-def towards(fake: FakePlatform) -> LiveEndpoints:
+def towards(fake: FakePlatform, **options: Any) -> LiveEndpoints:
+    """The endpoints of every platform at the fake one (its token endpoints too)."""
     base = fake.base_url
-    return LiveEndpoints(facebook=base, instagram=base, youtube=f"{base}/youtube/v3", linkedin=base, timeout_seconds=2)
+    return LiveEndpoints(facebook=base, instagram=base, youtube=f"{base}/youtube/v3", linkedin=base,
+                         google_token=f"{base}/token", timeout_seconds=2, **options)  # fmt: skip
 
 
 @dataclass

@@ -22,8 +22,11 @@ class SourceCredentials(BaseModel):
     """The platform's secrets for this source, sealed at once outside the log; never answered."""
 
     access_token: Secret = Field(description="The page, account or member access token.")
-    refresh_token: Secret | None = None
-    app_secret: Secret | None = Field(None, description="The app secret that signs the platform's webhooks.")
+    refresh_token: Secret | None = Field(None, description="Google: renews the hour-long access token.")
+    app_secret: Secret | None = Field(
+        None, description="The app secret that signs the platform's webhooks; Google: the OAuth client's secret."
+    )
+    client_id: Secret | None = Field(None, description="Google: the OAuth client the refresh token was issued to.")
     verify_token: Secret | None = Field(None, description="The webhook subscription's verify token.")
     model_config = ConfigDict(extra="forbid")
 

@@ -2,7 +2,8 @@
 validators (``ETag``, ``Last-Modified``) for the next conditional request, when the source is due
 next (its interval, or the back-off after a failure), how many polls in a row failed, and the
 last poll's outcome. Kept in the table ``capture_poll_state``; losing it costs one full request
-per feed and one poll that comes early, nothing of the record."""
+per feed, one poll that comes early and an Instagram token renewed a day early, nothing of the
+record."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ CREATE = """CREATE TABLE IF NOT EXISTS capture_poll_state (
     last_polled_at timestamptz,
     last_outcome text,
     last_reason text,
-    not_modified_polls bigint NOT NULL DEFAULT 0
+    not_modified_polls bigint NOT NULL DEFAULT 0,
+    token_renewed_at timestamptz
 )"""
 
 
@@ -39,6 +41,7 @@ class PollState:
     last_outcome: str | None = None
     last_reason: str | None = None
     not_modified_polls: int = 0  # a feed found unchanged: no run is recorded, so they are counted here
+    token_renewed_at: datetime | None = None  # Instagram Login: when its token was last renewed (or first seen)
 
 
 class PollStates:

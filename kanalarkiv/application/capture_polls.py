@@ -27,6 +27,7 @@ from kanalarkiv.adapters.poll_state import PollState
 from kanalarkiv.application.capture_changes import Progress
 from kanalarkiv.application.capture_import import ImportRefused
 from kanalarkiv.application.capture_sources import CaptureSourceCommands
+from kanalarkiv.application.capture_tokens import CaptureTokenRenewal
 from kanalarkiv.application.context import acting_as, current_actor
 from kanalarkiv.capture.live.bundles import LiveBundle, Validators
 from kanalarkiv.capture.live.connectors import Poll, format_of, open_poll
@@ -70,7 +71,7 @@ class PollOutcome:
     detail: str | None = None
 
 
-class CapturePollCommands(CaptureSourceCommands):
+class CapturePollCommands(CaptureTokenRenewal, CaptureSourceCommands):
     live_endpoints: LiveEndpoints = LiveEndpoints()
     retry_policy: RetryPolicy | None = None  # the connectors' default unless the runtime (or a test) sets one
 
@@ -102,7 +103,22 @@ class CapturePollCommands(CaptureSourceCommands):
             return failing
 
     def _poll(self, source: CaptureSource, progress: Progress | None) -> PollOutcome:
-        state = self.poll_states.get(source.id)
+        state = self._renew_if_due(source, self.poll_states.get(source.id))
+        attempt = self._attempt(source, state, progress)
+        if isinstance(attempt, SourceFailing) and attempt.reason in STOPPING:
+            try:
+                if self._renew_after_refusal(source):  # an hour-long token: once more with a new one
+                    attempt = self._attempt(source, state, progress)
+            except SourceFailing as refused:
+                attempt = refused
+        if isinstance(attempt, SourceFailing):
+            return self._failed(source, state, attempt, recorded=False)
+        return attempt
+
+    def _attempt(
+        self, source: CaptureSource, state: PollState, progress: Progress | None
+    ) -> PollOutcome | SourceFailing:
+        """The poll's outcome; or, failing before anything was fetched (so no run was begun), why."""
         fetched = False
         try:
             with self._open_poll(source) as poll:
@@ -115,7 +131,9 @@ class CapturePollCommands(CaptureSourceCommands):
                     source_id=source.id, confirm=poll.confirm_deleted,
                 )  # fmt: skip
         except SourceFailing as failing:
-            return self._failed(source, state, failing, recorded=fetched)
+            if not fetched:
+                return failing
+            return self._failed(source, state, failing, recorded=True)  # the run begun has failed
         except ImportRefused as refused:
             problem = SourceFailing(FailureReason.UNREADABLE, refused.message, source=f"{source.kind} {source.id}")
             return self._failed(source, state, problem, recorded=True, run_id=refused.run_id)
