@@ -60,10 +60,22 @@ def add_source(
     token_env: Annotated[
         str | None, typer.Option(help="The environment variable holding the access token (else it is asked for).")
     ] = None,
+    refresh_token_env: Annotated[
+        str | None, typer.Option(help="YouTube: the variable holding the refresh token that renews it.")
+    ] = None,
+    client_id: Annotated[str | None, typer.Option(help="YouTube: the OAuth client the refresh token is of.")] = None,
+    client_secret_env: Annotated[str | None, typer.Option(help="YouTube: the variable holding its secret.")] = None,
 ) -> None:
     """Connect a channel to a live source; the token is sealed outside the log."""
     channel_id = _uuid(channel, "channel id")
-    credentials = None if kind == "feed" else Credentials(access_token=Secret(_token(token_env)))
+    credentials = None
+    if kind != "feed":
+        credentials = Credentials(
+            access_token=Secret(_token(token_env)),
+            refresh_token=Secret(_token(refresh_token_env)) if refresh_token_env else None,
+            client_id=Secret(client_id) if client_id else None,
+            app_secret=Secret(_token(client_secret_env)) if client_secret_env else None,
+        )
     with opened() as runtime:
         recorded = runtime.app.connect_capture_source(
             channel_id, kind, platform_id=platform_id, url=url, polling_interval=timedelta(minutes=interval),
