@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -61,7 +63,16 @@ class Poller(threading.Thread):
             except Exception as error:  # noqa: BLE001 - one source's trouble never stops the others'
                 log.error("capture_poll_crashed", source_id=str(row["source_id"]), poller=POLLER_ID,
                           error=f"{type(error).__name__}: {error}")  # fmt: skip
+                self._put_off(row)
                 return None
+
+    def _put_off(self, row: dict[str, Any]) -> None:
+        """A poll that crashed (not a platform's failure: those back off themselves) comes back at
+        the source's interval, not at the next tick."""
+        state = self.app.poll_states.get(row["source_id"])
+        later = self.app.clock() + timedelta(seconds=row["polling_interval_seconds"])
+        self.app.poll_states.put(replace(state, next_poll_at=later, failures=state.failures + 1,
+                                         last_outcome="crashed"))  # fmt: skip
 
     def stop(self, timeout: float = 5.0) -> None:
         self.stopping.set()

@@ -112,3 +112,22 @@ def test_the_runtime_starts_the_poller_with_its_workers(open_runtime):
     finally:
         started.close()
     assert not started.poller.is_alive()
+
+
+def test_a_poll_that_crashes_is_logged_and_put_off_to_the_source_s_interval(runtime, fake, clock, capfd, monkeypatch):
+    source = given_a_source(runtime, fake, "facebook_page", clock)
+    source.kind.first(fake)
+    calls = []
+
+    def crash(*args, **kwargs):
+        calls.append(args)
+        raise RuntimeError("a bug of ours, not the platform's trouble")
+
+    monkeypatch.setattr(runtime.app, "import_capture_bundle", crash)
+    capfd.readouterr()
+    poller = Poller(runtime.app, runtime.views)
+    assert poller.poll_due() == [] and "capture_poll_crashed" in capfd.readouterr().err
+    assert poller.poll_due() == [] and len(calls) == 1  # not again at the next tick
+    clock.advance(minutes=16)
+    poller.poll_due()
+    assert len(calls) == 2
