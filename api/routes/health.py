@@ -40,7 +40,9 @@ def projection_report(runtime: Runtime) -> dict[str, Any]:
 def health(runtime: RuntimeDep) -> JSONResponse:
     """200 only when healthy: the database answers and every projection in this process runs.
     503 when the database cannot be reached (a fresh connection within two seconds) or a projection has
-    failed or is restarting (``failing`` names them; each shows its error and failed position)."""
+    failed or is restarting (``failing`` names them; each shows its error and failed position).
+    ``capture_sources`` counts the live sources connected, failing and stopped: a platform's trouble,
+    it never makes the service unhealthy."""
     try:
         if not runtime.database_reachable():
             raise ConnectionError("no connection within 2 s")

@@ -189,7 +189,8 @@ class CapturePollCommands(CaptureTokenRenewal, CaptureSourceCommands):
             source.suspend(failing.reason.value, failing.detail, by=current_actor(), at=now)
             self._recorded(source)
         failures = state.failures + 1
-        wait = timedelta(seconds=failing.retry_after) if failing.retry_after else source.polling_interval * 2**failures
+        backoff = source.polling_interval * 2 ** min(failures, 8)  # doubled each time, up to a day (below)
+        wait = timedelta(seconds=failing.retry_after) if failing.retry_after else backoff
         # The validators are let go: the next poll after a failure reads the source whole.
         next_poll = None if stopped else now + min(wait, LONGEST_INTERVAL)
         outcome = "suspended" if stopped else "failed"
