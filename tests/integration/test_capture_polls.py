@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import pytest
 from live_story import fake
-from source_story import KINDS, given_a_source
+from source_story import KINDS, PAGE, given_a_source
+from waiting import eventually
 
 from domain.post import platform_record_id
+from kanalarkiv.application import capture_changes
+from kanalarkiv.application.poller import Poller
 
 __all__ = ["fake"]
 
@@ -77,13 +80,11 @@ def test_an_unchanged_feed_is_not_read_again_and_records_no_run(runtime, fake, c
 
 
 def test_a_poll_killed_midway_is_run_again_without_duplicates_or_gaps(runtime, fake, clock, monkeypatch):
-    from kanalarkiv.application import capture_changes
-
     source = given_a_source(runtime, fake, "facebook_page", clock)
     ids = source.kind.first(fake)
     source.poll()
     source.kind.second(fake, ids)
-    fake.facebook.comment("2_110", f"{PAGE_ID}_2", "Ny synpunkt", clock())
+    fake.facebook.comment("2_110", f"{PAGE}_2", "Ny synpunkt", clock())
     monkeypatch.setattr(capture_changes, "LOOKUP_CHUNK", 2)
 
     class Killed(BaseException):
@@ -107,4 +108,14 @@ def test_a_poll_killed_midway_is_run_again_without_duplicates_or_gaps(runtime, f
     assert source.caught_up()["runs_completed"] == 2
 
 
-PAGE_ID = "104000000000001"
+def test_the_worker_polls_a_connected_source_by_itself(runtime, fake, clock):
+    source = given_a_source(runtime, fake, "feed", clock)
+    source.kind.first(fake)
+    worker = Poller(runtime.app, runtime.views, tick=0.01)
+    worker.start()
+    try:
+        [run] = eventually(lambda: [r for r in runtime.views.capture_runs.runs_of(source.channel_id)
+                                    if r["status"] == "completed"])  # fmt: skip
+    finally:
+        worker.stop()
+    assert not worker.is_alive() and run["run_by_name"] == "capture poller"
