@@ -131,3 +131,44 @@ def test_a_poll_that_crashes_is_logged_and_put_off_to_the_source_s_interval(runt
     clock.advance(minutes=16)
     poller.poll_due()
     assert len(calls) == 2
+
+
+THROTTLED = {
+    "facebook_page": "/feed",
+    "instagram_account": "/media",
+    "youtube_channel": "/commentThreads",
+    "linkedin_organization": "/rest/posts",
+    "feed": "/feed.xml",
+}
+
+
+def refuse_the_token(fake, kind: str) -> str:
+    """The platform's way of refusing an expired or revoked token; the reason it is read as."""
+    if kind in ("facebook_page", "instagram_account"):
+        (fake.facebook if kind == "facebook_page" else fake.instagram).token_error = 463
+        return "credentials_expired"
+    if kind == "linkedin_organization":
+        fake.linkedin.token_error = 65602
+        return "credentials_expired"
+    fake.youtube.token_refused = True  # Google answers 401 without saying why
+    return "credentials_invalid"
+
+
+@pytest.mark.parametrize("kind", sorted(THROTTLED))
+def test_every_kind_waits_out_a_429_as_its_retry_after_says(runtime, fake, clock, kind):
+    source = given_a_source(runtime, fake, kind, clock)
+    source.kind.first(fake)
+    fake.fail(THROTTLED[kind], wire.too_many("3"))
+    assert source.poll().outcome == "completed" and source.slept == [3.0]
+
+
+@pytest.mark.parametrize("kind", ["facebook_page", "instagram_account", "youtube_channel", "linkedin_organization"])
+def test_every_kind_with_a_token_stops_when_it_is_refused_and_shows_as_failing(runtime, fake, clock, kind):
+    source = given_a_source(runtime, fake, kind, clock)
+    source.kind.first(fake)
+    source.poll()
+    reason = refuse_the_token(fake, kind)
+    stopped = source.poll()
+    assert (stopped.outcome, stopped.reason) == ("suspended", reason)
+    row = source.caught_up()
+    assert (row["state"], row["suspended_reason"]) == ("failing", reason) and row["last_success_at"]

@@ -119,3 +119,41 @@ def test_the_worker_polls_a_connected_source_by_itself(runtime, fake, clock):
     finally:
         worker.stop()
     assert not worker.is_alive() and run["run_by_name"] == "capture poller"
+
+
+class Killed(BaseException):
+    """The process dies: no handler of ours runs."""
+
+
+def die_after_the_first_chunk(phase: str, read: int, stored: int) -> None:
+    if phase == "recording" and stored:
+        raise Killed
+
+
+def records_created(runtime) -> int:
+    """Posts and comments created in the log (each record's first event), every one counted."""
+    with runtime.app.datastore.get_connection() as conn:
+        row = conn.execute(
+            "SELECT count(*) AS n FROM kanalarkiv_events WHERE originator_version = 1"
+            " AND (topic LIKE %s OR topic LIKE %s)",
+            ("%Post.Published", "%Comment.Received"),
+        ).fetchone()
+    return row["n"]
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_s_first_poll_killed_midway_is_completed_by_the_next_without_duplicates(
+    runtime, fake, clock, monkeypatch, kind
+):
+    source = given_a_source(runtime, fake, kind, clock)
+    source.kind.first(fake)
+    monkeypatch.setattr(capture_changes, "LOOKUP_CHUNK", 1)
+    with pytest.raises(Killed):
+        source.poll(progress=die_after_the_first_chunk)
+    saved = records_created(runtime)
+    assert saved >= 1
+
+    again = source.poll()
+    assert again.outcome == "completed" and saved < again.counts.read  # killed midway: some were saved
+    assert again.counts.unchanged == saved and again.counts.new == again.counts.read - saved
+    assert records_created(runtime) == again.counts.read  # each item once
