@@ -8,7 +8,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 from capture_story import given_a_channel
-from conftest import staff
+from conftest import register_organisation, staff
 from live_story import fake
 from problems import assert_problem, refused
 from source_story import KINDS, PAGE, towards
@@ -127,3 +127,22 @@ def stored_bytes(url: str) -> bytes:
         tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
         rows = [row for table in tables for row in conn.execute(f'SELECT * FROM "{table}"').fetchall()]
     return repr(rows).encode() + b"".join(v for row in rows for v in row if isinstance(v, bytes))
+
+
+def test_another_organisation_s_manager_can_neither_see_nor_touch_the_source(client, runtime, page):
+    channel, manager, _editor = page
+    source_id = connect(client, channel, manager).json()["id"]
+    register_organisation(runtime, "soderkoping", "Söderköpings kommun", "212000-0530")
+    theirs = staff(runtime, slug="soderkoping", role="manager", name="Sara Chef")
+    for method, path in [
+        ("GET", f"/v1/capture-sources/{source_id}"),
+        ("POST", f"/v1/capture-sources/{source_id}/runs"),
+        ("POST", f"/v1/capture-sources/{source_id}/test"),
+        ("PATCH", f"/v1/capture-sources/{source_id}"),
+        ("DELETE", f"/v1/capture-sources/{source_id}?reason=nej"),
+        ("GET", f"/v1/channels/{channel.channel_id}/capture-sources"),
+    ]:
+        body = {"polling_interval_minutes": 60} if method == "PATCH" else None
+        assert_problem(client.request(method, path, json=body, headers=theirs.headers), 403)
+    assert client.get("/v1/capture/sources", headers=theirs.headers).json() == []
+    assert runtime.views.capture_runs.runs_of(channel.channel_id) == []
