@@ -25,6 +25,7 @@ from api.routes import (
     assignments,
     audit,
     capture_imports,
+    capture_sources,
     channels,
     comments,
     diary,
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.include_router(module.router)
     app.include_router(transparency.router)
     app.include_router(capture_imports.router)
+    app.include_router(capture_sources.router)
     app.include_router(post_versions.router)
     app.include_router(archive_pages.router)
     app.include_router(public_requests.router)

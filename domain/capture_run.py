@@ -42,6 +42,7 @@ class RunSource:
     period_end: datetime | None = None
     posts_complete: bool = False
     complete_threads: tuple[str, ...] = ()  # platform ids of the posts whose every comment is in the file
+    source_id: UUID | None = None  # the live source polled (a ``CaptureSource``); none for a file
 
 
 class CaptureRun(RecordAggregate):
@@ -49,7 +50,11 @@ class CaptureRun(RecordAggregate):
 
     class Started(RecordAggregate.Created):
         """An import began (insamling påbörjad): which file (name and SHA-256), of which format and
-        account, covering which period; which parents the file holds whole."""
+        account, covering which period; which parents the file holds whole; ``source_id``, the live
+        source (insamlingskälla) a poll read, none for a file. Version 2; version 1 had no
+        ``source_id`` (every run was of a file)."""
+
+        class_version = 2
 
         channel_id: UUID
         source_format: str
@@ -61,6 +66,11 @@ class CaptureRun(RecordAggregate):
         period_end: datetime | None
         posts_complete: bool
         complete_threads: list[str]
+        source_id: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["source_id"] = None
 
     class Completed(RecordAggregate.Event):
         """The import was recorded whole (insamling slutförd), with what it found."""
@@ -112,6 +122,7 @@ class CaptureRun(RecordAggregate):
             period_end=source.period_end,
             posts_complete=source.posts_complete,
             complete_threads=list(source.complete_threads),
+            source_id=source.source_id,
             **cls.envelope(by, at, None, org_id),
         )
 

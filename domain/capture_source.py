@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from domain.actors import Actor
+from domain.actors import Actor, Role
 from domain.base import RecordAggregate
 from domain.channel import CHANNEL_STEWARDS, Platform, valid_url
 from domain.errors import InvalidTransition, InvalidValue
@@ -34,6 +34,8 @@ PLATFORMS: dict[SourceKind, frozenset[Platform]] = {
 """The channels' platforms each kind of source can be connected to."""
 SHORTEST_INTERVAL = timedelta(minutes=5)  # the platforms' rate limits leave no room for less
 LONGEST_INTERVAL = timedelta(days=1)  # "register without delay" (OSL 5:1) allows no longer
+POLLERS = CHANNEL_STEWARDS | {Role.CAPTURE_CLIENT}
+"""Who may stop a source's polling: the stewards, and the poller (a capture client of the system)."""
 
 
 def valid_kind(kind: str) -> SourceKind:
@@ -86,6 +88,25 @@ class CaptureSource(RecordAggregate):
         def apply(self, source: CaptureSource) -> None:
             source.connected = False
 
+    class Suspended(RecordAggregate.Event):
+        """Polling stopped because the platform refused the source's credentials (insamlingskälla
+        avstängd): ``reason`` is the failure's (``credentials_expired``, ``credentials_invalid``),
+        ``detail`` the platform's words without any secret. It stays so until a person gives the
+        source new credentials."""
+
+        reason: str
+        detail: str
+
+        def apply(self, source: CaptureSource) -> None:
+            source.suspended_reason = self.reason
+
+    class Resumed(RecordAggregate.Event):
+        """Polling resumed (insamlingskälla återupptagen): the source was given new credentials
+        after it was suspended."""
+
+        def apply(self, source: CaptureSource) -> None:
+            source.suspended_reason = None
+
     def __init__(
         self,
         org_id: UUID,
@@ -104,6 +125,7 @@ class CaptureSource(RecordAggregate):
         self.polling_interval_seconds = polling_interval_seconds
         self.credentials_id = credentials_id
         self.connected = True
+        self.suspended_reason: str | None = None
 
     @property
     def polling_interval(self) -> timedelta:
@@ -155,7 +177,19 @@ class CaptureSource(RecordAggregate):
         address, credentials = _url(self.kind, url), _credentials(self.kind, credentials_id)
         if (address, seconds, credentials) == (self.url, self.polling_interval_seconds, self.credentials_id):
             return  # nothing changed: nothing to record
+        renewed = credentials != self.credentials_id
         self._record(self.Changed, by, at, url=address, polling_interval_seconds=seconds, credentials_id=credentials)
+        if renewed and self.suspended_reason is not None:
+            self._record(self.Resumed, by, at)
+
+    def suspend(self, reason: str, detail: str, by: Actor, at: datetime) -> None:
+        """Stop polling: the platform refused the credentials. Once is enough: a suspended source
+        is not polled, so it is not refused again."""
+        by.require(POLLERS, self.org_id, "suspending a capture source")
+        if not self.connected or self.suspended_reason is not None:
+            return
+        self._record(self.Suspended, by, at, reason=required_text("reason", reason, 100),
+                     detail=required_text("detail", detail[:1000], 1000))  # fmt: skip
 
     def disconnect(self, reason: str, by: Actor, at: datetime) -> None:
         self._steward(by, "disconnecting a capture source")

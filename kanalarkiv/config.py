@@ -13,6 +13,34 @@ class ConfigurationError(ValueError):
 
 
 @dataclass(frozen=True)
+class LiveEndpoints:
+    """Where the live sources' platforms answer (the real ones unless set otherwise: the tests
+    and a staging setup point them at a fake platform), and how long a request may take."""
+
+    facebook: str = "https://graph.facebook.com"
+    instagram: str = "https://graph.facebook.com"  # Instagram Login's tokens: https://graph.instagram.com
+    youtube: str = "https://www.googleapis.com/youtube/v3"
+    linkedin: str = "https://api.linkedin.com"
+    google_token: str = "https://oauth2.googleapis.com/token"  # renews YouTube's hour-long access tokens
+    instagram_login: bool = False  # Instagram sources' tokens are Instagram Login's: renewed before 60 days
+    timeout_seconds: int = 30
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> LiveEndpoints:
+        default = cls()
+        instagram = _address(env, "KANALARKIV_INSTAGRAM_BASE_URL", default.instagram)
+        return cls(
+            facebook=_address(env, "KANALARKIV_FACEBOOK_BASE_URL", default.facebook),
+            instagram=instagram,
+            youtube=_address(env, "KANALARKIV_YOUTUBE_BASE_URL", default.youtube),
+            linkedin=_address(env, "KANALARKIV_LINKEDIN_BASE_URL", default.linkedin),
+            google_token=_address(env, "KANALARKIV_GOOGLE_TOKEN_URL", default.google_token),
+            instagram_login=_bool(env, "KANALARKIV_INSTAGRAM_LOGIN", "graph.instagram.com" in instagram),
+            timeout_seconds=_int(env, "KANALARKIV_CAPTURE_TIMEOUT", default.timeout_seconds),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str | None
     data_dir: Path
@@ -26,6 +54,8 @@ class Settings:
     signing_key: str | None = field(default=None, repr=False)
     master_key: str | None = field(default=None, repr=False)
     snapshot_dir: Path | None = None
+    live: LiveEndpoints = field(default_factory=LiveEndpoints)
+    run_poller: bool = True  # poll the live sources, where the projection workers run
 
     @property
     def snapshots(self) -> Path:
@@ -47,7 +77,16 @@ class Settings:
             signing_key=env.get("KANALARKIV_SIGNING_KEY") or None,
             master_key=env.get("KANALARKIV_MASTER_KEY") or None,
             snapshot_dir=Path(env["KANALARKIV_SNAPSHOT_DIR"]).resolve() if env.get("KANALARKIV_SNAPSHOT_DIR") else None,
+            live=LiveEndpoints.from_env(env),
+            run_poller=_bool(env, "KANALARKIV_RUN_POLLER", True),
         )
+
+
+def _address(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name) or default
+    if not raw.startswith(("http://", "https://")):
+        raise ConfigurationError(f"{name} must be an http(s) address, got {raw!r}")
+    return raw.rstrip("/")
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -12,6 +12,7 @@ from kanalarkiv.adapters.database import ensure_database, eventsourcing_env, ser
 from kanalarkiv.adapters.keys import head_signer, load_master_key
 from kanalarkiv.adapters.memory import limit_malloc_arenas
 from kanalarkiv.application.context import Clock, system_clock
+from kanalarkiv.application.poller import Poller
 from kanalarkiv.application.records import RecordsApplication
 from kanalarkiv.application.transparency import Checkpointer, Transparency
 from kanalarkiv.config import Settings
@@ -39,6 +40,7 @@ class Runtime:
     views: Views
     supervisor: ProjectionSupervisor | None = None
     checkpointer: Checkpointer | None = None
+    poller: Poller | None = None
 
     @classmethod
     def open(
@@ -46,6 +48,7 @@ class Runtime:
         settings: Settings,
         *,
         run_projections: bool | None = None,
+        run_poller: bool | None = None,
         clock: Clock = system_clock,
         url: str | None = None,
     ) -> Runtime:
@@ -59,6 +62,7 @@ class Runtime:
             master_key=master_key,
             snapshot_dir=settings.snapshots,
         )
+        app.live_endpoints = settings.live
         views = Views(app.datastore, app.name)
         runtime = cls(settings, url, app, views)
         if settings.run_projections if run_projections is None else run_projections:
@@ -67,6 +71,9 @@ class Runtime:
             views.failure_of = runtime.supervisor.failure_of
             runtime.checkpointer = Checkpointer(runtime.transparency, settings.checkpoint_interval)
             runtime.checkpointer.start()
+            if settings.run_poller if run_poller is None else run_poller:
+                runtime.poller = Poller(app, views)  # the live sources, each at its interval
+                runtime.poller.start()
         return runtime
 
     @cached_property
@@ -88,6 +95,8 @@ class Runtime:
         return self.app.recorder.max_notification_id() or 0
 
     def close(self) -> None:
+        if self.poller is not None:
+            self.poller.stop()
         if self.checkpointer is not None:
             self.checkpointer.stop()
         if self.supervisor is not None:

@@ -1,6 +1,9 @@
 """The live sources (insamlingskällor) connected to the channels: which account or feed feeds
 which channel, how often, under which sealed credentials (their id only), and whether it is still
-connected. The pollers and the webhook routes find their sources here; no secret is kept."""
+connected; and how its polling goes: its last run and last success, what its runs found, whether
+it is failing and why. The pollers and the webhook routes find their sources here; no secret is
+kept. ``listing`` joins the poller's own table (``capture_poll_state``, when the next poll is
+due) where it exists; the view itself is rebuilt from the log alone."""
 
 from __future__ import annotations
 
@@ -9,13 +12,24 @@ from uuid import UUID
 
 from psycopg import Cursor
 
+from domain.capture_run import CaptureRun
 from domain.capture_source import CaptureSource
 from projections.core.base import BatchProjection, View, handles
+
+STATE = (
+    "CASE WHEN NOT s.connected THEN 'disconnected'"
+    " WHEN s.suspended_reason IS NOT NULL OR s.last_run_status = 'failed' THEN 'failing'"
+    " WHEN s.last_run_status IS NULL THEN 'new' ELSE 'ok' END"
+)
+"""A source's state: ``new`` (never polled), ``ok`` (its last run completed), ``failing`` (its last
+run failed, or its polling stopped: ``suspended_reason``), ``disconnected``."""
+STATES = ("new", "ok", "failing", "disconnected")
+_FOUND = ("new", "edited", "hidden", "deletions_observed")
 
 
 class CaptureSourcesView(View):
     name = "capture_sources"
-    tables = ("capture_sources",)
+    tables = ("capture_sources", "capture_source_runs")
     create_statements = (
         """CREATE TABLE IF NOT EXISTS capture_sources (
             source_id uuid PRIMARY KEY,
@@ -33,8 +47,25 @@ class CaptureSourcesView(View):
             changed_at timestamptz,
             disconnected_at timestamptz,
             disconnect_reason text,
+            suspended_reason text,
+            suspended_detail text,
+            suspended_at timestamptz,
+            last_run_id uuid,
+            last_run_at timestamptz,
+            last_run_status text,
+            last_run_error text,
+            last_success_at timestamptz,
+            last_read integer,
+            runs_completed integer NOT NULL DEFAULT 0,
+            runs_failed integer NOT NULL DEFAULT 0,
+            found_new bigint NOT NULL DEFAULT 0,
+            found_edited bigint NOT NULL DEFAULT 0,
+            found_hidden bigint NOT NULL DEFAULT 0,
+            found_deletions_observed bigint NOT NULL DEFAULT 0,
             position bigint NOT NULL
         )""",
+        """CREATE TABLE IF NOT EXISTS capture_source_runs (
+            run_id uuid PRIMARY KEY, source_id uuid NOT NULL)""",
         "CREATE INDEX IF NOT EXISTS capture_sources_channel_idx ON capture_sources (channel_id, connected_at)",
         "CREATE INDEX IF NOT EXISTS capture_sources_account_idx ON capture_sources (kind, platform_id) WHERE connected",
     )
@@ -54,6 +85,27 @@ class CaptureSourcesView(View):
             " ORDER BY channel_id, connected_at, source_id",
             (org_id, connected_only),
         )
+
+    def listing(
+        self, org_id: UUID | None, state: str | None = None, source_id: UUID | None = None
+    ) -> list[dict[str, Any]]:
+        """Sources with their state and when each is due next (``org_id`` none: every organisation's)."""
+        due = (
+            "p.next_poll_at, p.not_modified_polls"
+            if self._has_poll_state()
+            else "NULL::timestamptz AS next_poll_at, 0 AS not_modified_polls"
+        )
+        join = " LEFT JOIN capture_poll_state p USING (source_id)" if self._has_poll_state() else ""
+        return self.fetch_all(
+            f"SELECT s.*, {STATE} AS state, {due} FROM capture_sources s{join}"
+            f" WHERE (%(org)s::uuid IS NULL OR s.org_id = %(org)s) AND (%(state)s::text IS NULL OR {STATE} = %(state)s)"
+            " AND (%(source)s::uuid IS NULL OR s.source_id = %(source)s) ORDER BY s.channel_id, s.connected_at, s.source_id",
+            {"org": org_id, "state": state, "source": source_id},
+        )
+
+    def _has_poll_state(self) -> bool:
+        row = self.fetch_one("SELECT to_regclass('capture_poll_state') IS NOT NULL AS present")
+        return bool(row and row["present"])
 
     def connected(self) -> list[dict[str, Any]]:
         """Every connected source, of every organisation: what the poller polls."""
@@ -116,4 +168,54 @@ class CaptureSourcesProjection(BatchProjection[CaptureSourcesView]):
             "UPDATE capture_sources SET connected = false, disconnected_at = %s, disconnect_reason = %s,"
             " position = %s WHERE source_id = %s",
             (event.occurred_at, event.reason, position, event.originator_id),
+        )
+
+    @handles(CaptureSource.Suspended)
+    def suspended(self, event: CaptureSource.Suspended, curs: Cursor[Any], position: int) -> None:
+        curs.execute(
+            "UPDATE capture_sources SET suspended_reason = %s, suspended_detail = %s, suspended_at = %s,"
+            " position = %s WHERE source_id = %s",
+            (event.reason, event.detail, event.occurred_at, position, event.originator_id),
+        )
+
+    @handles(CaptureSource.Resumed)
+    def resumed(self, event: CaptureSource.Resumed, curs: Cursor[Any], position: int) -> None:
+        curs.execute(
+            "UPDATE capture_sources SET suspended_reason = NULL, suspended_detail = NULL, suspended_at = NULL,"
+            " position = %s WHERE source_id = %s",
+            (position, event.originator_id),
+        )
+
+    @handles(CaptureRun.Started)
+    def run_started(self, event: CaptureRun.Started, curs: Cursor[Any], position: int) -> None:
+        if event.source_id is None:
+            return  # a file's import: no source's
+        curs.execute(
+            "INSERT INTO capture_source_runs (run_id, source_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            (event.originator_id, event.source_id),
+        )
+        curs.execute(
+            "UPDATE capture_sources SET last_run_id = %s, last_run_at = %s, last_run_status = 'started',"
+            " last_run_error = NULL, position = %s WHERE source_id = %s",
+            (event.originator_id, event.timestamp, position, event.source_id),
+        )
+
+    @handles(CaptureRun.Completed)
+    def run_completed(self, event: CaptureRun.Completed, curs: Cursor[Any], position: int) -> None:
+        found = ", ".join(f"found_{c} = found_{c} + %({c})s" for c in _FOUND)
+        curs.execute(
+            f"UPDATE capture_sources s SET last_run_status = 'completed', last_success_at = %(at)s, last_read = %(read)s,"
+            f" runs_completed = runs_completed + 1, {found}, position = %(position)s"
+            " FROM capture_source_runs r WHERE r.run_id = %(run)s AND s.source_id = r.source_id",
+            {"at": event.timestamp, "position": position, "run": event.originator_id, "read": event.read,
+             **{c: getattr(event, c) for c in _FOUND}},
+        )  # fmt: skip
+
+    @handles(CaptureRun.Failed)
+    def run_failed(self, event: CaptureRun.Failed, curs: Cursor[Any], position: int) -> None:
+        curs.execute(
+            "UPDATE capture_sources s SET last_run_status = 'failed', last_run_error = %s,"
+            " runs_failed = runs_failed + 1, position = %s"
+            " FROM capture_source_runs r WHERE r.run_id = %s AND s.source_id = r.source_id",
+            (event.error, position, event.originator_id),
         )

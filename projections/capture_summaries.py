@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.capture_run import CaptureRun
+from domain.capture_source import CaptureSource
 from domain.comment import Comment
 from domain.post import Post
 
@@ -18,4 +19,9 @@ CAPTURE_SUMMARIES: dict[type, str] = {
     Post.DeletionObserved: _DELETION.replace("{kind}", "Post"),
     Comment.DeletionObserved: _DELETION.replace("{kind}", "Comment"),
     Comment.EditCaptured: "Comment edited by its author on the platform (run {run_id})",
+    CaptureSource.Connected: "Live source ({kind}) connected, polled every {polling_interval_seconds} s",
+    CaptureSource.Changed: "Live source changed: polled every {polling_interval_seconds} s, credentials {credentials_id}",
+    CaptureSource.Disconnected: "Live source disconnected: {reason}",
+    CaptureSource.Suspended: "Live source's polling stopped: {reason} ({detail})",
+    CaptureSource.Resumed: "Live source's polling resumed with new credentials",
 }

@@ -70,7 +70,10 @@ def database_url(server_url: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings.from_env({"KANALARKIV_DATA_DIR": str(REPO / "var"), "KANALARKIV_POOL_SIZE": "4"})
+    # The live sources' poller is started by the tests that want it (``Runtime.open(run_poller=True)``).
+    return Settings.from_env(
+        {"KANALARKIV_DATA_DIR": str(REPO / "var"), "KANALARKIV_POOL_SIZE": "4", "KANALARKIV_RUN_POLLER": "false"}
+    )
 
 
 def empty_database(url: str) -> None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
+from api.capture_health import connected_sources, source_metrics, sources_summary
 from api.deps import RuntimeDep
 from kanalarkiv.runtime import Runtime
 
@@ -39,11 +40,14 @@ def projection_report(runtime: Runtime) -> dict[str, Any]:
 def health(runtime: RuntimeDep) -> JSONResponse:
     """200 only when healthy: the database answers and every projection in this process runs.
     503 when the database cannot be reached (a fresh connection within two seconds) or a projection has
-    failed or is restarting (``failing`` names them; each shows its error and failed position)."""
+    failed or is restarting (``failing`` names them; each shows its error and failed position).
+    ``capture_sources`` counts the live sources connected, failing and stopped: a platform's trouble,
+    it never makes the service unhealthy."""
     try:
         if not runtime.database_reachable():
             raise ConnectionError("no connection within 2 s")
         report = projection_report(runtime)
+        report["capture_sources"] = sources_summary(connected_sources(runtime))
     except Exception as error:  # noqa: BLE001 - any failure here means the database is unreachable
         return JSONResponse(
             {"status": "unavailable", "database": f"unreachable: {type(error).__name__}"},
@@ -89,4 +93,5 @@ def metrics(runtime: RuntimeDep) -> PlainTextResponse:
         restarts.labels(name).set(p["restarts"] or 0)
         failed.labels(name).set(1 if p["failed_position"] is not None else 0)
         failed_at.labels(name).set(p["failed_position"] or 0)
+    source_metrics(registry, connected_sources(runtime))
     return PlainTextResponse(generate_latest(registry).decode(), media_type="text/plain; version=0.0.4")

@@ -48,8 +48,9 @@ class Credentials:
 
     access_token: Secret | None = None
     refresh_token: Secret | None = None
-    app_secret: Secret | None = None
+    app_secret: Secret | None = None  # also the OAuth client's secret, where a refresh token needs it (Google)
     verify_token: Secret | None = None
+    client_id: Secret | None = None  # the OAuth client a refresh token was issued to (Google)
 
     def _plain(self) -> bytes:
         values = {f.name: getattr(self, f.name) for f in fields(self)}

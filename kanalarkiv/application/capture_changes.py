@@ -45,6 +45,7 @@ class Pass:
     at: datetime
     record: bool
     progress: Progress | None = None
+    confirm: Callable[[str], bool] | None = None  # a live source's direct fetch of a missing item
     counts: RunCounts = field(default_factory=RunCounts)
     seen: set[UUID] = field(default_factory=set)
     posts: dict[UUID, Post] = field(default_factory=dict)  # this pass's posts, for their comments
@@ -67,6 +68,8 @@ class Pass:
         parents = [str(platform_record_id("post", self.channel.id, p)) for p in completeness.threads]
         period = completeness.period if completeness.posts else None
         missing = [r for r in view.present_under(self.channel.id, parents, period) if r["record_id"] not in self.seen]
+        if self.confirm is not None:  # not confirmed gone: not recorded; the next poll looks again
+            missing = [row for row in missing if self.confirm(row["platform_id"])]
         for start in range(0, len(missing), LOOKUP_CHUNK):
             changed = [self._observe_missing(row) for row in missing[start : start + LOOKUP_CHUNK]]
             self._store([a for a in changed if a is not None])

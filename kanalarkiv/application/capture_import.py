@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
@@ -23,7 +25,17 @@ from kanalarkiv.application.capture import _chunks
 from kanalarkiv.application.capture_changes import Pass, Progress
 from kanalarkiv.application.context import current_actor
 from kanalarkiv.capture.bundle import open_bundle
-from kanalarkiv.capture.items import Bundle, Completeness, FormatError, NamesAccount, Source
+from kanalarkiv.capture.items import (
+    Account,
+    Bundle,
+    Completeness,
+    ConfirmsDeletions,
+    Deleted,
+    FormatError,
+    Item,
+    NamesAccount,
+    Source,
+)
 from kanalarkiv.capture.registry import reader_for
 from projections.capture_runs import CaptureRunsView
 
@@ -62,13 +74,34 @@ class CaptureImportCommands:
     ) -> ImportOutcome:
         """Import the export at ``path`` (a file, directory or zip; ``name``: what it is called, when
         the path is a temporary one) into the channel's record as one capture run."""
+        label = name or path.name
+        try:
+            bundle = open_bundle(path, name)
+        except FormatError as problem:
+            self._refuse_unread(channel_id, format_name, label, str(problem), dry_run)
+        return self.import_capture_bundle(channel_id, bundle, format_name, label, progress, dry_run=dry_run)
+
+    def import_capture_bundle(
+        self,
+        channel_id: UUID,
+        bundle: Bundle,
+        format_name: str,
+        label: str,
+        progress: Progress | None = None,
+        *,
+        dry_run: bool = False,
+        source_id: UUID | None = None,
+        confirm: Callable[[str], bool] | None = None,
+    ) -> ImportOutcome:
+        """Read ``bundle`` (a file's, or a live source's poll: ``source_id`` names the source, and
+        ``confirm`` asks the platform whether an item missing from it is gone) into the channel's
+        record as one capture run: checked whole first, then recorded."""
         channel = self.get_channel(channel_id)  # type: ignore[attr-defined]
         Post.authorise_capture(channel.org_id, current_actor())
         read = reader_for(format_name)
         self._capture_view_caught_up()
-        label, fingerprint = name or path.name, ""
+        fingerprint = ""
         try:
-            bundle = open_bundle(path, name)
             fingerprint = sha256_of(bundle)
             checked = self._pass(channel, read(bundle), record=False, progress=progress)
         except FormatError as problem:
@@ -76,12 +109,24 @@ class CaptureImportCommands:
         if isinstance(checked, str):
             if dry_run:
                 raise ImportRefused(checked)
-            run = self._failed_run(channel, format_name, label, fingerprint or "unread", checked)
+            run = self._failed_run(channel, format_name, label, fingerprint or "unread", checked, source_id)
             raise ImportRefused(checked, run.run_id, run.position)
         if dry_run:
             return ImportOutcome(None, True, checked[0], self.recorder.max_notification_id() or 0)  # type: ignore[attr-defined]
-        source = RunSource(format_name, bundle.label, fingerprint, *checked[1])  # type: ignore[arg-type]
-        return self._record_run(channel, read(bundle), source, progress)
+        facts = replace(RunSource(format_name, bundle.label, fingerprint, *checked[1]), source_id=source_id)  # type: ignore[arg-type]
+        source: Source = Confirming(read(bundle), confirm) if confirm else read(bundle)
+        return self._record_run(channel, source, facts, progress)
+
+    def _refuse_unread(self, channel_id: UUID, format_name: str, label: str, problem: str, dry_run: bool) -> NoReturn:
+        """A file that does not open (not a zip, a member outside it): refused as the import's own."""
+        channel = self.get_channel(channel_id)  # type: ignore[attr-defined]
+        Post.authorise_capture(channel.org_id, current_actor())
+        reader_for(format_name)
+        self._capture_view_caught_up()
+        if dry_run:
+            raise ImportRefused(problem)
+        run = self._failed_run(channel, format_name, label, "unread", problem)
+        raise ImportRefused(problem, run.run_id, run.position)
 
     def save_capture_chunks(self, aggregates: list[Aggregate]) -> None:
         for chunk in _chunks(aggregates):
@@ -95,8 +140,9 @@ class CaptureImportCommands:
         self, channel: Channel, source: Source, record: bool, progress: Progress | None, run_id: UUID | None = None
     ) -> tuple[RunCounts, tuple[object, ...]] | str:
         """The counts and what the source says of itself, or (validating) the problem found."""
+        confirm = source.confirm_deleted if record and isinstance(source, ConfirmsDeletions) else None
         one = Pass(self, channel, self._roster(channel.id), run_id or uuid4(), current_actor(), self.clock(),  # type: ignore[attr-defined]
-                   record, progress)  # fmt: skip
+                   record, progress, confirm)  # fmt: skip
         try:
             one.read(source.items())
             completeness = source.completeness()
@@ -124,11 +170,13 @@ class CaptureImportCommands:
         run.complete(result[0], by=by, at=self.clock())  # type: ignore[attr-defined]
         return ImportOutcome(run.id, False, result[0], self._recorded(run).position)  # type: ignore[attr-defined]
 
-    def _failed_run(self, channel: Channel, format_name: str, label: str, fingerprint: str, problem: str) -> _Failed:
+    def _failed_run(
+        self, channel: Channel, format_name: str, label: str, fingerprint: str, problem: str,
+        source_id: UUID | None = None,
+    ) -> _Failed:  # fmt: skip
         by, at = current_actor(), self.clock()  # type: ignore[attr-defined]
-        run = CaptureRun.start(
-            uuid4(), channel.org_id, channel.id, RunSource(format_name, label, fingerprint), by=by, at=at
-        )
+        facts = RunSource(format_name, label, fingerprint, source_id=source_id)
+        run = CaptureRun.start(uuid4(), channel.org_id, channel.id, facts, by=by, at=at)
         run.fail(problem, by=by, at=at)
         return _Failed(run.id, self._recorded(run).position)  # type: ignore[attr-defined]
 
@@ -156,6 +204,25 @@ class CaptureImportCommands:
             if time.monotonic() > deadline:
                 raise InvalidTransition("the capture-runs view is behind the log; try the import again shortly")
             time.sleep(0.02)
+
+
+class Confirming:
+    """A reader whose missing items are confirmed gone by the platform before they are recorded."""
+
+    def __init__(self, source: Source, confirm: Callable[[str], bool]):
+        self.source, self.confirm, self.format = source, confirm, source.format
+
+    def items(self) -> Iterator[Item | Deleted]:
+        return self.source.items()
+
+    def completeness(self) -> Completeness:
+        return self.source.completeness()
+
+    def account(self) -> Account | None:
+        return self.source.account() if isinstance(self.source, NamesAccount) else None
+
+    def confirm_deleted(self, platform_id: str) -> bool:
+        return self.confirm(platform_id)
 
 
 @dataclass(frozen=True)

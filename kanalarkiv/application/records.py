@@ -16,10 +16,12 @@ from domain.access import AccessToken
 from domain.channel import Channel
 from domain.organisation import Organisation, OrganisationNumberClaim, organisation_id, valid_slug
 from kanalarkiv.adapters.credentials import CredentialStore
+from kanalarkiv.adapters.poll_state import PollStates
 from kanalarkiv.adapters.snapshot_store import SnapshotStore
 from kanalarkiv.adapters.transcoder import OrjsonTranscoder
 from kanalarkiv.application.capture import BulkCaptureCommands
 from kanalarkiv.application.capture_import import CaptureImportCommands
+from kanalarkiv.application.capture_polls import CapturePollCommands
 from kanalarkiv.application.comments import CommentCommands
 from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import Clock, current_actor, system_clock
@@ -48,6 +50,7 @@ class RecordsApplication(
     CommentCommands,
     BulkCaptureCommands,
     CaptureImportCommands,
+    CapturePollCommands,
     DiaryCommands,
     PublicRequestCommands,
     RetentionCommands,
@@ -72,6 +75,8 @@ class RecordsApplication(
         # Live sources' secrets, sealed outside the log under the master key (never in an event).
         self.credentials = CredentialStore(self.datastore, self._master_key)
         self.credentials.create_table()
+        self.poll_states = PollStates(self.datastore)  # the live sources' validators and due times
+        self.poll_states.create_table()
 
     def construct_transcoder(self) -> OrjsonTranscoder:
         return OrjsonTranscoder()

@@ -75,6 +75,14 @@ class NamesAccount(Protocol):
     def account(self) -> Account | None: ...
 
 
+@runtime_checkable
+class ConfirmsDeletions(Protocol):
+    """A source that can ask the platform directly whether an item missing from it is gone (a live
+    source: its connector's ``confirm_deleted``). Only a confirmed absence is an observed deletion."""
+
+    def confirm_deleted(self, platform_id: str) -> bool: ...
+
+
 class Bundle(Protocol):
     """The file or files a source is read from: one file, a directory, or a zip archive."""
 

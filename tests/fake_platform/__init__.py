@@ -1,6 +1,7 @@
 """A fake of the platforms for tests: one HTTP server on 127.0.0.1, in a thread, answering in
 the documented shapes of the Graph API (Facebook Page feed, Instagram media), the YouTube Data
-API, an RSS feed and LinkedIn's Community Management API. The test sets its state (posts,
+API, an RSS feed, LinkedIn's Community Management API and the token endpoints that renew Google's
+and Instagram Login's tokens. The test sets its state (posts,
 comments, edits, hides, deletions) and scripts faults (429 with ``Retry-After``, Graph throttling
 and token errors, garbage, a hang) for the next requests whose path holds a given text.
 
@@ -18,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 from fake_platform.feeds import FeedState
 from fake_platform.graph import FacebookState, InstagramState
 from fake_platform.linkedin import LinkedInState
+from fake_platform.tokens import TokenEndpoints
 from fake_platform.wire import Fault, Request, Response, hang
 from fake_platform.youtube import YouTubeState
 
@@ -32,6 +34,7 @@ class FakePlatform:
         self.youtube = YouTubeState()
         self.feed = FeedState()
         self.linkedin = LinkedInState()
+        self.tokens = TokenEndpoints(self)
         self.requests: list[Request] = []
         self.released = threading.Event()  # ends every hang (at the end of the test)
         self._faults: list[tuple[str, Fault]] = []
@@ -53,7 +56,7 @@ class FakePlatform:
                 self._faults.remove(fault)
         if fault is not None:
             return fault[1](self)
-        for state in (self.instagram, self.facebook, self.youtube, self.feed, self.linkedin):
+        for state in (self.tokens, self.instagram, self.facebook, self.youtube, self.feed, self.linkedin):
             response = state.answer(request, self.base_url)
             if response is not None:
                 return response
@@ -65,10 +68,17 @@ def _handler(platform: FakePlatform) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
+            self._answer("GET", {})
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+            self._answer("POST", {key: values[0] for key, values in parse_qs(body, keep_blank_values=True).items()})
+
+        def _answer(self, method: str, form: dict[str, str]) -> None:
             parts = urlsplit(self.path)
             query = {key: values[0] for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
-            request = Request(parts.path, query, {key.lower(): value for key, value in self.headers.items()})
-            response = platform.answer(request)
+            headers = {key.lower(): value for key, value in self.headers.items()}
+            response = platform.answer(Request(parts.path, query, headers, method, form))
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (a hang)
                 self.send_response(response.status)
                 for key, value in response.headers.items():

@@ -24,6 +24,7 @@ class Node:
     updated: datetime | None = None
     hidden: bool = False
     deleted: bool = False
+    unlisted: bool = False  # missing from the listings, yet a direct fetch finds it (a listing that lags)
 
 
 class GraphState:
@@ -57,6 +58,10 @@ class GraphState:
 
     def delete(self, id: str) -> None:
         self.nodes[id].deleted = True
+
+    def vanish(self, id: str) -> None:
+        """Left out of every listing, though not deleted: its own fetch still finds it."""
+        self.nodes[id].unlisted = True
 
     # The platform's side
 
@@ -115,7 +120,7 @@ class GraphState:
         return f"{base}/{version}/{parent}/{edge}?access_token={self.token}&limit={limit}&after={after}{kept}"
 
     def _children(self, parent: str | None) -> list[Node]:
-        found = [n for n in self.nodes.values() if n.parent == parent and not n.deleted]
+        found = [n for n in self.nodes.values() if n.parent == parent and not n.deleted and not n.unlisted]
         return sorted(found, key=lambda n: n.created)
 
     def _descendants(self, parent: str) -> list[Node]:

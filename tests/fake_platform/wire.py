@@ -20,6 +20,8 @@ class Request:
     path: str
     query: dict[str, str]
     headers: dict[str, str]
+    method: str = "GET"
+    form: dict[str, str] = field(default_factory=dict)  # a POST's application/x-www-form-urlencoded body
 
     def bearer(self) -> str | None:
         value = self.headers.get("authorization", "")

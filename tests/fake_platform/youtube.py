@@ -23,6 +23,7 @@ class Comment:
     updated: datetime
     status: str = "published"
     deleted: bool = False
+    unlisted: bool = False  # missing from the listings, yet ``comments.list(id)`` finds it
 
 
 def _time(when: datetime) -> str:
@@ -55,6 +56,9 @@ class YouTubeState:
     def delete(self, id: str) -> None:
         self.comments[id].deleted = True
 
+    def vanish(self, id: str) -> None:
+        self.comments[id].unlisted = True
+
     def answer(self, request: Request, base: str) -> Response | None:
         if not request.path.startswith(PREFIX):
             return None
@@ -80,7 +84,9 @@ class YouTubeState:
         return None
 
     def _live(self) -> list[Comment]:
-        return sorted((c for c in self.comments.values() if not c.deleted), key=lambda c: c.published)
+        return sorted(
+            (c for c in self.comments.values() if not c.deleted and not c.unlisted), key=lambda c: c.published
+        )
 
     def _threads(self, request: Request) -> Response:
         if request.query.get("allThreadsRelatedToChannelId") != self.channel_id:

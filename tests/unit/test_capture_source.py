@@ -117,3 +117,34 @@ def test_a_disconnected_source_is_changed_and_disconnected_no_more():
         source.change(
             polling_interval=timedelta(hours=1), url=None, credentials_id=SEALED, by=MANAGER, at=T0 + timedelta(days=4)
         )
+
+
+POLLER = Actor("system:capture-poller", "capture poller", Role.CAPTURE_CLIENT, ORG)
+
+
+def test_the_poller_stops_a_source_whose_token_was_refused_and_new_credentials_resume_it():
+    source = connected()
+    source.suspend("credentials_expired", "facebook page 104000000000001: (#190) expired", by=POLLER, at=T0)
+    source.suspend("credentials_expired", "again", by=POLLER, at=T0)  # once is enough
+    assert source.suspended_reason == "credentials_expired"
+    source.change(polling_interval=timedelta(minutes=30), url=source.url, credentials_id=SEALED, by=MANAGER, at=T0)
+    assert source.suspended_reason == "credentials_expired"  # the same credentials: still stopped
+    source.change(polling_interval=timedelta(minutes=30), url=source.url, credentials_id=uuid4(), by=MANAGER, at=T0)
+    kinds = [type(e).__name__ for e in source.pending_events]
+    assert kinds == ["Connected", "Suspended", "Changed", "Changed", "Resumed"]
+    assert replay(source).suspended_reason is None
+
+
+def test_an_editor_cannot_stop_a_source():
+    with pytest.raises(NotPermitted):
+        connected().suspend("credentials_invalid", "refused", by=EDITOR, at=T0)
+
+
+def test_a_capture_run_started_before_live_sources_reads_as_one_of_no_source():
+    from domain.capture_run import CaptureRun
+
+    state = {"channel_id": CHANNEL, "source_format": "generic", "file_name": "export.json", "sha256": "0" * 64,
+             "account_id": None, "account_handle": None, "period_start": None, "period_end": None,
+             "posts_complete": False, "complete_threads": []}  # fmt: skip
+    CaptureRun.Started.upcast_v1_v2(state)
+    assert state["source_id"] is None and CaptureRun.Started.class_version == 2

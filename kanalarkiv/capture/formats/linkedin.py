@@ -9,7 +9,8 @@ as the live connector saves them (so that an empty listing still names its paren
 A post's id is its URN (``urn:li:share:…``, ``urn:li:ugcPost:…``), its text ``commentary``, its
 time ``publishedAt`` (else ``createdAt``; Unix milliseconds), an edit ``lastModifiedAt`` later
 than that. A comment's id is its ``commentUrn``; its parent the ``parentComment`` (a reply), else
-its ``object`` (the post); its author the ``actor`` URN (the API gives no name: none is looked up);
+its ``object`` (the post); its author the ``actor`` URN (the API gives no name: none is looked up,
+and the URN stands as the name, which the record needs);
 its text ``message.text``; ``lastModified.time`` later than ``created.time`` the edit. LinkedIn has
 no hidden state.
 
@@ -105,7 +106,7 @@ def _post(node: Node) -> Item:
         kind="post",
         platform_id=node.need("id", str),
         parent_platform_id=None,
-        author_name="",
+        author_name=node.get("author", str) or "LinkedIn",
         platform_author_id=node.get("author", str),
         text=node.text("commentary"),
         published_at=published,
@@ -124,7 +125,7 @@ def _comment(node: Node) -> Item:
         kind="reply" if parent else "comment",
         platform_id=node.need("commentUrn", str),
         parent_platform_id=parent or node.need("object", str),
-        author_name="",
+        author_name=node.get("actor", str) or "LinkedIn",
         platform_author_id=node.get("actor", str),
         text=message.text("text") if message else "",
         published_at=published,

@@ -51,7 +51,8 @@ def test_posts_comments_and_replies_are_read_with_their_parents_and_edits():
     items, completeness = read_all(reader(MemoryBundle(files)))
     post, first, answer = items
     assert (post.kind, post.text, post.published_at) == ("post", "Vi söker", datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    assert (first.kind, first.parent_platform_id, first.author_name) == ("comment", POST, "")
+    # LinkedIn gives no name: the actor's URN stands as one
+    assert (first.kind, first.parent_platform_id, first.author_name) == ("comment", POST, first.platform_author_id)
     assert first.edited_at == datetime(2026, 3, 2, 9, 1, tzinfo=UTC)
     assert (answer.kind, answer.parent_platform_id) == ("reply", COMMENT)
     assert completeness.threads == {POST, COMMENT} and not completeness.posts
