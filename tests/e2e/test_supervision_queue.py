@@ -4,7 +4,11 @@ to the poster (or why none was sent) is recorded, and the compliance view lists 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import psycopg
+from conftest import FACEBOOK_PAGE
+from editorial_story import a_capture
 from supervision_story import PERSONNUMMER, given_a_page_with_comments_to_supervise
 
 from kanalarkiv.readside.runner import Projector
@@ -131,3 +135,28 @@ def test_a_rebuild_gives_the_same_flags_as_live(client, runtime):
 def flag_rows(runtime) -> list[dict]:
     with psycopg.connect(runtime.database_url, row_factory=psycopg.rows.dict_row) as conn:
         return conn.execute("SELECT * FROM supervision_flags ORDER BY flag_id").fetchall()
+
+
+def test_the_queue_filters_by_channel_and_by_age(client, runtime):
+    page = given_a_page_with_comments_to_supervise(client, runtime)  # received 30, 29, 28 and 27 hours ago
+    town, c = page.town, page.comments
+    other = town.client.post(
+        "/v1/channels", json=FACEBOOK_PAGE | {"name": "Valdemarsviks bibliotek"}, headers=town.manager.headers
+    ).json()
+    town.client.post(f"/v1/channels/{other['id']}/activate", headers=town.manager.headers).raise_for_status()
+    library = town.post(
+        f"/v1/channels/{other['id']}/captures/posts",
+        a_capture(town, platform_post_id="lib"),
+        as_=town.capture,
+        expect=201,
+    ).json()
+    elsewhere = town.capture_comment(library["id"], "lib-1", text="Kan man boka?", received_ago=timedelta(hours=2))
+
+    everything = [i["comment_id"] for i in page.queue()]
+    on_the_page = [i["comment_id"] for i in page.queue(channel_id=town.channel_id)]
+    in_the_library = [i["comment_id"] for i in page.queue(channel_id=other["id"])]
+    old = [i["comment_id"] for i in page.queue(older_than_hours=28.5)]
+
+    assert everything == [*c.values(), elsewhere["id"]], "oldest first, every channel"
+    assert on_the_page == list(c.values()) and in_the_library == [elsewhere["id"]]
+    assert old == [c["personnummer"], c["threat"]], "received at least 28.5 hours ago"
