@@ -4,6 +4,7 @@ inflections; a term is never a pattern, and lexicons and terms have limits."""
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -33,6 +34,18 @@ def test_a_threat_is_found_in_any_case_with_or_without_diacritics_and_inflected(
     assert terms("JAG SKA MÖRDA DIG") == [(FlagKind.THREAT, "mörda")]
     assert terms("han mordade") == [(FlagKind.THREAT, "mörda")]
     assert terms("Vi vet var du bor.") == [(FlagKind.THREAT, "vi vet var du bor")]
+
+
+def test_a_threat_written_with_combining_diacritics_is_found_where_it_stands():
+    """Some keyboards and phones send "ö" as "o" and a combining diaeresis (Unicode NFD)."""
+    text = unicodedata.normalize("NFD", "Jag ska MÖRDA er och Döda dig")
+
+    flags = flags_in(text, lexicon())
+
+    assert [(f.kind, f.term, text[f.start : f.end]) for f in flags] == [
+        (FlagKind.THREAT, "mörda", unicodedata.normalize("NFD", "MÖRDA")),
+        (FlagKind.THREAT, "döda dig", unicodedata.normalize("NFD", "Döda dig")),
+    ]
 
 
 def test_an_own_term_matches_its_inflections_but_not_other_words_that_begin_alike():
@@ -112,6 +125,7 @@ HOSTILE = {
     "at signs": "a@b.",
     "phrase starts": "jag vet var du ",
     "prefixes": "idiotidiot ",
+    "combining marks": "mo\u0308rda o\u0308\u0308 ",
 }
 
 
