@@ -5,13 +5,18 @@ to the poster (or why none was sent) is recorded, and the compliance view lists 
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import UUID
 
 import psycopg
 from conftest import FACEBOOK_PAGE
 from editorial_story import a_capture
+from pydantic import TypeAdapter
 from supervision_story import PERSONNUMMER, given_a_page_with_comments_to_supervise
 
+from api.schemas.supervision import QueueItem
 from kanalarkiv.readside.runner import Projector
+
+QUEUE = TypeAdapter(list[QueueItem])
 
 
 def flagged(queue: list[dict]) -> dict[str, list[str]]:
@@ -127,7 +132,7 @@ def test_a_rebuild_gives_the_same_flags_as_live(client, runtime):
     Projector(runtime.app, runtime.views.projection("supervision"), batch_size=3).catch_up()
 
     assert flag_rows(runtime) == live
-    assert {r["comment_id"] for r in live if r["kind"] == "own_term"} == {__import__("uuid").UUID(later["id"])}, (
+    assert {r["comment_id"] for r in live if r["kind"] == "own_term"} == {UUID(later["id"])}, (
         "the term applies to comments recorded after it was added"
     )
 
@@ -160,3 +165,16 @@ def test_the_queue_filters_by_channel_and_by_age(client, runtime):
     assert everything == [*c.values(), elsewhere["id"]], "oldest first, every channel"
     assert on_the_page == list(c.values()) and in_the_library == [elsewhere["id"]]
     assert old == [c["personnummer"], c["threat"]], "received at least 28.5 hours ago"
+
+
+def test_the_queue_answers_exactly_what_its_documented_schema_serialises_to(client, runtime):
+    page = given_a_page_with_comments_to_supervise(client, runtime)
+    town = page.town
+
+    response = town.get("/v1/supervision/queue", as_=town.editor, wait=runtime.head())
+    org_id = runtime.views.channel_register.organisation_by_slug("valdemarsvik")["org_id"]
+    rows = runtime.views.supervision.queue(org_id, runtime.app.clock())
+
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    assert response.content == QUEUE.dump_json([QueueItem.model_validate(row) for row in rows])
+    assert any(item["flags"] for item in response.json()), "flags serialised as FlagPublic, in its key order"
