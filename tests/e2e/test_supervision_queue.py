@@ -178,3 +178,47 @@ def test_the_queue_answers_exactly_what_its_documented_schema_serialises_to(clie
     assert response.status_code == 200 and response.headers["content-type"] == "application/json"
     assert response.content == QUEUE.dump_json([QueueItem.model_validate(row) for row in rows])
     assert any(item["flags"] for item in response.json()), "flags serialised as FlagPublic, in its key order"
+
+
+def test_hiding_a_comment_or_moving_it_to_a_case_resolves_its_flag_too(client, runtime):
+    page = given_a_page_with_comments_to_supervise(client, runtime)
+    town, c = page.town, page.comments
+    queue = page.queue()
+    number_flag = flagged_item(queue, c["personnummer"])["flags"][0]["flag_id"]
+    threat_flag = flagged_item(queue, c["threat"])["flags"][0]["flag_id"]
+
+    hidden = town.post(
+        f"/v1/supervision/flags/{number_flag}/resolution",
+        {"decision": "hidden", "ground": "offensive_personal_data", "justification": "Personnummer i klartext."},
+    ).json()
+    moved = town.post(
+        f"/v1/supervision/flags/{threat_flag}/resolution",
+        {"decision": "moved_to_case", "note": "Polisanmälan: nytt ärende"},
+    ).json()
+
+    left = [item["comment_id"] for item in page.queue()]
+    assert c["personnummer"] not in left and c["threat"] not in left
+    for comment_id, decision, resolution in (
+        (c["personnummer"], hidden, "hidden"),
+        (c["threat"], moved, "moved_to_case"),
+    ):
+        flags = town.get(f"/v1/comments/{comment_id}/flags", as_=town.manager, wait=moved["position"]).json()
+        assert [(f["resolution"], f["decision_id"]) for f in flags] == [(resolution, decision["id"])]
+    transfers = town.get("/v1/diary/transfers", as_=town.officer, wait=moved["position"]).json()
+    assert [t["comment_id"] for t in transfers] == [c["threat"]], "the records officer's queue has the moved comment"
+
+
+def test_a_reply_is_checked_too_and_keeps_its_comment_in_the_queue_until_resolved(client, runtime):
+    page = given_a_page_with_comments_to_supervise(client, runtime)
+    town, comment_id = page.town, page.comments["invoice"]
+    reply = town.post(
+        f"/v1/comments/{comment_id}/replies",
+        {"text": "Ring kundtjänst på 070-123 45 67 så reder vi ut det."},
+        expect=201,
+    ).json()
+
+    [item] = [i for i in page.queue() if i["comment_id"] == comment_id]
+
+    replies = town.get(f"/v1/comments/{comment_id}", as_=town.editor, wait=reply["position"]).json()["replies"]
+    assert item["answered"] is True
+    assert [(f["kind"], f["reply_id"]) for f in item["flags"]] == [("phone_number", replies[0]["reply_id"])]
