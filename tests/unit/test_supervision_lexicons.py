@@ -14,7 +14,7 @@ from domain.actors import Actor, Role
 from domain.errors import InvalidValue
 from domain.supervision.defaults import default_terms
 from domain.supervision.flags import FlagKind, flags_in
-from domain.supervision.lexicon import MAX_TERMS_PER_CHANGE, Lexicon, LexiconKind, valid_term
+from domain.supervision.lexicon import MAX_TERMS, MAX_TERMS_PER_CHANGE, Lexicon, LexiconKind, valid_term
 from domain.supervision.lexicon_record import OrganisationLexicon
 
 ORG = __import__("uuid").UUID("00000000-0000-0000-0000-000000000001")
@@ -83,6 +83,19 @@ def test_terms_too_long_too_short_or_too_many_are_refused():
     with pytest.raises(InvalidValue) as refused:
         organisation.add_terms("own_term", [f"ord{i}" for i in range(MAX_TERMS_PER_CHANGE + 1)], by=MANAGER, at=NOW)
     assert refused.value.field == "terms"
+
+
+def test_a_lexicon_holds_at_most_a_thousand_of_the_organisations_own_terms():
+    organisation = OrganisationLexicon.open(ORG, by=MANAGER, at=NOW)
+    for change in range(MAX_TERMS // MAX_TERMS_PER_CHANGE):
+        terms = [f"ord{change}x{i}" for i in range(MAX_TERMS_PER_CHANGE)]
+        organisation.add_terms("own_term", terms, by=MANAGER, at=NOW)
+
+    with pytest.raises(InvalidValue) as refused:
+        organisation.add_terms("own_term", ["ett ord till"], by=MANAGER, at=NOW)
+
+    assert refused.value.field == "terms" and len(organisation.own_terms()) == MAX_TERMS
+    organisation.add_terms("threat", ["ett ord till"], by=MANAGER, at=NOW)  # each lexicon has its own limit
 
 
 def test_an_organisation_extends_a_lexicon_and_removes_only_its_own_terms():
