@@ -14,6 +14,7 @@ from pydantic import TypeAdapter
 from supervision_story import PERSONNUMMER, given_a_page_with_comments_to_supervise
 
 from api.schemas.supervision import QueueItem
+from domain.supervision.flags import MAX_FLAGS
 from kanalarkiv.readside.runner import Projector
 
 QUEUE = TypeAdapter(list[QueueItem])
@@ -222,3 +223,18 @@ def test_a_reply_is_checked_too_and_keeps_its_comment_in_the_queue_until_resolve
     replies = town.get(f"/v1/comments/{comment_id}", as_=town.editor, wait=reply["position"]).json()["replies"]
     assert item["answered"] is True
     assert [(f["kind"], f["reply_id"]) for f in item["flags"]] == [("phone_number", replies[0]["reply_id"])]
+
+
+def test_a_100_kb_comment_full_of_matches_is_flagged_and_the_next_comment_still_is(client, runtime):
+    page = given_a_page_with_comments_to_supervise(client, runtime)
+    town = page.town
+    unit = f"jag ska mörda dig {PERSONNUMMER} ring 070-123 45 67 "
+    huge = town.capture_comment(page.post_id, "c-huge", text=(unit * (100_000 // len(unit)))[:100_000])
+    after = town.capture_comment(page.post_id, "c-after", text="Vi vet var du bor.")
+    assert "id" in huge and "id" in after, (huge, after)
+
+    flagged_now = flagged(page.queue())
+
+    assert len(flagged_now[huge["id"]]) == MAX_FLAGS, "flagged all the same, a bounded number of flags kept"
+    assert set(flagged_now[huge["id"]]) == {"threat", "personal_identity_number", "phone_number"}
+    assert flagged_now[after["id"]] == ["threat"]
