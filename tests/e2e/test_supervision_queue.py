@@ -11,6 +11,7 @@ import psycopg
 from conftest import FACEBOOK_PAGE
 from editorial_story import a_capture
 from pydantic import TypeAdapter
+from retention_story import given_an_aged_channel_under_a_plan
 from supervision_story import PERSONNUMMER, given_a_page_with_comments_to_supervise
 
 from api.schemas.supervision import QueueItem
@@ -238,3 +239,27 @@ def test_a_100_kb_comment_full_of_matches_is_flagged_and_the_next_comment_still_
     assert len(flagged_now[huge["id"]]) == MAX_FLAGS, "flagged all the same, a bounded number of flags kept"
     assert set(flagged_now[huge["id"]]) == {"threat", "personal_identity_number", "phone_number"}
     assert flagged_now[after["id"]] == ["threat"]
+
+
+def test_a_disposed_comments_flags_go_with_it_as_a_rebuild_would_find(client, runtime):
+    town, old_post, _new, _comment, _ = given_an_aged_channel_under_a_plan(client, runtime)
+    old = town.capture_comment(
+        old_post["id"], "c-old", text=f"Mitt personnummer är {PERSONNUMMER}", received_ago=timedelta(days=800)
+    )
+    runtime.views.wait_for("supervision", old["position"])
+    assert [r["kind"] for r in flag_rows(runtime) if r["comment_id"] == UUID(old["id"])] == ["personal_identity_number"]
+
+    done = town.post(
+        "/v1/disposals",
+        {"reference": "KS 2026/0203", "class_code": "comment", "record_ids": [old["id"]], "assessment": "Inaktuell"},
+        as_=town.officer,
+        expect=201,
+    ).json()
+    runtime.views.wait_for("supervision", done["position"])
+    live = flag_rows(runtime)
+    runtime.supervisor.stop()
+    runtime.views.view("supervision").reset(runtime.app.name)
+    Projector(runtime.app, runtime.views.projection("supervision"), batch_size=5).catch_up()
+
+    assert [r for r in live if r["comment_id"] == UUID(old["id"])] == []
+    assert flag_rows(runtime) == live
