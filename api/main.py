@@ -30,6 +30,7 @@ from api.routes import (
     comments,
     diary,
     diary_commands,
+    diary_names,
     diary_pages,
     health,
     organisations,
@@ -106,7 +107,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         supervision_pages,
     ):
         app.include_router(module.router)
-    for module in (diary_commands, diary, diary_pages):
+    for module in (diary_commands, diary_names, diary, diary_pages):
         app.include_router(module.router)
     app.include_router(transparency.router)
     app.include_router(capture_imports.router)

@@ -7,7 +7,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from api.schemas.supervision import ChannelStatistics, MonthlySupervision, UserInformationPublic
+from api.schemas.supervision import (
+    ChannelStatistics,
+    FlagPublic,
+    MonthlySupervision,
+    QueueItem,
+    UserInformationPublic,
+)
 from domain.supervision.working_time import SWEDEN
 from domain.user_information import default_user_information
 from kanalarkiv.readside.views import Views
@@ -44,6 +50,18 @@ def user_information(
         in_force_from=row["changed_at"],
         written_by_name=row["changed_by_name"],
     )
+
+
+_QUEUE_FIELDS = tuple(name for name in QueueItem.model_fields if name != "flags")
+_FLAG_FIELDS = tuple(FlagPublic.model_fields)
+
+
+def queue_item(row: dict[str, Any]) -> dict[str, Any]:
+    """A queue row as ``QueueItem`` serialises it, its keys in the model's order (the flags come
+    from ``jsonb``, which orders keys its own way), for the answer serialised once with orjson."""
+    item = {name: row[name] for name in _QUEUE_FIELDS}
+    item["flags"] = [{name: flag[name] for name in _FLAG_FIELDS} for flag in row["flags"]]
+    return item
 
 
 def statistics(views: Views, channel_id: UUID, now: datetime) -> ChannelStatistics:

@@ -6,6 +6,7 @@ as the service: ``uvicorn bench.rawapp:app``."""
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 from uuid import UUID
@@ -17,7 +18,9 @@ from psycopg_pool import AsyncConnectionPool
 from domain.channel import Platform
 from domain.diary import Direction, RecordType
 from domain.diary_numbers import SWEDISH_TIME
+from kanalarkiv.application.records import hash_token
 from projections.diary.tables import PUBLIC_COLUMNS
+from projections.supervision_reads import QUEUE_QUERY
 
 ORGANISATION = "SELECT org_id, slug, name FROM channel_register_orgs WHERE slug = %s"
 CHANNELS = "SELECT * FROM channel_register WHERE org_id = %s AND status = ANY(%s) ORDER BY platform, lower(name), id"
@@ -32,6 +35,9 @@ DIARY = (
 DIARY_COUNT = (
     "SELECT count(*) FROM diary_entries WHERE org_id = %s AND public_search @@ websearch_to_tsquery('swedish', %s)"
 )
+TOKEN = "SELECT * FROM access_tokens WHERE token_hash = %s AND revoked_at IS NULL"
+QUEUE_ROLES = ("editor", "manager", "records_officer")
+QUEUE_FIELDS = ("comment_id", "channel_id", "post_id", "received_at", "due_at", "answered", "past_target", "flags")
 LINKS = ("channel_id", "post_id", "comment_id", "decision_id", "snapshot_id")
 PAGE = 50
 JSON = orjson.OPT_UTC_Z
@@ -152,6 +158,22 @@ def _entry(slug: str, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def _queue(scope: dict[str, Any]) -> tuple[int, bytes]:
+    """The supervision queue: the token looked up, then the view's own query."""
+    headers = dict(scope["headers"])
+    secret = headers.get(b"authorization", b"").decode().removeprefix("Bearer ")
+    query = parse_qs(scope.get("query_string", b"").decode())
+    channel = _uuid(query["channel_id"][0]) if "channel_id" in query else None
+    tokens = await _rows(TOKEN, (hash_token(secret),))
+    if not tokens or tokens[0]["role"] not in QUEUE_ROLES:
+        return 403, b'{"status":403}'
+    now = datetime.now(UTC)
+    params = {"org": tokens[0]["org_id"], "now": now, "received_before": now, "channel": channel,
+              "kind": query.get("kind", [None])[0], "past_target": False, "limit": 100}  # fmt: skip
+    rows = await _rows(QUEUE_QUERY, params)  # type: ignore[arg-type]
+    return 200, orjson.dumps([{key: row[key] for key in QUEUE_FIELDS} for row in rows], option=JSON)
+
+
 def _uuid(text: str) -> UUID | None:
     try:
         return UUID(text)
@@ -191,6 +213,8 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     elif len(parts) == 4 and parts[:2] == ["v1", "organisations"] and parts[3] == "diary":
         query = parse_qs(scope.get("query_string", b"").decode())
         status, body = await _diary(parts[2], query.get("q", [""])[0])
+    elif parts == ["v1", "supervision", "queue"]:
+        status, body = await _queue(scope)
     elif parts == ["healthz"]:
         status, body = 200, b'{"status":"ok"}'
     else:

@@ -12,6 +12,9 @@ from domain.errors import InvalidValue, NotPermitted
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://kanalarkiv.se/id/")
 
+NAME_PUBLISHERS = frozenset({Role.RECORDS_OFFICER, Role.MANAGER})
+"""Who decides whether the web diary publishes private persons' names."""
+
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _ORG_NUMBER = re.compile(r"^(\d{6})-?(\d{4})$")
 
@@ -56,11 +59,21 @@ class Organisation(RecordAggregate):
         name: str
         number: str
 
+    class NamePublicationChanged(RecordAggregate.Event):
+        """Whether the web diary publishes private persons' names (a commenter as sender): off
+        until a records officer or manager turns it on. The diary itself always holds them."""
+
+        published: bool
+
+        def apply(self, organisation: Organisation) -> None:
+            organisation.names_published = self.published
+
     def __init__(self, org_id: UUID, slug: str, name: str, number: str):
         self.org_id = org_id
         self.slug = slug
         self.name = name
         self.number = number
+        self.names_published = False
 
     @classmethod
     def register(cls, slug: str, name: str, number: str, by: Actor, at: datetime) -> Organisation:
@@ -76,6 +89,13 @@ class Organisation(RecordAggregate):
             number=valid_organisation_number(number),
             **cls.envelope(by, at, None, org_id),
         )
+
+    def publish_names(self, published: bool, by: Actor, at: datetime) -> None:
+        """Turn publication of private persons' names on the web (diary page and public API) on or off."""
+        by.require(NAME_PUBLISHERS, self.id, "choosing whether the web diary publishes private persons' names")
+        if published == self.names_published:
+            raise InvalidValue("published", f"names are already {'published' if published else 'not published'}")
+        self._record(self.NamePublicationChanged, by, at, published=published)
 
 
 class OrganisationNumberClaim(RecordAggregate):

@@ -52,6 +52,7 @@ _IDENTITY_EVENTS = (Comment.Received, DataSubjectSearch.Performed)
 _SUMMARIES: dict[type, str] = {
     Organisation.Registered: "Organisation {name} ({number}) registered as '{slug}'",
     OrganisationNumberClaim.Claimed: "Organisation number {number} claimed",
+    Organisation.NamePublicationChanged: "Private persons' names in the web diary: published {published}",
     AccessToken.Issued: "Token issued to {display_name} as {role}",
     AccessToken.Revoked: "Token revoked: {reason}",
     Channel.Registered: "Channel '{name}' on {platform} registered ({url})",

@@ -11,7 +11,7 @@ from uuid import UUID
 QUEUE_MAX = 500
 TIMEZONE = "Europe/Stockholm"
 
-_QUEUE = """
+QUEUE_QUERY = """
 SELECT c.comment_id, c.channel_id, c.post_id, c.received_at, c.due_at, c.first_reply_at IS NOT NULL AS answered,
        c.due_at IS NOT NULL AND c.first_reply_at IS NULL AND c.due_at < %(now)s AS past_target,
        COALESCE((SELECT jsonb_agg(jsonb_build_object('flag_id', f.flag_id, 'kind', f.kind, 'start', f.span_start,
@@ -72,7 +72,7 @@ class SupervisionReads:
     ) -> list[dict[str, Any]]:
         """Flagged or unanswered comments, oldest first (one query on a partial index)."""
         return self.fetch_all(
-            _QUEUE,
+            QUEUE_QUERY,
             {
                 "org": org_id,
                 "now": now,

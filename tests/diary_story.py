@@ -20,6 +20,14 @@ class Diary:
     def set_up(self, prefix: str = "KS") -> dict:
         return self.town.client.put("/v1/diary", json={"series_prefix": prefix}, headers=self.town.officer.headers)
 
+    def publish_names(self, published: bool = True) -> dict:
+        """The organisation publishes private persons' names on the web (off by default, issue 16)."""
+        response = self.town.client.put(
+            "/v1/diary/name-publication", json={"published": published}, headers=self.town.officer.headers
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
     def register_comment(self, comment_id: str, expect: int | None = 201, **body) -> dict:
         response = self.town.post(f"/v1/comments/{comment_id}/registration", body, as_=self.town.officer, expect=expect)
         return response.json()

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import ViewsDep
 from api.diary_answers import organisation_of
 from api.html import templates
+from api.supervision_answers import user_information
 from api.types import Day, Text
 from domain.comment import Visibility
 from domain.grounds import Ground
@@ -67,6 +68,7 @@ def channel_archive_page(
         "page": sida,
         "pages": max(1, -(-total // PAGE)),
         "query": {"q": q or "", "fran": fran or "", "till": till or ""},
+        "info": user_information(views, channel, organisation["name"]),  # BBS-lagen 3 §
     }
     return templates.TemplateResponse(request, "arkiv_kanal.html", context)
 

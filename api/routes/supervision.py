@@ -7,9 +7,10 @@ from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from api.deps import AppDep, CurrentActor, ViewsDep, WaitFor, own_organisation
+from api.responses import json_response
 from api.schemas.channels import Recorded
 from api.schemas.supervision import (
     FlagRecord,
@@ -21,6 +22,7 @@ from api.schemas.supervision import (
     QueueItem,
     RemovalNotice,
 )
+from api.supervision_answers import queue_item
 from domain.actors import Role
 from domain.supervision.defaults import default_terms, default_version_at
 from domain.supervision.flags import FlagKind
@@ -43,7 +45,7 @@ def queue(
     past_target: Annotated[bool, Query(description="Only unanswered comments past their response target.")] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     wait_for_position: WaitFor = None,
-) -> list[QueueItem]:
+) -> Response:
     """Comments with open flags, and comments not yet answered (nor hidden, removed or moved to a
     case), oldest first. A flag is an observation for an editor to look at, not a decision."""
     org_id = own_organisation(actor, WATCHERS, "reading the supervision queue")
@@ -57,7 +59,7 @@ def queue(
         past_target,
         limit,
     )
-    return [QueueItem.model_validate(row) for row in rows]
+    return json_response([queue_item(row) for row in rows])  # serialised once: what list[QueueItem] serialises to
 
 
 @router.get("/v1/comments/{comment_id}/flags", response_model=list[FlagRecord], summary="A comment's flags")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from api.types import Instant, Text
 from domain.diary import MARKABLE_FIELDS, Direction, RecordType
@@ -169,3 +170,19 @@ class DiaryRegistered(BaseModel):
     diary_number: str
     case_id: UUID | None
     case_number: str | None
+
+
+class NamePublication(BaseModel):
+    """Whether the web diary (the public diary page and API) shows private persons' names."""
+
+    published: StrictBool = Field(
+        description="true: commenters' names are published; false (the default): they read 'privatperson'."
+    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"published": True}]})
+
+
+class NamePublicationSetting(BaseModel):
+    published: bool = Field(description="Private persons' names are published on the web.")
+    changed_at: datetime | None = Field(description="When it was last changed (null: never, the default holds).")
+    changed_by_name: str | None
+    changed_by_role: str | None

@@ -23,12 +23,13 @@ class BenchPath:
 
 
 def _paths() -> list[BenchPath]:
-    from bench.paths import capture, capture_import, catchup, command, memory, pointintime, reads, verification
+    from bench.paths import capture, capture_import, catchup, command, memory, pointintime, queue, reads, verification
 
     return [
         catchup.PATH,
         memory.PATH,
         reads.PATH,
+        queue.PATH,
         pointintime.PATH,
         verification.PATH,
         capture.PATH,

@@ -28,7 +28,9 @@ MIN_PREFIX = 4
 HEAD = 4
 """A prefix term (``idiot*``) names at least this many characters, so it cannot match everything."""
 
-_WORD = re.compile(r"[^\W_]+")
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+# Outside the plain path a word's letters may carry combining diacritics (ö as o + U+0308, NFD).
+_WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f])*")
 _TERM_CHARACTERS = re.compile(r"^[^\W_]+(?:[ \-'’][^\W_]+)*\*?$")
 # Swedish inflectional endings: nouns, verbs, adjectives, the genitive.
 ENDINGS = frozenset((
@@ -94,7 +96,7 @@ class Term:
 
 
 def valid_term(kind: LexiconKind, value: str, field_name: str = "terms") -> Term:
-    text = " ".join(value.split())
+    text = unicodedata.normalize("NFC", " ".join(value.split()))
     if not text or len(text) > MAX_TERM_LENGTH:
         raise InvalidValue(field_name, f"each term has 1–{MAX_TERM_LENGTH} characters; {text[:20]!r}… has {len(text)}")
     if not _TERM_CHARACTERS.match(text):
@@ -178,15 +180,17 @@ class Lexicon:
         """Every occurrence of a term in ``text`` (a term once per position)."""
         lowered = text.lower()
         if len(lowered) != len(text) or _OTHER_LETTERS.search(text):
-            folded = text.translate(_FOLDING)  # the long way: every letter folded first
-            return self._find_in(folded, _WORD.findall(folded), self._heads)
-        written = _WORD.findall(lowered)
+            folded = text.translate(_FOLDING)  # the long way: every word normalised first
+            return self._find_in(folded, [normalised(w) for w in _WORD.findall(folded)], self._heads)
+        written = _PLAIN_WORD.findall(lowered)  # no combining mark here: _OTHER_LETTERS sent those the long way
         if self._written_heads.isdisjoint(map(_HEAD_OF, written)):
             return []  # the usual case: no word begins like a term's, decided at C speed
-        return self._find_in(lowered, written, self._written_heads)
+        return self._find_in(lowered, written, self._written_heads, _PLAIN_WORD)
 
-    def _find_in(self, source: str, written: list[str], heads: frozenset[str]) -> list[TermMatch]:
-        """``source``: the text with its characters where they stood, ``written`` its words."""
+    def _find_in(
+        self, source: str, written: list[str], heads: frozenset[str], word: re.Pattern[str] = _WORD
+    ) -> list[TermMatch]:
+        """``source``: the text with its characters where they stood, ``written`` its words as ``word`` finds them."""
         hits = [i for i, head in enumerate(map(_HEAD_OF, written)) if head in heads]
         words = _Words(written)
         found: dict[tuple[Term, int], TermMatch] = {}
@@ -195,7 +199,7 @@ class Lexicon:
             for term, key in self._candidates(words[index]):
                 start = index - key
                 if start >= 0 and (term, start) not in found and _phrase_at(term, words, start):
-                    spans = spans or [m.span() for m in _WORD.finditer(source)]  # only once something matched
+                    spans = spans or [m.span() for m in word.finditer(source)]  # only once something matched
                     found[term, start] = TermMatch(spans[start][0], spans[start + len(term.words) - 1][1], term)
         return list(found.values())
 

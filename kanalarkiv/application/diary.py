@@ -41,6 +41,13 @@ class DiaryCommands(DiaryNumbering):
             diary = Diary.open(org_id, series_prefix, by=by, at=at)
         return self._recorded(diary)
 
+    @command
+    def publish_diary_names(self, org_id: UUID, published: bool) -> Recorded:
+        """Whether the web diary shows private persons' names (off until turned on)."""
+        organisation = self._get(org_id, Organisation, "organisation")
+        organisation.publish_names(published, by=current_actor(), at=self.clock())
+        return self._recorded(organisation)
+
     # Registering records
 
     def register_record(

@@ -12,6 +12,7 @@ from domain.case import Case
 from domain.comment import Comment
 from domain.diary import Diary
 from domain.diary_entry import DiaryEntry
+from domain.organisation import Organisation
 from projections.core.base import BatchProjection, handles
 from projections.diary.view import DiaryView
 
@@ -26,6 +27,21 @@ class DiaryProjection(BatchProjection[DiaryView]):
             "INSERT INTO diary_settings (org_id, series_prefix, changed_at) VALUES (%s, %s, %s)"
             " ON CONFLICT (org_id) DO UPDATE SET series_prefix = EXCLUDED.series_prefix, changed_at = EXCLUDED.changed_at",
             (event.org_id, event.series_prefix, event.timestamp),
+        )
+
+    @handles(Organisation.NamePublicationChanged)
+    def name_publication(self, event: Organisation.NamePublicationChanged, curs: Cursor[Any], position: int) -> None:
+        """The web's rule changes for every entry of the organisation, registered before or after."""
+        curs.execute(
+            "INSERT INTO diary_publication (org_id, names_published, changed_at, changed_by_name, changed_by_role)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (org_id) DO UPDATE SET names_published ="
+            " EXCLUDED.names_published, changed_at = EXCLUDED.changed_at, changed_by_name = EXCLUDED.changed_by_name,"
+            " changed_by_role = EXCLUDED.changed_by_role",
+            (event.org_id, event.published, event.timestamp, event.actor_name, event.actor_role),
+        )
+        curs.execute(
+            "UPDATE diary_entries SET names_published = %s WHERE org_id = %s AND names_published <> %s",
+            (event.published, event.org_id, event.published),
         )
 
     @handles(Case.Opened)
@@ -73,9 +89,10 @@ class DiaryProjection(BatchProjection[DiaryView]):
             "INSERT INTO diary_entries (entry_id, org_id, diary_number, case_id, case_number, case_subject,"
             " record_date, direction, record_type, counterpart, description, note, channel_id, post_id, comment_id,"
             " decision_id, snapshot_id, registered_at, registered_by_name, secret_fields, secrecy_provision,"
-            " marked_at, marked_by_name, version, position)"
+            " marked_at, marked_by_name, version, position, names_published)"
             " VALUES (%s, %s, %s, %s, %s, (SELECT subject FROM diary_cases WHERE case_id = %s), %s, %s, %s, %s, %s,"
-            " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            " COALESCE((SELECT names_published FROM diary_publication WHERE org_id = %s), false))",
             (
                 event.originator_id,
                 event.org_id,
@@ -102,6 +119,7 @@ class DiaryProjection(BatchProjection[DiaryView]):
                 event.actor_name if event.secrecy_provision else None,
                 event.originator_version,
                 position,
+                event.org_id,
             ),
         )
         self._reading(curs, event, event.occurred_at, None, None)

@@ -7,7 +7,15 @@ so that a search for a marked word cannot even tell which entry holds it."""
 from __future__ import annotations
 
 _HIDDEN = "'Sekretess enligt ' || secrecy_provision"
-_PUBLIC_COUNTERPART = f"CASE WHEN 'counterpart' = ANY(secret_fields) THEN {_HIDDEN} ELSE counterpart END"
+PRIVATE_PERSON = "privatperson"
+# A received comment's sender is a private person (the name the platform shows); an organisation
+# or the body's own staff is the sender or recipient of the other records. Not published on the
+# web unless the organisation turns publication of names on (names_published, set by the view).
+_PRIVATE_NAME = "(record_type = 'comment' AND NOT names_published)"
+_PUBLIC_COUNTERPART = (
+    f"CASE WHEN 'counterpart' = ANY(secret_fields) THEN {_HIDDEN}"
+    f" WHEN counterpart IS NOT NULL AND {_PRIVATE_NAME} THEN '{PRIVATE_PERSON}' ELSE counterpart END"
+)
 _PUBLIC_DESCRIPTION = f"CASE WHEN 'description' = ANY(secret_fields) THEN {_HIDDEN} ELSE description END"
 _UNMARKED = "secret_fields = '{}'"
 
@@ -24,8 +32,35 @@ PUBLIC_COLUMNS = (
 )
 
 
-TABLES = ("diary_settings", "diary_cases", "diary_entries", "diary_readings", "diary_markings", "diary_transfers")
+TABLES = (
+    "diary_settings",
+    "diary_publication",
+    "diary_cases",
+    "diary_entries",
+    "diary_readings",
+    "diary_markings",
+    "diary_transfers",
+)
+# Before names_published, the public columns published every name. Generated columns cannot be
+# altered in place (PostgreSQL 15), and the history table copies rows by position: a view made
+# before is dropped and emptied here, and the projection rebuilds it from the log on start.
+_REBUILD_WITHOUT_NAMES = """DO $$ BEGIN
+    IF to_regclass('diary_entries') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = 'diary_entries'
+            AND column_name = 'names_published') THEN
+        DROP TABLE IF EXISTS diary_entries_history, diary_entries;
+        TRUNCATE diary_settings, diary_cases, diary_readings, diary_markings, diary_transfers;
+        IF to_regclass('diary_tracking') IS NOT NULL THEN
+            DELETE FROM diary_tracking;
+        END IF;
+    END IF;
+END $$"""
+
 CREATE_STATEMENTS = (
+    _REBUILD_WITHOUT_NAMES,
+    """CREATE TABLE IF NOT EXISTS diary_publication (
+        org_id uuid PRIMARY KEY, names_published boolean NOT NULL, changed_at timestamptz NOT NULL,
+        changed_by_name text NOT NULL, changed_by_role text NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS diary_settings (
         org_id uuid PRIMARY KEY, series_prefix text NOT NULL, changed_at timestamptz NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS diary_cases (
@@ -44,12 +79,13 @@ CREATE_STATEMENTS = (
         status text NOT NULL DEFAULT 'registered', annulled_at timestamptz, annul_reason text,
         corrections integer NOT NULL DEFAULT 0, corrected_at timestamptz,
         secret_fields text[] NOT NULL DEFAULT '{{}}', secrecy_provision text, marked_at timestamptz,
-        marked_by_name text,
+        marked_by_name text, names_published boolean NOT NULL DEFAULT false,
         public_counterpart text GENERATED ALWAYS AS ({_PUBLIC_COUNTERPART}) STORED,
         public_description text GENERATED ALWAYS AS ({_PUBLIC_DESCRIPTION}) STORED,
         public_search tsvector GENERATED ALWAYS AS (to_tsvector('swedish'::regconfig,
             coalesce(case_subject, '') || ' ' ||
-            coalesce(CASE WHEN 'counterpart' = ANY(secret_fields) THEN NULL ELSE counterpart END, '') || ' ' ||
+            coalesce(CASE WHEN 'counterpart' = ANY(secret_fields) OR {_PRIVATE_NAME} THEN NULL ELSE counterpart END, '')
+            || ' ' ||
             coalesce(CASE WHEN 'description' = ANY(secret_fields) THEN NULL ELSE description END, ''))) STORED,
         full_search tsvector GENERATED ALWAYS AS (to_tsvector('swedish'::regconfig,
             coalesce(case_subject, '') || ' ' || coalesce(counterpart, '') || ' ' || description || ' ' ||

@@ -67,6 +67,14 @@ class DiaryView(View):
             (case_id,),
         )
 
+    def name_publication(self, org_id: UUID) -> dict[str, Any] | None:
+        """Whether the web diary publishes private persons' names, and who set it when."""
+        return self.fetch_one(
+            "SELECT names_published AS published, changed_at, changed_by_name, changed_by_role"
+            " FROM diary_publication WHERE org_id = %s",
+            (org_id,),
+        )
+
     # The records officers' view: every field, every reading, every marking.
 
     def entries(self, org_id: UUID, query: DiaryQuery, as_of: int | None = None) -> tuple[list[dict[str, Any]], int]:

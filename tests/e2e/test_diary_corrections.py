@@ -10,6 +10,7 @@ from diary_story import every_public_output, given_a_municipality_with_a_diary
 def test_a_correction_keeps_both_readings_for_officers_and_shows_only_the_current_one_publicly(client, runtime):
     diary = given_a_municipality_with_a_diary(client, runtime)
     town = diary.town
+    diary.publish_names()  # so that the public shows the sender's name, as corrected
     done = diary.register_comment(diary.comment(author="Karin Svenson")["id"], description="Fråga om snöröjning")
 
     corrected = town.post(

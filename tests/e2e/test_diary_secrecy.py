@@ -94,7 +94,7 @@ def test_a_marking_is_lifted_by_a_later_event_and_both_stay_on_record(client, ru
     ).json()
 
     assert (while_marked["counterpart"], while_marked["description"]) == (
-        "Kalle Medborgare",
+        "privatperson",
         "Sekretess enligt OSL 23 kap. 2 §",
     )
     assert after["description"] == "Fråga om elevens frånvaro" and after["secrecy_marked"] is False

@@ -68,6 +68,7 @@ def test_an_entry_marked_as_it_is_registered_never_shows_the_marked_fields_publi
 def test_the_one_step_registrations_take_the_marking_in_the_same_request(client, runtime):
     diary = given_a_municipality_with_a_diary(client, runtime)
     town = diary.town
+    diary.publish_names()  # names are published: only the marking hides the sender
     comment = diary.comment(text="Min son har diagnosen X", author=SENDER)
     post = town.publish("Information om stödinsatser")
     removed = diary.comment(text="Uppgifter om en elev")

@@ -43,15 +43,22 @@ def test_a_chart_and_the_managers_page_render_in_a_browser(client, runtime, tmp_
         chart = httpx.get(
             f"{base}/v1/channels/{town.channel_id}/supervision/response-times.svg", headers=town.manager.headers
         )
+        activity = httpx.get(
+            f"{base}/v1/channels/{town.channel_id}/supervision/activity.svg", headers=town.manager.headers
+        )
         page = httpx.get(f"{base}/valdemarsvik/uppsikt", headers=town.manager.headers)
         refused = httpx.get(f"{base}/valdemarsvik/uppsikt", headers=town.editor.headers)
     (tmp_path / "svarstider.svg").write_bytes(chart.content)
+    (tmp_path / "aktivitet.svg").write_bytes(activity.content)
     (tmp_path / "uppsikt.html").write_text(page.text, encoding="utf-8")
+    chromium(tmp_path, f"--screenshot={tmp_path / 'activity.png'}", (tmp_path / "aktivitet.svg").as_uri())
     chromium(tmp_path, f"--screenshot={tmp_path / 'chart.png'}", (tmp_path / "svarstider.svg").as_uri())
     dom = chromium(tmp_path, "--dump-dom", (tmp_path / "uppsikt.html").as_uri())
     chromium(tmp_path, f"--screenshot={tmp_path / 'page.png'}", (tmp_path / "uppsikt.html").as_uri())
 
-    assert chart.status_code == 200 and chart.headers["content-type"] == "image/svg+xml"
+    for svg in (chart, activity):
+        assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+    assert len(pixels_like(Image.open(tmp_path / "activity.png"), CHART_BLUE, tolerance=30)) > 100, "comments per day"
     assert refused.status_code == 403 and "text/html" in refused.headers["content-type"]
     text = visible_text(dom)
     for expected in ("Uppsikt och svarstider", "Svarsmål: inom 8 arbetstimmar.", "Svarstider per månad – Valdemarsviks kommun",

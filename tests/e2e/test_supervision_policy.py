@@ -43,8 +43,11 @@ def test_the_user_information_as_it_stood_on_an_earlier_day(client, runtime):
         "Anna Chef",
     )
     assert before["is_default"] and "allmän handling" in before["public_records"]
-    page = town.client.get("/valdemarsvik/sociala-medier").text
-    assert "Frågor om ditt ärende flyttas till ärendet." in page and "Till dig som skriver på" in page
+    register_page = town.client.get("/valdemarsvik/sociala-medier").text
+    archive_page = town.client.get(f"/valdemarsvik/sociala-medier/{town.channel_id}").text
+    for page in (register_page, archive_page):
+        assert "Frågor om ditt ärende flyttas till ärendet." in page and "Till dig som skriver på" in page
+        assert WRITTEN["contact"] in page
 
 
 def test_an_editor_cannot_write_the_user_information_and_an_empty_section_is_refused(client, runtime):

@@ -16,6 +16,7 @@ from domain.diary import Links, Reading
 from domain.diary_entry import DiaryEntry
 from domain.diary_numbers import DiaryNumber, last_taken, series_year
 from domain.errors import InvalidTransition, InvalidValue, NotPermitted
+from domain.organisation import Organisation
 
 ORG = uuid4()
 OFFICER = Actor("rita", "Rita Registrator", Role.RECORDS_OFFICER, ORG)
@@ -120,3 +121,24 @@ def test_a_case_numbers_its_records_in_order_and_a_closed_case_takes_none():
     with pytest.raises(InvalidTransition, match="closed"):
         case.next_record_number()
     assert str(first) == "KS 2026/0007-1"
+
+
+def test_a_records_officer_or_manager_turns_publication_of_names_on_an_editor_cannot():
+    operator = Actor("operator", "Drift", Role.OPERATOR, None)
+    organisation = Organisation.register("valdemarsvik", "Valdemarsviks kommun", "212000-0522", by=operator, at=NOW)
+    manager = Actor("anna", "Anna Chef", Role.MANAGER, organisation.id)
+
+    with pytest.raises(NotPermitted):
+        organisation.publish_names(True, by=Actor("erik", "Erik Redaktör", Role.EDITOR, organisation.id), at=NOW)
+    with pytest.raises(InvalidValue) as unchanged:
+        organisation.publish_names(False, by=manager, at=NOW)  # off is the default
+    organisation.publish_names(True, by=manager, at=NOW)
+
+    assert unchanged.value.field == "published" and organisation.names_published is True
+    changed = organisation.collect_events()[-1]
+    assert (type(changed).__name__, changed.published, changed.actor_name, changed.actor_role) == (
+        "NamePublicationChanged",
+        True,
+        "Anna Chef",
+        "manager",
+    )

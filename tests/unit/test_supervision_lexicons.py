@@ -4,6 +4,7 @@ inflections; a term is never a pattern, and lexicons and terms have limits."""
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -13,7 +14,7 @@ from domain.actors import Actor, Role
 from domain.errors import InvalidValue
 from domain.supervision.defaults import default_terms
 from domain.supervision.flags import FlagKind, flags_in
-from domain.supervision.lexicon import MAX_TERMS_PER_CHANGE, Lexicon, LexiconKind, valid_term
+from domain.supervision.lexicon import MAX_TERMS, MAX_TERMS_PER_CHANGE, Lexicon, LexiconKind, valid_term
 from domain.supervision.lexicon_record import OrganisationLexicon
 
 ORG = __import__("uuid").UUID("00000000-0000-0000-0000-000000000001")
@@ -33,6 +34,18 @@ def test_a_threat_is_found_in_any_case_with_or_without_diacritics_and_inflected(
     assert terms("JAG SKA MÖRDA DIG") == [(FlagKind.THREAT, "mörda")]
     assert terms("han mordade") == [(FlagKind.THREAT, "mörda")]
     assert terms("Vi vet var du bor.") == [(FlagKind.THREAT, "vi vet var du bor")]
+
+
+def test_a_threat_written_with_combining_diacritics_is_found_where_it_stands():
+    """Some keyboards and phones send "ö" as "o" and a combining diaeresis (Unicode NFD)."""
+    text = unicodedata.normalize("NFD", "Jag ska MÖRDA er och Döda dig")
+
+    flags = flags_in(text, lexicon())
+
+    assert [(f.kind, f.term, text[f.start : f.end]) for f in flags] == [
+        (FlagKind.THREAT, "mörda", unicodedata.normalize("NFD", "MÖRDA")),
+        (FlagKind.THREAT, "döda dig", unicodedata.normalize("NFD", "Döda dig")),
+    ]
 
 
 def test_an_own_term_matches_its_inflections_but_not_other_words_that_begin_alike():
@@ -70,6 +83,19 @@ def test_terms_too_long_too_short_or_too_many_are_refused():
     with pytest.raises(InvalidValue) as refused:
         organisation.add_terms("own_term", [f"ord{i}" for i in range(MAX_TERMS_PER_CHANGE + 1)], by=MANAGER, at=NOW)
     assert refused.value.field == "terms"
+
+
+def test_a_lexicon_holds_at_most_a_thousand_of_the_organisations_own_terms():
+    organisation = OrganisationLexicon.open(ORG, by=MANAGER, at=NOW)
+    for change in range(MAX_TERMS // MAX_TERMS_PER_CHANGE):
+        terms = [f"ord{change}x{i}" for i in range(MAX_TERMS_PER_CHANGE)]
+        organisation.add_terms("own_term", terms, by=MANAGER, at=NOW)
+
+    with pytest.raises(InvalidValue) as refused:
+        organisation.add_terms("own_term", ["ett ord till"], by=MANAGER, at=NOW)
+
+    assert refused.value.field == "terms" and len(organisation.own_terms()) == MAX_TERMS
+    organisation.add_terms("threat", ["ett ord till"], by=MANAGER, at=NOW)  # each lexicon has its own limit
 
 
 def test_an_organisation_extends_a_lexicon_and_removes_only_its_own_terms():
@@ -112,6 +138,7 @@ HOSTILE = {
     "at signs": "a@b.",
     "phrase starts": "jag vet var du ",
     "prefixes": "idiotidiot ",
+    "combining marks": "mo\u0308rda o\u0308\u0308 ",
 }
 
 
