@@ -41,7 +41,9 @@ from api.routes import (
     supervision_channels,
     supervision_pages,
     transparency,
+    webhooks,
 )
+from kanalarkiv.capture.live.webhooks import WebhookRefused
 from kanalarkiv.config import Settings
 from kanalarkiv.runtime import Runtime
 
@@ -108,6 +110,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(capture_imports.router)
     app.include_router(post_versions.router)
     app.include_router(archive_pages.router)
+    app.include_router(webhooks.router)
+    app.add_exception_handler(WebhookRefused, webhooks.refusal)
     answer_pages_in_html(app)
     document_answers(app)
     return app

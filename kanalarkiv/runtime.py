@@ -14,6 +14,7 @@ from kanalarkiv.adapters.memory import limit_malloc_arenas
 from kanalarkiv.application.context import Clock, system_clock
 from kanalarkiv.application.records import RecordsApplication
 from kanalarkiv.application.transparency import Checkpointer, Transparency
+from kanalarkiv.application.webhook_worker import WebhookWorker
 from kanalarkiv.config import Settings
 from kanalarkiv.readside.runner import ProjectionSupervisor
 from kanalarkiv.readside.views import Views
@@ -39,6 +40,7 @@ class Runtime:
     views: Views
     supervisor: ProjectionSupervisor | None = None
     checkpointer: Checkpointer | None = None
+    webhook_worker: WebhookWorker | None = None
 
     @classmethod
     def open(
@@ -48,6 +50,7 @@ class Runtime:
         run_projections: bool | None = None,
         clock: Clock = system_clock,
         url: str | None = None,
+        run_webhook_worker: bool | None = None,
     ) -> Runtime:
         limit_malloc_arenas()  # before the pool's and the workers' threads allocate
         install_storable_text()  # before the first connection: no NUL ever reaches a view's table
@@ -67,6 +70,9 @@ class Runtime:
             views.failure_of = runtime.supervisor.failure_of
             runtime.checkpointer = Checkpointer(runtime.transparency, settings.checkpoint_interval)
             runtime.checkpointer.start()
+        if run_webhook_worker if run_webhook_worker is not None else runtime.supervisor is not None:
+            runtime.webhook_worker = WebhookWorker(app)  # drains the webhook inbox into the record
+            runtime.webhook_worker.start()
         return runtime
 
     @cached_property
@@ -88,6 +94,8 @@ class Runtime:
         return self.app.recorder.max_notification_id() or 0
 
     def close(self) -> None:
+        if self.webhook_worker is not None:
+            self.webhook_worker.stop()
         if self.checkpointer is not None:
             self.checkpointer.stop()
         if self.supervisor is not None:

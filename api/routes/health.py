@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
 from api.deps import RuntimeDep
+from api.webhook_metrics import add_webhook_metrics
 from kanalarkiv.runtime import Runtime
 
 router = APIRouter(tags=["operations"])
@@ -89,4 +90,5 @@ def metrics(runtime: RuntimeDep) -> PlainTextResponse:
         restarts.labels(name).set(p["restarts"] or 0)
         failed.labels(name).set(1 if p["failed_position"] is not None else 0)
         failed_at.labels(name).set(p["failed_position"] or 0)
+    add_webhook_metrics(runtime, registry)
     return PlainTextResponse(generate_latest(registry).decode(), media_type="text/plain; version=0.0.4")

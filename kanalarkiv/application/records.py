@@ -28,6 +28,7 @@ from kanalarkiv.application.outcomes import AlreadyExists, Recorded
 from kanalarkiv.application.retention import RetentionCommands
 from kanalarkiv.application.snapshots import SnapshotCommands
 from kanalarkiv.application.supervision import SupervisionCommands
+from kanalarkiv.application.webhook_intake import WebhookIntakeCommands
 from retention.crypto.keystore import KeyStore
 from retention.crypto.sealing import SealingMapper
 
@@ -51,6 +52,7 @@ class RecordsApplication(
     RetentionCommands,
     SnapshotCommands,
     SupervisionCommands,
+    WebhookIntakeCommands,
 ):
     name = "kanalarkiv"
 
