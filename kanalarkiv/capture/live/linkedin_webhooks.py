@@ -25,6 +25,7 @@ from kanalarkiv.capture.live.webhooks import Refusal, WebhookRefused
 
 NOTIFICATIONS = "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS"
 ACTIONS = frozenset({"COMMENT", "COMMENT_EDIT", "COMMENT_DELETE"})
+NO_NAME = "(LinkedIn member)"  # a record names its sender; LinkedIn gives none, and none is looked up
 
 
 def parse_linkedin(document: dict[str, Any]) -> Delivery:
@@ -74,7 +75,7 @@ def _change(action: str, notification: dict[str, Any]) -> Item | Removed:
         kind=kind,
         platform_id=urn,
         parent_platform_id=parent or post,
-        author_name="",  # LinkedIn gives the member's URN, no name; none is looked up
+        author_name=NO_NAME,  # LinkedIn gives the member's URN, no name; none is looked up
         platform_author_id=owner if isinstance(owner, str) else None,
         text=comment["text"],
         published_at=at,
