@@ -23,7 +23,17 @@ class BenchPath:
 
 
 def _paths() -> list[BenchPath]:
-    from bench.paths import capture, capture_import, catchup, command, memory, pointintime, reads, verification
+    from bench.paths import (
+        capture,
+        capture_import,
+        catchup,
+        command,
+        memory,
+        pointintime,
+        reads,
+        verification,
+        webhooks,
+    )
 
     return [
         catchup.PATH,
@@ -31,6 +41,7 @@ def _paths() -> list[BenchPath]:
         reads.PATH,
         pointintime.PATH,
         verification.PATH,
+        webhooks.PATH,
         capture.PATH,
         capture_import.PATH,
         command.PATH,

@@ -19,6 +19,7 @@ from uuid import UUID
 from domain.actors import Actor, Role
 from domain.capture_run import RunCounts, RunSource
 from domain.channel import Channel
+from domain.organisation import organisation_id, valid_slug
 from domain.post import platform_record_id
 from domain.secret import Secret
 from kanalarkiv.adapters.webhook_inbox import Claimed, WebhookInbox
@@ -127,8 +128,13 @@ class WebhookIntakeCommands:
         return outcome
 
     def _sources(self, org_slug: str, kinds: set[str]) -> list[dict[str, Any]]:
-        organisation = self.organisation_by_slug(org_slug)  # type: ignore[attr-defined]
-        return of_kinds(self.capture_sources_of_webhooks.of_organisation(organisation.id, connected_only=True), kinds)
+        """The organisation's connected sources of these kinds (its id is its slug's: no record is read
+        for it, unless it has none, when it is asked whether the organisation exists at all: 404)."""
+        org_id = organisation_id(valid_slug(org_slug))
+        sources = of_kinds(self.capture_sources_of_webhooks.of_organisation(org_id, connected_only=True), kinds)
+        if not sources:
+            self.organisation_by_slug(org_slug)  # type: ignore[attr-defined]
+        return sources
 
     # The worker's part
 

@@ -1,6 +1,8 @@
 """The worker that drains the webhook inbox into the record, in a thread of the service's
 process: woken when a delivery was kept, and at least every ``interval`` seconds (a delivery
-another process kept, a change claimed by a worker that died)."""
+another process kept, a change claimed by a worker that died). Woken, it lets ``gather`` seconds
+pass first, so that the changes of a burst are captured together, one run per source, rather than
+one run each: less of the process's time (and its GIL) is taken from the requests being answered."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ log = structlog.get_logger("kanalarkiv.webhooks")
 
 
 class WebhookWorker:
-    def __init__(self, app: Any, interval: float = 1.0, batch: int = 200):
-        self.app, self.interval, self.batch = app, interval, batch
+    def __init__(self, app: Any, interval: float = 1.0, batch: int = 200, gather: float = 0.25):
+        self.app, self.interval, self.batch, self.gather = app, interval, batch, gather
         self._wake, self._stopping = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
@@ -34,7 +36,8 @@ class WebhookWorker:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
-            self._wake.wait(self.interval)
+            if self._wake.wait(self.interval):
+                self._stopping.wait(self.gather)
             self._wake.clear()
             while not self._stopping.is_set() and self._drain_once():
                 pass
