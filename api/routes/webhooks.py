@@ -109,7 +109,12 @@ def meta_delivery(
     app: AppDep,
     runtime: RuntimeDep,
     body: RawBody,
-    signature: Annotated[str | None, Header(alias="X-Hub-Signature-256", include_in_schema=False)] = None,
+    signature: Annotated[
+        Text | None,
+        Header(
+            alias="X-Hub-Signature-256", description="`sha256=` + hex HMAC-SHA256 of the raw body under the app secret."
+        ),
+    ] = None,
 ) -> Any:
     """The signature is checked on the raw body before anything of it is read; each entry is routed
     by its Page or Instagram account id to the organisation's source connected to it and kept in the
@@ -148,7 +153,13 @@ def linkedin_delivery(
     app: AppDep,
     runtime: RuntimeDep,
     body: RawBody,
-    signature: Annotated[str | None, Header(alias="X-LI-Signature", include_in_schema=False)] = None,
+    signature: Annotated[
+        Text | None,
+        Header(
+            alias="X-LI-Signature",
+            description="Hex HMAC-SHA256 of `hmacsha256=` + the raw body under the client secret.",
+        ),
+    ] = None,
 ) -> Any:
     """COMMENT, COMMENT_EDIT and COMMENT_DELETE are read; other actions are answered and skipped."""
     return received(runtime, app.receive_linkedin_delivery(org_slug, body, signature))
