@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
-from capture_story import given_a_channel
+from conftest import FACEBOOK_PAGE, register_organisation
 from waiting import eventually
 
 from domain.actors import Actor, Role
@@ -20,6 +20,7 @@ from domain.capture_source import CaptureSource
 from domain.post import platform_record_id
 from domain.secret import Secret
 from kanalarkiv.adapters.credentials import Credentials
+from kanalarkiv.application.context import acting_as
 from kanalarkiv.capture.live.webhooks import linkedin_signature, meta_signature
 
 FIXTURES = Path(__file__).parent / "fixtures" / "webhooks"
@@ -32,6 +33,7 @@ LINKEDIN_COMMENT = "urn:li:comment:(urn:li:activity:7000000000000000002,70000000
 APP_SECRET = "invented-meta-app-secret-for-tests"
 VERIFY_TOKEN = "invented-verify-token-for-tests"
 CLIENT_SECRET = "invented-linkedin-client-secret"
+VALDEMARSVIK = ("valdemarsvik", "Valdemarsviks kommun", "212000-0522")
 LINKEDIN = {
     "platform": "linkedin",
     "name": "Valdemarsvik på LinkedIn",
@@ -73,19 +75,22 @@ class Connected:
 
 def given_a_connected_source(
     runtime: Any, clock: Any, page: dict | None = None, kind: str = "facebook_page", account: str = PAGE,
-    secret: str = APP_SECRET,
+    secret: str = APP_SECRET, organisation: tuple[str, str, str] = VALDEMARSVIK,
 ) -> Connected:  # fmt: skip
-    channel = given_a_channel(runtime, page)
+    """An organisation (registered now) whose channel ``page`` is connected to the platform account."""
+    org_id = register_organisation(runtime, *organisation)
+    manager = Actor("actor:anna", "Anna Chef", Role.MANAGER, org_id)
+    with acting_as(manager):
+        channel_id = runtime.app.register_channel(org_id, **(FACEBOOK_PAGE | (page or {}))).id
+        runtime.app.activate_channel(channel_id)
     clock.advance(hours=2)  # the deliveries' platform times (09:30–10:30) lie in the past now
-    manager = Actor("actor:anna", "Anna Chef", Role.MANAGER, channel.org_id)
-    sealed = runtime.app.credentials.seal(
-        channel.org_id, Credentials(app_secret=Secret(secret), verify_token=Secret(VERIFY_TOKEN))
-    )
+    sealed = runtime.app.credentials.seal(org_id, Credentials(app_secret=Secret(secret),
+                                                              verify_token=Secret(VERIFY_TOKEN)))  # fmt: skip
     source = CaptureSource.connect(
-        uuid4(), channel.org_id, channel.channel_id, (page or {}).get("platform", "facebook"), kind,
+        uuid4(), org_id, channel_id, (page or {}).get("platform", "facebook"), kind,
         platform_id=account, url=None, polling_interval=timedelta(minutes=15), credentials_id=sealed,
         by=manager, at=clock(),
     )  # fmt: skip
     recordings = runtime.app.save(source)
     runtime.views.wait_for("capture_sources", max(r.notification.id for r in recordings))
-    return Connected(runtime, channel.org_id, channel.channel_id, source.id)
+    return Connected(runtime, org_id, channel_id, source.id)

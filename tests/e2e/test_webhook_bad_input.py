@@ -79,3 +79,31 @@ def test_a_change_the_record_cannot_take_is_marked_failed_and_the_others_are_cap
         ).fetchone()
     assert "299999999999999" in reason and kept  # kept, with why, for a person to look at
     assert metric(client, 'kanalarkiv_webhook_inbox_changes{state="failed"}') == 1
+
+
+ANOTHER_BODY = ("soderkoping", "Söderköpings kommun", "212000-0100")
+OTHER_PAGE = "104000000000777"
+
+
+def test_one_organisations_app_cannot_feed_another_and_its_poison_stops_no_one_else(client, runtime, clock):
+    ours = given_a_connected_source(runtime, clock)
+    theirs = given_a_connected_source(runtime, clock, {"url": "https://www.facebook.com/soderkoping"},
+                                      account=OTHER_PAGE, secret="invented-other-app-secret", organisation=ANOTHER_BODY)  # fmt: skip
+    # Their app's signature is no good at our URL, and ours none at theirs: each body's own app signs.
+    body = delivery("meta_status_added")
+    assert client.post(URL, content=body, headers=meta_headers(body, "invented-other-app-secret")).status_code == 403
+    assert client.post("/v1/webhooks/meta/soderkoping", content=body, headers=meta_headers(body)).status_code == 403
+    # Their delivery names our Page: signed by their app, for an account none of their channels has.
+    answer = client.post("/v1/webhooks/meta/soderkoping", content=body,
+                         headers=meta_headers(body, "invented-other-app-secret"))  # fmt: skip
+    assert answer.status_code == 200 and answer.json()["unrouted"] == 1
+    # A poison change of theirs does not keep ours from being captured.
+    poison = json.loads(delivery("meta_comment_added").decode().replace(PAGE, OTHER_PAGE))
+    poison_body = orjson.dumps(poison)
+    assert client.post("/v1/webhooks/meta/soderkoping", content=poison_body,
+                       headers=meta_headers(poison_body, "invented-other-app-secret")).status_code == 200  # fmt: skip
+    assert post(client, "meta_status_added").status_code == 200
+    assert post(client, "meta_comment_added").status_code == 200
+    assert ours.drained() == {"processed": 2, "failed": 1}
+    assert runtime.app.get_comment(ours.comment_id()).text.startswith("Vad fint!")
+    assert not runtime.app._exists(theirs.comment_id())
