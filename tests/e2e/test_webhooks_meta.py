@@ -5,6 +5,8 @@ with a wrong or no signature is refused and nothing of it is kept; a retried one
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import psycopg
 from conftest import staff
 from webhook_story import (
@@ -16,7 +18,16 @@ from webhook_story import (
     meta_headers,
 )
 
+from domain.actors import Actor, Role
+from kanalarkiv.application.capture import CapturedPost
+from kanalarkiv.application.context import acting_as
+
 URL = "/v1/webhooks/meta/valdemarsvik"
+INSTAGRAM = {
+    "platform": "instagram",
+    "name": "Valdemarsvik på Instagram",
+    "url": "https://www.instagram.com/valdemarsvik",
+}
 
 
 def post(client, name: str, secret: str = APP_SECRET):
@@ -141,3 +152,16 @@ def test_the_handshake_echoes_the_challenge_for_the_right_verify_token_only(clie
     wrong = client.get(URL, params=query | {"hub.verify_token": "a-guess"})
     assert wrong.status_code == 403 and "wrong_verify_token" in wrong.json()["detail"]
     assert client.get(URL, params=query | {"hub.mode": "unsubscribe"}).status_code == 400
+
+
+def test_an_instagram_comment_reaches_the_channel_of_the_instagram_account(client, runtime, clock):
+    account = given_a_connected_source(runtime, clock, INSTAGRAM, "instagram_account", "17841400000000001")
+    published = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    with acting_as(Actor("actor:insamlare", "Insamlaren", Role.CAPTURE_CLIENT, account.org_id)):
+        runtime.app.capture_bulk(account.channel_id, [CapturedPost("18000000000000002", "Hamnen i morse.", published,
+                                                                   clock(), "Valdemarsviks kommun")], [])  # fmt: skip
+    answer = post(client, "instagram_comment_added")
+    assert answer.status_code == 200 and answer.json()["stored"] == 1
+    assert account.drained() == {"processed": 1}
+    comment = runtime.app.get_comment(account.comment_id("17900000000000030"))
+    assert comment.text == "Fin bild från hamnen!" and comment.post_id == account.post_id("18000000000000002")
