@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 CREATE = (
@@ -95,19 +96,20 @@ class WebhookInbox:
                 curs.execute(statement)
 
     def store(self, org_id: UUID, body_sha256: str, received_at: datetime, changes: list[InboxChange]) -> int:
-        """Keep the changes in one short transaction; how many were new (the rest: a retry)."""
-        new = 0
-        with self.datastore.transaction(commit=True) as curs:
-            for c in changes:
-                curs.execute(
-                    "INSERT INTO webhook_inbox (org_id, source_id, channel_id, platform, delivery_id, body_sha256,"
-                    " change, received_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-                    " ON CONFLICT (source_id, delivery_id) DO NOTHING",
-                    (org_id, c.source_id, c.channel_id, c.platform, c.delivery_id, body_sha256, Jsonb(c.change),
-                     received_at),
-                )  # fmt: skip
-                new += curs.rowcount
-        return new
+        """Keep the changes, all or none, in one statement (its own short transaction: one round trip);
+        how many were new (the rest were stored before: a retry)."""
+        if not changes:
+            return 0
+        rows = sql.SQL(", ").join(sql.SQL("(%s, %s, %s, %s, %s, %s, %s, %s)") for _ in changes)
+        params = [value for c in changes for value in (org_id, c.source_id, c.channel_id, c.platform, c.delivery_id,
+                                                       body_sha256, Jsonb(c.change), received_at)]  # fmt: skip
+        statement = sql.SQL(
+            "INSERT INTO webhook_inbox (org_id, source_id, channel_id, platform, delivery_id, body_sha256, change,"
+            " received_at) VALUES {} ON CONFLICT (source_id, delivery_id) DO NOTHING"
+        ).format(rows)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params)
+            return curs.rowcount
 
     def claim(self, limit: int = 200) -> list[Claimed]:
         """The oldest pending changes, held for this worker for a while (another worker skips them)."""
