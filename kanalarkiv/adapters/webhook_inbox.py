@@ -40,6 +40,7 @@ CREATE = (
     )""",
     "CREATE INDEX IF NOT EXISTS webhook_inbox_pending_idx ON webhook_inbox (id) WHERE state = 'pending'",
 )
+STATEMENT_ROWS = 1000  # 8 parameters a row: well under PostgreSQL's 65,535 parameters a statement
 CLAIM_SECONDS = 300  # a worker that died holding changes gives them up after this long
 
 
@@ -96,20 +97,14 @@ class WebhookInbox:
                 curs.execute(statement)
 
     def store(self, org_id: UUID, body_sha256: str, received_at: datetime, changes: list[InboxChange]) -> int:
-        """Keep the changes, all or none, in one statement (its own short transaction: one round trip);
-        how many were new (the rest were stored before: a retry)."""
-        if not changes:
-            return 0
-        rows = sql.SQL(", ").join(sql.SQL("(%s, %s, %s, %s, %s, %s, %s, %s)") for _ in changes)
-        params = [value for c in changes for value in (org_id, c.source_id, c.channel_id, c.platform, c.delivery_id,
-                                                       body_sha256, Jsonb(c.change), received_at)]  # fmt: skip
-        statement = sql.SQL(
-            "INSERT INTO webhook_inbox (org_id, source_id, channel_id, platform, delivery_id, body_sha256, change,"
-            " received_at) VALUES {} ON CONFLICT (source_id, delivery_id) DO NOTHING"
-        ).format(rows)
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(statement, params)
-            return curs.rowcount
+        """Keep the changes, all or none, in one short transaction (one statement, one round trip, for a
+        delivery of up to ``STATEMENT_ROWS`` changes); how many were new (the rest: a retry)."""
+        if len(changes) <= STATEMENT_ROWS:
+            with self.datastore.get_connection() as conn, conn.cursor() as curs:
+                return _insert(curs, org_id, body_sha256, received_at, changes)
+        with self.datastore.transaction(commit=True) as curs:
+            chunks = range(0, len(changes), STATEMENT_ROWS)
+            return sum(_insert(curs, org_id, body_sha256, received_at, changes[i : i + STATEMENT_ROWS]) for i in chunks)
 
     def claim(self, limit: int = 200) -> list[Claimed]:
         """The oldest pending changes, held for this worker for a while (another worker skips them)."""
@@ -154,3 +149,19 @@ class WebhookInbox:
             return curs.execute(
                 "SELECT * FROM webhook_inbox WHERE source_id = %s AND delivery_id = %s", (source_id, delivery_id)
             ).fetchone()
+
+
+def _insert(curs: Any, org_id: UUID, body_sha256: str, received_at: datetime, changes: list[InboxChange]) -> int:
+    if not changes:
+        return 0
+    rows = sql.SQL(", ").join(sql.SQL("(%s, %s, %s, %s, %s, %s, %s, %s)") for _ in changes)
+    params = [value for c in changes for value in (org_id, c.source_id, c.channel_id, c.platform, c.delivery_id,
+                                                   body_sha256, Jsonb(c.change), received_at)]  # fmt: skip
+    curs.execute(
+        sql.SQL(
+            "INSERT INTO webhook_inbox (org_id, source_id, channel_id, platform, delivery_id, body_sha256, change,"
+            " received_at) VALUES {} ON CONFLICT (source_id, delivery_id) DO NOTHING"
+        ).format(rows),
+        params,
+    )
+    return int(curs.rowcount)

@@ -107,3 +107,20 @@ def test_one_organisations_app_cannot_feed_another_and_its_poison_stops_no_one_e
     assert ours.drained() == {"processed": 2, "failed": 1}
     assert runtime.app.get_comment(ours.comment_id()).text.startswith("Vad fint!")
     assert not runtime.app._exists(theirs.comment_id())
+
+
+def test_a_large_batched_delivery_is_kept_whole(client, runtime, clock):
+    given_a_connected_source(runtime, clock)
+    runtime.webhook_worker.stop()  # the inbox alone is looked at here (the comments' post is not recorded)
+    batched = json.loads(delivery("meta_comment_added"))
+    change = batched["entry"][0]["changes"][0]
+    batched["entry"][0]["changes"] = [
+        {"field": "feed", "value": {**change["value"], "comment_id": f"200000000000001_{n}", "post": None}}
+        for n in range(2500)
+    ]  # more rows than one statement takes
+    body = orjson.dumps(batched)
+    assert len(body) < LARGEST_BODY
+    answer = signed(client, body)
+    assert answer.status_code == 200 and answer.json()["stored"] == 2500
+    with psycopg.connect(runtime.database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM webhook_inbox").fetchone()[0] == 2500
