@@ -46,7 +46,9 @@ from api.routes import (
     supervision_channels,
     supervision_pages,
     transparency,
+    webhooks,
 )
+from kanalarkiv.capture.live.webhooks import WebhookRefused
 from kanalarkiv.config import Settings
 from kanalarkiv.runtime import Runtime
 
@@ -117,6 +119,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(public_requests.router)
     app.include_router(request_pages.router)
     app.state.request_limiter = RateLimiter()
+    app.include_router(webhooks.router)
+    app.add_exception_handler(WebhookRefused, webhooks.refusal)
     answer_pages_in_html(app)
     document_answers(app)
     return app

@@ -15,6 +15,7 @@ from kanalarkiv.application.context import Clock, system_clock
 from kanalarkiv.application.poller import Poller
 from kanalarkiv.application.records import RecordsApplication
 from kanalarkiv.application.transparency import Checkpointer, Transparency
+from kanalarkiv.application.webhook_worker import WebhookWorker
 from kanalarkiv.config import Settings
 from kanalarkiv.readside.runner import ProjectionSupervisor
 from kanalarkiv.readside.views import Views
@@ -41,6 +42,7 @@ class Runtime:
     supervisor: ProjectionSupervisor | None = None
     checkpointer: Checkpointer | None = None
     poller: Poller | None = None
+    webhook_worker: WebhookWorker | None = None
 
     @classmethod
     def open(
@@ -51,6 +53,7 @@ class Runtime:
         run_poller: bool | None = None,
         clock: Clock = system_clock,
         url: str | None = None,
+        run_webhook_worker: bool | None = None,
     ) -> Runtime:
         limit_malloc_arenas()  # before the pool's and the workers' threads allocate
         install_storable_text()  # before the first connection: no NUL ever reaches a view's table
@@ -74,6 +77,9 @@ class Runtime:
             if settings.run_poller if run_poller is None else run_poller:
                 runtime.poller = Poller(app, views)  # the live sources, each at its interval
                 runtime.poller.start()
+        if run_webhook_worker if run_webhook_worker is not None else runtime.supervisor is not None:
+            runtime.webhook_worker = WebhookWorker(app)  # drains the webhook inbox into the record
+            runtime.webhook_worker.start()
         return runtime
 
     @cached_property
@@ -97,6 +103,8 @@ class Runtime:
     def close(self) -> None:
         if self.poller is not None:
             self.poller.stop()
+        if self.webhook_worker is not None:
+            self.webhook_worker.stop()
         if self.checkpointer is not None:
             self.checkpointer.stop()
         if self.supervisor is not None:

@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
 from api.capture_health import connected_sources, source_metrics, sources_summary
 from api.deps import RuntimeDep
+from api.webhook_metrics import add_webhook_metrics
 from kanalarkiv.runtime import Runtime
 
 router = APIRouter(tags=["operations"])
@@ -94,4 +95,5 @@ def metrics(runtime: RuntimeDep) -> PlainTextResponse:
         failed.labels(name).set(1 if p["failed_position"] is not None else 0)
         failed_at.labels(name).set(p["failed_position"] or 0)
     source_metrics(registry, connected_sources(runtime))
+    add_webhook_metrics(runtime, registry)
     return PlainTextResponse(generate_latest(registry).decode(), media_type="text/plain; version=0.0.4")

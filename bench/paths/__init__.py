@@ -23,7 +23,18 @@ class BenchPath:
 
 
 def _paths() -> list[BenchPath]:
-    from bench.paths import capture, capture_import, catchup, command, memory, pointintime, queue, reads, verification
+    from bench.paths import (
+        capture,
+        capture_import,
+        catchup,
+        command,
+        memory,
+        pointintime,
+        queue,
+        reads,
+        verification,
+        webhooks,
+    )
 
     return [
         catchup.PATH,
@@ -32,6 +43,7 @@ def _paths() -> list[BenchPath]:
         queue.PATH,
         pointintime.PATH,
         verification.PATH,
+        webhooks.PATH,
         capture.PATH,
         capture_import.PATH,
         command.PATH,

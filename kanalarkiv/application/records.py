@@ -31,6 +31,7 @@ from kanalarkiv.application.public_requests import PublicRequestCommands
 from kanalarkiv.application.retention import RetentionCommands
 from kanalarkiv.application.snapshots import SnapshotCommands
 from kanalarkiv.application.supervision import SupervisionCommands
+from kanalarkiv.application.webhook_intake import WebhookIntakeCommands
 from retention.crypto.keystore import KeyStore
 from retention.crypto.sealing import SealingMapper
 
@@ -56,6 +57,7 @@ class RecordsApplication(
     RetentionCommands,
     SnapshotCommands,
     SupervisionCommands,
+    WebhookIntakeCommands,
 ):
     name = "kanalarkiv"
 

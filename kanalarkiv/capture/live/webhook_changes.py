@@ -20,7 +20,7 @@ import orjson
 from kanalarkiv.capture.items import Item, Kind
 from kanalarkiv.capture.live.webhooks import Refusal, WebhookRefused
 
-Platform = Literal["facebook", "instagram"]
+Platform = Literal["facebook", "instagram", "linkedin"]
 FIELDS: dict[str, tuple[Platform, frozenset[str]]] = {
     "page": ("facebook", frozenset({"feed"})),
     "instagram": ("instagram", frozenset({"comments", "live_comments"})),
@@ -53,7 +53,7 @@ class VisibilityChanged:
 class WebhookChange:
     delivery_id: str
     platform: Platform
-    account_id: str  # the Page's id, the Instagram account's id: which channel it concerns
+    account_id: str  # the Page's id, the Instagram account's, the organization's URN: which channel it concerns
     change: Item | Removed | VisibilityChanged
 
 

@@ -10,8 +10,10 @@ sha256=<hex HMAC-SHA256 of the raw body under the app secret>``.
 
 LinkedIn (Webhook Validation): the endpoint is validated by a GET with ``challengeCode``, answered
 ``{"challengeCode", "challengeResponse": hex HMAC-SHA256(challengeCode, clientSecret)}``, again
-every two hours; each delivery carries ``X-LI-Signature``, the hex HMAC-SHA256 of the raw body
-under the client secret (accepted with or without a ``hmacsha256=`` prefix)."""
+every two hours; each delivery carries ``X-LI-Signature``, the hex HMAC-SHA256 under the client
+secret of ``"hmacsha256=" + the raw body`` (LinkedIn's Webhook Validation page; the digest of the
+raw body alone is accepted too, and the header with or without a ``hmacsha256=`` prefix: the
+documentation has shown each)."""
 
 from __future__ import annotations
 
@@ -101,15 +103,18 @@ def linkedin_challenge(challenge_code: str, client_secret: Secret) -> dict[str, 
 
 
 def linkedin_signature(body: bytes, client_secret: Secret) -> str:
-    return hmac_hex(client_secret, body)
+    """The ``X-LI-Signature`` LinkedIn sends with ``body``: the digest of ``hmacsha256=`` + body."""
+    return hmac_hex(client_secret, b"hmacsha256=" + body)
 
 
 def verify_linkedin_signature(body: bytes, header: str | None, client_secret: Secret) -> None:
     _check_size(body)
     if not header:
         raise WebhookRefused(Refusal.NO_SIGNATURE, "X-LI-Signature is missing")
-    given = header.strip().removeprefix("hmacsha256=").lower()
-    if not hmac.compare_digest(given.encode(), linkedin_signature(body, client_secret).encode()):
+    given = header.strip().removeprefix("hmacsha256=").lower().encode()
+    prefixed = hmac.compare_digest(given, linkedin_signature(body, client_secret).encode())
+    plain = hmac.compare_digest(given, hmac_hex(client_secret, body).encode())
+    if not (prefixed or plain):
         raise WebhookRefused(Refusal.BAD_SIGNATURE, "X-LI-Signature does not match the body")
 
 

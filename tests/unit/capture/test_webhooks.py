@@ -192,3 +192,11 @@ def test_unknown_objects_are_refused_and_unknown_fields_items_and_verbs_skipped(
     delivery = parse_meta(document)
     assert delivery.changes == []
     assert [skip.reason.split(" ")[0] for skip in delivery.skipped] == ["item", "unknown", "verb", "malformed:"]
+
+
+def test_a_linkedin_signature_is_the_digest_of_the_prefixed_body_as_linkedin_documents_it():
+    body = b'{"type": "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS", "notifications": []}'
+    documented = hmac.new(b"invented-app-secret", b"hmacsha256=" + body, hashlib.sha256).hexdigest()
+    assert linkedin_signature(body, APP_SECRET) == documented
+    verify_linkedin_signature(body, documented, APP_SECRET)
+    verify_linkedin_signature(body, hmac.new(b"invented-app-secret", body, hashlib.sha256).hexdigest(), APP_SECRET)

@@ -1,0 +1,55 @@
+"""The worker that drains the webhook inbox into the record, in a thread of the service's
+process: woken when a delivery was kept, and at least every ``interval`` seconds (a delivery
+another process kept, a change claimed by a worker that died). Woken, it lets ``gather`` seconds
+pass first, so that the changes of a burst are captured together, one run per source, rather than
+one run each: less of the process's time (and its GIL) is taken from the requests being answered."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import structlog
+
+log = structlog.get_logger("kanalarkiv.webhooks")
+
+
+class WebhookWorker:
+    def __init__(self, app: Any, interval: float = 1.0, batch: int = 200, gather: float = 0.25):
+        self.app, self.interval, self.batch, self.gather = app, interval, batch, gather
+        self._wake, self._stopping = threading.Event(), threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last_error: str | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="webhook-inbox", daemon=True)
+        self._thread.start()
+
+    def notify(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            if self._wake.wait(self.interval):
+                self._stopping.wait(self.gather)
+            self._wake.clear()
+            while not self._stopping.is_set() and self._drain_once():
+                pass
+
+    def _drain_once(self) -> bool:
+        """Whether there was anything to drain (then it drains again at once)."""
+        try:
+            drained = self.app.drain_webhook_inbox(self.batch)
+        except Exception as error:  # noqa: BLE001 - the database may be away; try again later
+            self.last_error = f"{type(error).__name__}: {error}"
+            log.warning("webhook inbox not drained", error=self.last_error)
+            return False
+        if drained.failed:
+            log.warning("webhook changes failed", failed=drained.failed, processed=drained.processed)
+        return bool(drained.processed or drained.failed)
