@@ -28,6 +28,7 @@ def _paths() -> list[BenchPath]:
         capture_import,
         catchup,
         command,
+        live_backfill,
         memory,
         pointintime,
         queue,
@@ -46,6 +47,7 @@ def _paths() -> list[BenchPath]:
         webhooks.PATH,
         capture.PATH,
         capture_import.PATH,
+        live_backfill.PATH,
         command.PATH,
     ]
 
