@@ -3,8 +3,8 @@ the fake platform, beside the bulk capture path.
 
 Ours: ``RecordsApplication.poll_capture_source`` of a Page on the fake Graph API (the test suite's
 ``tests/fake_platform``, an HTTP server on 127.0.0.1 in this process, answering in Graph's shapes
-with its cursor paging at Graph's largest pages, 100 items, the rest of a post's comments fetched
-page by page as the connector does), read by the ``facebook-graph`` reader and recorded as one capture run.
+with its cursor paging: 100 posts a page, 25 comments nested in each, the rest of a post's comments
+fetched page by page as the connector does), read by the ``facebook-graph`` reader and recorded as one capture run.
 Ceiling: ``capture_bulk`` (path 2's command) recording as many items, in requests of at most
 20,000 items (the API's limit), in the same run. Required: at least half the bulk path's rate."""
 
@@ -45,9 +45,10 @@ def fill_page(fake: FakePlatform, page: str, run_no: int, posts_n: int, now: dat
     """A fresh Page state: ``posts_n`` posts, each with its comments, all before ``now``."""
     fake.facebook.nodes.clear()
     fake.facebook._kids.clear()
-    # Graph's largest pages, as the connector asks for them (``limit(100)``); the tests' fake
-    # nests 2 to make paging happen in small tests.
-    fake.facebook.page_size = fake.facebook.nested_size = 100
+    # Pages of 100 items (Graph's largest, which the connector asks for) and 25 comments nested in
+    # each post (the tests' fake nests 2, to page in small tests): each post's other 75 comments
+    # are fetched in pages of their own, as a real backfill does.
+    fake.facebook.page_size, fake.facebook.nested_size = 100, 25
     for p in range(posts_n):
         post_id, published = f"{page}_{run_no}{p:06d}", now - timedelta(hours=p + 1)
         fake.facebook.post(post_id, f"{POST_TEXT} #{p}", published)

@@ -66,6 +66,9 @@ class FakePlatform:
 def _handler(platform: FakePlatform) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # The headers and the body go out in two writes: with Nagle's algorithm on, the body waits
+        # for the client's delayed ACK of the headers (40 ms on Linux), on every kept-alive request.
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:
             self._answer("GET", {})
