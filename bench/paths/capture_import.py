@@ -16,6 +16,8 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 from bench.harness import Bench
 from bench.measure import Figure, PathResult, Target, spread
@@ -77,6 +79,26 @@ class PeakRss:
             self.peak = max(self.peak, rss_mb())
 
 
+def record_in_bulk(
+    runtime: Any, channel_id: UUID, client: Actor, tag: str, posts_n: int, comments_n: int
+) -> tuple[float, int]:
+    """The bulk path's ceiling for a capture of this size: ``capture_bulk`` in requests of at most
+    ``MAX_ITEMS`` (posts with their own comments); the seconds taken and the events written."""
+    now = datetime.now(UTC)
+    posts = [CapturedPost(f"{tag}-p{i}", f"{POST_TEXT} #{i}", now - timedelta(minutes=i + 1), now, "Kommunen")
+             for i in range(posts_n)]  # fmt: skip
+    comments = [CapturedComment(f"{tag}-c{i}", f"{tag}-p{i % posts_n}", f"Invånare {i}", f"{COMMENT_TEXT} ({i})",
+                                now - timedelta(seconds=i % 50), now) for i in range(comments_n)]  # fmt: skip
+    per_request = MAX_ITEMS * posts_n // (posts_n + comments_n)
+    head, began = runtime.head(), time.perf_counter()
+    with acting_as(client):
+        for start in range(0, posts_n, per_request):
+            end = min(start + per_request, posts_n)
+            theirs = [c for i, c in enumerate(comments) if start <= i % posts_n < end]
+            runtime.app.capture_bulk(channel_id, posts[start:end], theirs)
+    return time.perf_counter() - began, runtime.head() - head
+
+
 def run(bench: Bench) -> PathResult:
     posts_n, comments_n = sizes(bench)
     items = posts_n + comments_n
@@ -110,20 +132,7 @@ def run(bench: Bench) -> PathResult:
             return seconds, runtime.head() - head, rss.peak
 
         def bulk() -> tuple[float, int]:
-            run_no, now = next(counter), datetime.now(UTC)
-            posts = [CapturedPost(f"b{run_no}-p{i}", f"{POST_TEXT} #{i}", now - timedelta(minutes=i + 1), now,
-                                  "Kommunen") for i in range(posts_n)]  # fmt: skip
-            comments = [CapturedComment(f"b{run_no}-c{i}", f"b{run_no}-p{i % posts_n}", f"Invånare {i}",
-                                        f"{COMMENT_TEXT} ({i})", now - timedelta(seconds=i % 50), now)
-                        for i in range(comments_n)]  # fmt: skip
-            per_request = MAX_ITEMS * posts_n // items  # posts per request, each with its own comments
-            head, began = runtime.head(), time.perf_counter()
-            with acting_as(client):
-                for start in range(0, posts_n, per_request):
-                    end = min(start + per_request, posts_n)
-                    theirs = [c for i, c in enumerate(comments) if start <= i % posts_n < end]
-                    runtime.app.capture_bulk(channel_id, posts[start:end], theirs)
-            return time.perf_counter() - began, runtime.head() - head
+            return record_in_bulk(runtime, channel_id, client, f"b{next(counter)}", posts_n, comments_n)
 
         ours_rates, bulk_rates, peaks = [], [], []
         for _ in range(bench.mode.reps):

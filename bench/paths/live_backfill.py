@@ -20,11 +20,12 @@ from bench.harness import Bench
 from bench.measure import Figure, PathResult, Target, spread
 from bench.paths import BenchPath
 from bench.paths.capture import COMMENT_TEXT, POST_TEXT
+from bench.paths.capture_import import record_in_bulk
 from bench.paths.fixtures import active_channel, organisation
 from domain.actors import Actor, Role
 from domain.secret import Secret
 from kanalarkiv.adapters.credentials import Credentials
-from kanalarkiv.application.capture import MAX_ITEMS, CapturedComment, CapturedPost
+from kanalarkiv.application.capture import MAX_ITEMS
 from kanalarkiv.application.context import acting_as
 from kanalarkiv.config import LiveEndpoints
 from kanalarkiv.readside.runner import Projector
@@ -43,8 +44,7 @@ def sizes(bench: Bench) -> tuple[int, int]:
 
 def fill_page(fake: FakePlatform, page: str, run_no: int, posts_n: int, now: datetime) -> None:
     """A fresh Page state: ``posts_n`` posts, each with its comments, all before ``now``."""
-    fake.facebook.nodes.clear()
-    fake.facebook._kids.clear()
+    fake.facebook.clear()
     # Pages of 100 items (Graph's largest, which the connector asks for) and 25 comments nested in
     # each post (the tests' fake nests 2, to page in small tests): each post's other 75 comments
     # are fetched in pages of their own, as a real backfill does.
@@ -102,21 +102,8 @@ def run(bench: Bench) -> PathResult:
             return seconds, runtime.head() - head
 
         def bulk() -> tuple[float, int]:
-            run_no, now = next(counter), datetime.now(UTC)
             channel_id = active_channel(runtime, manager, "bench-live")
-            posts = [CapturedPost(f"b{run_no}-p{i}", f"{POST_TEXT} #{i}", now - timedelta(hours=i + 1), now,
-                                  "Kommunen") for i in range(posts_n)]  # fmt: skip
-            comments = [CapturedComment(f"b{run_no}-c{i}", f"b{run_no}-p{i % posts_n}", f"Invånare {i}",
-                                        f"{COMMENT_TEXT} ({i})", now - timedelta(seconds=i % 50), now)
-                        for i in range(comments_n)]  # fmt: skip
-            per_request = MAX_ITEMS * posts_n // items
-            head, began = runtime.head(), time.perf_counter()
-            with acting_as(client):
-                for start in range(0, posts_n, per_request):
-                    end = min(start + per_request, posts_n)
-                    theirs = [c for i, c in enumerate(comments) if start <= i % posts_n < end]
-                    runtime.app.capture_bulk(channel_id, posts[start:end], theirs)
-            return time.perf_counter() - began, runtime.head() - head
+            return record_in_bulk(runtime, channel_id, client, f"b{next(counter)}", posts_n, comments_n)
 
         ours_rates, bulk_rates = [], []
         for _ in range(bench.mode.reps):

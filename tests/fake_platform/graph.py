@@ -51,6 +51,11 @@ class GraphState:
     ) -> None:
         self._add(Node(id, on, text, at, *author))
 
+    def clear(self) -> None:
+        """No items at all (a benchmark's next Page)."""
+        self.nodes.clear()
+        self._kids.clear()
+
     def _add(self, node: Node) -> None:
         if node.id not in self.nodes:
             self._kids.setdefault(node.parent, []).append(node.id)
