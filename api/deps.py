@@ -46,21 +46,30 @@ ViewsDep = Annotated[Views, Depends(get_views)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def _authenticate(views: Views, secret: str) -> Actor:
-    row = views.access_tokens.active_token(hash_token(secret))
+def _actor_from(row: dict[str, Any] | None) -> Actor:
     if row is None:
         raise Unauthenticated("the bearer token is unknown or revoked")
     return Actor(id=row["subject_id"], name=row["display_name"], role=Role(row["role"]), org_id=row["org_id"])
 
 
+def _authenticate(views: Views, token_hash: str) -> Actor:
+    return _actor_from(views.active_token(token_hash))
+
+
 async def _actor_of(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Actor | None:
-    """The request's actor, looked up once per request (the look-up itself in the thread pool)."""
+    """The request's actor, looked up once per request: remembered (``TokenCache``) or read in the thread pool."""
     if credentials is None:
         return None
     scope = request.scope  # the request's own (``state`` may be shared with the server's lifespan)
     actor: Actor | None = scope.get("kanalarkiv.actor")
     if actor is None:
-        actor = await run_in_threadpool(_authenticate, request.app.state.runtime.views, credentials.credentials)
+        views: Views = request.app.state.runtime.views
+        token_hash = hash_token(credentials.credentials)
+        remembered = views.token_cache.get(token_hash)  # a dict look-up: no hop to the thread pool
+        if remembered is not None:
+            actor = _actor_from(remembered)
+        else:
+            actor = await run_in_threadpool(_authenticate, views, token_hash)
         scope["kanalarkiv.actor"] = actor
     return actor
 

@@ -18,6 +18,7 @@ from kanalarkiv.application.transparency import Checkpointer, Transparency
 from kanalarkiv.application.webhook_worker import WebhookWorker
 from kanalarkiv.config import Settings
 from kanalarkiv.readside.runner import ProjectionSupervisor
+from kanalarkiv.readside.token_cache import RevocationListener
 from kanalarkiv.readside.views import Views
 from projections.core.storable import install as install_storable_text
 
@@ -43,6 +44,7 @@ class Runtime:
     checkpointer: Checkpointer | None = None
     poller: Poller | None = None
     webhook_worker: WebhookWorker | None = None
+    revocations: RevocationListener | None = None
 
     @classmethod
     def open(
@@ -68,6 +70,8 @@ class Runtime:
         app.live_endpoints = settings.live
         views = Views(app.datastore, app.name)
         runtime = cls(settings, url, app, views)
+        runtime.revocations = RevocationListener(url, views.token_cache)  # tokens remembered while it hears
+        runtime.revocations.start()
         if settings.run_projections if run_projections is None else run_projections:
             runtime.supervisor = ProjectionSupervisor(app, views, url, settings.projection_batch_size)
             runtime.supervisor.start()
@@ -101,6 +105,8 @@ class Runtime:
         return self.app.recorder.max_notification_id() or 0
 
     def close(self) -> None:
+        if self.revocations is not None:
+            self.revocations.stop()
         if self.poller is not None:
             self.poller.stop()
         if self.webhook_worker is not None:

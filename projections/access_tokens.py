@@ -10,6 +10,9 @@ from psycopg import Cursor
 from domain.access import AccessToken
 from projections.core.base import BatchProjection, View, handles
 
+REVOCATIONS = "kanalarkiv_token_revocations"
+"""The channel a revocation is announced on, when it commits (each process's token cache listens)."""
+
 
 class AccessTokensView(View):
     name = "access_tokens"
@@ -66,3 +69,4 @@ class AccessTokensProjection(BatchProjection[AccessTokensView]):
             "UPDATE access_tokens SET revoked_at = %s, revoke_reason = %s WHERE token_id = %s",
             (event.timestamp, event.reason, event.originator_id),
         )
+        curs.execute("SELECT pg_notify(%s, %s)", (REVOCATIONS, str(event.originator_id)))

@@ -9,6 +9,7 @@ from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
 
+from kanalarkiv.readside.token_cache import TokenCache
 from projections.access_tokens import AccessTokensView
 from projections.audit_trail import AuditTrailView
 from projections.capture_runs import CaptureRunsView
@@ -61,6 +62,8 @@ class Views:
         self.application_name = application_name
         self.failure_of: Callable[[str], Failure | None] = lambda name: None
         """The failure of a projection applied in this process (set by the runtime's supervisor)."""
+        self.token_cache = TokenCache()
+        """Tokens' rows between requests, trusted while a ``RevocationListener`` hears revocations."""
         self._views: dict[str, View] = {}
         self._projection_classes = {p.name: p for p in PROJECTIONS}
         for projection_class in PROJECTIONS:
@@ -86,6 +89,16 @@ class Views:
     @property
     def access_tokens(self) -> AccessTokensView:
         return self._of("access_tokens", AccessTokensView)
+
+    def active_token(self, token_hash: str) -> dict[str, Any] | None:
+        """The active token's row: remembered, or read from the view (and then remembered)."""
+        row = self.token_cache.get(token_hash)
+        if row is None:
+            generation = self.token_cache.generation()
+            row = self.access_tokens.active_token(token_hash)
+            if row is not None:
+                self.token_cache.keep(token_hash, row, generation)
+        return row
 
     @property
     def channel_register(self) -> ChannelRegisterView:
@@ -163,6 +176,8 @@ class Views:
         while True:
             reached = view.position(self.application_name)
             if reached >= position:
+                if name == AccessTokensView.name:
+                    self.token_cache.forget_all()  # whoever waited for a revocation sees it at once
                 return
             failure = self.failure_of(name)
             if failure is not None and failure[0] <= position:
