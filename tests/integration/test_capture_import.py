@@ -122,6 +122,44 @@ def test_replies_missing_under_a_reply_edge_that_goes_on_are_not_taken_as_delete
     assert runtime.views.capture_runs.observed_deletions(channel.channel_id, since=None) == []
 
 
+def youtube_listing(tmp_path, channel: str, comments: tuple[str, ...] = ("Ug1",), name: str = "") -> object:
+    """A channel's video and these comments on it, the threads saved with their requests (all
+    three statuses, each to its last page): the listings name the channel they are of."""
+    snippet = {"publishedAt": "2026-02-20T09:00:00Z", "channelTitle": "Valdemarsviks kommun", "title": "Budget"}
+    videos = {"kind": "youtube#videoListResponse", "items": [{"id": "vid1", "snippet": snippet}]}
+    top = {"snippet": {"videoId": "vid1", "authorDisplayName": "@invånare", "textOriginal": "Varför?",
+                       "publishedAt": "2026-02-20T10:00:00Z"}}  # fmt: skip
+    threads = [{"id": c, "snippet": {"videoId": "vid1", "topLevelComment": top | {"id": c}, "totalReplyCount": 0}}
+               for c in comments]  # fmt: skip
+    pages = [{"request": f"commentThreads?allThreadsRelatedToChannelId={channel}&moderationStatus={status}",
+              "response": {"kind": "youtube#commentThreadListResponse",
+                           "items": threads if status == "published" else []}}
+             for status in ("published", "heldForReview", "likelySpam")]  # fmt: skip
+    folder = tmp_path / (name or channel)
+    folder.mkdir()
+    (folder / "1-videos.json").write_text(json.dumps(videos), encoding="utf-8")
+    (folder / "2-threads.json").write_text(json.dumps(pages), encoding="utf-8")
+    return folder
+
+
+def test_a_youtube_listing_of_another_channel_than_the_earlier_ones_is_refused(runtime, tmp_path):
+    channel = given_a_channel(runtime, {"platform": "youtube", "url": "https://www.youtube.com/@valdemarsvik"})
+    first = channel.import_(youtube_listing(tmp_path, "UCvaldemarsvik"), "youtube")
+    runtime.views.wait_for("capture_runs", first.position)
+    with pytest.raises(
+        ImportRefused, match="account UCnorrkoping; the channel's earlier captures are of UCvaldemarsvik"
+    ):
+        channel.import_(youtube_listing(tmp_path, "UCnorrkoping"), "youtube")
+
+
+def test_a_youtube_listing_saved_to_its_last_pages_observes_a_comment_gone(runtime, tmp_path):
+    channel = given_a_channel(runtime, {"platform": "youtube", "url": "https://www.youtube.com/@valdemarsvik"})
+    first = channel.import_(youtube_listing(tmp_path, "UCvaldemarsvik", ("Ug1", "Ug2")), "youtube")
+    runtime.views.wait_for("capture_runs", first.position)
+    second = channel.import_(youtube_listing(tmp_path, "UCvaldemarsvik", ("Ug1",), "later"), "youtube")
+    assert (second.counts.deletions_observed, second.counts.unchanged) == (1, 2)
+
+
 def test_a_dry_run_reports_what_would_change_and_records_nothing(runtime, tmp_path):
     channel = given_a_channel(runtime)
     before = runtime.head()

@@ -38,7 +38,7 @@ from kanalarkiv.capture.formats.reading import (
     need_iso_time,
 )
 from kanalarkiv.capture.formats.youtube_listings import Listings
-from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Kind, Source
+from kanalarkiv.capture.items import Account, Bundle, Completeness, FormatError, Item, Kind, Source
 
 THREADS = "youtube#commentThreadListResponse"
 VIDEOS = "youtube#videoListResponse"
@@ -77,6 +77,11 @@ class YouTubeComments:
             partial=set(self._partial),
             every_thread_after=self._listings.every_thread_after(),
         )
+
+    def account(self) -> Account | None:
+        """The channel its saved listings asked for: a later import of another's is refused."""
+        channel = self._listings.channel()
+        return Account(channel, None) if channel else None
 
     def _load(self, name: str) -> list[tuple[str | None, Node]]:
         return _responses(load_json(self.bundle, name), file_label(self.bundle, name))

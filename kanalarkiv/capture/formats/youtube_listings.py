@@ -61,10 +61,15 @@ class Listings:
         for at in begun:
             chain.earliest = at if chain.earliest is None else min(chain.earliest, at)
 
+    def channel(self) -> str | None:
+        """The one channel whose listings the bundle holds (the account it is of), if one."""
+        channels = {key for kind, key, _status in self._chains if kind == "channel"}
+        return channels.pop() if len(channels) == 1 else None
+
     def every_thread_after(self) -> datetime | None:
         """The time after which the bundle holds every thread of its one channel, if it does."""
-        channels = {key for kind, key, _status in self._chains if kind == "channel"}
-        return self._bound("channel", channels.pop()) if len(channels) == 1 else None
+        channel = self.channel()
+        return self._bound("channel", channel) if channel else None
 
     def whole_videos(self) -> set[str]:
         """The videos whose every thread, of all three statuses, the bundle holds."""

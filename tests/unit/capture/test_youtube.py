@@ -11,7 +11,7 @@ from format_story import MemoryBundle, bundle_of, read_all
 
 from kanalarkiv.capture.formats.youtube import reader
 from kanalarkiv.capture.formats.youtube_listings import STATUSES
-from kanalarkiv.capture.items import EVERY_THREAD, Completeness, FormatError, Item
+from kanalarkiv.capture.items import EVERY_THREAD, Account, Completeness, FormatError, Item
 
 FIRST = "channel/comment_threads_1.json"
 
@@ -129,8 +129,10 @@ def every_status(*pages: tuple[str, dict]) -> MemoryBundle:
 
 def test_pages_saved_with_their_requests_to_the_last_hold_every_thread_of_the_channel():
     bundle = every_status(("1", saved(CHANNEL, 12, 11, following="p2")), ("2", saved(f"{CHANNEL}&pageToken=p2", 10)))
-    _, completeness = read_all(reader(bundle))
+    source = reader(bundle)
+    _, completeness = read_all(source)
     assert completeness.every_thread_after == EVERY_THREAD and completeness.threads == {"T10", "T11", "T12"}
+    assert source.account() == Account("UCx", None)  # so an import of another channel's is refused
 
 
 def test_pages_stopped_before_the_last_hold_every_thread_after_the_earliest_they_hold():
