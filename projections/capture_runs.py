@@ -135,6 +135,14 @@ class CaptureRunsView(View):
             },
         )
 
+    def posts_published_after(self, channel_id: UUID, after: datetime) -> list[str]:
+        """The platform ids of the channel's recorded posts published after ``after``."""
+        rows = self.fetch_all(
+            "SELECT platform_id FROM capture_items WHERE channel_id = %s AND kind = 'post' AND published_at > %s",
+            (channel_id, after),
+        )
+        return [row["platform_id"] for row in rows]
+
     def earlier_accounts(self, channel_id: UUID) -> list[str]:
         """The accounts the channel's completed runs were of (by the platform's account id)."""
         rows = self.fetch_all(

@@ -139,9 +139,6 @@ KINDS = {
         "youtube_channel",
         {"platform": "youtube", "name": "Valdemarsvik på YouTube", "url": "https://www.youtube.com/@valdemarsvik"},
         "UCfakechannel0000000000",
-        # A video's comments are never taken as whole, and a thread's replies are recorded as
-        # comments on the video (which comment they answer is not kept yet): nothing is observed.
-        observes_deletions=False,
     ),
     "linkedin_organization": Kind(
         "linkedin_organization",

@@ -51,6 +51,8 @@ class Pass:
     posts: dict[UUID, Post] = field(default_factory=dict)  # this pass's posts, for their comments
     comment_posts: dict[UUID, UUID] = field(default_factory=dict)  # this pass's comments' posts, for replies
     stored: int = 0
+    held_posts: dict[str, datetime] = field(default_factory=dict)  # the source's posts (platform ids): published
+    comment_on: dict[str, str] = field(default_factory=dict)  # the source's comments: the post each is on
     _pending: list[Item | Deleted] = field(default_factory=list)
 
     def read(self, entries: Iterable[Item | Deleted]) -> None:
@@ -61,8 +63,28 @@ class Pass:
             if len(self._pending) >= LOOKUP_CHUNK and rid != last:
                 self._flush()
             self._pending.append(entry)
+            self._hold(_item(entry))
             last = rid
         self._flush()
+
+    def whole(self, completeness: Completeness, view: Any) -> Completeness:
+        """The source's completeness as the record keeps threads: a reply is recorded on the post
+        its comment is on, so a post under which a thread is partial is not whole; where every
+        thread after a time is in the source, so is every post published after it (recorded
+        before or held now) with all its comments, but for those partial threads."""
+        after = completeness.every_thread_after
+        cut = {self.comment_on.get(parent, parent) for parent in completeness.partial}
+        threads = set(completeness.threads)
+        if after is not None:
+            threads |= {post for post, published in self.held_posts.items() if published > after}
+            threads |= set(view.posts_published_after(self.channel.id, after))
+        return replace(completeness, threads=threads - cut)
+
+    def _hold(self, item: Item) -> None:
+        if item.kind == "post":
+            self.held_posts[item.platform_id] = item.published_at
+        elif item.kind == "comment" and item.parent_platform_id is not None:
+            self.comment_on[item.platform_id] = item.parent_platform_id
 
     def observe_deletions(self, completeness: Completeness, view: Any) -> None:
         parents = [str(platform_record_id("post", self.channel.id, p)) for p in completeness.threads]

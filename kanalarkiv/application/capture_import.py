@@ -145,7 +145,7 @@ class CaptureImportCommands:
                    record, progress, confirm)  # fmt: skip
         try:
             one.read(source.items())
-            completeness = source.completeness()
+            completeness = one.whole(source.completeness(), self.capture_runs_view)
             facts = self._source_facts(channel, source, completeness)
             one.observe_deletions(completeness, self.capture_runs_view)
         except (FormatError, DomainError) as problem:

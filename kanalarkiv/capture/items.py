@@ -8,7 +8,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal, Protocol, runtime_checkable
 
 Kind = Literal["post", "comment", "reply"]
@@ -57,6 +57,16 @@ class Completeness:
     posts: bool = False  # every post of the account (in ``period``) is in the source
     period: tuple[datetime, datetime] | None = None  # the platform times the source covers, when it says
     threads: set[str] = field(default_factory=set)  # platform ids of parents whose every child is in the source
+    # Parents of which the source holds some children but not all (a listing that goes on). A reply
+    # is recorded on the post its comment is on, so a post with such a comment is not whole either.
+    partial: set[str] = field(default_factory=set)
+    # Every thread of the account begun after this time is in the source (``EVERY_THREAD``: all of
+    # them): so is every comment and reply on a post published after it, but under ``partial``.
+    every_thread_after: datetime | None = None
+
+
+EVERY_THREAD = datetime.min.replace(tzinfo=UTC)
+"""``every_thread_after`` of a source that holds every thread of the account, however old."""
 
 
 @dataclass(frozen=True)

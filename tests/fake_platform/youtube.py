@@ -38,6 +38,7 @@ class YouTubeState:
         self.token_refused = False
         self.page_size = 100
         self.thread_replies = 2
+        self.uncounted: dict[str, int] = {}  # a thread's totalReplyCount above the replies it lists
         self.videos: dict[str, tuple[str, datetime]] = {}
         self.comments: dict[str, Comment] = {}
 
@@ -110,7 +111,7 @@ class YouTubeState:
                 "channelId": self.channel_id,
                 "videoId": top.video,
                 "topLevelComment": self._resource(top),
-                "totalReplyCount": len(replies),
+                "totalReplyCount": len(replies) + self.uncounted.get(top.id, 0),
             },
         }
         if replies:

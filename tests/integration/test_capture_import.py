@@ -4,6 +4,7 @@ file that is not what it says records nothing but its failed run."""
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 
@@ -89,6 +90,74 @@ def test_no_deletion_is_observed_where_the_source_is_not_complete(runtime, tmp_p
 
     second = channel.import_(generic_export(tmp_path, "b.json", bounded), "generic")
     assert (second.counts.deletions_observed, second.counts.edited) == (0, 1)
+
+
+def graph_feed(tmp_path, name: str, replies: list[str], more_replies: bool) -> object:
+    """A Page's feed saved from the Graph API: one post, its comments edge whole (no ``next``),
+    one comment with ``replies``; ``more_replies``: the reply edge goes on (``paging.next``)."""
+    someone = {"from": {"name": "Karin Kommenterare", "id": "900000000000001"}}
+    reply_edge: dict = {"data": [{"id": f"2_{r}", "message": f"Svar {r}", "created_time": "2026-02-20T10:00:00+0000"}
+                                 | someone for r in replies], "paging": {"cursors": {"after": "QVFI"}}}  # fmt: skip
+    if more_replies:
+        reply_edge["paging"]["next"] = "https://graph.facebook.com/v21.0/2_100/comments?after=QVFI"
+    comment = {"id": "2_100", "message": "När öppnar badet?", "created_time": "2026-02-20T09:30:00+0000",
+               "comments": reply_edge} | someone  # fmt: skip
+    post = {"id": "104857600000001_2", "message": "Badet öppnar i juni", "created_time": "2026-02-20T09:00:00+0000",
+            "comments": {"data": [comment], "paging": {"cursors": {"after": "QVFH"}}}} | someone  # fmt: skip
+    path = tmp_path / name
+    path.write_text(json.dumps({"data": [post], "paging": {"cursors": {"after": "QVFG"}}}), encoding="utf-8")
+    return path
+
+
+def test_replies_missing_under_a_reply_edge_that_goes_on_are_not_taken_as_deleted(runtime, tmp_path):
+    channel = given_a_channel(runtime)
+    first = channel.import_(graph_feed(tmp_path, "march.json", ["101", "102", "103"], False), "facebook-graph")
+    runtime.views.wait_for("capture_runs", first.position)
+
+    # The post's comments are whole, but the comment's replies were saved only in part.
+    second = channel.import_(graph_feed(tmp_path, "april.json", ["101"], True), "facebook-graph")
+
+    assert (second.counts.deletions_observed, second.counts.unchanged) == (0, 3)
+    runtime.views.wait_for("capture_runs", second.position)
+    assert runtime.views.capture_runs.observed_deletions(channel.channel_id, since=None) == []
+
+
+def youtube_listing(tmp_path, channel: str, comments: tuple[str, ...] = ("Ug1",), name: str = "") -> object:
+    """A channel's video and these comments on it, the threads saved with their requests (all
+    three statuses, each to its last page): the listings name the channel they are of."""
+    snippet = {"publishedAt": "2026-02-20T09:00:00Z", "channelTitle": "Valdemarsviks kommun", "title": "Budget"}
+    videos = {"kind": "youtube#videoListResponse", "items": [{"id": "vid1", "snippet": snippet}]}
+    top = {"snippet": {"videoId": "vid1", "authorDisplayName": "@invånare", "textOriginal": "Varför?",
+                       "publishedAt": "2026-02-20T10:00:00Z"}}  # fmt: skip
+    threads = [{"id": c, "snippet": {"videoId": "vid1", "topLevelComment": top | {"id": c}, "totalReplyCount": 0}}
+               for c in comments]  # fmt: skip
+    pages = [{"request": f"commentThreads?allThreadsRelatedToChannelId={channel}&moderationStatus={status}",
+              "response": {"kind": "youtube#commentThreadListResponse",
+                           "items": threads if status == "published" else []}}
+             for status in ("published", "heldForReview", "likelySpam")]  # fmt: skip
+    folder = tmp_path / (name or channel)
+    folder.mkdir()
+    (folder / "1-videos.json").write_text(json.dumps(videos), encoding="utf-8")
+    (folder / "2-threads.json").write_text(json.dumps(pages), encoding="utf-8")
+    return folder
+
+
+def test_a_youtube_listing_of_another_channel_than_the_earlier_ones_is_refused(runtime, tmp_path):
+    channel = given_a_channel(runtime, {"platform": "youtube", "url": "https://www.youtube.com/@valdemarsvik"})
+    first = channel.import_(youtube_listing(tmp_path, "UCvaldemarsvik"), "youtube")
+    runtime.views.wait_for("capture_runs", first.position)
+    with pytest.raises(
+        ImportRefused, match="account UCnorrkoping; the channel's earlier captures are of UCvaldemarsvik"
+    ):
+        channel.import_(youtube_listing(tmp_path, "UCnorrkoping"), "youtube")
+
+
+def test_a_youtube_listing_saved_to_its_last_pages_observes_a_comment_gone(runtime, tmp_path):
+    channel = given_a_channel(runtime, {"platform": "youtube", "url": "https://www.youtube.com/@valdemarsvik"})
+    first = channel.import_(youtube_listing(tmp_path, "UCvaldemarsvik", ("Ug1", "Ug2")), "youtube")
+    runtime.views.wait_for("capture_runs", first.position)
+    second = channel.import_(youtube_listing(tmp_path, "UCvaldemarsvik", ("Ug1",), "later"), "youtube")
+    assert (second.counts.deletions_observed, second.counts.unchanged) == (1, 2)
 
 
 def test_a_dry_run_reports_what_would_change_and_records_nothing(runtime, tmp_path):

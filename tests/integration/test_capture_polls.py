@@ -41,7 +41,7 @@ def test_a_first_poll_and_a_second_with_an_edit_a_hide_and_a_confirmed_deletion(
     assert row["found_edited"] == 1 and row["last_success_at"] > before
 
 
-@pytest.mark.parametrize("kind", ["facebook_page", "instagram_account"])
+@pytest.mark.parametrize("kind", ["facebook_page", "instagram_account", "youtube_channel"])
 def test_an_item_the_platform_still_has_is_asked_about_again_and_recorded_once_it_is_gone(runtime, fake, clock, kind):
     source = given_a_source(runtime, fake, kind, clock)
     ids = source.kind.first(fake)
@@ -51,11 +51,27 @@ def test_an_item_the_platform_still_has_is_asked_about_again_and_recorded_once_i
     asked = len(fake.requests)
     assert ids["unconfirmed"] not in source.observed_deletions()
 
-    platform = fake.facebook if kind == "facebook_page" else fake.instagram
+    platform = {"facebook_page": fake.facebook, "instagram_account": fake.instagram}.get(kind, fake.youtube)
     platform.delete(ids["unconfirmed"])
     third = source.poll()
     assert third.counts.deletions_observed == 1 and len(fake.requests) > asked
     assert source.observed_deletions() == {ids["deleted"], ids["unconfirmed"]}
+
+
+def test_a_video_with_a_thread_listed_only_in_part_observes_no_deletion_until_it_is_whole(runtime, fake, clock):
+    source = given_a_source(runtime, fake, "youtube_channel", clock)
+    source.kind.first(fake)
+    source.poll()
+    fake.youtube.delete("Ugtop1")
+    fake.youtube.uncounted["Ugtop0"] = 1  # counts a reply that neither the thread nor comments.list gives
+
+    partial = source.poll()
+    asked = [request for request in fake.requests_to("/comments") if "id" in request.query]
+    assert partial.counts.deletions_observed == 0 and asked == []  # nothing missing was even asked about
+
+    del fake.youtube.uncounted["Ugtop0"]
+    whole = source.poll()
+    assert whole.counts.deletions_observed == 1 and source.observed_deletions() == {"Ugtop1"}
 
 
 def test_each_run_names_the_source_it_read_and_a_file_import_names_none(runtime, fake, clock):

@@ -9,6 +9,7 @@ from fake_platform import wire
 from live_story import SHORT, at, fake, no_waiting, read
 
 from domain.secret import Secret
+from kanalarkiv.capture.items import EVERY_THREAD
 from kanalarkiv.capture.live.failures import FailureReason, SourceFailing
 from kanalarkiv.capture.live.youtube_channel import YouTubeChannel
 
@@ -38,6 +39,14 @@ def test_a_first_backfill_completes_partial_threads_and_holds_the_videos(fake):
     assert items["vid00000001"].kind == "post"
     assert {f"Ugtop0.reply{n}" for n in range(5)} <= set(items) and "Ugtop0" in completeness.threads
     assert len(fake.requests_to("/comments")) == 3  # five replies, two a page
+    assert completeness.every_thread_after == EVERY_THREAD  # every listing read to its last page
+
+
+def test_a_window_holds_every_thread_begun_after_the_earliest_it_read(fake):
+    channel_with_threads(fake)
+    items, completeness = read(connect(fake).fetch(since=at(3.5)))
+    assert "Ugtop0" not in items  # on the second page, which the window did not need
+    assert completeness.every_thread_after == at(2)
 
 
 def test_a_second_fetch_shows_an_edit_a_held_comment_and_a_deletion(fake):

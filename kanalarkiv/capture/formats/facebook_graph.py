@@ -8,7 +8,8 @@ them, the pages of one listing in order. Ids are the platform's: ``{page}_{post}
 ``{post}_{comment}`` for a comment; a comment's ``comments`` are its replies.
 
 Completeness follows the paging: "If [next is] not included, this is the last page of data".
-A post's thread is whole when its ``comments`` edge has no ``paging.next``; a post without a
+A post's thread is whole when its ``comments`` edge has no ``paging.next`` and no comment's reply
+edge has one (a reply is recorded on the post: an edge with a ``next`` is partial); a post without a
 ``comments`` edge is not taken as whole (the API leaves the edge out when there are no comments,
 and also when it was not asked for). The posts are whole when the bundle holds the listing's last
 page (a response without ``next``; the pages may be in one file or in several), and then for the
@@ -30,7 +31,6 @@ from kanalarkiv.capture.formats.graph_listing import GraphListing
 from kanalarkiv.capture.formats.reading import (
     Node,
     edited,
-    graph_has_next,
     iso_time,
     need_iso_time,
     span,
@@ -89,8 +89,7 @@ class GraphFeed(GraphListing):
                 where=comment.where,
             )
             yield from self._comments(comment, comment_id, "reply")
-        if not graph_has_next(edge):
-            self._threads.add(parent_id)
+        self._edge_read(edge, parent_id)
 
 
 def _author(node: Node) -> tuple[str, str | None]:

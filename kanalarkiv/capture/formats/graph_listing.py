@@ -1,7 +1,8 @@
 """What Facebook's and Instagram's Graph API listings share: saved responses read file by file,
 each file's items yielded only once it has been read whole, and completeness by the paging — the
 listing is whole when the bundle holds its last page (a response without ``paging.next``), for
-the span of the top-level items' times; a thread is whole when its own edge has no ``next``."""
+the span of the top-level items' times; a thread is whole when its own edge has no ``next``, and
+partial when it has one (``Completeness.partial``)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class GraphListing:
         self._ended = False
         self._period: tuple[datetime, datetime] | None = None
         self._threads: set[str] = set()
+        self._partial: set[str] = set()
 
     def items(self) -> Iterator[Item]:
         names = members(self.bundle, (".json",))
@@ -44,7 +46,12 @@ class GraphListing:
 
     def completeness(self) -> Completeness:
         whole = self._ended and self._period is not None
-        return Completeness(posts=whole, period=self._period, threads=set(self._threads))
+        return Completeness(posts=whole, period=self._period, threads=set(self._threads), partial=set(self._partial))
+
+    def _edge_read(self, edge: Node, parent_id: str) -> None:
+        """The parent's thread is whole when its edge has no ``next``, else partial (a comment's
+        replies cut: the post it is on is not whole either, which the capture core tells)."""
+        (self._partial if graph_has_next(edge) else self._threads).add(parent_id)
 
     def _responses(self, responses: list[Node]) -> Iterator[Item]:
         for response in responses:

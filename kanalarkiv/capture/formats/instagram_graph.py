@@ -10,8 +10,9 @@ the comment's hidden state; Instagram gives no edit times.
 
 Completeness follows the paging as for Facebook's Graph API: a medium's or a comment's thread is
 whole when its ``comments`` or ``replies`` edge has no ``paging.next`` (an edge left out is not
-taken as whole), and the media are whole when the bundle holds the listing's last page (a
-response without ``next``, in one file or several), for the span of the media's times.
+taken as whole; one with a ``next`` is partial, and so is the medium a partial comment is on),
+and the media are whole when the bundle holds the listing's last page (a response without
+``next``, in one file or several), for the span of the media's times.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from collections.abc import Iterator
 from kanalarkiv.capture.formats.graph_listing import GraphListing
 from kanalarkiv.capture.formats.reading import (
     Node,
-    graph_has_next,
     need_iso_time,
     span,
 )
@@ -72,8 +72,7 @@ class InstagramMedia(GraphListing):
                 where=comment.where,
             )
             yield from self._comments(comment, "replies", comment_id, "reply")
-        if not graph_has_next(edge):
-            self._threads.add(parent_id)
+        self._edge_read(edge, parent_id)
 
 
 def _media_urls(node: Node) -> tuple[str, ...]:

@@ -50,7 +50,7 @@ class LinkedInActivity:
 
     def completeness(self) -> Completeness:
         whole = {parent for parent, total in self._totals.items() if len(self._held.get(parent, ())) >= total}
-        return Completeness(threads=whole)
+        return Completeness(threads=whole, partial=set(self._totals) - whole)
 
     def _responses(self, responses: list[tuple[str | None, Node]]) -> Iterator[Item]:
         for parent, response in responses:

@@ -3,7 +3,9 @@
 ``videos.list`` (``part=snippet``) (YouTube Data API reference: CommentThreads, Comments, Videos).
 
 A file is one response, told by its ``kind`` (``youtube#commentThreadListResponse``,
-``youtube#videoListResponse``), or a list of them. A thread's ``snippet.topLevelComment`` is a
+``youtube#videoListResponse``), one saved with the request it answers (``{"request":
+"commentThreads?allThreadsRelatedToChannelId=…&moderationStatus=…&pageToken=…", "response": …}``,
+as the live connector saves them), or a list of them. A thread's ``snippet.topLevelComment`` is a
 comment on ``snippet.videoId`` (a channel comment without a video has no known post); its
 ``replies.comments`` are replies to it. The text is ``textOriginal``, which the API gives only
 to the comment's author, else ``textDisplay`` reduced to text. ``updatedAt`` later than
@@ -11,12 +13,13 @@ to the comment's author, else ``textDisplay`` reduced to text. ``updatedAt`` lat
 heldForReview, likelySpam or rejected is hidden, published is not.
 
 Completeness. "The commentThread resource does not necessarily contain all replies": a thread
-is whole when ``totalReplyCount`` is no more than the replies it holds. A video's comments are
-never taken as whole, not even on a last page (no ``nextPageToken``): a response does not say
-what it answers, and a listing by ``id``, ``searchTerms`` or ``moderationStatus=heldForReview``
-ends too, holding only some of the video's threads (nor can it be told that a listing's earlier
-pages are all there: the API gives no token back to them). Nor are the videos the channel's
-whole list.
+is whole when ``totalReplyCount`` is no more than the replies it holds, else partial (and so is
+the video it is on: a reply is recorded on the video). A bare response does not say what it
+answers, and a listing by ``id``, ``searchTerms`` or one status ends too, holding only some
+threads; but pages saved with their requests tell which threads the bundle holds every one of
+(``youtube_listings``): the channel's every thread after a time (``every_thread_after``: then every
+video published after it holds all its comments, recorded before or not), or a video's every one.
+The videos are never the channel's whole list.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from kanalarkiv.capture.formats.reading import (
     members,
     need_iso_time,
 )
-from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Kind, Source
+from kanalarkiv.capture.formats.youtube_listings import Listings
+from kanalarkiv.capture.items import Account, Bundle, Completeness, FormatError, Item, Kind, Source
 
 THREADS = "youtube#commentThreadListResponse"
 VIDEOS = "youtube#videoListResponse"
@@ -47,6 +51,8 @@ class YouTubeComments:
     def __init__(self, bundle: Bundle):
         self.bundle = bundle
         self._threads: set[str] = set()
+        self._partial: set[str] = set()
+        self._listings = Listings()
 
     def items(self) -> Iterator[Item]:
         """The videos first, then the comments on them: a file is read whole before it yields,
@@ -60,27 +66,44 @@ class YouTubeComments:
             for _ in self._responses(responses, (VIDEOS, THREADS)):
                 pass
             yield from self._responses(responses, (VIDEOS,))
-            if any(response.value["kind"] == THREADS for response in responses):
+            if any(response.value["kind"] == THREADS for _request, response in responses):
                 threads.append(name)
         for name in threads:
-            yield from self._responses(self._load(name), (THREADS,))
+            yield from self._responses(self._load(name), (THREADS,), last=True)
 
     def completeness(self) -> Completeness:
-        return Completeness(threads=set(self._threads))
+        return Completeness(
+            threads=self._threads | self._listings.whole_videos(),
+            partial=set(self._partial),
+            every_thread_after=self._listings.every_thread_after(),
+        )
 
-    def _load(self, name: str) -> list[Node]:
+    def account(self) -> Account | None:
+        """The channel its saved listings asked for: a later import of another's is refused."""
+        channel = self._listings.channel()
+        return Account(channel, None) if channel else None
+
+    def _load(self, name: str) -> list[tuple[str | None, Node]]:
         return _responses(load_json(self.bundle, name), file_label(self.bundle, name))
 
-    def _responses(self, responses: list[Node], kinds: tuple[str, ...]) -> Iterator[Item]:
-        for response in responses:
+    def _responses(
+        self, responses: list[tuple[str | None, Node]], kinds: tuple[str, ...], last: bool = False
+    ) -> Iterator[Item]:
+        """The responses' items of these kinds; ``last``: the reading completeness is told from."""
+        for request, response in responses:
             kind = response.value["kind"]
+            begun = []
             for item in response.children("items", "item") if kind in kinds else ():
                 if kind == VIDEOS:
                     yield _video(item)
-                else:
-                    yield from self._thread(item)
+                    continue
+                for found in self._thread(item, last):
+                    begun.extend([found.published_at] if found.kind == "comment" else [])
+                    yield found
+            if last and request is not None:
+                self._listings.page(request, response.get("nextPageToken", str), begun)
 
-    def _thread(self, node: Node) -> Iterator[Item]:
+    def _thread(self, node: Node, last: bool) -> Iterator[Item]:
         snippet = _snippet(node)
         top = snippet.child("topLevelComment")
         if top is None:
@@ -92,23 +115,28 @@ class YouTubeComments:
         held = list(replies.children("comments", "reply")) if replies else []
         for reply in held:
             yield _comment(reply, "reply", top_id)
-        if len(held) >= (snippet.get("totalReplyCount", int) or 0):
-            self._threads.add(top_id)
+        if last:
+            whole = len(held) >= (snippet.get("totalReplyCount", int) or 0)
+            (self._threads if whole else self._partial).add(top_id)
 
 
-def _responses(document: Any, where: str) -> list[Node]:
-    if isinstance(document, list):
-        responses = [Node.of(value, f"{where} response {index}") for index, value in enumerate(document)]
-    else:
-        responses = [Node.of(document, where)]
-    for response in responses:
+def _responses(document: Any, where: str) -> list[tuple[str | None, Node]]:
+    values = document if isinstance(document, list) else [document]
+    found = []
+    for index, value in enumerate(values):
+        node = Node.of(value, f"{where} response {index}" if isinstance(document, list) else where)
+        request = node.get("request", str)
+        if request is not None:
+            node = Node.of(node.value.get("response"), "response", node)
+        found.append((request, node))
+    for _request, response in found:
         kind = response.get("kind", str)
         if kind not in (THREADS, VIDEOS):
             raise FormatError(
                 response.where, f"is not a commentThreads or videos response of the YouTube API: kind {kind}"
             )
         response.need("items", list)
-    return responses
+    return found
 
 
 def _snippet(node: Node) -> Node:

@@ -1,13 +1,18 @@
 """A YouTube channel's comments polled through the YouTube Data API v3: ``commentThreads.list``
 with ``allThreadsRelatedToChannelId`` (``part=snippet,replies``), once for each moderation status
 the owner may list (``published``, ``heldForReview``, ``likelySpam``: the reader takes the last two
-as hidden), every page by ``pageToken``; for each thread whose ``replies`` hold fewer than its
-``totalReplyCount`` ("does not necessarily contain all replies"), ``comments.list`` with
-``parentId`` to its end, merged into the thread's ``replies.comments``, so that the reader may
-take the thread as whole; and ``videos.list`` for the videos the threads are on (the posts).
+as hidden), every page by ``pageToken``, each saved with the request it answers so that the
+reader may tell the listings read from their first pages to their last (every thread of the
+channel: a comment missing from them is a deletion to confirm); for each thread whose ``replies``
+hold fewer than its ``totalReplyCount`` ("does not necessarily contain all replies"),
+``comments.list`` with ``parentId`` to its end, merged into the thread's ``replies.comments``, so
+that the reader may take the thread as whole; and ``videos.list`` for the videos the threads are
+on (the posts). A deletion is confirmed by ``comments.list`` (and ``videos.list``) by ``id``.
 
 An incremental window stops a listing at the first page whose threads all began before
-``since`` (``order=time``: newest first). Errors are ``{"error": {"code", "errors": [{"reason"}]}}``:
+``since`` (``order=time``: newest first): the reader then holds every thread begun after the
+earliest it read. An error midway fails the whole fetch, so no partial listing is ever read.
+Errors are ``{"error": {"code", "errors": [{"reason"}]}}``:
 ``quotaExceeded`` ends the poll until the daily quota resets (midnight Pacific time);
 ``rateLimitExceeded`` and ``userRateLimitExceeded`` are throttling; 401 a token refused.
 
@@ -21,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import orjson
@@ -68,13 +74,13 @@ class YouTubeChannel:
         for status in STATUSES:
             params = {"part": "snippet,replies", "allThreadsRelatedToChannelId": self.channel_id}
             params |= {"moderationStatus": status, "order": "time", "textFormat": "plainText"}
-            for page in self._pages("commentThreads", params):
+            for request, page in self._pages("commentThreads", params):
                 for thread in page.get("items") or []:
                     self._complete(thread)
                     video = _video_of(thread)
                     if video and video not in videos:
                         videos.append(video)
-                bundle.add(f"threads-{status}", orjson.dumps(page))
+                bundle.add(f"threads-{status}", orjson.dumps({"request": request, "response": page}))
                 if since is not None and _all_before(page, since):
                     break
         for start in range(0, len(videos), VIDEOS_PER_REQUEST):
@@ -85,7 +91,8 @@ class YouTubeChannel:
 
     def confirm_deleted(self, platform_id: str) -> bool:
         """Whether a comment or video is gone: neither ``comments.list`` nor ``videos.list`` by
-        its id finds it (the API answers an empty list for an id it does not have)."""
+        its id finds it (the API answers an empty list for an id it does not have). A failure to
+        ask raises: nothing is then taken as deleted."""
         for resource in ("comments", "videos"):
             _data, page = self.fetcher.get_json(resource, {"part": "id", "id": platform_id})
             if page.get("items"):
@@ -95,14 +102,15 @@ class YouTubeChannel:
     def close(self) -> None:
         self.fetcher.client.close()
 
-    def _pages(self, resource: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    def _pages(self, resource: str, params: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each page of the listing with the request it answers (the token is in a header)."""
         token: str | None = None
         for _ in range(MOST_PAGES):
             paging = {"maxResults": PAGE_SIZE} | ({"pageToken": token} if token else {})
             _data, page = self.fetcher.get_json(resource, params | paging)
             if not isinstance(page.get("items"), list):
                 raise self.fetcher.failing(FailureReason.UNREADABLE, f"{resource} answered no items list")
-            yield page
+            yield f"{resource}?{urlencode(params | paging)}", page
             following = page.get("nextPageToken")
             if not following:
                 return
@@ -121,7 +129,7 @@ class YouTubeChannel:
         if not isinstance(wanted, int) or len(held or []) >= wanted:
             return
         params = {"part": "snippet", "parentId": thread.get("id"), "textFormat": "plainText"}
-        every = [reply for page in self._pages("comments", params) for reply in page["items"]]
+        every = [reply for _request, page in self._pages("comments", params) for reply in page["items"]]
         thread["replies"] = {"comments": every}
 
 

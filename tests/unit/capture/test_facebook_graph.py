@@ -118,6 +118,7 @@ def test_threads_are_whole_only_without_a_next_page_and_the_posts_when_the_listi
         period=(at(1, 17), at(3, 9)),
         # the second post's comments go on (paging.next); the third has no comments edge
         threads={f"{PAGE}_200000000000001", "200000000000001_300000000000001"},
+        partial={f"{PAGE}_200000000000002"},
     )
 
 
@@ -136,6 +137,14 @@ def test_an_empty_last_page_holds_no_period_and_so_nothing_whole():
 
 
 POST = '{"id": "1_2", "created_time": "2026-03-02T09:00:00+0000"}'
+
+
+def test_a_reply_edge_that_goes_on_names_its_comment_partial_though_the_post_s_comments_end():
+    replies = '{"data": [], "paging": {"next": "https://graph.facebook.com/v21.0/2_3/comments?after=QVFI"}}'
+    comment = f'{{"id": "2_3", "created_time": "2026-03-02T10:00:00+0000", "comments": {replies}}}'
+    content = f'{{"data": [{POST[:-1]}, "comments": {{"data": [{comment}], "paging": {{}}}}}}]}}'
+    _, completeness = read_all(reader(MemoryBundle({"f.json": content.encode()})))
+    assert (completeness.threads, completeness.partial) == ({"1_2"}, {"2_3"})  # the capture core cuts the post
 
 
 @pytest.mark.parametrize(

@@ -109,6 +109,7 @@ def test_the_last_page_makes_the_media_whole_and_threads_are_whole_without_a_nex
         period=(at(1, 8), at(3, 9)),
         # the video's comments go on; the reply edge of the first comment has no next
         threads={"17900000000000001", "17850000000000001"},
+        partial={"17900000000000002"},
     )
 
 

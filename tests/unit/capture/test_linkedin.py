@@ -61,7 +61,7 @@ def test_posts_comments_and_replies_are_read_with_their_parents_and_edits():
 def test_a_thread_with_fewer_comments_than_its_total_is_not_whole():
     files = {"0001-comments.json": orjson.dumps(listing([comment(COMMENT, "Intressant", MARCH)], 3))}
     _items, completeness = read_all(reader(MemoryBundle(files)))
-    assert completeness.threads == set()
+    assert completeness.threads == set() and completeness.partial == {POST}
 
 
 def test_an_empty_listing_saved_with_its_request_is_a_thread_of_none():

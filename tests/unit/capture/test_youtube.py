@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 from format_story import MemoryBundle, bundle_of, read_all
 
 from kanalarkiv.capture.formats.youtube import reader
-from kanalarkiv.capture.items import Completeness, FormatError, Item
+from kanalarkiv.capture.formats.youtube_listings import STATUSES
+from kanalarkiv.capture.items import EVERY_THREAD, Account, Completeness, FormatError, Item
 
 FIRST = "channel/comment_threads_1.json"
 
@@ -93,8 +95,10 @@ def test_a_channels_responses_yield_the_video_then_its_threads_and_replies():
 
 def test_a_thread_is_whole_when_it_holds_as_many_replies_as_it_counts_and_no_video_is_whole():
     _, completeness = read_all(reader(bundle_of("youtube", "channel")))
-    # the second thread counts 3 replies and holds 1; the last page does not make a video whole
-    assert completeness == Completeness(posts=False, period=None, threads={"UgxEXEMPEL1", "UgxEXEMPEL3"})
+    # the second thread counts 3 replies and holds 1; bare responses do not make a video whole
+    assert completeness == Completeness(
+        posts=False, period=None, threads={"UgxEXEMPEL1", "UgxEXEMPEL3"}, partial={"UgxEXEMPEL2"}
+    )
 
 
 THREAD = (
@@ -105,6 +109,63 @@ THREAD = (
 
 def threads(*items: str) -> bytes:
     return ('{"kind": "youtube#commentThreadListResponse", "items": [' + ", ".join(items) + "]}").encode()
+
+
+CHANNEL = "commentThreads?part=snippet,replies&allThreadsRelatedToChannelId=UCx&order=time&maxResults=2"
+
+
+def saved(request: str, *begun: int, following: str | None = None) -> dict:
+    """A commentThreads page saved with its request: threads begun at these hours of 2 March."""
+    items = [orjson.loads(THREAD.replace('"T"', f'"T{h}"') % f'"2026-03-02T{h:02d}:00:00Z"') for h in begun]
+    response = {"kind": "youtube#commentThreadListResponse", "items": items}
+    return {"request": request, "response": response | ({"nextPageToken": following} if following else {})}
+
+
+def every_status(*pages: tuple[str, dict]) -> MemoryBundle:
+    """The held and spam listings empty and whole, beside the published pages given."""
+    others = [saved(f"{CHANNEL}&moderationStatus={s}") for s in ("heldForReview", "likelySpam")]
+    return MemoryBundle({"threads.json": orjson.dumps([page for _, page in pages] + others)})
+
+
+def test_pages_saved_with_their_requests_to_the_last_hold_every_thread_of_the_channel():
+    bundle = every_status(("1", saved(CHANNEL, 12, 11, following="p2")), ("2", saved(f"{CHANNEL}&pageToken=p2", 10)))
+    source = reader(bundle)
+    _, completeness = read_all(source)
+    assert completeness.every_thread_after == EVERY_THREAD and completeness.threads == {"T10", "T11", "T12"}
+    assert source.account() == Account("UCx", None)  # so an import of another channel's is refused
+
+
+def test_pages_stopped_before_the_last_hold_every_thread_after_the_earliest_they_hold():
+    bundle = every_status(("1", saved(CHANNEL, 12, 11, following="p2")))
+    _, completeness = read_all(reader(bundle))
+    assert completeness.every_thread_after == at(2, 11)
+
+
+@pytest.mark.parametrize(
+    "pages",
+    [
+        [saved(f"{CHANNEL}&pageToken=p2", 10)],  # the first page missing
+        [saved(CHANNEL, 12, following="p2"), saved(f"{CHANNEL}&pageToken=p3", 10)],  # a page between missing
+        [saved(CHANNEL, 12), saved(CHANNEL, 12)],  # a page after the last
+        [saved(f"{CHANNEL}&searchTerms=bad", 12)],  # a search holds only some threads
+    ],
+)
+def test_pages_that_do_not_chain_from_the_first_say_nothing_of_threads_they_do_not_hold(pages):
+    _, completeness = read_all(reader(every_status(*[("", page) for page in pages])))
+    assert completeness.every_thread_after is None
+
+
+def test_without_the_held_and_spam_listings_the_channel_s_threads_are_not_all_there():
+    bundle = MemoryBundle({"threads.json": orjson.dumps([saved(CHANNEL, 12)])})
+    _, completeness = read_all(reader(bundle))
+    assert completeness.every_thread_after is None
+
+
+def test_a_video_s_listings_read_to_their_last_pages_make_the_video_whole():
+    video = "commentThreads?part=snippet,replies&videoId=V"
+    pages = [saved(f"{video}&moderationStatus={s}", *([9] if s == "published" else [])) for s in STATUSES]
+    _, completeness = read_all(reader(MemoryBundle({"threads.json": orjson.dumps(pages)})))
+    assert "V" in completeness.threads and completeness.every_thread_after is None
 
 
 @pytest.mark.parametrize(
