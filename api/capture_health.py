@@ -1,6 +1,7 @@
 """The live sources in /healthz (how many are failing: a platform's trouble, not the service's,
-so it never makes the service unhealthy) and in /metrics (per source: failing, last good capture;
-polls by kind and outcome, from the log's runs and the poller's count of unchanged feeds)."""
+so it never makes the service unhealthy) and in /metrics (per source: failing, last good capture,
+throttled answers and seconds waited for them, from the poller's table; polls by kind and outcome,
+from the log's runs and the poller's count of unchanged feeds)."""
 
 from __future__ import annotations
 
@@ -37,12 +38,26 @@ def source_metrics(registry: CollectorRegistry, rows: list[dict[str, Any]]) -> N
         labels,
         registry=registry,
     )
+    throttled = Counter(
+        "kanalarkiv_capture_source_throttled_responses",
+        "Answers in which the platform throttled the live source's polls (429, Graph 4, 17, 32, 613 …)",
+        labels,
+        registry=registry,
+    )
+    throttled_seconds = Counter(
+        "kanalarkiv_capture_source_throttled_seconds",
+        "Seconds the live source's polls waited for the platform's throttling",
+        labels,
+        registry=registry,
+    )
     polls = Counter("kanalarkiv_capture_polls", "Polls of the live sources", ["kind", "outcome"], registry=registry)
     tally: Tally[tuple[str, str]] = Tally()
     for row in rows:
         of = (str(row["source_id"]), row["kind"], str(row["channel_id"]))
         failing.labels(*of).set(1 if row["state"] == "failing" else 0)
         success.labels(*of).set(row["last_success_at"].timestamp() if row["last_success_at"] else 0)
+        throttled.labels(*of).inc(row["throttled_responses"])
+        throttled_seconds.labels(*of).inc(row["throttled_seconds"])
         tally[(row["kind"], "completed")] += row["runs_completed"]
         tally[(row["kind"], "failed")] += row["runs_failed"]
         tally[(row["kind"], "not_modified")] += row["not_modified_polls"] or 0

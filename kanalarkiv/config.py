@@ -12,6 +12,9 @@ class ConfigurationError(ValueError):
     """A setting in the environment is missing or malformed."""
 
 
+LINKEDIN_OAUTH = "https://www.linkedin.com"
+
+
 @dataclass(frozen=True)
 class LiveEndpoints:
     """Where the live sources' platforms answer (the real ones unless set otherwise: the tests
@@ -22,6 +25,7 @@ class LiveEndpoints:
     youtube: str = "https://www.googleapis.com/youtube/v3"
     linkedin: str = "https://api.linkedin.com"
     google_token: str = "https://oauth2.googleapis.com/token"  # renews YouTube's hour-long access tokens
+    linkedin_oauth: str = ""  # LinkedIn's OAuth host (renews its tokens); unset: see ``linkedin_oauth_base``
     instagram_login: bool = False  # Instagram sources' tokens are Instagram Login's: renewed before 60 days
     timeout_seconds: int = 30
 
@@ -35,9 +39,19 @@ class LiveEndpoints:
             youtube=_address(env, "KANALARKIV_YOUTUBE_BASE_URL", default.youtube),
             linkedin=_address(env, "KANALARKIV_LINKEDIN_BASE_URL", default.linkedin),
             google_token=_address(env, "KANALARKIV_GOOGLE_TOKEN_URL", default.google_token),
+            linkedin_oauth=_address(env, "KANALARKIV_LINKEDIN_OAUTH_URL", default.linkedin_oauth),
             instagram_login=_bool(env, "KANALARKIV_INSTAGRAM_LOGIN", "graph.instagram.com" in instagram),
             timeout_seconds=_int(env, "KANALARKIV_CAPTURE_TIMEOUT", default.timeout_seconds),
         )
+
+    @property
+    def linkedin_oauth_base(self) -> str:
+        """Where LinkedIn's ``/oauth/v2/accessToken`` answers: www.linkedin.com beside the real API;
+        beside any other API address (a fake or staging platform) that address itself, so that a
+        refresh token never leaves for the real LinkedIn from a setup that points elsewhere."""
+        if self.linkedin_oauth:
+            return self.linkedin_oauth
+        return LINKEDIN_OAUTH if self.linkedin == LiveEndpoints.linkedin else self.linkedin
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,8 @@ class Settings:
 
 def _address(env: Mapping[str, str], name: str, default: str) -> str:
     raw = env.get(name) or default
+    if not raw:
+        return raw  # unset, with no default address: the setting's own fallback applies
     if not raw.startswith(("http://", "https://")):
         raise ConfigurationError(f"{name} must be an http(s) address, got {raw!r}")
     return raw.rstrip("/")

@@ -2,8 +2,8 @@
 which channel, how often, under which sealed credentials (their id only), and whether it is still
 connected; and how its polling goes: its last run and last success, what its runs found, whether
 it is failing and why. The pollers and the webhook routes find their sources here; no secret is
-kept. ``listing`` joins the poller's own table (``capture_poll_state``, when the next poll is
-due) where it exists; the view itself is rebuilt from the log alone."""
+kept. ``listing`` joins the poller's own table (``capture_poll_state``: when the next poll is
+due, unchanged feeds, throttling) where it exists; the view itself is rebuilt from the log alone."""
 
 from __future__ import annotations
 
@@ -91,9 +91,12 @@ class CaptureSourcesView(View):
     ) -> list[dict[str, Any]]:
         """Sources with their state and when each is due next (``org_id`` none: every organisation's)."""
         due = (
-            "p.next_poll_at, p.not_modified_polls"
+            "p.next_poll_at, coalesce(p.not_modified_polls, 0) AS not_modified_polls,"
+            " coalesce(p.throttled_responses, 0) AS throttled_responses,"
+            " coalesce(p.throttled_seconds, 0) AS throttled_seconds"
             if self._has_poll_state()
-            else "NULL::timestamptz AS next_poll_at, 0 AS not_modified_polls"
+            else "NULL::timestamptz AS next_poll_at, 0 AS not_modified_polls, 0 AS throttled_responses,"
+            " 0.0::float8 AS throttled_seconds"
         )
         join = " LEFT JOIN capture_poll_state p USING (source_id)" if self._has_poll_state() else ""
         return self.fetch_all(

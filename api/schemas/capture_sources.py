@@ -22,11 +22,16 @@ class SourceCredentials(BaseModel):
     """The platform's secrets for this source, sealed at once outside the log; never answered."""
 
     access_token: Secret = Field(description="The page, account or member access token.")
-    refresh_token: Secret | None = Field(None, description="Google: renews the hour-long access token.")
-    app_secret: Secret | None = Field(
-        None, description="The app secret that signs the platform's webhooks; Google: the OAuth client's secret."
+    refresh_token: Secret | None = Field(
+        None, description="Google, LinkedIn: renews the access token (an hour long; 60 days) before or when it ends."
     )
-    client_id: Secret | None = Field(None, description="Google: the OAuth client the refresh token was issued to.")
+    app_secret: Secret | None = Field(
+        None,
+        description="The app secret that signs the platform's webhooks; Google, LinkedIn: the OAuth client's secret.",
+    )
+    client_id: Secret | None = Field(
+        None, description="Google, LinkedIn: the OAuth client the refresh token was issued to."
+    )
     verify_token: Secret | None = Field(None, description="The webhook subscription's verify token.")
     model_config = ConfigDict(extra="forbid")
 
@@ -95,6 +100,8 @@ class CaptureSourcePublic(BaseModel):
     last_read: int | None = Field(description="Items the last completed run read.")
     runs_completed: int
     runs_failed: int
+    throttled_responses: int = Field(description="Answers in which the platform said to slow down (429 …), in all.")
+    throttled_seconds: float = Field(description="Seconds its polls waited for the platform's throttling, in all.")
     found: FoundPublic
     connected: bool
     connected_at: datetime

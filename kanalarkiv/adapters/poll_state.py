@@ -1,9 +1,10 @@
 """What the poller keeps of each live source between polls that is no fact of the record: a feed's
 validators (``ETag``, ``Last-Modified``) for the next conditional request, when the source is due
 next (its interval, or the back-off after a failure), how many polls in a row failed, and the
-last poll's outcome. Kept in the table ``capture_poll_state``; losing it costs one full request
-per feed, one poll that comes early and an Instagram token renewed a day early, nothing of the
-record."""
+last poll's outcome, when its token was renewed and when that one ends, and how long the platform
+kept it throttled. Kept in the table ``capture_poll_state``; losing it costs one full request per
+feed, one poll that comes early, a token renewed a day early (or after a refusal) and the
+throttling counts, nothing of the record."""
 
 from __future__ import annotations
 
@@ -26,8 +27,18 @@ CREATE = """CREATE TABLE IF NOT EXISTS capture_poll_state (
     last_outcome text,
     last_reason text,
     not_modified_polls bigint NOT NULL DEFAULT 0,
-    token_renewed_at timestamptz
+    token_renewed_at timestamptz,
+    token_expires_at timestamptz,
+    throttled_responses bigint NOT NULL DEFAULT 0,
+    throttled_seconds double precision NOT NULL DEFAULT 0
 )"""
+ADDED = (  # columns added since the table was first made: an older table gets them
+    "ALTER TABLE capture_poll_state ADD COLUMN IF NOT EXISTS token_renewed_at timestamptz,"
+    " ADD COLUMN IF NOT EXISTS token_expires_at timestamptz,"
+    " ADD COLUMN IF NOT EXISTS throttled_responses bigint NOT NULL DEFAULT 0,"
+    " ADD COLUMN IF NOT EXISTS throttled_seconds double precision NOT NULL DEFAULT 0"
+)
+COUNTED = ("throttled_responses", "throttled_seconds")  # only ever added to (``add_throttling``)
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,10 @@ class PollState:
     last_outcome: str | None = None
     last_reason: str | None = None
     not_modified_polls: int = 0  # a feed found unchanged: no run is recorded, so they are counted here
-    token_renewed_at: datetime | None = None  # Instagram Login: when its token was last renewed (or first seen)
+    token_renewed_at: datetime | None = None  # when its token was last renewed (Instagram Login: or first seen)
+    token_expires_at: datetime | None = None  # when the token renewed then ends, as the platform said
+    throttled_responses: int = 0  # answers that said "slow down" (429, Graph 4, 17, 32, 613 …)
+    throttled_seconds: float = 0.0  # and the seconds the connectors waited for them
 
 
 class PollStates:
@@ -51,6 +65,7 @@ class PollStates:
     def create_table(self) -> None:
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(CREATE)
+            curs.execute(ADDED)
 
     def get(self, source_id: UUID) -> PollState:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
@@ -63,7 +78,8 @@ class PollStates:
         return {row["source_id"]: PollState(**row) for row in rows}
 
     def put(self, state: PollState) -> None:
-        values: dict[str, Any] = vars(state)
+        """The state as it is now; the throttling counts are left as they are (a poll adds to them)."""
+        values: dict[str, Any] = {k: v for k, v in vars(state).items() if k not in COUNTED}
         columns = list(values)
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(
@@ -72,9 +88,19 @@ class PollStates:
                 [values[c] for c in columns],
             )
 
-    def forget(self, source_id: UUID) -> None:
+    def add_throttling(self, source_id: UUID, responses: int, seconds: float) -> None:
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute("DELETE FROM capture_poll_state WHERE source_id = %s", (source_id,))
+            curs.execute(
+                "INSERT INTO capture_poll_state (source_id, throttled_responses, throttled_seconds) VALUES (%s, %s, %s)"
+                " ON CONFLICT (source_id) DO UPDATE SET"
+                " throttled_responses = capture_poll_state.throttled_responses + EXCLUDED.throttled_responses,"
+                " throttled_seconds = capture_poll_state.throttled_seconds + EXCLUDED.throttled_seconds",
+                (source_id, responses, seconds),
+            )
+
+    def forget(self, source_id: UUID) -> None:
+        """All but the counts (counters in /metrics never go back): due now, nothing failed before."""
+        self.put(PollState(source_id, not_modified_polls=self.get(source_id).not_modified_polls))
 
     @contextmanager
     def lease(self, source_id: UUID) -> Iterator[bool]:

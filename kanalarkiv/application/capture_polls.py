@@ -8,7 +8,8 @@ A failure is a failed run with its reason, and a back-off before the next poll (
 (``CaptureSource.Suspended``, by the poller) until a person gives it new ones. One poll at a time
 per source: a PostgreSQL advisory lock. A poll killed midway leaves a started run; the next poll
 reads the source again whole, and the records' ids (derived from the platform's) make what was
-saved before unchanged, not duplicated."""
+saved before unchanged, not duplicated. The answers that throttled a poll, and the seconds waited
+for them, are added to the source's counts (``capture_poll_state``)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from kanalarkiv.application.context import acting_as, current_actor
 from kanalarkiv.capture.live.bundles import LiveBundle, Validators
 from kanalarkiv.capture.live.connectors import Poll, format_of, open_poll
 from kanalarkiv.capture.live.failures import FailureReason, SourceFailing
-from kanalarkiv.capture.live.http import RetryPolicy
+from kanalarkiv.capture.live.http import RetryPolicy, Throttling
 from kanalarkiv.config import LiveEndpoints
 
 log = structlog.get_logger("kanalarkiv.capture")
@@ -103,12 +104,22 @@ class CapturePollCommands(CaptureTokenRenewal, CaptureSourceCommands):
             return failing
 
     def _poll(self, source: CaptureSource, progress: Progress | None) -> PollOutcome:
+        throttling = Throttling()
+        try:
+            return self._poll_once(source, progress, throttling)
+        finally:
+            if throttling.responses:
+                self.poll_states.add_throttling(source.id, throttling.responses, throttling.seconds)
+
+    def _poll_once(self, source: CaptureSource, progress: Progress | None, throttling: Throttling) -> PollOutcome:
         state = self._renew_if_due(source, self.poll_states.get(source.id))
-        attempt = self._attempt(source, state, progress)
+        attempt = self._attempt(source, state, progress, throttling)
         if isinstance(attempt, SourceFailing) and attempt.reason in STOPPING:
             try:
-                if self._renew_after_refusal(source):  # an hour-long token: once more with a new one
-                    attempt = self._attempt(source, state, progress)
+                renewed = self._renew_after_refusal(source, state)
+                if renewed is not None:  # a token past its end: once more with a new one
+                    state = renewed
+                    attempt = self._attempt(source, state, progress, throttling)
             except SourceFailing as refused:
                 attempt = refused
         if isinstance(attempt, SourceFailing):
@@ -116,12 +127,12 @@ class CapturePollCommands(CaptureTokenRenewal, CaptureSourceCommands):
         return attempt
 
     def _attempt(
-        self, source: CaptureSource, state: PollState, progress: Progress | None
+        self, source: CaptureSource, state: PollState, progress: Progress | None, throttling: Throttling
     ) -> PollOutcome | SourceFailing:
         """The poll's outcome; or, failing before anything was fetched (so no run was begun), why."""
         fetched = False
         try:
-            with self._open_poll(source) as poll:
+            with self._open_poll(source, throttling) as poll:
                 bundle = poll.fetch(Validators(state.etag, state.last_modified))
                 fetched = True
                 if bundle.not_modified:
@@ -139,7 +150,7 @@ class CapturePollCommands(CaptureTokenRenewal, CaptureSourceCommands):
             return self._failed(source, state, problem, recorded=True, run_id=refused.run_id)
         return self._polled(source, state, "completed", done, bundle)
 
-    def _open_poll(self, source: CaptureSource) -> Poll:
+    def _open_poll(self, source: CaptureSource, throttling: Throttling | None = None) -> Poll:
         where = f"{source.kind.value} {source.id}"
         try:
             secrets = self.credentials.open(source.credentials_id, source.org_id) if source.credentials_id else None
@@ -151,6 +162,7 @@ class CapturePollCommands(CaptureTokenRenewal, CaptureSourceCommands):
                 base_url=getattr(self.live_endpoints, ENDPOINT[source.kind.value]),
                 timeout=self.live_endpoints.timeout_seconds,
                 policy=self.retry_policy,
+                throttling=throttling,
             )
         except CredentialsMissing as missing:
             raise SourceFailing(FailureReason.CREDENTIALS_INVALID, str(missing), source=where) from None

@@ -61,10 +61,14 @@ def add_source(
         str | None, typer.Option(help="The environment variable holding the access token (else it is asked for).")
     ] = None,
     refresh_token_env: Annotated[
-        str | None, typer.Option(help="YouTube: the variable holding the refresh token that renews it.")
+        str | None, typer.Option(help="YouTube, LinkedIn: the variable holding the refresh token that renews it.")
     ] = None,
-    client_id: Annotated[str | None, typer.Option(help="YouTube: the OAuth client the refresh token is of.")] = None,
-    client_secret_env: Annotated[str | None, typer.Option(help="YouTube: the variable holding its secret.")] = None,
+    client_id: Annotated[
+        str | None, typer.Option(help="YouTube, LinkedIn: the OAuth client the refresh token is of.")
+    ] = None,
+    client_secret_env: Annotated[
+        str | None, typer.Option(help="YouTube, LinkedIn: the variable holding its secret.")
+    ] = None,
 ) -> None:
     """Connect a channel to a live source; the token is sealed outside the log."""
     channel_id = _uuid(channel, "channel id")

@@ -1,7 +1,7 @@
 """A fake of the platforms for tests: one HTTP server on 127.0.0.1, in a thread, answering in
 the documented shapes of the Graph API (Facebook Page feed, Instagram media), the YouTube Data
-API, an RSS feed, LinkedIn's Community Management API and the token endpoints that renew Google's
-and Instagram Login's tokens. The test sets its state (posts,
+API, an RSS feed, LinkedIn's Community Management API and the token endpoints that renew Google's,
+LinkedIn's and Instagram Login's tokens. The test sets its state (posts,
 comments, edits, hides, deletions) and scripts faults (429 with ``Retry-After``, Graph throttling
 and token errors, garbage, a hang) for the next requests whose path holds a given text.
 

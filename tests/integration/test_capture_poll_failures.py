@@ -1,4 +1,5 @@
-"""A live source that fails: throttling waited out as the platform asks, a longer wait ending the
+"""A live source that fails: throttling waited out as the platform asks (and counted: answers and
+seconds, in the source's row and in /metrics, kept for the next process), a longer wait ending the
 poll with a failed run and the next poll put off; an expired token stopping the source's polling
 (shown as failing, with the reason and the last good capture) until a manager gives it a new one;
 a second connection of the same account refused; each failure a log line without the token."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from conftest import staff
 from fake_platform import wire
 from live_story import fake
 from source_story import PAGE, given_a_source
@@ -27,6 +29,30 @@ def test_a_429_is_waited_out_as_its_retry_after_says(runtime, fake, clock):
     fake.fail("/feed", wire.too_many("7"))
     outcome = source.poll()
     assert outcome.outcome == "completed" and source.slept == [7.0]
+
+
+def test_the_time_a_source_spent_throttled_shows_in_its_row_and_in_metrics(runtime, fake, clock, client, open_runtime):
+    source = given_a_source(runtime, fake, "facebook_page", clock)
+    source.kind.first(fake)
+    fake.fail("/feed", wire.too_many("7"), wire.graph_error(4), wire.status(503))  # code 4 names no wait: 4 s
+    assert source.poll().outcome == "completed" and source.slept == [7.0, 4.0, 8.0]  # a 503 is no throttling
+    fake.fail("/feed", wire.too_many("3600"))  # longer than the policy waits: counted, not waited
+    assert source.poll().outcome == "failed"
+    assert source.poll().outcome == "completed"  # nothing throttled: nothing added
+
+    manager = staff(runtime, role="manager")
+    row = client.get(f"/v1/capture-sources/{source.source_id}", params={"wait_for_position": runtime.head()},
+                     headers=manager.headers).json()  # fmt: skip
+    assert (row["throttled_responses"], row["throttled_seconds"]) == (3, 11.0)
+    labels = f'channel_id="{source.channel_id}",kind="facebook_page",source_id="{source.source_id}"'
+    metrics = client.get("/metrics").text
+    assert f"kanalarkiv_capture_source_throttled_responses_total{{{labels}}} 3.0" in metrics
+    assert f"kanalarkiv_capture_source_throttled_seconds_total{{{labels}}} 11.0" in metrics
+
+    restarted = open_runtime(True)  # another process, or this one after a restart
+    restarted.views.wait_for("capture_sources", runtime.head())
+    [again] = restarted.views.capture_sources.listing(source.org_id, source_id=source.source_id)
+    assert (again["throttled_responses"], again["throttled_seconds"]) == (3, 11.0)
 
 
 def test_a_wait_longer_than_allowed_records_a_failed_run_and_puts_the_next_poll_off(runtime, fake, clock):

@@ -13,7 +13,7 @@ from domain.secret import Secret
 from kanalarkiv.capture.live.bundles import LiveBundle, Validators
 from kanalarkiv.capture.live.facebook_page import FacebookPage
 from kanalarkiv.capture.live.feed import FeedSource
-from kanalarkiv.capture.live.http import RetryPolicy
+from kanalarkiv.capture.live.http import RetryPolicy, Throttling
 from kanalarkiv.capture.live.instagram_account import InstagramAccount
 from kanalarkiv.capture.live.linkedin_organization import LinkedInOrganization
 from kanalarkiv.capture.live.youtube_channel import YouTubeChannel
@@ -60,19 +60,26 @@ def open_poll(
     base_url: str,
     timeout: float,
     policy: RetryPolicy | None = None,
+    throttling: Throttling | None = None,
 ) -> Poll:
     """A connector for the source; ``ValueError`` when its account or address is not one the
-    platform could have (the connectors check the shape: a Graph id, an organization URN)."""
+    platform could have (the connectors check the shape: a Graph id, an organization URN). Its
+    throttled answers are tallied in ``throttling`` where one is given."""
     limits = httpx.Timeout(timeout, connect=min(timeout, 10.0))
     if kind == "feed":
         if not url:
             raise ValueError("a feed source needs the feed's address")
-        return Poll(FeedSource.connect(url, timeout=limits, policy=policy))
-    if kind not in ACCOUNTS:
+        connector: FeedSource | FacebookPage | InstagramAccount | YouTubeChannel | LinkedInOrganization
+        connector = FeedSource.connect(url, timeout=limits, policy=policy)
+    elif kind not in ACCOUNTS:
         raise ValueError(f"no connector for sources of kind {kind!r}")
-    if token is None or not platform_id:
+    elif token is None or not platform_id:
         raise ValueError(f"a {kind} source needs the account's id and an access token")
-    return Poll(ACCOUNTS[kind].connect(platform_id, token, base_url=base_url, timeout=limits, policy=policy))
+    else:
+        connector = ACCOUNTS[kind].connect(platform_id, token, base_url=base_url, timeout=limits, policy=policy)
+    if throttling is not None:
+        connector.fetcher.throttling = throttling  # every connector waits through its one fetcher
+    return Poll(connector)
 
 
 def format_of(kind: str) -> str:

@@ -6,7 +6,9 @@ Throttling is the platform's word: HTTP 429 with ``Retry-After`` (RFC 9110 10.2.
 HTTP date), or whatever a connector's ``judge`` reads from its API's error body (Graph's codes 4,
 17, 32, 613; YouTube's ``rateLimitExceeded``). A wait longer than the policy allows, or more
 attempts than it allows, ends the poll with ``RATE_LIMITED`` and the wait, so the worker comes
-back then instead of holding a thread. The clock and the sleep are injected: tests never wait."""
+back then instead of holding a thread. Each throttled answer and each second waited for one is
+tallied (``Throttling``), for the source's counters. The clock and the sleep are injected: tests
+never wait."""
 
 from __future__ import annotations
 
@@ -48,6 +50,16 @@ class RetryPolicy:
         return asked if asked is not None else min(self.first_wait * 2**attempt, self.longest_wait)
 
 
+@dataclass
+class Throttling:
+    """How often a platform said "slow down", and the seconds waited for it (a wait longer than the
+    policy allows is counted but not waited: the poll ends instead). The platform's own errors,
+    retried the same way, are not throttling."""
+
+    responses: int = 0
+    seconds: float = 0.0
+
+
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
@@ -59,6 +71,7 @@ class Fetcher:
     client: httpx.Client
     judge: Callable[[httpx.Response], Verdict]
     policy: RetryPolicy = field(default_factory=RetryPolicy)
+    throttling: Throttling = field(default_factory=Throttling)
 
     def get(
         self,
@@ -78,6 +91,8 @@ class Fetcher:
             if isinstance(verdict, SourceFailing):
                 raise verdict
             wait = self.policy.wait(attempt, verdict.seconds)
+            throttled = verdict.reason is FailureReason.RATE_LIMITED
+            self.throttling.responses += throttled
             if wait > self.policy.longest_wait or attempt + 1 == self.policy.attempts:
                 raise SourceFailing(
                     verdict.reason,
@@ -86,6 +101,7 @@ class Fetcher:
                     status=response.status_code,
                     retry_after=wait,
                 )
+            self.throttling.seconds += wait if throttled else 0.0
             self.policy.sleep(wait)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
