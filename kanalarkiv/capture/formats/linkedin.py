@@ -26,7 +26,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from kanalarkiv.capture.formats.reading import Node, checked, edited, file_label, load_json, members
+from kanalarkiv.capture.formats.reading import Node, checked, edited, file_label, load_json, members, saved_responses
 from kanalarkiv.capture.items import Bundle, Completeness, FormatError, Item, Source
 
 _PREFIX = "/rest/socialActions/"
@@ -68,13 +68,8 @@ class LinkedInActivity:
 
 
 def _responses(document: Any, where: str) -> list[tuple[str | None, Node]]:
-    values = document if isinstance(document, list) else [document]
     found = []
-    for index, value in enumerate(values):
-        node = Node.of(value, f"{where} response {index}" if isinstance(document, list) else where)
-        request = node.get("request", str)
-        if request is not None:
-            node = Node.of(node.value.get("response"), "response", node)
+    for request, node in saved_responses(document, where):
         node.need("elements", list)
         found.append((_parent_of(request), node))
     return found

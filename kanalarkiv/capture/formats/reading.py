@@ -205,3 +205,18 @@ def graph_has_next(edge: Node) -> bool:
     this is the last page of data")."""
     paging = edge.child("paging")
     return paging is not None and paging.get("next", str) is not None
+
+
+def saved_responses(document: Any, where: str) -> list[tuple[str | None, Node]]:
+    """A file of saved API responses: one, or a list of them in order, each either the response
+    itself or ``{"request": "...", "response": {...}}`` (what was asked, kept beside the answer:
+    the connectors save them so, and a reader tells from the requests which listing a page is of)."""
+    values = document if isinstance(document, list) else [document]
+    found = []
+    for index, value in enumerate(values):
+        node = Node.of(value, f"{where} response {index}" if isinstance(document, list) else where)
+        request = node.get("request", str)
+        if request is not None:
+            node = Node.of(node.value.get("response"), "response", node)
+        found.append((request, node))
+    return found

@@ -36,6 +36,7 @@ from kanalarkiv.capture.formats.reading import (
     load_json,
     members,
     need_iso_time,
+    saved_responses,
 )
 from kanalarkiv.capture.formats.youtube_listings import Listings
 from kanalarkiv.capture.items import Account, Bundle, Completeness, FormatError, Item, Kind, Source
@@ -121,14 +122,7 @@ class YouTubeComments:
 
 
 def _responses(document: Any, where: str) -> list[tuple[str | None, Node]]:
-    values = document if isinstance(document, list) else [document]
-    found = []
-    for index, value in enumerate(values):
-        node = Node.of(value, f"{where} response {index}" if isinstance(document, list) else where)
-        request = node.get("request", str)
-        if request is not None:
-            node = Node.of(node.value.get("response"), "response", node)
-        found.append((request, node))
+    found = saved_responses(document, where)
     for _request, response in found:
         kind = response.get("kind", str)
         if kind not in (THREADS, VIDEOS):
