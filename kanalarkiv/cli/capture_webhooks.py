@@ -36,7 +36,7 @@ def failed(org: Org = None) -> None:
     with opened() as runtime:
         rows = runtime.app.failed_webhook_changes(_org_id(runtime, org))
         caught_up(runtime, "organisations")
-        slugs = {row["id"]: row["slug"] for row in runtime.views.organisations.all()}
+        slugs = {org_id: row["slug"] for org_id, row in runtime.views.organisations.all_by_id().items()}
     if not rows:
         out.print("no failed webhook changes")
         return
