@@ -47,6 +47,7 @@ from api.routes import (
     supervision_channels,
     supervision_pages,
     transparency,
+    webhook_failures,
     webhooks,
 )
 from kanalarkiv.capture.live.webhooks import WebhookRefused
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(request_pages.router)
     app.state.request_limiter = RateLimiter()
     app.include_router(webhooks.router)
+    app.include_router(webhook_failures.router)
     app.add_exception_handler(WebhookRefused, webhooks.refusal)
     answer_pages_in_html(app)
     document_answers(app)

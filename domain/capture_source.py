@@ -107,6 +107,21 @@ class CaptureSource(RecordAggregate):
         def apply(self, source: CaptureSource) -> None:
             source.suspended_reason = None
 
+    class WebhookChangeDismissed(RecordAggregate.Event):
+        """A change the platform pushed to the source's webhook, which could not be captured, was
+        dismissed by a person (webhookändring avförd): it is not captured from the inbox; a poll
+        still captures what the platform shows. ``failure`` is why it could not be captured,
+        ``reason`` the person's; the change's content is not here (it never became the record)."""
+
+        delivery_id: str
+        platform: str
+        received_at: datetime
+        failure: str
+        reason: str
+
+        def apply(self, source: CaptureSource) -> None:
+            pass  # the source is as it was: the dismissal is a fact about one of its deliveries
+
     def __init__(
         self,
         org_id: UUID,
@@ -194,6 +209,14 @@ class CaptureSource(RecordAggregate):
     def disconnect(self, reason: str, by: Actor, at: datetime) -> None:
         self._steward(by, "disconnecting a capture source")
         self._record(self.Disconnected, by, at, reason=required_text("reason", reason))
+
+    def dismiss_webhook_change(
+        self, delivery_id: str, platform: str, received_at: datetime, failure: str, reason: str, by: Actor, at: datetime
+    ) -> None:
+        """Also of a disconnected source: its failed changes are still a person's to decide on."""
+        by.require(CHANNEL_STEWARDS, self.org_id, "dismissing a webhook change")
+        self._record(self.WebhookChangeDismissed, by, at, delivery_id=delivery_id, platform=platform,
+                     received_at=received_at, failure=failure[:1000], reason=required_text("reason", reason, 1000))  # fmt: skip
 
     def _steward(self, by: Actor, doing: str) -> None:
         by.require(CHANNEL_STEWARDS, self.org_id, doing)

@@ -7,6 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+WEBHOOK_KEEP_DAYS = 7
+"""Days a captured or dismissed webhook change stays in the inbox: Meta retries a delivery for up to
+36 hours and LinkedIn for 8, and a retry that comes after its row is pruned is only captured again
+(recording nothing new); a week leaves room."""
+
 
 class ConfigurationError(ValueError):
     """A setting in the environment is missing or malformed."""
@@ -70,6 +75,7 @@ class Settings:
     snapshot_dir: Path | None = None
     live: LiveEndpoints = field(default_factory=LiveEndpoints)
     run_poller: bool = True  # poll the live sources, where the projection workers run
+    webhook_keep_days: int = WEBHOOK_KEEP_DAYS
 
     @property
     def snapshots(self) -> Path:
@@ -93,6 +99,7 @@ class Settings:
             snapshot_dir=Path(env["KANALARKIV_SNAPSHOT_DIR"]).resolve() if env.get("KANALARKIV_SNAPSHOT_DIR") else None,
             live=LiveEndpoints.from_env(env),
             run_poller=_bool(env, "KANALARKIV_RUN_POLLER", True),
+            webhook_keep_days=_int(env, "KANALARKIV_WEBHOOK_KEEP_DAYS", WEBHOOK_KEEP_DAYS),
         )
 
 

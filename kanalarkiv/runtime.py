@@ -82,7 +82,8 @@ class Runtime:
                 runtime.poller = Poller(app, views)  # the live sources, each at its interval
                 runtime.poller.start()
         if run_webhook_worker if run_webhook_worker is not None else runtime.supervisor is not None:
-            runtime.webhook_worker = WebhookWorker(app)  # drains the webhook inbox into the record
+            # Drains the webhook inbox into the record, and prunes it of what is done with.
+            runtime.webhook_worker = WebhookWorker(app, keep_days=settings.webhook_keep_days)
             runtime.webhook_worker.start()
         return runtime
 

@@ -24,4 +24,5 @@ CAPTURE_SUMMARIES: dict[type, str] = {
     CaptureSource.Disconnected: "Live source disconnected: {reason}",
     CaptureSource.Suspended: "Live source's polling stopped: {reason} ({detail})",
     CaptureSource.Resumed: "Live source's polling resumed with new credentials",
+    CaptureSource.WebhookChangeDismissed: "Webhook change {delivery_id} ({platform}) dismissed: {reason}",
 }

@@ -1,7 +1,7 @@
 """A capture source's credentials — the platform's access token, a refresh token, the app secret
 that signs its webhooks, the verify token of its subscription — kept outside the event log, in
-the table ``capture_credentials``, sealed with AES-256-GCM under a key derived (HKDF-SHA256) from
-the master key, and bound (the associated data) to their id and organisation so a row moved to
+the table ``capture_credentials``, sealed (``kanalarkiv.adapters.sealer``: AES-256-GCM under a key
+derived with HKDF-SHA256 from the master key for this purpose), and bound (the associated data) to their id and organisation so a row moved to
 another cannot be opened.
 
 Events, logs, API answers and exports hold only the credentials' id (``CaptureSource``'s
@@ -11,19 +11,15 @@ this table (which are as useless as the table without the master key)."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass, fields
 from uuid import UUID
 
 import orjson
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from eventsourcing.postgres import PostgresDatastore
 
 from domain.secret import Secret
+from kanalarkiv.adapters.sealer import Sealer, Unsealable
 
 CREATE = """CREATE TABLE IF NOT EXISTS capture_credentials (
     credentials_id uuid PRIMARY KEY,
@@ -33,8 +29,7 @@ CREATE = """CREATE TABLE IF NOT EXISTS capture_credentials (
     replaced_at timestamptz,
     destroyed_at timestamptz
 )"""
-NONCE = 12
-INFO = b"kanalarkiv capture credentials v1"
+PURPOSE = b"kanalarkiv capture credentials v1"  # the HKDF info: credentials sealed before open under it
 
 
 class CredentialsMissing(LookupError):
@@ -64,7 +59,7 @@ class Credentials:
 class CredentialStore:
     def __init__(self, datastore: PostgresDatastore, master_key: bytes):
         self.datastore = datastore
-        self._aead = AESGCM(HKDF(hashes.SHA256(), 32, salt=None, info=INFO).derive(master_key))
+        self._sealer = Sealer(master_key, PURPOSE)
 
     def create_table(self) -> None:
         with self.datastore.transaction(commit=True) as curs:
@@ -99,10 +94,9 @@ class CredentialStore:
             ).fetchone()
         if row is None or row["sealed"] is None:
             raise CredentialsMissing(f"no live credentials {credentials_id} in this organisation")
-        sealed = bytes(row["sealed"])
         try:
-            plain = self._aead.decrypt(sealed[:NONCE], sealed[NONCE:], _bound(credentials_id, org_id))
-        except InvalidTag:
+            plain = self._sealer.open(bytes(row["sealed"]), _bound(credentials_id, org_id))
+        except Unsealable:
             raise CredentialsMissing(f"credentials {credentials_id} do not open under this master key") from None
         return Credentials._of(plain)
 
@@ -117,8 +111,7 @@ class CredentialStore:
             return bool(curs.rowcount)
 
     def _sealed(self, credentials_id: UUID, org_id: UUID, credentials: Credentials) -> bytes:
-        nonce = secrets.token_bytes(NONCE)
-        return nonce + self._aead.encrypt(nonce, credentials._plain(), _bound(credentials_id, org_id))
+        return self._sealer.seal(credentials._plain(), _bound(credentials_id, org_id))
 
 
 def _bound(credentials_id: UUID, org_id: UUID) -> bytes:

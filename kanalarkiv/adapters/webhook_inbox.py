@@ -3,10 +3,12 @@ platform is answered, until the worker has captured it. A change is keyed by the
 routed to and its ``delivery_id`` (a digest of the change, or the platform's notification id),
 so a delivery the platform retries is stored once.
 
-The parsed change (author name, text) is held here in plain only until it is captured: once the
-record holds it (sealed under the record's key, where disposal can reach it), the row keeps its
-ids and times and the change itself is emptied. A change that failed keeps it, with the reason,
-for a person to look at."""
+The parsed change (author name, text: what the public wrote) is kept sealed (``sealer``: its own
+key of the master key, bound to the row's organisation, source and delivery id) and only until it
+is captured: once the record holds it (sealed under the record's key, where disposal can reach
+it), the row keeps its ids and times and the sealed change is destroyed. A change that failed
+keeps it, with the reason, for a person to retry or dismiss (``webhook_inbox_care``); captured and
+dismissed rows are pruned after some days (the record is the log; the inbox is a queue)."""
 
 from __future__ import annotations
 
@@ -17,9 +19,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
+import structlog
 from eventsourcing.postgres import PostgresDatastore
 from psycopg import sql
-from psycopg.types.json import Jsonb
+
+from kanalarkiv.adapters.sealer import Sealer, Unsealable
+from kanalarkiv.adapters.webhook_inbox_upgrade import seal_plain_changes
 
 CREATE = (
     """CREATE TABLE IF NOT EXISTS webhook_inbox (
@@ -30,7 +36,7 @@ CREATE = (
         platform text NOT NULL,
         delivery_id text NOT NULL,
         body_sha256 text NOT NULL,
-        change jsonb,
+        sealed bytea,
         received_at timestamptz NOT NULL,
         state text NOT NULL DEFAULT 'pending',
         claimed_until timestamptz,
@@ -39,7 +45,15 @@ CREATE = (
         UNIQUE (source_id, delivery_id)
     )""",
     "CREATE INDEX IF NOT EXISTS webhook_inbox_pending_idx ON webhook_inbox (id) WHERE state = 'pending'",
+    # Added with retry, dismissal and pruning (a table made before gets them here).
+    "ALTER TABLE webhook_inbox ADD COLUMN IF NOT EXISTS sealed bytea, ADD COLUMN IF NOT EXISTS retries int"
+    " NOT NULL DEFAULT 0, ADD COLUMN IF NOT EXISTS retried_at timestamptz, ADD COLUMN IF NOT EXISTS retried_by text,"
+    " ADD COLUMN IF NOT EXISTS dismissed_at timestamptz, ADD COLUMN IF NOT EXISTS dismissed_by text,"
+    " ADD COLUMN IF NOT EXISTS dismissal_reason text",
 )
+PURPOSE = b"kanalarkiv webhook inbox v1"  # the HKDF info of the inbox's own key
+STATES = ("pending", "processed", "failed", "dismissed")
+log = structlog.get_logger("kanalarkiv.webhooks")
 STATEMENT_ROWS = 1000  # 8 parameters a row: well under PostgreSQL's 65,535 parameters a statement
 CLAIM_SECONDS = 300  # a worker that died holding changes gives them up after this long
 
@@ -87,41 +101,85 @@ class Tally:
 
 
 class WebhookInbox:
-    def __init__(self, datastore: PostgresDatastore):
+    def __init__(self, datastore: PostgresDatastore, master_key: bytes):
         self.datastore = datastore
+        self.sealer = Sealer(master_key, PURPOSE)
         self.tally = Tally()
 
     def create_table(self) -> None:
+        """The table, and (once, at the first start after an upgrade) the changes an older version
+        kept in plain sealed, and the plain column dropped."""
         with self.datastore.transaction(commit=True) as curs:
             for statement in CREATE:
                 curs.execute(statement)
+        sealed = seal_plain_changes(self.datastore, self.seal)
+        if sealed is not None:
+            log.info("webhook_inbox_sealed", changes=sealed)
+
+    def seal(self, org_id: UUID, source_id: UUID, delivery_id: str, change: dict[str, Any]) -> bytes:
+        return self.sealer.seal(orjson.dumps(change), _bound(org_id, source_id, delivery_id))
+
+    def opened(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A row's change (Unsealable: under another master key, or moved from another row)."""
+        if row["sealed"] is None:
+            raise Unsealable("the change is gone from the inbox")
+        bound = _bound(row["org_id"], row["source_id"], row["delivery_id"])
+        return orjson.loads(self.sealer.open(bytes(row["sealed"]), bound))  # type: ignore[no-any-return]
 
     def store(self, org_id: UUID, body_sha256: str, received_at: datetime, changes: list[InboxChange]) -> int:
         """Keep the changes, all or none, in one short transaction (one statement, one round trip, for a
         delivery of up to ``STATEMENT_ROWS`` changes); how many were new (the rest: a retry)."""
         if len(changes) <= STATEMENT_ROWS:
             with self.datastore.get_connection() as conn, conn.cursor() as curs:
-                return _insert(curs, org_id, body_sha256, received_at, changes)
+                return self._insert(curs, org_id, body_sha256, received_at, changes)
         with self.datastore.transaction(commit=True) as curs:
             chunks = range(0, len(changes), STATEMENT_ROWS)
-            return sum(_insert(curs, org_id, body_sha256, received_at, changes[i : i + STATEMENT_ROWS]) for i in chunks)
+            return sum(
+                self._insert(curs, org_id, body_sha256, received_at, changes[i : i + STATEMENT_ROWS]) for i in chunks
+            )
 
-    def claim(self, limit: int = 200) -> list[Claimed]:
-        """The oldest pending changes, held for this worker for a while (another worker skips them)."""
+    def _insert(self, curs: Any, org_id: UUID, body_sha256: str, received_at: datetime,
+                changes: list[InboxChange]) -> int:  # fmt: skip
+        if not changes:
+            return 0
+        rows = sql.SQL(", ").join(sql.SQL("(%s, %s, %s, %s, %s, %s, %s, %s)") for _ in changes)
+        params = [value for c in changes for value in (
+            org_id, c.source_id, c.channel_id, c.platform, c.delivery_id, body_sha256,
+            self.seal(org_id, c.source_id, c.delivery_id, c.change), received_at)]  # fmt: skip
+        curs.execute(
+            sql.SQL(
+                "INSERT INTO webhook_inbox (org_id, source_id, channel_id, platform, delivery_id, body_sha256, sealed,"
+                " received_at) VALUES {} ON CONFLICT (source_id, delivery_id) DO NOTHING"
+            ).format(rows),
+            params,
+        )
+        return int(curs.rowcount)
+
+    def claim(self, at: datetime, limit: int = 200) -> list[Claimed]:
+        """The oldest pending changes, held for this worker for a while (another worker skips them).
+        A change that does not open (another master key) is marked failed at once, saying so."""
         with self.datastore.transaction(commit=True) as curs:
             rows = curs.execute(
                 "UPDATE webhook_inbox SET claimed_until = now() + make_interval(secs => %s) WHERE id IN ("
                 " SELECT id FROM webhook_inbox WHERE state = 'pending'"
                 " AND (claimed_until IS NULL OR claimed_until < now())"
                 " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)"
-                " RETURNING id, org_id, source_id, channel_id, platform, delivery_id, body_sha256, change,"
+                " RETURNING id, org_id, source_id, channel_id, platform, delivery_id, body_sha256, sealed,"
                 " received_at",
                 (CLAIM_SECONDS, limit),
             ).fetchall()
-        return sorted((Claimed(**row) for row in rows), key=lambda c: c.id)
+        claimed, unopened = [], []
+        for row in sorted(rows, key=lambda r: r["id"]):
+            try:
+                claimed.append(Claimed(**{k: v for k, v in row.items() if k != "sealed"}, change=self.opened(row)))
+            except Unsealable as error:
+                unopened.append((row["id"], str(error)))
+        for id_, why in unopened:
+            self._finish([id_], "failed", f"Unsealable: {why}", at)
+        return claimed
 
     def processed(self, ids: list[int], at: datetime) -> None:
-        """Captured: the change's content is in the record now, so it is emptied here."""
+        """Captured: the change's content is in the record now, so it is destroyed here."""
         self._finish(ids, "processed", None, at)
 
     def failed(self, ids: list[int], reason: str, at: datetime) -> None:
@@ -132,8 +190,9 @@ class WebhookInbox:
             return
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(
-                "UPDATE webhook_inbox SET state = %s, reason = %s, finished_at = %s, claimed_until = NULL,"
-                " change = CASE WHEN %s = 'processed' THEN NULL ELSE change END WHERE id = ANY(%s)",
+                "UPDATE webhook_inbox SET state = %s, reason = %s, finished_at = %s,"
+                " claimed_until = NULL, sealed = CASE WHEN %s = 'processed' THEN NULL ELSE sealed END"
+                " WHERE id = ANY(%s)",
                 (state, reason, at, state, ids),
             )
 
@@ -144,24 +203,6 @@ class WebhookInbox:
             oldest = curs.execute("SELECT min(received_at) AS at FROM webhook_inbox WHERE state = 'pending'").fetchone()
         return {"counts": {row["state"]: row["n"] for row in rows}, "oldest_pending": oldest["at"] if oldest else None}
 
-    def row(self, source_id: UUID, delivery_id: str) -> dict[str, Any] | None:
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            return curs.execute(
-                "SELECT * FROM webhook_inbox WHERE source_id = %s AND delivery_id = %s", (source_id, delivery_id)
-            ).fetchone()
 
-
-def _insert(curs: Any, org_id: UUID, body_sha256: str, received_at: datetime, changes: list[InboxChange]) -> int:
-    if not changes:
-        return 0
-    rows = sql.SQL(", ").join(sql.SQL("(%s, %s, %s, %s, %s, %s, %s, %s)") for _ in changes)
-    params = [value for c in changes for value in (org_id, c.source_id, c.channel_id, c.platform, c.delivery_id,
-                                                   body_sha256, Jsonb(c.change), received_at)]  # fmt: skip
-    curs.execute(
-        sql.SQL(
-            "INSERT INTO webhook_inbox (org_id, source_id, channel_id, platform, delivery_id, body_sha256, change,"
-            " received_at) VALUES {} ON CONFLICT (source_id, delivery_id) DO NOTHING"
-        ).format(rows),
-        params,
-    )
-    return int(curs.rowcount)
+def _bound(org_id: UUID, source_id: UUID, delivery_id: str) -> bytes:
+    return f"webhook-inbox/{org_id}/{source_id}/{delivery_id}".encode()

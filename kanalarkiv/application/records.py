@@ -19,6 +19,7 @@ from kanalarkiv.adapters.credentials import CredentialStore
 from kanalarkiv.adapters.poll_state import PollStates
 from kanalarkiv.adapters.snapshot_store import SnapshotStore
 from kanalarkiv.adapters.transcoder import OrjsonTranscoder
+from kanalarkiv.adapters.webhook_inbox import WebhookInbox
 from kanalarkiv.application.capture import BulkCaptureCommands
 from kanalarkiv.application.capture_import import CaptureImportCommands
 from kanalarkiv.application.capture_polls import CapturePollCommands
@@ -31,6 +32,7 @@ from kanalarkiv.application.public_requests import PublicRequestCommands
 from kanalarkiv.application.retention import RetentionCommands
 from kanalarkiv.application.snapshots import SnapshotCommands
 from kanalarkiv.application.supervision import SupervisionCommands
+from kanalarkiv.application.webhook_failures import WebhookFailureCommands
 from kanalarkiv.application.webhook_intake import WebhookIntakeCommands
 from retention.crypto.keystore import KeyStore
 from retention.crypto.sealing import SealingMapper
@@ -58,6 +60,7 @@ class RecordsApplication(
     SnapshotCommands,
     SupervisionCommands,
     WebhookIntakeCommands,
+    WebhookFailureCommands,
 ):
     name = "kanalarkiv"
 
@@ -77,6 +80,9 @@ class RecordsApplication(
         # Live sources' secrets, sealed outside the log under the master key (never in an event).
         self.credentials = CredentialStore(self.datastore, self._master_key)
         self.credentials.create_table()
+        # What the platforms pushed, sealed until captured; at start, an older inbox's plain changes are sealed.
+        self.webhook_inbox = WebhookInbox(self.datastore, self._master_key)
+        self.webhook_inbox.create_table()
         self.poll_states = PollStates(self.datastore)  # the live sources' validators and due times
         self.poll_states.create_table()
 

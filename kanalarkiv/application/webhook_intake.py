@@ -65,13 +65,9 @@ class Drained:
 
 
 class WebhookIntakeCommands:
-    """Mixed into ``RecordsApplication``."""
+    """Mixed into ``RecordsApplication``, which makes the inbox at start."""
 
-    @cached_property
-    def webhook_inbox(self) -> WebhookInbox:
-        inbox = WebhookInbox(self.factory.datastore)  # type: ignore[attr-defined]
-        inbox.create_table()
-        return inbox
+    webhook_inbox: WebhookInbox
 
     @cached_property
     def capture_sources_of_webhooks(self) -> CaptureSourcesView:
@@ -142,7 +138,7 @@ class WebhookIntakeCommands:
         """Capture the oldest pending changes, each source's together; a change that fails is marked
         failed with its reason and stops neither the others nor other organisations'."""
         groups: dict[UUID, list[Claimed]] = {}
-        for row in self.webhook_inbox.claim(limit):
+        for row in self.webhook_inbox.claim(self.clock(), limit):  # type: ignore[attr-defined]
             groups.setdefault(row.source_id, []).append(row)
         drained = Drained(0, 0, [])
         for rows in groups.values():
@@ -155,6 +151,7 @@ class WebhookIntakeCommands:
                     if (alone := self._drain([row], drained)) is not None:
                         self.webhook_inbox.failed([row.id], alone, self.clock())  # type: ignore[attr-defined]
                         drained.failed += 1
+        self.webhook_inbox.tally.add("failed", n=drained.failed)
         return drained
 
     def _drain(self, rows: list[Claimed], drained: Drained) -> str | None:

@@ -18,10 +18,14 @@ from kanalarkiv.application.capture_import import ImportOutcome
 from kanalarkiv.application.context import acting_as
 from kanalarkiv.capture.registry import formats
 from kanalarkiv.cli.capture_sources import run_source, sources_app
+from kanalarkiv.cli.capture_webhooks import webhooks_app
 from kanalarkiv.cli.common import caught_up, err, fail, opened, out
 
-capture_app = typer.Typer(help="Capture: platform exports imported, live sources polled.", no_args_is_help=True)
+capture_app = typer.Typer(
+    help="Capture: platform exports imported, live sources polled, the webhook inbox.", no_args_is_help=True
+)
 capture_app.add_typer(sources_app, name="sources")
+capture_app.add_typer(webhooks_app, name="webhooks")
 capture_app.command("run")(run_source)
 
 

@@ -75,7 +75,7 @@ def test_a_change_the_record_cannot_take_is_marked_failed_and_the_others_are_cap
     assert runtime.app.get_comment(page.comment_id()).text.startswith("Vad fint!")
     with psycopg.connect(runtime.database_url) as conn:
         reason, kept = conn.execute(
-            "SELECT reason, change IS NOT NULL FROM webhook_inbox WHERE state = 'failed'"
+            "SELECT reason, sealed IS NOT NULL FROM webhook_inbox WHERE state = 'failed'"
         ).fetchone()
     assert "299999999999999" in reason and kept  # kept, with why, for a person to look at
     assert metric(client, 'kanalarkiv_webhook_inbox_changes{state="failed"}') == 1

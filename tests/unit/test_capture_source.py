@@ -148,3 +148,22 @@ def test_a_capture_run_started_before_live_sources_reads_as_one_of_no_source():
              "posts_complete": False, "complete_threads": []}  # fmt: skip
     CaptureRun.Started.upcast_v1_v2(state)
     assert state["source_id"] is None and CaptureRun.Started.class_version == 2
+
+
+def test_a_records_officer_dismisses_a_failed_webhook_change_also_of_a_disconnected_source():
+    source = connected()
+    source.disconnect("sidan är nedlagd", MANAGER, T0)
+    received = T0 - timedelta(hours=1)
+    with pytest.raises(NotPermitted):
+        source.dismiss_webhook_change("d-1", "facebook", received, "refused", "skräp", EDITOR, T0)
+    with pytest.raises(InvalidValue):
+        source.dismiss_webhook_change("d-1", "facebook", received, "refused", " ", OFFICER, T0)
+    source.dismiss_webhook_change("d-1", "facebook", received, "refused: no post", "Inlägget är borta.", OFFICER, T0)
+    dismissed = source.pending_events[-1]
+    assert isinstance(dismissed, CaptureSource.WebhookChangeDismissed)
+    assert (dismissed.delivery_id, dismissed.reason, dismissed.actor_name) == (
+        "d-1",
+        "Inlägget är borta.",
+        "Rut Registrator",
+    )
+    assert replay(source).connected is False
