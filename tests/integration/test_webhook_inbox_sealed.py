@@ -10,6 +10,7 @@ from uuid import uuid4
 
 import orjson
 import psycopg
+import psycopg.sql
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -18,6 +19,7 @@ from webhook_story import PAGE, given_a_connected_source
 from kanalarkiv.adapters.credentials import CredentialStore
 from kanalarkiv.adapters.keys import load_master_key
 from kanalarkiv.adapters.webhook_inbox import InboxChange, WebhookInbox
+from kanalarkiv.adapters.webhook_inbox_upgrade import REWRITE_OWED
 
 TEXT = "Min granne har sagt att jag borde klaga på snöröjningen"
 COMMENT = {"type": "item", "kind": "comment", "platform_id": "200000000000001_300000000000009",
@@ -81,12 +83,28 @@ def test_an_inbox_kept_in_plain_by_an_older_version_is_sealed_at_start_and_still
     with psycopg.connect(upgraded.database_url) as conn:
         columns = {row[0] for row in conn.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'webhook_inbox'")}  # fmt: skip
-    assert "change" not in columns
+        [mark] = conn.execute("SELECT obj_description('webhook_inbox'::regclass, 'pg_class')").fetchone()
+    assert "change" not in columns and mark is None  # rewritten, and no rewrite owed
     page.runtime = upgraded
     # The pending one is taken by the worker (it fails: its post is not recorded, so it stays, sealed).
     assert page.drained() == {"failed": 2}
     [one, _] = upgraded.app.webhook_care.failed(page.org_id, content=True)
     assert one.change == COMMENT
+
+
+def test_a_rewrite_of_the_sealed_inbox_that_did_not_happen_is_done_at_the_next_start(open_runtime, clock):
+    runtime = open_runtime(True)
+    given_a_connected_source(runtime, clock)
+    # As a start leaves the table when its VACUUM FULL failed (the disk full, the process killed):
+    # the plain column gone and every row sealed, but the old row versions still in its files.
+    with psycopg.connect(runtime.database_url) as conn:
+        conn.execute(psycopg.sql.SQL("COMMENT ON TABLE webhook_inbox IS {}").format(psycopg.sql.Literal(REWRITE_OWED)))
+
+    upgraded = open_runtime(True)  # the next start
+
+    with psycopg.connect(upgraded.database_url) as conn:
+        [mark] = conn.execute("SELECT obj_description('webhook_inbox'::regclass, 'pg_class')").fetchone()
+    assert mark is None  # rewritten (VACUUM FULL), and the mark cleared only after it
 
 
 def test_credentials_sealed_before_the_shared_sealer_still_open(open_runtime, settings):
