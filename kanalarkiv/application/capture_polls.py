@@ -198,8 +198,11 @@ class CapturePollCommands(CaptureTokenRenewal, CaptureSourceCommands):
             run_id = self._failed_run(channel, format_of(source.kind.value), label, "unread", problem, source.id).run_id  # type: ignore[attr-defined]
         stopped = failing.reason in STOPPING
         if stopped:
-            source.suspend(failing.reason.value, failing.detail, by=current_actor(), at=now)
-            self._recorded(source)
+            # As it is now, not as the poll began: it may have been changed or disconnected meanwhile.
+            current = self.get_capture_source(source.id)
+            if current.connected and current.suspended_reason is None:
+                current.suspend(failing.reason.value, failing.detail, by=current_actor(), at=now)
+                self._recorded(current)
         failures = state.failures + 1
         backoff = source.polling_interval * 2 ** min(failures, 8)  # doubled each time, up to a day (below)
         wait = timedelta(seconds=failing.retry_after) if failing.retry_after else backoff

@@ -27,7 +27,7 @@ from domain.capture_source import CaptureSource, SourceKind
 from kanalarkiv.adapters.credentials import Credentials, CredentialsMissing, CredentialStore
 from kanalarkiv.adapters.poll_state import PollState, PollStates
 from kanalarkiv.application.base import RecordsBase
-from kanalarkiv.capture.live.failures import SourceFailing
+from kanalarkiv.capture.live.failures import FailureReason, SourceFailing
 from kanalarkiv.capture.live.tokens import RefreshGrant, Renewed, refresh_google, refresh_instagram, refresh_linkedin
 from kanalarkiv.config import LiveEndpoints
 
@@ -97,10 +97,12 @@ class CaptureTokenRenewal(RecordsBase):
         if state.token_renewed_at is not None and now - state.token_renewed_at < INSTAGRAM_RENEWAL:
             return state
         if state.token_renewed_at is not None and source.credentials_id is not None:
-            secrets = self.credentials.open(source.credentials_id, source.org_id)
             try:
+                secrets = self.credentials.open(source.credentials_id, source.org_id)
                 renewed = refresh_instagram(self.live_endpoints.instagram, secrets.access_token,  # type: ignore[arg-type]
                                             timeout=self.live_endpoints.timeout_seconds)  # fmt: skip
+            except CredentialsMissing:
+                return state  # disconnected meanwhile: the poll itself says so
             except SourceFailing as failing:
                 self._not_renewed(source, failing)
                 return state
@@ -110,7 +112,12 @@ class CaptureTokenRenewal(RecordsBase):
         return after
 
     def _seal(self, source: CaptureSource, state: PollState, secrets: Credentials, lasts: int | None) -> PollState:
-        self.credentials.replace(source.credentials_id, source.org_id, secrets)  # type: ignore[arg-type]
+        try:
+            self.credentials.replace(source.credentials_id, source.org_id, secrets)  # type: ignore[arg-type]
+        except CredentialsMissing as missing:  # disconnected while the platform renewed the token
+            raise SourceFailing(
+                FailureReason.CREDENTIALS_INVALID, str(missing), source=f"{source.kind.value} {source.id}"
+            ) from None
         now = self.clock()
         after = replace(state, token_renewed_at=now, token_expires_at=now + timedelta(seconds=lasts) if lasts else None)
         self.poll_states.put(after)

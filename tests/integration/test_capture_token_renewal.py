@@ -159,3 +159,23 @@ def stored(runtime) -> bytes:
             *conn.execute("SELECT sealed FROM capture_credentials"),
         ]
     return b"".join(bytes(row[0]) for row in rows if row[0] is not None)
+
+
+def test_a_source_disconnected_while_its_token_is_renewed_ends_the_poll_without_a_fault(runtime, fake, clock):
+    source = youtube_with_a_refresh_token(runtime, fake, clock)
+    source.poll()
+    fake.youtube.token = "fake-google-token-issued-elsewhere"  # the hour is up: ours is refused
+    store = runtime.app.credentials
+    replace_sealed = store.replace
+
+    def disconnected_meanwhile(*args, **kwargs):
+        with acting_as(source.manager):
+            runtime.app.disconnect_capture_source(source.source_id, "Kontot avslutat")
+        return replace_sealed(*args, **kwargs)
+
+    store.replace = disconnected_meanwhile
+    try:
+        ended = source.poll()
+    finally:
+        store.replace = replace_sealed
+    assert ended.outcome != "completed" and ended.reason == "credentials_invalid"
