@@ -11,6 +11,8 @@ WEBHOOK_KEEP_DAYS = 7
 """Days a captured or dismissed webhook change stays in the inbox: Meta retries a delivery for up to
 36 hours and LinkedIn for 8, and a retry that comes after its row is pruned is only captured again
 (recording nothing new); a week leaves room."""
+LONGEST_KEEP_DAYS = 3650
+"""The longest a prune may be told to keep them: ten years (a setting past it is a mistake)."""
 
 
 class ConfigurationError(ValueError):
@@ -99,7 +101,7 @@ class Settings:
             snapshot_dir=Path(env["KANALARKIV_SNAPSHOT_DIR"]).resolve() if env.get("KANALARKIV_SNAPSHOT_DIR") else None,
             live=LiveEndpoints.from_env(env),
             run_poller=_bool(env, "KANALARKIV_RUN_POLLER", True),
-            webhook_keep_days=_int(env, "KANALARKIV_WEBHOOK_KEEP_DAYS", WEBHOOK_KEEP_DAYS),
+            webhook_keep_days=_int(env, "KANALARKIV_WEBHOOK_KEEP_DAYS", WEBHOOK_KEEP_DAYS, most=LONGEST_KEEP_DAYS),
         )
 
 
@@ -112,7 +114,7 @@ def _address(env: Mapping[str, str], name: str, default: str) -> str:
     return raw.rstrip("/")
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def _int(env: Mapping[str, str], name: str, default: int, most: int | None = None) -> int:
     raw = env.get(name)
     if raw in (None, ""):
         return default
@@ -122,6 +124,8 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
     if value <= 0:
         raise ConfigurationError(f"{name} must be positive, got {value}")
+    if most is not None and value > most:
+        raise ConfigurationError(f"{name} must be at most {most}, got {value}")
     return value
 
 

@@ -18,7 +18,7 @@ from api.schemas.webhook_failures import (
 )
 from domain.channel import CHANNEL_STEWARDS
 from kanalarkiv.adapters.webhook_inbox_care import InboxRow
-from kanalarkiv.application.webhook_failures import LONGEST_KEEP_DAYS
+from kanalarkiv.config import LONGEST_KEEP_DAYS
 from kanalarkiv.runtime import Runtime
 
 router = APIRouter(tags=["webhooks"])

@@ -25,9 +25,9 @@ from kanalarkiv.application.base import RecordsBase
 from kanalarkiv.application.conflicts import command
 from kanalarkiv.application.context import current_actor
 from kanalarkiv.application.outcomes import Recorded, RecordNotFound
+from kanalarkiv.config import LONGEST_KEEP_DAYS
 
 log = structlog.get_logger("kanalarkiv.webhooks")
-LONGEST_KEEP_DAYS = 3650
 
 
 class WebhookFailureCommands(RecordsBase):
