@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import os
 import secrets
 import time
 from collections.abc import AsyncIterator
@@ -129,23 +130,37 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     return app
 
 
+class _RequestIds:
+    """This process's random 16 hex digits and a 16-digit count: unique without asking the kernel
+    for randomness per request (``uuid4`` took a tenth of the queue's CPU, bench path 9)."""
+
+    def __init__(self) -> None:
+        self.anew()
+
+    def made(self) -> str:
+        return f"{self.prefix}{next(self.count):016x}"
+
+    def anew(self) -> None:
+        """Also in a forked child: no two processes share a prefix (a server may fork after the import)."""
+        self.prefix, self.count = secrets.token_hex(8), itertools.count(1)
+
+
+_request_ids = _RequestIds()
+os.register_at_fork(after_in_child=_request_ids.anew)
+
+
 class RequestLog:
     """One JSON log line per request, with a request id (taken from X-Request-ID or made) that is
-    returned in the response. Plain ASGI, so that it adds no task or thread hop per request.
-
-    A made id is this process's random 16 hex digits and a 16-digit count: unique without asking
-    the kernel for randomness per request (``uuid4`` took a tenth of the queue's CPU, bench path 9)."""
+    returned in the response. Plain ASGI, so that it adds no task or thread hop per request."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
-        self._prefix = secrets.token_hex(8)  # per app, so that no two processes share it
-        self._count = itertools.count(1)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = Headers(scope=scope).get("x-request-id") or f"{self._prefix}{next(self._count):016x}"
+        request_id = Headers(scope=scope).get("x-request-id") or _request_ids.made()
         scope.setdefault("state", {})["request_id"] = request_id
         started, status = time.perf_counter(), 500
 
