@@ -86,15 +86,6 @@ class InboxCare:
             )
             return bool(curs.rowcount)
 
-    def undo_dismissal(self, change_id: int) -> None:
-        """The dismissal could not be recorded: the change is failed again, as it was."""
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
-                "UPDATE webhook_inbox SET state = 'failed', dismissed_at = NULL, dismissed_by = NULL,"
-                " dismissal_reason = NULL WHERE id = %s AND state = 'dismissed'",
-                (change_id,),
-            )
-
     def prune(self, before: datetime, org_id: UUID | None) -> int:
         """Delete the captured changes finished, and the dismissed ones dismissed, before ``before``
         (with what a dismissed one still held sealed); how many. Pending and failed ones stay."""

@@ -55,20 +55,17 @@ class WebhookFailureCommands(RecordsBase):
 
     @command
     def dismiss_webhook_change(self, change_id: int, reason: str) -> Recorded:
-        """Recorded on the source first decided, then the row marked, then saved (and the mark
-        undone if the save fails: a dismissal is never kept without its event)."""
+        """Recorded on the source first, then the row marked: a dismissal is never kept without its
+        event (a crash between the two leaves the change failed, with the decision in the log)."""
         row = self._failed_webhook_change(change_id, "dismissing a webhook change")
         by, at = current_actor(), self.clock()
         source = self._get(row.source_id, CaptureSource, "capture source")
         source.dismiss_webhook_change(row.delivery_id, row.platform, row.received_at, row.reason or "", reason,
                                       by=by, at=at)  # fmt: skip
+        recorded = self._recorded(source)
         if not self.webhook_care.dismiss(change_id, by.name, reason, at):
-            raise InvalidTransition(f"webhook change {change_id} is no longer failed (retried meanwhile?)")
-        try:
-            recorded = self._recorded(source)
-        except BaseException:
-            self.webhook_care.undo_dismissal(change_id)
-            raise
+            # Retried between the read and now: the decision stands in the log, and so will the capture.
+            log.warning("webhook_change_dismissed_while_retried", change_id=change_id, source_id=str(row.source_id))
         self.webhook_inbox.tally.add("dismissed")
         log.info("webhook_change_dismissed", change_id=change_id, source_id=str(row.source_id), by=by.id)
         return recorded
