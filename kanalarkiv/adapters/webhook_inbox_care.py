@@ -54,7 +54,7 @@ class InboxCare:
         """The failed changes, oldest first: of one organisation, or (None) of all."""
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             rows = curs.execute(
-                f"SELECT {COLUMNS}, sealed FROM webhook_inbox WHERE state = 'failed'"
+                f"SELECT {COLUMNS}{', sealed' if content else ''} FROM webhook_inbox WHERE state = 'failed'"
                 " AND (%s::uuid IS NULL OR org_id = %s) ORDER BY id LIMIT %s",
                 (org_id, org_id, LISTED),
             ).fetchall()
@@ -98,9 +98,9 @@ class InboxCare:
             return int(curs.rowcount)
 
     def _row(self, row: dict[str, Any], content: bool) -> InboxRow:
-        fields = {k: v for k, v in row.items() if k != "sealed"}
         if not content:
-            return InboxRow(**fields)
+            return InboxRow(**row)  # the sealed bytes were not read
+        fields = {k: v for k, v in row.items() if k != "sealed"}
         try:
             return InboxRow(**fields, change=self.inbox.opened(row))
         except Unsealable:
