@@ -61,6 +61,7 @@ from psycopg.sql import SQL, Identifier
 from psycopg_pool import ConnectionPool
 
 from kanalarkiv.adapters.availability import FailFastDatastore, retry_dead_connections_at_once
+from kanalarkiv.adapters.bulk_insert import COPY_FROM_EVENTS, CopyInsert
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -109,6 +110,13 @@ class EventRecorder(PostgresApplicationRecorder):
             .as_bytes(None)
         )
         self.lock_timeout_setting = f"{datastore.lock_timeout}s"
+        self.copy_insert = CopyInsert(
+            datastore.schema,
+            self.events_table_name,
+            self.channel_name,
+            datastore.originator_id_type,
+            self.lock_timeout_setting,
+        )
         self._select_events_statements: dict[tuple[bool, bool, bool, bool], bytes] = {}
         # Saves from threads of this process that wait while another thread's insert is under way.
         self._saves = threading.Condition()
@@ -207,6 +215,9 @@ class EventRecorder(PostgresApplicationRecorder):
                 request.fail(error)
 
     def _insert(self, stored_events: Sequence[StoredEvent]) -> list[int]:
+        if len(stored_events) >= COPY_FROM_EVENTS:
+            with self.datastore.get_connection() as conn:
+                return self.copy_insert(conn, stored_events)
         params = (
             [event.originator_id for event in stored_events],
             [event.originator_version for event in stored_events],

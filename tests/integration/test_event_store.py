@@ -45,6 +45,15 @@ def pool_is_clean(runtime) -> None:
         conn.execute(f"LOCK TABLE {runtime.app.recorder.events_table_name} IN EXCLUSIVE MODE NOWAIT")
 
 
+@pytest.fixture(params=["one statement", "COPY"])
+def either_insert(request, monkeypatch):
+    """The same guarantees from both inserts: the function's one statement (small saves) and the
+    COPY of large ones (kanalarkiv/adapters/bulk_insert.py), here made to take every save."""
+    if request.param == "COPY":
+        monkeypatch.setattr(store, "COPY_FROM_EVENTS", 1)
+    return request.param
+
+
 def test_the_application_uses_our_factory_recorder_and_pool_check(open_runtime):
     runtime = open_runtime(False)
     assert isinstance(runtime.app.factory, Factory)
@@ -52,7 +61,7 @@ def test_the_application_uses_our_factory_recorder_and_pool_check(open_runtime):
     assert pool_of(runtime)._check is check_idle_connection
 
 
-def test_the_ids_returned_are_the_stored_rows_notification_ids_in_order(open_runtime):
+def test_the_ids_returned_are_the_stored_rows_notification_ids_in_order(open_runtime, either_insert):
     runtime = open_runtime(False)
     recorder = runtime.app.recorder
     first, second = uuid4(), uuid4()
@@ -105,7 +114,7 @@ def test_a_save_through_the_application_gets_the_stored_positions(open_runtime):
     assert runtime.app.get_channel(recorded.id).version == 2
 
 
-def test_a_conflict_raises_integrity_error_stores_nothing_and_leaves_the_pool_clean(open_runtime):
+def test_a_conflict_raises_integrity_error_stores_nothing_and_leaves_the_pool_clean(open_runtime, either_insert):
     runtime = open_runtime(False)
     recorder = runtime.app.recorder
     originator = uuid4()
@@ -129,7 +138,7 @@ def test_a_conflict_raises_integrity_error_stores_nothing_and_leaves_the_pool_cl
     assert recorder.insert_events(events(originator, 3)) == [nid for v, nid in stored(runtime, originator) if v == 3]
 
 
-def test_a_conflict_repeated_many_times_keeps_prepared_statements_working(open_runtime):
+def test_a_conflict_repeated_many_times_keeps_prepared_statements_working(open_runtime, either_insert):
     """psycopg prepares a statement after five executions; a failed pipeline must not leave it
     believing a statement exists on the server that was never prepared there."""
     runtime = open_runtime(False)
@@ -165,7 +174,7 @@ def test_a_conflict_through_the_application_is_its_integrity_error(open_runtime)
     assert runtime.app.get_channel(recorded.id).purpose == "Ett"
 
 
-def test_other_errors_are_mapped_as_the_library_maps_them_and_roll_back(open_runtime):
+def test_other_errors_are_mapped_as_the_library_maps_them_and_roll_back(open_runtime, either_insert):
     runtime = open_runtime(False)
     recorder = runtime.app.recorder
     originator = uuid4()
@@ -176,7 +185,7 @@ def test_other_errors_are_mapped_as_the_library_maps_them_and_roll_back(open_run
     assert recorder.insert_events(events(originator, 1)) == [nid for _, nid in stored(runtime, originator)]
 
 
-def test_a_save_sends_a_notify_on_the_logs_channel_when_it_commits(open_runtime):
+def test_a_save_sends_a_notify_on_the_logs_channel_when_it_commits(open_runtime, either_insert):
     runtime = open_runtime(False)
     recorder = runtime.app.recorder
     with psycopg.connect(runtime.database_url, autocommit=True) as listener:
@@ -189,7 +198,7 @@ def test_a_save_sends_a_notify_on_the_logs_channel_when_it_commits(open_runtime)
     assert [n.channel for n in received] == [recorder.channel_name]
 
 
-def test_the_insert_takes_the_logs_lock_so_commit_order_is_id_order(open_runtime):
+def test_the_insert_takes_the_logs_lock_so_commit_order_is_id_order(open_runtime, either_insert):
     """A plain INSERT would not wait for another writer's open transaction (both take ROW EXCLUSIVE);
     the log's EXCLUSIVE lock makes it wait, so an id issued earlier is never committed later."""
     runtime = open_runtime(False)
@@ -226,6 +235,27 @@ def test_a_large_batch_is_inserted_whole_with_the_same_results(open_runtime):
         recorder.insert_events(events(originator, *range(201, 400), 1, size=6_500))
     assert len(stored(runtime, originator)) == 200
     pool_is_clean(runtime)
+
+
+def test_a_large_save_goes_by_copy_and_its_ids_follow_every_save_before_it(open_runtime, monkeypatch):
+    runtime = open_runtime(False)
+    recorder = runtime.app.recorder
+    copies: list[int] = []
+    copy_insert = type(recorder.copy_insert).__call__
+
+    def counted(self, conn, stored_events):
+        copies.append(len(stored_events))
+        return copy_insert(self, conn, stored_events)
+
+    monkeypatch.setattr(type(recorder.copy_insert), "__call__", counted)
+    small, large = uuid4(), uuid4()
+    before = recorder.insert_events(events(small, *range(1, store.COPY_FROM_EVENTS)))
+    ids = recorder.insert_events(events(large, *range(1, store.COPY_FROM_EVENTS + 1)))
+    after = recorder.insert_events(events(small, store.COPY_FROM_EVENTS))
+    assert copies == [store.COPY_FROM_EVENTS]
+    assert ids == [nid for _, nid in stored(runtime, large)] == sorted(ids)
+    assert before[-1] < ids[0] and ids[-1] < after[0]
+    assert [n.id for n in recorder.select_notifications(before[0], 1000)] == [*before, *ids, *after]
 
 
 def test_the_insert_function_is_in_the_database_and_the_statement_is_prepared(open_runtime):
