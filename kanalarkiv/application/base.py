@@ -5,6 +5,7 @@ together; each of them subclasses ``RecordsBase``, so what they use is declared 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 from uuid import UUID
 
@@ -23,6 +24,7 @@ from domain.errors import InvalidValue
 from domain.post import Post
 from domain.roster import ChannelRoster
 from kanalarkiv.adapters.snapshot_store import SnapshotStore
+from kanalarkiv.application import chunked_saves
 from kanalarkiv.application.context import Clock
 from kanalarkiv.application.outcomes import Recorded, RecordNotFound
 from retention.crypto.keystore import KeyStore
@@ -139,6 +141,10 @@ class RecordsBase(Application[UUID]):
         return case
 
     # Recording
+
+    def save_in_chunks(self, aggregates: Sequence[Aggregate], skip_taken: bool = False) -> int:
+        """Many records at once (a capture), chunk by chunk: see ``chunked_saves``."""
+        return chunked_saves.save_in_chunks(self.mapper, self.recorder, aggregates, skip_taken)
 
     def _recorded(self, primary: Aggregate, *others: Aggregate) -> Recorded:
         self.mapper.prepare([event for aggregate in (primary, *others) for event in aggregate.pending_events])

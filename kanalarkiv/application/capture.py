@@ -1,16 +1,14 @@
 """Bulk capture: a capture client hands over a platform export (posts and the comments on them)
 in one request. Records already captured are skipped by their platform ids; the rest are stored
-in large transactions, their keys created in one round trip per chunk."""
+in chunks (``chunked_saves``), their keys created in one round trip."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
 from psycopg import sql
 
 from domain.comment import Comment
@@ -20,10 +18,6 @@ from domain.roster import valid_assignment
 from kanalarkiv.application.base import RecordsBase
 from kanalarkiv.application.context import current_actor
 
-CHUNK = 100
-CHUNK_BYTES = 1_000_000
-"""Transactions of a bulk capture stay moderate in size: the log's lock is held for one chunk at
-a time, so commands of other clients are not kept waiting behind a whole export."""
 MAX_ITEMS = 20_000
 
 
@@ -112,7 +106,8 @@ class BulkCaptureCommands(RecordsBase):
                     at=at,
                 )
         aggregates = [*new_posts.values(), *new_comments.values()]
-        position = max((self._save_chunk(chunk) for chunk in _chunks(aggregates)), default=0)
+        # A single capture of the same platform id may win the race since the look-up: skipped.
+        position = self.save_in_chunks(aggregates, skip_taken=True)
         received = len(posts) + len(comments)
         return BulkOutcome(
             received, len(aggregates), received - len(aggregates), position or self.recorder.max_notification_id() or 0
@@ -136,37 +131,3 @@ class BulkCaptureCommands(RecordsBase):
         )
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             return {row["originator_id"] for row in curs.execute(query, (record_ids,))}
-
-    def _save_chunk(self, chunk: list[Aggregate]) -> int:
-        pending = [list(aggregate.pending_events) for aggregate in chunk]
-        try:
-            return self._recorded(*chunk).position
-        except IntegrityError:
-            # A single capture of the same platform id won the race: store the others one by one.
-            positions = []
-            for events in pending:
-                try:
-                    positions.append(max(r.notification.id for r in self.save(*events)))
-                except IntegrityError:
-                    continue
-            return max(positions, default=0)
-
-
-def _chunks(aggregates: Sequence[Aggregate]) -> Iterable[list[Aggregate]]:
-    chunk: list[Aggregate] = []
-    size = 0
-    for aggregate in aggregates:
-        weight = _approximate_bytes(aggregate)
-        if chunk and (len(chunk) >= CHUNK or size + weight > CHUNK_BYTES):
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(aggregate)
-        size += weight
-    if chunk:
-        yield chunk
-
-
-def _approximate_bytes(aggregate: Aggregate) -> int:
-    """The stored size, roughly: sealing adds a third (base64) and a fixed envelope."""
-    text = sum(len(str(getattr(event, "text", "")).encode()) for event in aggregate.pending_events)
-    return text * 4 // 3 + 1_000

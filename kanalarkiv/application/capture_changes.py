@@ -219,7 +219,7 @@ class Pass:
 
     def _store(self, aggregates: list[Aggregate]) -> None:
         if self.record:
-            self.app.save_capture_chunks(aggregates)
+            self.app.save_in_chunks(aggregates)
             self.stored += len(aggregates)
         else:
             for aggregate in aggregates:

@@ -15,13 +15,10 @@ from typing import NoReturn
 from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
-from eventsourcing.domain import Aggregate
-
 from domain.capture_run import CaptureRun, RunCounts, RunSource
 from domain.channel import Channel
 from domain.errors import DomainError, InvalidTransition, InvalidValue
 from domain.post import Post
-from kanalarkiv.application.capture import _chunks
 from kanalarkiv.application.capture_changes import Pass, Progress
 from kanalarkiv.application.context import current_actor
 from kanalarkiv.capture.bundle import open_bundle
@@ -127,10 +124,6 @@ class CaptureImportCommands:
             raise ImportRefused(problem)
         run = self._failed_run(channel, format_name, label, "unread", problem)
         raise ImportRefused(problem, run.run_id, run.position)
-
-    def save_capture_chunks(self, aggregates: list[Aggregate]) -> None:
-        for chunk in _chunks(aggregates):
-            self._recorded(*chunk)  # type: ignore[attr-defined]
 
     @cached_property
     def capture_runs_view(self) -> CaptureRunsView:

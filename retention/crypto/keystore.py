@@ -84,22 +84,43 @@ class KeyStore:
             found[key_id] = (key_id, cached) if cached else self._get_or_create(org_id, key_id)
         return found
 
-    def prepare_for_writing(self, org_id: UUID, key_ids: list[str]) -> None:
-        """Create (where new) and cache many keys in two statements, before a batch is stored."""
-        wanted = sorted({key_id for key_id in key_ids if self._cached(key_id) is None})
+    def prepare_for_writing(self, org_id: UUID, key_ids: list[str]) -> dict[str, bytes]:
+        """Create (where new) and cache many keys in two statements, before a batch is stored; the
+        live keys among them, by id (a destroyed one is left to ``keys_for_writing``'s own rules)."""
+        live: dict[str, bytes] = {}
+        wanted = []
+        for key_id in set(key_ids):
+            cached = self._cached(key_id)
+            if cached is None:
+                wanted.append(key_id)
+            else:
+                live[key_id] = cached
         if not wanted:
-            return
-        wrapped = [aes_key_wrap(self._master, secrets.token_bytes(32)) for _ in wanted]
+            return live
+        wanted.sort()
+        keys = {key_id: secrets.token_bytes(32) for key_id in wanted}
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
+            inserted = curs.execute(
                 "INSERT INTO record_keys (key_id, org_id, wrapped) SELECT k, %s, w"
-                " FROM unnest(%s::text[], %s::bytea[]) AS t(k, w) ON CONFLICT (key_id) DO NOTHING",
-                (org_id, wanted, wrapped),
+                " FROM unnest(%s::text[], %b::bytea[]) AS t(k, w) ON CONFLICT (key_id) DO NOTHING RETURNING key_id",
+                (org_id, wanted, [aes_key_wrap(self._master, keys[key_id]) for key_id in wanted]),
+            ).fetchall()
+            new = {row["key_id"] for row in inserted}
+            # Keys that were there already (another writer's, or a destroyed one's row): read, not ours.
+            there = [key_id for key_id in wanted if key_id not in new]
+            rows = (
+                curs.execute("SELECT key_id, wrapped FROM record_keys WHERE key_id = ANY(%s)", (there,)).fetchall()
+                if there
+                else []
             )
-            rows = curs.execute("SELECT key_id, wrapped FROM record_keys WHERE key_id = ANY(%s)", (wanted,)).fetchall()
+        for key_id in new:
+            live[key_id] = keys[key_id]
+            self._remember(key_id, keys[key_id])
         for row in rows:
             if row["wrapped"] is not None:  # destroyed ones are left to keys_for_writing's own rules
-                self._remember(row["key_id"], aes_key_unwrap(self._master, bytes(row["wrapped"])))
+                live[row["key_id"]] = key = aes_key_unwrap(self._master, bytes(row["wrapped"]))
+                self._remember(row["key_id"], key)
+        return live
 
     def _get_or_create(self, org_id: UUID, key_id: str) -> tuple[str, bytes]:
         generation, current = 0, key_id

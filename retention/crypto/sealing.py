@@ -9,6 +9,8 @@ import base64
 import re
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -32,6 +34,7 @@ class SealingMapper(Mapper[UUID]):
     def __init__(self, transcoder: Transcoder, keystore: KeyStore):
         super().__init__(transcoder=transcoder)
         self.keystore = keystore
+        self._local = threading.local()
 
     # Writing
 
@@ -42,26 +45,59 @@ class SealingMapper(Mapper[UUID]):
         return super().to_stored_event(domain_event)
 
     def prepare(self, domain_events: list[Any]) -> None:
-        """Create the keys a batch of events will be sealed under, in one round trip per organisation."""
+        """Create the keys a batch of events will be sealed under, in one round trip per organisation
+        (none for keys already held, see ``holding_keys``)."""
+        held = self._holding()
         by_org: dict[Any, list[str]] = {}
         for event in domain_events:
             fields = sealed_fields(type(event))
             if fields:
                 state = vars(event)
                 by_org.setdefault(state["org_id"], []).extend(
-                    key for ids in self._wanted_keys(state, fields).values() for key in ids
+                    key
+                    for ids in self._wanted_keys(event, state, fields).values()
+                    for key in ids
+                    if key not in held.keys
                 )
         for org_id, key_ids in by_org.items():
-            self.keystore.prepare_for_writing(org_id, key_ids)
+            if key_ids:
+                held.keys.update(self.keystore.prepare_for_writing(org_id, key_ids))
 
-    def _wanted_keys(self, state: dict[str, Any], fields: tuple[SealedField, ...]) -> dict[str, list[str]]:
+    @contextmanager
+    def holding_keys(self, domain_events: list[Any]) -> Iterator[None]:
+        """The keys of many events (a bulk capture's) created in one round trip and held by this
+        thread until the block ends, for sealing them chunk by chunk: the key store's cache lasts a
+        second, which a capture of thousands of items outlasts. A subject's key destroyed by another
+        process meanwhile may still seal this block's content: that content then reads as disposed."""
+        self._local.held = _Held()
+        try:
+            self.prepare(domain_events)
+            yield
+        finally:
+            self._local.held = None
+
+    def _holding(self) -> _Held:
+        held: _Held | None = getattr(self._local, "held", None)
+        return held if held is not None else _Held()
+
+    def _wanted_keys(self, event: Any, state: dict[str, Any], fields: tuple[SealedField, ...]) -> dict[str, list[str]]:
+        held: _Held | None = getattr(self._local, "held", None)
+        if held is not None and id(event) in held.wanted:
+            return held.wanted[id(event)]
         subject = subject_of(state)
-        return {f.name: [self._key_id(k, state, subject) for k in f.keys(state)] for f in fields}
+        wanted = {f.name: [self._key_id(k, state, subject) for k in f.keys(state)] for f in fields}
+        if held is not None:  # the events are alive while they are held: their ids are theirs
+            held.wanted[id(event)] = wanted
+        return wanted
 
     def _sealed_copy(self, domain_event: Any, fields: tuple[SealedField, ...]) -> Any:
         state = dict(vars(domain_event))
-        wanted = self._wanted_keys(state, fields)
-        keys = self.keystore.keys_for_writing(state["org_id"], sorted({k for ids in wanted.values() for k in ids}))
+        wanted = self._wanted_keys(domain_event, state, fields)
+        held = self._holding().keys
+        ids = sorted({k for ids in wanted.values() for k in ids})
+        keys = {k: (k, held[k]) for k in ids if k in held}
+        if len(keys) < len(ids):
+            keys.update(self.keystore.keys_for_writing(state["org_id"], [k for k in ids if k not in held]))
         for field in fields:
             if state.get(field.name) is not None:
                 state[field.name] = self._seal(state[field.name], [keys[k] for k in wanted[field.name]], field.name)
@@ -112,6 +148,16 @@ class SealingMapper(Mapper[UUID]):
         """The keys a batch of stored events is sealed under, for reading it (projection catch-up):
         the outer keys fetched now in one query, the inner ones when first asked for."""
         return BatchKeys(self, states)
+
+
+class _Held:
+    """What a thread holds while it writes many events: their keys, and which keys each event wants."""
+
+    __slots__ = ("keys", "wanted")
+
+    def __init__(self) -> None:
+        self.keys: dict[str, bytes] = {}
+        self.wanted: dict[int, dict[str, list[str]]] = {}
 
 
 def _decrypt(key: bytes, seal: dict[str, str], field: str) -> bytes:
