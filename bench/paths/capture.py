@@ -34,6 +34,8 @@ COMMENT_TEXT = "Tack för informationen! Gäller sagostunden även under vecka 2
 
 
 RAW_KEYS = "bench_raw_record_keys"
+TARGET_RATIO = 0.3
+"""Issue 15: a bulk capture at 0.3 of the raw COPY of its events."""
 FLAGGING_REPS = 5
 FLAGGING_TARGET = 0.10
 """Issue 17: flagging adds at most 10 % to capture throughput in this path."""
@@ -179,10 +181,32 @@ def run(bench: Bench) -> PathResult:
         "of the events with no checks. The second ceiling COPYs the same key rows as well, in the same transaction, "
         "into a table of `record_keys`' shape: the database work a capture cannot do without."
     )
-    result.notes.append("The issue sets no target for this path's throughput: the ratio is the figure.")
+    result.targets.append(
+        Target(f"≥ {TARGET_RATIO} of the raw COPY", f"{figure.ratio:.2f}", figure.ratio >= TARGET_RATIO)
+    )
+    if figure.ratio < TARGET_RATIO:
+        result.notes.append(_why_missed(figure, keyed, len(keys) / max(1, events)))
     _flagging(result, flagging)
     result.series["capture"] = {"ours": ours_rates, "raw": raw_rates}
     return result
+
+
+def _why_missed(figure: Figure, keyed: Figure, keys_per_event: float) -> str:
+    ours, raw, with_keys = (1e6 / rate for rate in (figure.ours, figure.ceiling, keyed.ceiling))
+    return (
+        f"Why the target is missed: ours takes {ours:.0f} µs per event, the COPY of the events {raw:.0f} µs and the "
+        f"COPY of the events with their key rows ({keys_per_event:.1f} per event: one per record, one per commenter) "
+        f"{with_keys:.0f} µs. The target asks for {raw / TARGET_RATIO:.0f} µs per event in all; the database's own "
+        f"work, with the keys, leaves {max(0.0, raw / TARGET_RATIO - with_keys):.0f} µs of it to Python, and ours "
+        f"spends about {max(0.0, ours - with_keys):.0f} µs there (the profile below): building each record as the "
+        "library's aggregate with its event (the domain's rules: an assigned editor, the post of a comment), "
+        "sealing its content under its key (AES-GCM; a commenter's name twice, under the record's key and the "
+        "person's), encoding it as canonical JSON and COPYing its row. What was done: the keys created in one "
+        "statement and held for the whole capture, the chunks inserted by COPY (psycopg's C code) under the log's "
+        "lock, no read-back of new keys. Meeting the ratio would take encoding and sealing outside the library's "
+        "aggregates (events built directly from the export) or in another process: a writer thread beside the "
+        "encoding was tried and was slower, the two contending for one GIL at each of the COPY's writes."
+    )
 
 
 def _flagging(result: PathResult, runs: list[tuple[float, FlaggingCost]]) -> None:

@@ -113,7 +113,7 @@ def run(bench: Bench) -> PathResult:
     counter = itertools.count()
     with bench.runtime() as runtime, tempfile.TemporaryDirectory() as directory:
         Projector(runtime.app, runtime.views.projection("capture_runs"), 1000).catch_up()
-        org_id = organisation(runtime, "bench-import", "212999803")
+        org_id = organisation(runtime, "bench-import", "212999805")
         manager = Actor("actor:bench-import-manager", "Bench Chef", Role.MANAGER, org_id)
         client = Actor("actor:bench-import-client", "Insamlingsklient", Role.CAPTURE_CLIENT, org_id)
         channel_id = active_channel(runtime, manager, "bench-import")

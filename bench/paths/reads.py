@@ -30,6 +30,8 @@ from bench.paths import BenchPath
 from bench.profiling import Sampler
 
 TARGET_P99_MS = 20.0
+TARGET_SHARE_OF_RAW = 0.7
+"""Issue 15: our p99 within the raw ASGI app's (ceiling ÷ ours ≥ 0.7), on each of the four reads."""
 SEARCHES = (
     "kommentar",
     "beslut",
@@ -116,14 +118,14 @@ def run(bench: Bench) -> PathResult:
                 }
                 if clients == CLIENTS[-1]:
                     p99 = ours.percentile_ms(0.99)
-                    result.targets.append(
-                        Target(
-                            f"p99 ≤ {TARGET_P99_MS:.0f} ms at {clients} clients ({endpoint})",
-                            f"{p99:.1f} ms",
-                            p99 <= TARGET_P99_MS,
-                        )
-                    )
-                    if p99 > TARGET_P99_MS:
+                    share = raw.percentile_ms(0.99) / p99
+                    result.targets += [
+                        Target(f"p99 ≤ {TARGET_P99_MS:.0f} ms at {clients} clients ({endpoint})", f"{p99:.1f} ms",
+                               p99 <= TARGET_P99_MS),
+                        Target(f"p99 ≥ {TARGET_SHARE_OF_RAW} of the raw app's (raw ÷ ours), {clients} clients ({endpoint})",
+                               f"{share:.2f}", share >= TARGET_SHARE_OF_RAW),
+                    ]  # fmt: skip
+                    if p99 > TARGET_P99_MS or share < TARGET_SHARE_OF_RAW:
                         missed.append((p99, endpoint, paths, clients))
                 if ours.errors or raw.errors:
                     result.notes.append(f"{name}: failed requests (ours, raw) = ({ours.errors}, {raw.errors}).")
