@@ -5,6 +5,7 @@ head of the log read before it was told of new events."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import psycopg
@@ -95,3 +96,40 @@ def test_a_full_batch_stays_cached_until_every_follower_has_passed_it(runtime):
     reader.batch(5, 5, follower="slow")
     reader.batch(10, 5, follower="fast")
     assert reader.batch(0, 5, follower="late") is not early  # both followers passed it: dropped
+
+
+def test_a_follower_far_ahead_waits_for_the_slowest_so_each_batch_is_read_once(runtime, monkeypatch):
+    given_a_register_with_history(runtime)
+    reader = LogReader(runtime.app)
+    monkeypatch.setattr(reader, "CACHED_BATCHES", 2)
+    monkeypatch.setattr(reader, "LEAD_WAIT", 10.0)
+    reads: list[int] = []
+    read = reader._read
+    monkeypatch.setattr(reader, "_read", lambda after, limit: reads.append(after) or read(after, limit))
+    reader.batch(0, 5, follower="slow")
+    reader.batch(0, 5, follower="fast")
+    second = reader.batch(5, 5, follower="fast")
+    third: list = []
+    ahead = threading.Thread(target=lambda: third.append(reader.batch(10, 5, follower="fast")))
+    ahead.start()
+    ahead.join(0.5)
+    assert ahead.is_alive(), "two batches ahead of the slowest, the fast follower read on"
+
+    assert reader.batch(5, 5, follower="slow") is second  # the slowest moved on: the fast one goes on
+    ahead.join(5)
+    assert third and reads == [0, 5, 10]  # every batch read once, for both
+
+
+def test_a_follower_that_stopped_asking_holds_nobody_back(runtime, monkeypatch):
+    given_a_register_with_history(runtime)
+    reader = LogReader(runtime.app)
+    monkeypatch.setattr(reader, "CACHED_BATCHES", 2)
+    monkeypatch.setattr(reader, "LEAD_WAIT", 10.0)
+    monkeypatch.setattr(reader, "ACTIVE", 0.2)
+    reader.batch(0, 5, follower="failing")  # then it fails, and waits to retry
+    reader.batch(0, 5, follower="fast")
+    reader.batch(5, 5, follower="fast")
+    time.sleep(0.3)
+    began = time.monotonic()
+    assert len(reader.batch(10, 5, follower="fast")) == 5
+    assert time.monotonic() - began < 2.0
