@@ -1,7 +1,7 @@
 """Many records saved at once (a bulk capture, a file import, a poll), chunk by chunk.
 
-Their keys are created first, in one round trip, and held while the chunks are written (the key
-store's cache lasts a second, which a large capture outlasts). Each chunk is one transaction
+Their keys are created first, one round trip for every few thousand records, and held while
+their chunks are written (the key store's cache lasts a second, which a large capture outlasts). Each chunk is one transaction
 under the log's lock, by the event store's insert (its lock, its NOTIFY, its group commit; by
 COPY for a chunk this large), so commands of other clients wait behind one chunk, never a whole
 export. The chunks are encoded and written in turn, in this thread: a writer thread beside it,
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 CHUNK = 100
 CHUNK_BYTES = 1_000_000
 """Transactions stay moderate in size: the log's lock is held for one chunk at a time."""
+KEYS_HELD_FOR = 5_000
+"""Records whose keys are created in one statement and held at once: a file import of a hundred
+thousand items holds a few thousand keys at a time, not all of them."""
 
 
 def save_in_chunks(
@@ -33,15 +36,14 @@ def save_in_chunks(
     With ``skip_taken``, a chunk that meets a record saved meanwhile by another writer (the same
     platform id captured twice at once) is saved record by record, and the records taken are left
     out; otherwise that chunk's conflict is raised, the chunks before it kept."""
-    if not aggregates:
-        return 0
-    with mapper.holding_keys(pending_events(aggregates)):
-        return max(
-            _insert_chunk(
-                recorder, [[mapper.to_stored_event(e) for e in a.collect_events()] for a in chunk], skip_taken
-            )
-            for chunk in chunks(aggregates)
-        )
+    position = 0
+    for start in range(0, len(aggregates), KEYS_HELD_FOR):
+        group = aggregates[start : start + KEYS_HELD_FOR]
+        with mapper.holding_keys(pending_events(group)):
+            for chunk in chunks(group):
+                stored = [[mapper.to_stored_event(e) for e in a.collect_events()] for a in chunk]
+                position = max(position, _insert_chunk(recorder, stored, skip_taken))
+    return position
 
 
 def _insert_chunk(recorder: ApplicationRecorder, records: list[list[StoredEvent]], skip_taken: bool) -> int:

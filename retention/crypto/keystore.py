@@ -85,8 +85,9 @@ class KeyStore:
         return found
 
     def prepare_for_writing(self, org_id: UUID, key_ids: list[str]) -> dict[str, bytes]:
-        """Create (where new) and cache many keys in two statements, before a batch is stored; the
-        live keys among them, by id (a destroyed one is left to ``keys_for_writing``'s own rules)."""
+        """Create (where new) and cache many keys before a batch is stored: one statement, and one
+        more to read those that were there already. The live keys among them, by id (a destroyed
+        one is left to ``keys_for_writing``'s own rules)."""
         live: dict[str, bytes] = {}
         wanted = []
         for key_id in set(key_ids):

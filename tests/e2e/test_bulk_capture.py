@@ -8,6 +8,8 @@ from uuid import UUID, uuid4
 
 from editorial_story import given_a_municipality_with_an_active_page
 
+from domain.post import platform_record_id
+
 
 def export(town, posts: int, comments_per_post: int) -> dict:
     published = town.now() - timedelta(days=3)
@@ -126,7 +128,10 @@ def test_a_commenter_erased_before_a_capture_is_sealed_under_a_fresh_key(client,
     second = town.post(f"/v1/channels/{town.channel_id}/captures", later, as_=town.capture).json()
 
     assert (first["created"], second["created"]) == (2, 2)
-    posts = town.get(f"/v1/channels/{town.channel_id}/posts", wait=second["position"]).json()
-    by_post = sorted([c["author_name"] for c in town.get(f"/v1/posts/{p['post_id']}/comments").json()] for p in posts)
-    assert by_post[0] == ["Person 0"]  # the later comment, under a fresh key
-    assert by_post[1][0].startswith("[Gallrad enligt beslut KS 2026/17")  # the first, disposed of
+    # Read from the log (a view keeps what it projected before the key was destroyed by hand here;
+    # a disposal's own events would scrub it).
+    channel_id = UUID(town.channel_id)
+    later_comment = runtime.app.get_comment(platform_record_id("comment", channel_id, "fb_later_0"))
+    first_comment = runtime.app.get_comment(platform_record_id("comment", channel_id, "fb_0_0"))
+    assert later_comment.author_name == "Person 0"  # under a fresh key
+    assert first_comment.author_name.startswith("[Gallrad enligt beslut KS 2026/17")  # disposed of
