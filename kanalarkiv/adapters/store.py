@@ -17,10 +17,8 @@ maps it (a conflict on ``(originator_id, originator_version)`` is ``IntegrityErr
 connection ``OperationalError``/``InterfaceError``, retried as the library retries). The library's
 own function (``POSTGRES_ENABLE_DB_FUNCTIONS``) is not used because it takes no table lock.
 
-Nothing is sent in pipeline mode any more: the library's pipelined insert was seen to stall on a
-Unix-socket connection (the embedded server's) at about 800 kB in one insert, so large batches
-used to go statement by statement; a single statement, however large, is sent and answered in
-turn like any other query.
+Nothing is sent in pipeline mode (it was seen to stall on a Unix socket at about 800 kB); a save
+of ``COPY_FROM_EVENTS`` or more goes by COPY under the same rules (``bulk_insert.py``).
 
 **Saves that wait share a statement.** The log's lock lets one insert in at a time, and each
 commit waits for its WAL flush while it holds the lock, so concurrent saves cannot share a flush
