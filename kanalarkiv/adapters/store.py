@@ -30,17 +30,12 @@ saves is inserted again alone, so a conflict fails only its own save and nothing
 a lost connection fails them all and each caller's retry (the library's) tries again. A save never
 returns before its events are committed, and a lone save (one client) is inserted at once.
 
-**No ping per borrowed connection.** The library's ``POSTGRES_PRE_PING`` makes the pool send an
-empty query before lending every connection: one more round trip on every read and every save.
-``Factory`` checks instead, without a round trip, whether anything arrived on an idle
-connection's socket since it was returned to the pool. A server that restarts or terminates the
-backend closes the socket (after a FATAL message), which makes it readable; only then does the
-check ask the server, and a dead connection is discarded and replaced by the pool as before. A
-connection that breaks unnoticed (its socket not closed, e.g. the server's host gone) fails on first
-use with ``OperationalError``: the library's recorders retry on a fresh connection (as they did
-when a connection broke between the ping and the query); code that uses a pooled connection
-without retrying (views, the key store) sees that error once per such connection, where the ping
-would have caught a connection that the server's host had reset."""
+**No ping per borrowed connection.** The library's ``POSTGRES_PRE_PING`` sends an empty query
+before lending every connection. ``Factory`` checks instead, without a round trip, whether anything
+arrived on an idle connection's socket: a server that restarts or ends the backend closes it, and
+only then is the server asked and a dead connection replaced. A connection that breaks unnoticed
+fails on first use with ``OperationalError``: the recorders retry on a fresh one; views and the key
+store see that error once per such connection."""
 
 from __future__ import annotations
 
