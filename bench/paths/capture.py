@@ -176,7 +176,7 @@ def run(bench: Bench) -> PathResult:
     result.notes.append(
         f"Stored event state {mean_bytes:,.0f} bytes on average. Ours includes building the domain objects, the "
         "duplicate check by platform id (one read per capture), the keys of its records and commenters created in one "
-        f"statement ({len(keys):,} rows in `record_keys`), sealing and encoding, and the chunks written by COPY "
+        f"statement per 5,000 records ({len(keys):,} rows in `record_keys`), sealing and encoding, and the chunks written by COPY "
         "(100 aggregates or 1 MB each, each its own transaction under the log's table lock); the ceiling is one COPY "
         "of the events with no checks. The second ceiling COPYs the same key rows as well, in the same transaction, "
         "into a table of `record_keys`' shape: the database work a capture cannot do without."

@@ -1,6 +1,6 @@
 """Bulk capture: a capture client hands over a platform export (posts and the comments on them)
 in one request. Records already captured are skipped by their platform ids; the rest are stored
-in chunks (``chunked_saves``), their keys created in one round trip."""
+in chunks (``chunked_saves``), their keys created in one round trip per 5,000 records."""
 
 from __future__ import annotations
 
