@@ -19,7 +19,16 @@ from kanalarkiv.config import Settings
 BENCH_DATABASE = os.environ.get("KANALARKIV_BENCH_DATABASE", "kanalarkiv_bench")
 """The benchmark's own database; another name lets two runs share one server without meeting."""
 REPO = Path(__file__).resolve().parent.parent
-SERVER_SETTINGS = ("shared_buffers", "synchronous_commit", "fsync", "wal_level", "max_connections", "work_mem")
+SERVER_SETTINGS = (
+    "shared_buffers",
+    "synchronous_commit",
+    "fsync",
+    "wal_level",
+    "max_connections",
+    "work_mem",
+    "autovacuum",
+    "jit",
+)
 
 
 @dataclass

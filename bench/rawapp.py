@@ -18,6 +18,7 @@ from psycopg_pool import AsyncConnectionPool
 from domain.channel import Platform
 from domain.diary import Direction, RecordType
 from domain.diary_numbers import SWEDISH_TIME
+from kanalarkiv.adapters.connections import SESSION_OPTIONS
 from kanalarkiv.application.records import hash_token
 from projections.diary.tables import PUBLIC_COLUMNS
 from projections.supervision_reads import QUEUE_QUERY
@@ -192,7 +193,7 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
                     os.environ["BENCH_DATABASE_URL"],
                     min_size=size,
                     max_size=size,
-                    kwargs={"row_factory": dict_row, "autocommit": True},
+                    kwargs={"row_factory": dict_row, "autocommit": True, "options": SESSION_OPTIONS},  # as ours
                     open=False,
                 )
                 await _pool.open(wait=True)

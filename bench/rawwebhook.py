@@ -11,6 +11,8 @@ from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
+from kanalarkiv.adapters.connections import SESSION_OPTIONS
+
 TABLE = """CREATE TABLE IF NOT EXISTS bench_raw_inbox (
     id bigserial PRIMARY KEY, delivery_id text NOT NULL UNIQUE, change jsonb, received_at timestamptz NOT NULL
 )"""
@@ -29,7 +31,7 @@ async def _lifespan(receive: Any, send: Any) -> None:
         if message["type"] == "lifespan.startup":
             size = int(os.environ.get("BENCH_POOL_SIZE", "8"))
             _pool = AsyncConnectionPool(os.environ["BENCH_DATABASE_URL"], min_size=size, max_size=size, open=False,
-                                        kwargs={"autocommit": True})  # fmt: skip
+                                        kwargs={"autocommit": True, "options": SESSION_OPTIONS})  # fmt: skip
             await _pool.open(wait=True)
             async with _pool.connection() as conn:
                 await conn.execute(TABLE)

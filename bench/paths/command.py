@@ -31,6 +31,7 @@ from bench.paths import BenchPath
 from bench.profiling import profile_in_process
 from domain.actors import Actor, Role
 from domain.channel import Channel
+from kanalarkiv.adapters.connections import SESSION_OPTIONS
 from kanalarkiv.application.context import acting_as
 from kanalarkiv.runtime import Runtime
 
@@ -246,7 +247,7 @@ def _raw_factory(
     guard = threading.Lock()
 
     def make(_: int) -> Operation:
-        conn = psycopg.connect(bench.url, autocommit=True)
+        conn = psycopg.connect(bench.url, autocommit=True, options=SESSION_OPTIONS)  # the sessions ours has
         with guard:
             connections.append(conn)
         ids = (uuid4() for _ in itertools.count())

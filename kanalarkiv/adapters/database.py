@@ -82,7 +82,7 @@ def eventsourcing_env(url: str, pool_size: int) -> dict[str, str]:
     if "dbname" not in params:
         raise ConfigurationError("DATABASE_URL must name a database")
     return {
-        "PERSISTENCE_MODULE": "kanalarkiv.adapters.store:Factory",
+        "PERSISTENCE_MODULE": "kanalarkiv.adapters.connections:Factory",
         "APPLICATION_RECORDER_TOPIC": "kanalarkiv.adapters.store:EventRecorder",
         "POSTGRES_DBNAME": str(params["dbname"]),
         "POSTGRES_HOST": str(params.get("host") or "localhost"),

@@ -30,30 +30,20 @@ saves is inserted again alone, so a conflict fails only its own save and nothing
 a lost connection fails them all and each caller's retry (the library's) tries again. A save never
 returns before its events are committed, and a lone save (one client) is inserted at once.
 
-**No ping per borrowed connection.** The library's ``POSTGRES_PRE_PING`` sends an empty query
-before lending every connection. ``Factory`` checks instead, without a round trip, whether anything
-arrived on an idle connection's socket: a server that restarts or ends the backend closes it, and
-only then is the server asked and a dead connection replaced. A connection that breaks unnoticed
-fails on first use with ``OperationalError``: the recorders retry on a fresh one; views and the key
-store see that error once per such connection."""
+Connections come from ``connections.Factory`` (its pool, its check and its session settings)."""
 
 from __future__ import annotations
 
-import select
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
-from psycopg import pq
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
-from psycopg_pool import ConnectionPool
 
-from kanalarkiv.adapters.availability import FailFastDatastore, retry_dead_connections_at_once
 from kanalarkiv.adapters.bulk_insert import COPY_FROM_EVENTS, CopyInsert
 
 if TYPE_CHECKING:
@@ -256,45 +246,3 @@ class _Request:
         if self.error is not None:
             raise self.error
         return self.ids
-
-
-def check_idle_connection(conn: psycopg.Connection[Any]) -> None:
-    """The pool's check before lending a connection: raise if it is known to be unusable.
-
-    No round trip unless something arrived on the socket while the connection sat idle in the
-    pool. On a healthy idle connection nothing does; a server that shuts down or terminates the
-    backend sends a FATAL error and closes the socket. Then (or on a stray notification or
-    parameter report) the pool's full check asks the server, which raises on a dead connection."""
-    if conn.broken or conn.closed or conn.pgconn.status != pq.ConnStatus.OK:
-        raise psycopg.OperationalError("the connection is closed")
-    if _readable(conn.pgconn.socket):
-        ConnectionPool.check_connection(conn)
-
-
-def _readable(fd: int) -> bool:
-    """Whether anything (data, or the end of the stream) waits to be read on ``fd``, without waiting."""
-    if hasattr(select, "poll"):
-        poller = select.poll()
-        poller.register(fd, select.POLLIN | select.POLLPRI)
-        return bool(poller.poll(0))
-    return bool(select.select([fd], [], [], 0)[0])  # pragma: no cover (no poll(): Windows)
-
-
-class Factory(PostgresFactory):
-    """The library's PostgreSQL factory; its pool checks connections with ``check_idle_connection``
-    unless ``POSTGRES_PRE_PING`` asks for the library's ping.
-
-    Name it with ``PERSISTENCE_MODULE=kanalarkiv.adapters.store:Factory``."""
-
-    application_recorder_class = EventRecorder
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.datastore.__class__ = FailFastDatastore  # the library builds the datastore; ours fails fast
-        retry_dead_connections_at_once()
-        pool = self.datastore.pool
-        if not self.datastore.pre_ping:
-            # psycopg_pool takes the check only as a constructor argument, which the library's
-            # PostgresDatastore passes (its ping, or none); set ours in its place.
-            assert hasattr(pool, "_check") and pool._check is None, "psycopg_pool changed how it keeps the check"
-            pool._check = check_idle_connection
