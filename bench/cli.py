@@ -32,12 +32,16 @@ def main(argv: list[str] | None = None) -> None:
     began = time.monotonic()
     say = _progress(began)
     say(f"{mode.name} mode: preparing database on {'DATABASE_URL' if args.database_url else 'the embedded server'}")
-    environment = Environment.prepare(args.database_url)
+    environment = Environment.prepare(args.database_url, reuse=args.reuse_database)
     bench = Bench(mode, environment, args.seed, REPO / "bench" / "out" / BENCH_DATABASE)
     bench.facts["commit"] = _commit()
     bench.facts["load_before"] = load_average()
-    say(f"importing the seeded world ({mode.events:,} events) through the service")
-    bench.import_world()
+    say(
+        "reusing the kept world"
+        if args.reuse_database
+        else f"importing the seeded world ({mode.events:,} events) through the service"
+    )
+    bench.import_world(reuse=args.reuse_database)
     results = []
     for path in PATHS:
         if args.only and path.number not in args.only:
@@ -79,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--only", type=int, action="append", help="run only this path (repeatable)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "reports", help="where the report goes")
     parser.add_argument("--keep-database", action="store_true", help="keep kanalarkiv_bench after the run")
+    parser.add_argument(
+        "--reuse-database",
+        action="store_true",
+        help="run on the world a --keep-database run left (same mode and seed), without importing it again",
+    )
     return parser
 
 

@@ -39,11 +39,13 @@ class Environment:
     machine: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def prepare(cls, database_url: str | None) -> Environment:
-        """Start (or reach) the server, and drop and recreate the benchmark's own database."""
+    def prepare(cls, database_url: str | None, reuse: bool = False) -> Environment:
+        """Start (or reach) the server, and drop and recreate the benchmark's own database (or,
+        with ``reuse``, keep the one a run with ``--keep-database`` left)."""
         settings = Settings.from_env({**os.environ, "DATABASE_URL": database_url or ""})
         server = server_url(settings)
-        drop_database(server, BENCH_DATABASE)
+        if not reuse:
+            drop_database(server, BENCH_DATABASE)
         url = ensure_database(server, BENCH_DATABASE)
         environment = cls(server, url, embedded=not database_url)
         environment.machine = describe_machine(url, environment.embedded)

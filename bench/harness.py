@@ -77,12 +77,16 @@ class Bench:
             self.out / "profiles" / f"{kind}.txt" if profile else None,
         )
 
-    def import_world(self) -> None:
+    def import_world(self, reuse: bool = False) -> None:
         """The service imports the seeded world (timed, its memory sampled), then the raw
-        process copies the same rows: the dataset every path after this reads."""
+        process copies the same rows: the dataset every path after this reads. With ``reuse``,
+        the world a kept database holds (no import figures: path 7 cannot run)."""
         with self.runtime() as runtime:
             self.events_table = runtime.app.recorder.events_table_name  # type: ignore[attr-defined]
             self.projections = runtime.views.names()
+        if reuse:
+            self.facts["dataset"], self.facts["reused_world"] = describe_dataset(self), True
+            return
         self.imported = self.child(
             "import",
             seed=self.seed,

@@ -21,7 +21,12 @@ def render(bench: Bench, results: list[PathResult], plot_name: str | None, secon
         + ", ".join(f"{k} {v}" for k, v in machine["server_settings"].items())
         + ").",
         f"Code: commit {bench.facts.get('commit', '?')}. Seed {bench.seed}; the whole run took {seconds:.0f} s. "
-        f"Load average (1 min) {bench.facts.get('load_before', '?')} before, {bench.facts.get('load_after', '?')} after.",
+        f"Load average (1 min) {bench.facts.get('load_before', '?')} before, {bench.facts.get('load_after', '?')} after."
+        + (
+            " The world was the one an earlier run kept (`--reuse-database`), not imported again."
+            if bench.facts.get("reused_world")
+            else ""
+        ),
         "",
         "Every figure of ours stands beside its raw ceiling, measured in the same run on the same server with rows "
         "of the same size and the same indexes. *Ratio* is ours as a share of the ceiling (higher is better: for "

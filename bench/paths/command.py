@@ -28,6 +28,7 @@ from bench.child import RAW_EVENTS, create_raw_events_table
 from bench.harness import Bench
 from bench.measure import Figure, Load, PathResult, Target, best_of, run_clients, spread
 from bench.paths import BenchPath
+from bench.paths.fixtures import organisation
 from bench.profiling import profile_in_process
 from domain.actors import Actor, Role
 from domain.channel import Channel
@@ -149,8 +150,7 @@ Operation = Callable[[int], Any]
 
 
 def _bench_organisation(runtime: Runtime) -> UUID:
-    with acting_as(Actor.operator("bench")):
-        return runtime.app.register_organisation("bench-kommandon", "Kommandoprovets kommun", "212999-0004").id
+    return organisation(runtime, "bench-kommandon", "212999000")
 
 
 def _save_three(runtime: Runtime, manager: Actor) -> Operation:

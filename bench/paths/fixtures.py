@@ -26,8 +26,12 @@ def luhn_number(base9: str) -> str:
 
 
 def organisation(runtime: Runtime, slug: str, base9: str) -> UUID:
+    """A new organisation for this run: its slug and number made unique (``base9``'s first four
+    digits kept), so that a kept world (``--reuse-database``) can be measured again."""
+    unique = uuid4().int
+    slug, number = f"{slug}-{unique % 16**6:06x}", luhn_number(f"{base9[:4]}{unique % 10**5:05d}")
     with acting_as(Actor.operator("bench")):
-        return runtime.app.register_organisation(slug, f"Provkommun {slug}", luhn_number(base9)).id
+        return runtime.app.register_organisation(slug, f"Provkommun {slug}", number).id
 
 
 def active_channel(runtime: Runtime, manager: Actor, name: str) -> UUID:
