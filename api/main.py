@@ -21,6 +21,7 @@ from api.errors import install_error_handlers
 from api.html import answer_pages_in_html
 from api.openapi import document_answers
 from api.rate_limit import RateLimiter
+from api.route_index import index_routes
 from api.routes import (
     archival,
     archive_pages,
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_exception_handler(WebhookRefused, webhooks.refusal)
     answer_pages_in_html(app)
     document_answers(app)
+    index_routes(app)
     return app
 
 
