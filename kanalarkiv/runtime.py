@@ -8,7 +8,7 @@ from functools import cached_property
 import psycopg
 import structlog
 
-from kanalarkiv.adapters.database import ensure_database, eventsourcing_env, server_url
+from kanalarkiv.adapters.database import ensure_database, eventsourcing_env, schema_lock, server_url
 from kanalarkiv.adapters.keys import head_signer, load_master_key
 from kanalarkiv.adapters.memory import limit_malloc_arenas
 from kanalarkiv.application.context import Clock, system_clock
@@ -61,14 +61,15 @@ class Runtime:
         install_storable_text()  # before the first connection: no NUL ever reaches a view's table
         url = url or database_url(settings)
         master_key = load_master_key(settings.master_key, settings.data_dir)
-        app = RecordsApplication(
-            env=eventsourcing_env(url, settings.pool_size),
-            clock=clock,
-            master_key=master_key,
-            snapshot_dir=settings.snapshots,
-        )
+        with schema_lock(url):  # the application and the views make their tables
+            app = RecordsApplication(
+                env=eventsourcing_env(url, settings.pool_size),
+                clock=clock,
+                master_key=master_key,
+                snapshot_dir=settings.snapshots,
+            )
+            views = Views(app.datastore, app.name)
         app.live_endpoints = settings.live
-        views = Views(app.datastore, app.name)
         runtime = cls(settings, url, app, views)
         runtime.revocations = RevocationListener(url, views.token_cache)  # tokens remembered while it hears
         runtime.revocations.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -69,6 +70,23 @@ def ensure_database(url: str, dbname: str) -> str:
             with contextlib.suppress(psycopg.errors.DuplicateDatabase):
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
     return with_database(url, dbname)
+
+
+SCHEMA_LOCK = 0x6B616E616C  # "kanal": the advisory lock's key, one per database
+
+
+@contextlib.contextmanager
+def schema_lock(url: str) -> Iterator[None]:
+    """Held while a process makes (or finds) its tables, so that processes starting together on
+    a new database (the service and its worker, a rebuild's processes) make them one after
+    another: PostgreSQL's ``CREATE … IF NOT EXISTS`` fails, or deadlocks, when another session
+    creates the same table at the same moment."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
 
 
 def drop_database(url: str, dbname: str) -> None:
