@@ -38,14 +38,17 @@ def peak_rss_mb() -> float:
 # The service's side
 
 
-def _service(url: str, run_projections: bool, pool_size: int = 8) -> Any:
+def _service(url: str, run_projections: bool, pool_size: int = 8, batch_size: int | None = None) -> Any:
     """The service as ``kanalarkiv serve`` builds it (runtime and HTTP app), without serving."""
     from api.main import create_app
     from kanalarkiv.adapters.logs import configure_logging
     from kanalarkiv.config import Settings
     from kanalarkiv.runtime import Runtime
 
-    settings = Settings.from_env({"DATABASE_URL": url, "KANALARKIV_POOL_SIZE": str(pool_size)})
+    env = {"DATABASE_URL": url, "KANALARKIV_POOL_SIZE": str(pool_size)}
+    if batch_size is not None:
+        env["KANALARKIV_PROJECTION_BATCH_SIZE"] = str(batch_size)
+    settings = Settings.from_env(env)
     configure_logging("warning")
     runtime = Runtime.open(settings, run_projections=run_projections, url=url)
     create_app(runtime=runtime)
@@ -132,11 +135,13 @@ def import_world(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def rebuild(args: dict[str, Any]) -> dict[str, Any]:
-    """The service empties every view and replays the log from position zero with its
-    projection workers (one thread each, as when it runs); done when all reach the head."""
-    from kanalarkiv.readside.runner import ProjectionSupervisor
+    """The service empties every view and replays the log from position zero as ``kanalarkiv
+    projections rebuild`` does: the projections in groups, a process each (``processes``), each
+    group's projections a thread each following one shared reader; done when all reach the head."""
+    from kanalarkiv.cli.rebuild import rebuild as rebuild_projections
+    from kanalarkiv.readside.rebuild import RebuildFailed
 
-    runtime = _service(args["url"], run_projections=False)
+    runtime = _service(args["url"], run_projections=False, batch_size=args["batch_size"])
     rebuilt, not_rebuilt = [], {}
     for name in runtime.views.names():
         try:
@@ -148,9 +153,11 @@ def rebuild(args: dict[str, Any]) -> dict[str, Any]:
     at_rest = rss_mb()
     _ready(args)
     started = time.perf_counter()
-    runtime.supervisor = ProjectionSupervisor(runtime.app, runtime.views, args["url"], args["batch_size"])
-    runtime.supervisor.start()
-    caught_up, failures = _wait_caught_up(runtime, head, args["timeout"])
+    try:
+        peaks = rebuild_projections(runtime, rebuilt, args["processes"]).peak_rss_mb
+        caught_up, failures = True, {}
+    except RebuildFailed as failed:
+        peaks, caught_up, failures = {}, False, {"rebuild": str(failed)}
     seconds = time.perf_counter() - started
     tables_of = {name: _tables(runtime.views.view(name)) for name in rebuilt}
     rows = {name: _count(runtime.views.view(name), tables) for name, tables in tables_of.items()}
@@ -164,8 +171,9 @@ def rebuild(args: dict[str, Any]) -> dict[str, Any]:
         "view_rows": rows,
         "tables": tables,
         "not_rebuilt": not_rebuilt,
+        "processes": len(peaks),
         "rss_at_rest_mb": at_rest,
-        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb": max([peak_rss_mb(), *peaks.values()]),  # the largest process's
     }
 
 

@@ -83,6 +83,7 @@ class Sampler:
                     "record",
                     "--gil",
                     "--nonblocking",
+                    "--subprocesses",  # a rebuild's processes too
                     "--format",
                     "raw",
                     "-r",
@@ -135,7 +136,7 @@ def summarise(raw: Path, seconds: float, rate: int, top: int = 10) -> str:
     busy = total / max(seconds * rate, 1)
     lines = [
         f"py-spy, {total} samples while a thread held the GIL over {seconds:.1f} s "
-        f"(the GIL was busy about {min(busy, 1):.0%} of the time).",
+        f"(the GIL was busy about {busy:.0%} of the time, summed over the processes sampled).",
         "",
         "| own time (leaf function) | share | | our code, inclusive | share |",
         "|---|--:|---|---|--:|",

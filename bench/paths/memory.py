@@ -2,8 +2,9 @@
 
 Ours: the service process (runtime, projection workers and HTTP app built as ``kanalarkiv serve``
 builds them) importing the seeded world through its application, projections following; and the
-same process rebuilding every projection from zero (path 3's run). Sampled every 0.1 s from
-outside, and the process's own ``ru_maxrss``.
+service rebuilding every projection from zero (path 3's run: the largest of the processes that
+rebuild a group of projections, each reporting its own ``ru_maxrss``). Sampled every 0.1 s from
+outside, and the processes' own ``ru_maxrss``.
 Ceiling: a bare psycopg process doing the same database work (COPY of the same log rows; keyset
 read of the log and COPY of the same view rows): the least memory the work needs in Python."""
 
@@ -21,7 +22,7 @@ def run(bench: Bench) -> PathResult:
         7,
         "Peak memory of the service",
         measures="peak RSS of the service process while importing the world (the run before path 3) and while "
-        "rebuilding every projection (path 3's run)",
+        "rebuilding every projection (path 3's run; the largest of its processes)",
         ceiling="peak RSS of a bare psycopg process doing the same database work (COPY of the same rows)",
     )
     assert bench.imported and bench.raw_imported

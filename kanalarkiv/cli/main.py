@@ -4,6 +4,7 @@ rebuild projections. Operators run it on the server; what it records carries the
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -22,11 +23,12 @@ from kanalarkiv.cli.archival import archive_package
 from kanalarkiv.cli.capture import capture_app
 from kanalarkiv.cli.common import caught_up, err, fail, opened, out, progress
 from kanalarkiv.cli.errors import ReportingGroup
+from kanalarkiv.cli.rebuild import rebuild
 from kanalarkiv.cli.replay import replay
 from kanalarkiv.cli.retention import retention_app
 from kanalarkiv.cli.transparency import transparency_app
 from kanalarkiv.config import Settings
-from kanalarkiv.readside.runner import Projector
+from kanalarkiv.readside.rebuild import RebuildFailed
 
 app = typer.Typer(
     cls=ReportingGroup,  # every error: "error: …", exit status 2
@@ -160,6 +162,9 @@ def projections_status() -> None:
 @projections_app.command("rebuild")
 def projections_rebuild(
     name: Annotated[str | None, typer.Argument(help="The projection; all of them if left out.")] = None,
+    processes: Annotated[
+        int, typer.Option(min=1, help="Processes to spread the projections over (default: one per core).")
+    ] = os.cpu_count() or 1,
 ) -> None:
     """Empty a projection and rebuild it from position zero. Stop running services first."""
     with opened() as runtime:
@@ -168,15 +173,23 @@ def projections_rebuild(
             names = [name] if name else [n for n in views.names() if getattr(views.view(n), "rebuildable", True)]
             head = runtime.head()
             for each in names:
-                runtime.views.view(each).reset(runtime.app.name)
-                projector = Projector(
-                    runtime.app, runtime.views.projection(each), runtime.settings.projection_batch_size
-                )
-                with progress(f"rebuilding {each}", head) as update:
-                    count = projector.catch_up(on_batch=update)
-                out.print(f"rebuilt {each}: {count} events read, position {projector.position()}")
+                views.view(each).reset(runtime.app.name)
+            positions = dict.fromkeys(names, 0)
+            label = f"rebuilding {names[0]}" if len(names) == 1 else f"rebuilding {len(names)} projections"
+            with progress(label, head) as update:
+
+                def reached(each: str, position: int) -> None:
+                    positions[each] = position
+                    update(min(positions.values()))
+
+                rebuilt = rebuild(runtime, names, processes, reached)
+            for each in names:
+                read, position = rebuilt.events.get(each, 0), views.view(each).position(runtime.app.name)
+                out.print(f"rebuilt {each}: {read} events read, position {position}")
         except KeyError as error:
             raise fail(str(error.args[0])) from None
+        except RebuildFailed as failed:
+            raise fail(f"the rebuild did not finish: {failed}", code=1) from None
 
 
 @db_app.command("url")
