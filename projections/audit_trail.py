@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-import orjson
 from psycopg import Cursor
 
 from domain.access import AccessToken
@@ -29,7 +28,7 @@ from domain.supervision.comment_supervision import CommentSupervision
 from domain.supervision.lexicon_record import OrganisationLexicon
 from projections.capture_summaries import CAPTURE_SUMMARIES
 from projections.core.base import BatchProjection, View, handles
-from projections.core.storable import storable
+from projections.core.storable import storable_json
 from projections.request_summaries import REQUEST_SUMMARIES
 from retention.crypto.content import sealed_fields
 
@@ -254,7 +253,7 @@ class AuditTrailProjection(BatchProjection[AuditTrailView]):
                 "occurred_at": event.occurred_at,
                 "recorded_at": event.timestamp,
                 "summary": summarise(event, details),
-                "details": orjson.dumps(storable(details), default=_json_default).decode(),
+                "details": storable_json(details, default=_json_default),
             },
             position,
         )

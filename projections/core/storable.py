@@ -6,9 +6,11 @@ stops on a value the log could store (as bytes) and its tables cannot. The log k
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import psycopg
 from psycopg.types.datetime import DatetimeDumper
 from psycopg.types.string import StrBinaryDumper, StrDumper, StrDumperUnknown
@@ -31,6 +33,16 @@ def storable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [storable(v) for v in value]
     return value
+
+
+def storable_json(value: Any, default: Callable[[Any], Any] | None = None) -> str:
+    """``value`` as JSON text with every string storable (``storable``), serialised once: orjson
+    writes a NUL as ``\\u0000``, so only a text that holds one is made again from a cleaned value
+    (the walk over every string cost the audit trail's rebuild a sixth of its time)."""
+    text = orjson.dumps(value, default=default)
+    if b"\\u0000" in text:
+        text = orjson.dumps(storable(value), default=default)
+    return text.decode()
 
 
 class _Storable:

@@ -15,7 +15,7 @@ from domain.comment import Comment, ModerationAction
 from domain.post import Post
 from domain.public_request import PublicRecordRequest
 from projections.core.base import BatchProjection, handles, key
-from projections.core.storable import storable
+from projections.core.storable import storable_json
 from projections.retention.view import RetentionView
 from retention.classification import RecordClassification
 from retention.disposal import DisposalDecision
@@ -152,7 +152,7 @@ class RetentionProjection(BatchProjection[RetentionView]):
                 event.org_id,
                 event.scope,
                 event.target,
-                orjson.dumps(storable(event.query)).decode() if event.query else None,
+                storable_json(event.query) if event.query else None,
                 event.reason,
                 event.timestamp,
                 event.actor_name,
@@ -178,7 +178,7 @@ class RetentionProjection(BatchProjection[RetentionView]):
                 event.reference,
                 event.class_code,
                 event.plan_version,
-                orjson.dumps(storable(event.rule)).decode(),
+                storable_json(event.rule),
                 event.record_ids,
                 len(event.keys),
                 event.assessment,
