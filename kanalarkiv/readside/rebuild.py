@@ -15,12 +15,15 @@ import os
 import queue
 import resource
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError
 
+from kanalarkiv.adapters.availability import DATABASE_ERRORS
 from kanalarkiv.readside.log_reader import LogReader
 from kanalarkiv.readside.runner import Projector
 from kanalarkiv.readside.views import Views
@@ -43,6 +46,10 @@ COST = {
 }
 """µs per event each projection took alone in bench path 3 (quick world, 2026-12-03): only their
 proportions matter, to balance the groups. A projection not named here counts as 40."""
+
+
+RETRIES = 5
+"""Attempts at a projection's catch-up when the database, not an event, stops it."""
 
 
 class RebuildFailed(Exception):
@@ -81,11 +88,21 @@ def catch_up_together(
     failures: dict[str, BaseException] = {}
 
     def follow(name: str) -> None:
-        try:
-            projector = Projector(app, views.projection(name), batch_size, reader)
-            read[name] = projector.catch_up(on_batch=lambda position: report(name, position))
-        except Exception as error:  # noqa: BLE001 - reported below, with the projection's name
-            failures[name] = error
+        projector = Projector(app, views.projection(name), batch_size, reader)
+        for attempt in range(1, RETRIES + 1):
+            try:
+                read[name] = read.get(name, 0) + projector.catch_up(on_batch=lambda position: report(name, position))
+                return
+            except (*DATABASE_ERRORS, IntegrityError) as error:
+                # The database's trouble, not the events' (a deadlock with another process's batch,
+                # a lost connection): the batch rolled back; resume from the stored position, as the
+                # service's workers do.
+                if attempt == RETRIES:
+                    failures[name] = error
+                time.sleep(0.1 * attempt)
+            except Exception as error:  # noqa: BLE001 - reported below, with the projection's name
+                failures[name] = error
+                return
 
     threads = [threading.Thread(target=follow, args=(name,), name=f"rebuild-{name}") for name in names]
     for thread in threads:

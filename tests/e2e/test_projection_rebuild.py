@@ -104,3 +104,23 @@ def test_the_projections_are_spread_over_the_processes_by_their_cost():
     assert max(costs) - min(costs) <= min(COST.values())  # as even as one projection's cost allows
     assert all(group == [name for name in names if name in group] for group in two)  # each in the given order
     assert groups(names, 1) == [names] and groups(["diary"], 4) == [["diary"]]
+
+
+def test_a_batch_the_database_refuses_once_is_applied_again_and_the_rebuild_finishes(cli, client, runtime, monkeypatch):
+    head = a_town_with_a_season_of_posts(client, runtime)
+    live = every_row(runtime)
+    projection = type(runtime.views.projection("channel_register"))
+    applied, refused = projection.process_batch, []
+
+    def deadlocked_once(self, events, tracking):  # as when another rebuilding process's batch locked first
+        if not refused:
+            refused.append(tracking.notification_id)
+            raise psycopg.errors.DeadlockDetected("deadlock detected")
+        return applied(self, events, tracking)
+
+    monkeypatch.setattr(projection, "process_batch", deadlocked_once)
+    rebuilt = cli("projections", "rebuild", "--processes", "1")
+
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert refused and runtime.views.positions()["channel_register"] == head
+    assert every_row(runtime) == live
