@@ -99,6 +99,7 @@ def catch_up_together(
                 # service's workers do.
                 if attempt == RETRIES:
                     failures[name] = error
+                    return
                 time.sleep(0.1 * attempt)
             except Exception as error:  # noqa: BLE001 - reported below, with the projection's name
                 failures[name] = error
@@ -164,8 +165,7 @@ def rebuild_in_processes(
 
 def report_done(messages: Any, events: dict[str, int]) -> None:
     """In a rebuilding process: its group reached the head, having read ``events``."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    messages.put(("done", os.getpid(), {"events": events, "peak_rss_mb": peak}))
+    messages.put(("done", os.getpid(), {"events": events, "peak_rss_mb": _peak_rss_mb()}))
 
 
 def report_failed(messages: Any, error: Exception) -> None:
@@ -177,4 +177,8 @@ def report_position(messages: Any) -> Callable[[str, int], None]:
 
 
 def this_process(events: dict[str, int]) -> Rebuilt:
-    return Rebuilt(events, {os.getpid(): resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+    return Rebuilt(events, {os.getpid(): _peak_rss_mb()})
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
