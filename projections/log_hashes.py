@@ -183,13 +183,13 @@ class LogHashesProjection(BatchProjection[LogHashesView]):
                 if leaves:
                     curs.execute(
                         "INSERT INTO merkle_leaves (tree_index, notification_id, leaf_hash)"
-                        " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[])",
+                        " SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::bytea[])",
                         _columns(leaves),
                     )
                 if nodes:
                     curs.execute(
                         "INSERT INTO merkle_nodes (end_index, level, hash)"
-                        " SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::bytea[])",
+                        " SELECT * FROM unnest(%b::bigint[], %b::smallint[], %b::bytea[])",
                         _columns(nodes),
                     )
                 # The tracking insert reads its RETURNING row: as in BatchProjection, sync first and
